@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// The time base: editor ticks (240000 per second) and their one conversion to nanoseconds.
+#pragma once
+
+#include <cstdint>
+
+#include <gst/gst.h>
+
+namespace jtl {
+
+using Ticks = int64_t;
+
+constexpr Ticks kTicksPerSecond = 240000;
+
+/* The longest timeline we accept: 24 hours. Every tick value a valid document holds is in
+ * [0, kMaxTimelineTicks], so tick arithmetic never overflows and each conversion to
+ * nanoseconds is exact to the nearest nanosecond. */
+constexpr Ticks kMaxTimelineTicks = Ticks(24) * 3600 * kTicksPerSecond;
+
+/* Ticks -> nanoseconds, rounded to the nearest nanosecond (half up). This is the only
+ * place timeline time is converted; 1 tick = 12500/3 ns. Negative input clamps to 0. */
+GstClockTime ticks_to_ns(Ticks ticks);
+
+/* Nanoseconds -> ticks, rounded to the nearest tick, so that ns_to_ticks(ticks_to_ns(t)) == t. */
+Ticks ns_to_ticks(GstClockTime ns);
+
+/* Milliseconds / seconds given as JSON numbers -> ticks, rounded to the nearest tick. */
+Ticks ms_to_ticks(double ms);
+Ticks seconds_to_ticks(double seconds);
+
+/* Timestamp of output frame n at fps_n/fps_d: n * fps_d * GST_SECOND / fps_n, rounded. */
+GstClockTime frame_to_ns(uint64_t frame, int fps_n, int fps_d);
+/* Number of frames of a duration at fps: ceil(duration * fps_n / (fps_d * GST_SECOND)). */
+uint64_t frames_in(GstClockTime duration, int fps_n, int fps_d);
+
+} /* namespace jtl */

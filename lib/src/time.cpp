@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// The time base: editor ticks (240000 per second) and their one conversion to nanoseconds.
+#include <jsontimeline/time.h>
+
+#include <cmath>
+
+namespace jtl {
+
+GstClockTime ticks_to_ns(Ticks ticks)
+{
+	if (ticks <= 0)
+		return 0;
+	return gst_util_uint64_scale_round(guint64(ticks), GST_SECOND, guint64(kTicksPerSecond));
+}
+
+Ticks ns_to_ticks(GstClockTime ns)
+{
+	if (!GST_CLOCK_TIME_IS_VALID(ns))
+		return 0;
+	return Ticks(gst_util_uint64_scale_round(ns, guint64(kTicksPerSecond), GST_SECOND));
+}
+
+Ticks ms_to_ticks(double ms)
+{
+	if (!std::isfinite(ms))
+		return 0;
+	return Ticks(std::llround(ms * double(kTicksPerSecond) / 1000.0));
+}
+
+Ticks seconds_to_ticks(double seconds)
+{
+	if (!std::isfinite(seconds))
+		return 0;
+	return Ticks(std::llround(seconds * double(kTicksPerSecond)));
+}
+
+GstClockTime frame_to_ns(uint64_t frame, int fps_n, int fps_d)
+{
+	if (fps_n <= 0 || fps_d <= 0)
+		return 0;
+	return gst_util_uint64_scale_round(frame, GST_SECOND * guint64(fps_d), guint64(fps_n));
+}
+
+uint64_t frames_in(GstClockTime duration, int fps_n, int fps_d)
+{
+	if (fps_n <= 0 || fps_d <= 0 || !GST_CLOCK_TIME_IS_VALID(duration))
+		return 0;
+	return gst_util_uint64_scale_ceil(duration, guint64(fps_n), GST_SECOND * guint64(fps_d));
+}
+
+} /* namespace jtl */

@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Tests of `jsontimeline validate`: exit codes, human and JSON output, strict mode, stdin.
+import glob
+import json
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(__file__))
+from clitest import check, expect, finish, has, run, run_json, example, load_example, INDREAM  # noqa: E402
+
+VALID = sorted(glob.glob(os.path.join(INDREAM, "editor-state.valid*.json")))
+INVALID = sorted(glob.glob(os.path.join(INDREAM, "editor-state.invalid*.json")))
+LEGACY = example("product-page.legacy.json")
+
+EXPECTED = {  # file -> (code, path) that must be among its errors
+    "editor-state.invalid.caption-offset.json":
+        ("EDITOR_SCHEMA_INVALID", "/items/item-caption-1/contentStartOffsetMs"),
+    "editor-state.invalid.caption.json":
+        ("EDITOR_SCHEMA_INVALID", "/assets/asset-caption-1/captions/0"),
+    "editor-state.invalid.chart.json": ("EDITOR_SCHEMA_INVALID", "/items/item-chart-1/data"),
+    "editor-state.invalid.deleted-asset.json":
+        ("EDITOR_SCHEMA_INVALID", "/deletedAssets/0/statusAtDeletion"),
+    "editor-state.invalid.effect.json":
+        ("EDITOR_EFFECT_TYPE_INVALID", "/items/item-effect-1/effectType"),
+    "editor-state.invalid.filter.json":
+        ("EDITOR_FILTER_TYPE_INVALID", "/items/item-filter-1/filterType"),
+    "editor-state.invalid.text-template.json":
+        ("EDITOR_SCHEMA_INVALID", "/items/item-template-1/nodes/0"),
+    "editor-state.invalid.transition.json":
+        ("EDITOR_TRANSITION_TYPE_INVALID", "/transitions/transition-1/type"),
+}
+
+
+def test_help():
+    code, out, _ = run("--help")
+    expect(code == 0 and "Usage:" in out and "validate" in out, out)
+    code, out, _ = run("validate", "--help")
+    expect(code == 0 and "--strict" in out and "--json" in out and "Exit status" in out, out)
+    code, out, _ = run("help", "validate")
+    expect(code == 0 and "--strict" in out, out)
+    code, out, _ = run("--version")
+    expect(code == 0 and out.startswith("jsontimeline "), out)
+
+
+def test_usage_errors():
+    code, _, err = run()
+    expect(code == 2 and "Usage" in err, err)
+    code, _, err = run("frobnicate")
+    expect(code == 2 and "unknown command" in err, err)
+    code, _, err = run("validate")
+    expect(code == 2 and "no FILE" in err, err)
+    code, _, err = run("validate", "--no-such-option", VALID[0])
+    expect(code == 2, err)
+    code, out, err = run("validate", "/nonexistent/file.json")
+    expect(code == 2 and "/nonexistent/file.json" in err, err)
+    code, out, err = run("validate", INDREAM)  # a directory
+    expect(code == 2 and "directory" in err, err)
+    # an unreadable file wins over an invalid one: 2
+    code, _, _ = run("validate", INVALID[0], "/nonexistent.json")
+    expect(code == 2, code)
+    code, lines, _ = run_json("/nonexistent.json")
+    expect(code == 2 and lines[0]["valid"] is False and lines[0]["errors"][0]["kind"] == "io",
+           lines)
+
+
+def test_valid_examples():
+    expect(len(VALID) == 6, VALID)
+    for strict in ([], ["--strict"]):
+        code, out, _ = run("validate", *strict, *VALID)
+        expect(code == 0, out)
+        expect(out.count(": valid") == 6, out)
+
+
+def test_invalid_examples():
+    expect(len(INVALID) == 8, INVALID)
+    for f in INVALID:
+        code, out, _ = run("validate", f)
+        expect(code == 1, f"{f}: {code} {out}")
+        want_code, want_path = EXPECTED[os.path.basename(f)]
+        expect(f"  {want_path}: " in out and f"({want_code})" in out, out)
+    code, lines, _ = run_json(*INVALID)
+    expect(code == 1 and len(lines) == 8, lines)
+    for line in lines:
+        want_code, want_path = EXPECTED[os.path.basename(line["file"])]
+        expect(line["valid"] is False and has(line, want_code, want_path), line)
+        for e in line["errors"]:
+            expect(set(e) == {"code", "path", "message", "kind"}, e)
+            expect(e["kind"] in ("schema", "semantic"), e)
+            expect(e["path"] == "" or e["path"].startswith("/"), e)
+    # the transition example also breaks the adjacency rule (a semantic error)
+    tr = [l for l in lines if l["file"].endswith("invalid.transition.json")][0]
+    adj = [e for e in tr["errors"] if e["code"] == "EDITOR_TRANSITION_CLIP_NOT_ADJACENT"]
+    expect(adj and adj[0]["kind"] == "semantic" and adj[0]["path"] == "/transitions/transition-1",
+           tr)
+
+
+def test_mixed_exit_code():
+    code, _, _ = run("validate", VALID[0], INVALID[0])
+    expect(code == 1, code)
+
+
+def test_json_output_shape():
+    code, lines, _ = run_json(VALID[0])
+    expect(code == 0 and len(lines) == 1, lines)
+    line = lines[0]
+    expect(list(line) == ["file", "valid", "errors", "warnings"], line)
+    expect(line["file"] == VALID[0] and line["valid"] is True and line["errors"] == [], line)
+
+
+def test_legacy_product_page():
+    code, out, _ = run("validate", LEGACY)
+    expect(code == 0 and "valid, 8 warnings" in out, out)
+    expect("warning: /editorState/items/nSrW/top: legacy shorthand" in out, out)
+    code, lines, _ = run_json(LEGACY)
+    expect(code == 0 and len(lines[0]["warnings"]) == 8, lines)
+    expect(has(lines[0], "EDITOR_LEGACY_SHORTHAND", "/editorState/items/nSrW/scaleX", "warnings"),
+           lines)
+    code, lines, _ = run_json("--strict", LEGACY)
+    expect(code == 1 and lines[0]["valid"] is False and lines[0]["warnings"] == [], lines)
+    expect(has(lines[0], "EDITOR_LEGACY_SHORTHAND", "/editorState/items/nSrW/opacity"), lines)
+    code, out, _ = run("validate", "--quiet", LEGACY)
+    expect(code == 0 and "warning:" not in out, out)
+
+
+def test_stdin():
+    with open(INVALID[0], "rb") as f:
+        data = f.read()
+    code, lines, _ = run_json("-", stdin=data)
+    expect(code == 1 and lines[0]["file"] == "(stdin)", lines)
+    with open(VALID[0], "rb") as f:
+        code, out, _ = run("validate", "-", stdin=f.read())
+    expect(code == 0 and "(stdin): valid" in out, out)
+
+
+def test_keyframe_end_warning_strict():
+    doc = load_example("editor-state.valid.json")
+    item = doc["items"]["item-solid-1"]
+    item["opacity"]["keyframes"] = [{"timeTicks": item["durationTicks"], "value": 0}]
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(doc, f)
+    try:
+        path = "/items/item-solid-1/opacity/keyframes/0/timeTicks"
+        code, lines, _ = run_json(f.name)
+        expect(code == 0 and has(lines[0], "EDITOR_KEYFRAME_AT_CLIP_END", path, "warnings"), lines)
+        code, lines, _ = run_json("--strict", f.name)
+        expect(code == 1 and has(lines[0], "EDITOR_KEYFRAME_AT_CLIP_END", path), lines)
+    finally:
+        os.unlink(f.name)
+
+
+def test_max_bytes_option():
+    code, lines, _ = run_json("--max-bytes", "100", VALID[0])
+    expect(code == 1 and has(lines[0], "EDITOR_JSON_TOO_LARGE"), lines)
+    code, _, err = run("validate", "--max-bytes", "0", VALID[0])
+    expect(code == 2, err)
+
+
+for name, fn in list(globals().items()):
+    if name.startswith("test_") and callable(fn):
+        check(name, fn)
+finish()

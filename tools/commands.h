@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Subcommands of the jsontimeline command line.
+#pragma once
+
+/* Exit codes shared by every subcommand. */
+enum ExitCode {
+	EXIT_OK = 0,      /* success; for validate: every document is valid */
+	EXIT_INVALID = 1, /* validate: at least one document is invalid */
+	EXIT_USAGE = 2,   /* bad arguments, or a file that cannot be read */
+};
+
+int cmd_validate(int argc, char **argv);

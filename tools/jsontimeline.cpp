@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// jsontimeline: the command line front end; dispatches to subcommands.
+#include "config.h"
+
+#include <cstdio>
+#include <clocale>
+#include <cstring>
+
+#include <glib.h>
+
+#include "commands.h"
+
+namespace {
+
+struct Command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+};
+
+const Command kCommands[] = {
+	{"validate", "Check editor JSON against the editorState v1 schema and editor rules",
+	 cmd_validate},
+};
+
+void print_help(FILE *out)
+{
+	fprintf(out, "Usage:\n  jsontimeline COMMAND [OPTION…] [ARG…]\n\n"
+		     "Turn editor JSON (Indream editorState v1) into video.\n\nCommands:\n");
+	for (const Command &c : kCommands)
+		fprintf(out, "  %-12s %s\n", c.name, c.summary);
+	fprintf(out, "\nOptions:\n"
+		     "  -h, --help       Show this help and exit\n"
+		     "  --version        Show the version and exit\n\n"
+		     "Run 'jsontimeline COMMAND --help' for the options of a command.\n"
+		     "Exit status: 0 success, 1 invalid input, 2 usage or I/O error.\n");
+}
+
+} /* namespace */
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	g_set_prgname("jsontimeline");
+	if (argc < 2) {
+		print_help(stderr);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {
+		if (argc > 2 && strcmp(name, "help") == 0) {
+			for (const Command &c : kCommands) {
+				if (!strcmp(c.name, argv[2])) {
+					char help[] = "--help";
+					char *args[] = {argv[2], help, nullptr};
+					return c.run(2, args);
+				}
+			}
+		}
+		print_help(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(name, "--version")) {
+		printf("jsontimeline %s\n", VERSION);
+		return EXIT_OK;
+	}
+	for (const Command &c : kCommands) {
+		if (!strcmp(c.name, name))
+			return c.run(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "jsontimeline: unknown command '%s'\n\n", name);
+	print_help(stderr);
+	return EXIT_USAGE;
+}
