@@ -1152,12 +1152,15 @@ std::unique_ptr<Timeline> build_timeline(JsonObject *state, JsonObject *request,
 		b.brand_id = opt_str(br, "brandId");
 		b.logo_x = num(br, "logoX");
 		b.logo_y = num(br, "logoY");
-		for (auto [field, out] : {std::pair<const char *, std::vector<std::string> *>{
-						  "managedItemIds", &b.managed_item_ids},
-					  {"managedAssetIds", &b.managed_asset_ids}})
-			for_each_element(as_array(member(br, field)), [&](std::size_t, JsonNode *n) {
-				out->push_back(json_node_get_string(n));
-			});
+		for (const auto &target : {std::pair<const char *, std::vector<std::string> *>{
+						   "managedItemIds", &b.managed_item_ids},
+					   {"managedAssetIds", &b.managed_asset_ids}}) {
+			std::vector<std::string> *out = target.second;
+			for_each_element(as_array(member(br, target.first)),
+					 [&](std::size_t, JsonNode *n) {
+						 out->push_back(json_node_get_string(n));
+					 });
+		}
 		b.intro_shift_frames = int64_t(num(br, "introShiftInFrames"));
 		b.overlay_track_id = opt_str(br, "overlayTrackId");
 		b.underlay_track_id = opt_str(br, "underlayTrackId");

@@ -681,7 +681,9 @@ bool JsonSchemaImpl::report_choice(const Node *s, const std::vector<Node *> &alt
 			if (consts.empty())
 				all_have_consts = false;
 			bool match = !consts.empty();
-			for (const auto &[name, value] : consts) {
+			for (const auto &c : consts) {
+				const std::string &name = c.first;
+				JsonNode *value = c.second;
 				JsonNode *m = json_object_get_member(o, name.c_str());
 				if (!m || !json_equal(m, value))
 					match = false;

@@ -4,26 +4,43 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace jtl {
 
-AnimatedNumber::AnimatedNumber(double v, std::vector<Keyframe> k) : value(v), keyframes(std::move(k))
+namespace {
+
+bool by_time(const Keyframe &a, const Keyframe &b)
 {
-	std::stable_sort(keyframes.begin(), keyframes.end(),
-			 [](const Keyframe &a, const Keyframe &b) { return a.time < b.time; });
+	return a.time < b.time;
+}
+
+} /* namespace */
+
+AnimatedNumber::AnimatedNumber(double v, std::vector<Keyframe> k)
+        : value(v), keyframes(std::move(k))
+{
+	std::stable_sort(keyframes.begin(), keyframes.end(), by_time);
 }
 
 std::vector<Keyframe> AnimatedNumber::points(Ticks duration) const
 {
-	std::vector<Keyframe> pts;
 	if (duration < 0)
 		duration = 0;
+	std::vector<Keyframe> pts;
 	pts.reserve(keyframes.size() + 2);
-	if (keyframes.empty() || keyframes.front().time > 0)
-		pts.push_back({0, value});
-	for (const Keyframe &k : keyframes)
-		pts.push_back({std::clamp<Ticks>(k.time, 0, duration), k.value});
-	if (keyframes.empty() || keyframes.back().time < duration)
+	pts.push_back({0, value});
+	/* the members are public: sort here too in case they were filled after construction */
+	pts.insert(pts.end(), keyframes.begin(), keyframes.end());
+	if (!std::is_sorted(pts.begin() + 1, pts.end(), by_time))
+		std::stable_sort(pts.begin() + 1, pts.end(), by_time);
+	/* the implicit start only where no keyframe is at (or, clamped, before) time 0 */
+	if (pts.size() > 1 && pts[1].time <= 0)
+		pts.erase(pts.begin());
+	/* negative times clamp to 0; times at or past the end are the end keyframe */
+	for (Keyframe &k : pts)
+		k.time = std::clamp<Ticks>(k.time, 0, duration);
+	if (keyframes.empty() || pts.back().time < duration)
 		pts.push_back({duration, value});
 	return pts;
 }
@@ -38,7 +55,7 @@ double AnimatedNumber::at(Ticks t, Ticks duration) const
 	t = std::clamp<Ticks>(t, 0, duration);
 	/* the last point at or before t (later points at the same time win: a step) */
 	auto after = std::upper_bound(pts.begin(), pts.end(), t,
-				      [](Ticks v, const Keyframe &k) { return v < k.time; });
+	                              [](Ticks v, const Keyframe &k) { return v < k.time; });
 	if (after == pts.begin())
 		return pts.front().value;
 	const Keyframe &a = *(after - 1);
@@ -119,8 +136,8 @@ namespace {
 
 /* Applies one animation at eased progress `amount` away from the resting state:
  * amount 1 = fully away (start of an in-animation, end of an out-animation). */
-void apply(const ClipAnimation &a, double amount, bool out, double box_width,
-	   double box_height, AnimationState &state)
+void apply(const ClipAnimation &a, double amount, bool out, double box_width, double box_height,
+           AnimationState &state)
 {
 	bool fades = a.type == ClipAnimationType::Fade || a.fade;
 	if (fades)
@@ -160,7 +177,7 @@ void apply(const ClipAnimation &a, double amount, bool out, double box_width,
 } /* namespace */
 
 AnimationState evaluate_animations(const ClipAnimations &anims, Ticks t, Ticks duration,
-				   double box_width, double box_height)
+                                   double box_width, double box_height)
 {
 	AnimationState state;
 	t = std::clamp<Ticks>(t, 0, std::max<Ticks>(duration, 0));
@@ -172,7 +189,7 @@ AnimationState evaluate_animations(const ClipAnimations &anims, Ticks t, Ticks d
 		Ticks start = duration - anims.out->duration;
 		if (t > start) {
 			double q = ease(anims.out->easing,
-					double(t - start) / double(anims.out->duration));
+			                double(t - start) / double(anims.out->duration));
 			apply(*anims.out, q, true, box_width, box_height, state);
 		}
 	}

@@ -18,7 +18,7 @@ static void expect_error(const std::string &text, const char *code, const char *
 	JsonNodePtr n = parse(text, d);
 	g_assert_null(n.get());
 	g_assert_true(d.has_errors());
-	const Diagnostic &e = d.errors().front();
+	const Diagnostic e = d.errors().front();
 	if (g_strcmp0(e.code.c_str(), code) != 0 || e.message.find(fragment) == std::string::npos)
 		g_error("for %s: got %s \"%s\", want %s containing \"%s\"", text.substr(0, 40).c_str(),
 			e.code.c_str(), e.message.c_str(), code, fragment);
