@@ -78,6 +78,9 @@ struct Node {
 	std::vector<std::pair<std::string, Dependency>> dependencies;
 
 	std::vector<Node *> all_of, any_of, one_of;
+	/* For each alternative of any_of/one_of: the properties it pins with "const",
+	 * computed once after $ref resolution (the discriminators of docs/decisions.md). */
+	std::vector<std::vector<std::pair<std::string, JsonNode *>>> any_of_consts, one_of_consts;
 	Node *not_ = nullptr;
 	Node *if_ = nullptr, *then_ = nullptr, *else_ = nullptr;
 };
@@ -232,7 +235,9 @@ private:
 	bool report_choice(const Node *s, const std::vector<Node *> &alts, JsonNode *inst,
 			   std::vector<Token> &path, std::vector<SchemaError> *out,
 			   const std::string &base, const char *keyword) const;
-	const Node *prune(const std::vector<Node *> &alts, JsonNode *inst, bool *pruned) const;
+	const Node *prune(const std::vector<Node *> &alts,
+			  const std::vector<std::vector<std::pair<std::string, JsonNode *>>> &consts,
+			  JsonNode *inst, bool *pruned) const;
 };
 
 namespace {
@@ -542,6 +547,16 @@ bool JsonSchemaImpl::compile(GError **error)
 		if (!s->ref_target)
 			return false;
 	}
+	for (const std::unique_ptr<Node> &n : nodes) {
+		for (Node *a : n->any_of) {
+			n->any_of_consts.emplace_back();
+			collect_consts(a, n->any_of_consts.back(), 0);
+		}
+		for (Node *a : n->one_of) {
+			n->one_of_consts.emplace_back();
+			collect_consts(a, n->one_of_consts.back(), 0);
+		}
+	}
 	return true;
 }
 
@@ -624,8 +639,10 @@ unsigned JsonSchemaImpl::declared_types(const Node *s, int depth) const
 /* When every alternative pins a property to a constant and the instance has that
  * property, the alternatives whose constant differs cannot pass: their "const" fails.
  * Returns the only alternative left (with *pruned set), or nullptr. */
-const Node *JsonSchemaImpl::prune(const std::vector<Node *> &alts, JsonNode *inst,
-				  bool *pruned) const
+const Node *JsonSchemaImpl::prune(
+	const std::vector<Node *> &alts,
+	const std::vector<std::vector<std::pair<std::string, JsonNode *>>> &alt_consts,
+	JsonNode *inst, bool *pruned) const
 {
 	*pruned = false;
 	if (!inst || !JSON_NODE_HOLDS_OBJECT(inst) || alts.size() < 2)
@@ -633,9 +650,9 @@ const Node *JsonSchemaImpl::prune(const std::vector<Node *> &alts, JsonNode *ins
 	JsonObject *o = json_node_get_object(inst);
 	const Node *left = nullptr;
 	std::size_t count = 0;
-	for (const Node *a : alts) {
-		std::vector<std::pair<std::string, JsonNode *>> consts;
-		collect_consts(a, consts, 0);
+	for (std::size_t i = 0; i < alts.size(); i++) {
+		const Node *a = alts[i];
+		const auto &consts = alt_consts[i];
 		if (consts.empty())
 			return nullptr; /* cannot rule anything out */
 		bool excluded = false;
@@ -1018,7 +1035,7 @@ bool JsonSchemaImpl::validate(const Node *s, JsonNode *inst, std::vector<Token> 
 	}
 	if (!s->any_of.empty()) {
 		bool pruned = false;
-		const Node *only = prune(s->any_of, inst, &pruned);
+		const Node *only = prune(s->any_of, s->any_of_consts, inst, &pruned);
 		bool any = false;
 		if (pruned) {
 			any = only && validate(only, inst, path, nullptr, base);
@@ -1037,7 +1054,7 @@ bool JsonSchemaImpl::validate(const Node *s, JsonNode *inst, std::vector<Token> 
 	}
 	if (!s->one_of.empty()) {
 		bool pruned = false;
-		const Node *only = prune(s->one_of, inst, &pruned);
+		const Node *only = prune(s->one_of, s->one_of_consts, inst, &pruned);
 		std::vector<std::size_t> passing;
 		if (pruned) {
 			if (only && validate(only, inst, path, nullptr, base))

@@ -154,9 +154,9 @@ static void test_big_numbers()
 
 static void test_pointer()
 {
-	g_assert_cmpstr(json_pointer_escape("a/b~c").c_str(), ==, "a~1b~0c");
-	g_assert_cmpstr(json_pointer_append("/items", "x/y").c_str(), ==, "/items/x~1y");
-	g_assert_cmpstr(json_pointer_append("", std::size_t(3)).c_str(), ==, "/3");
+	g_assert_true(json_pointer_escape("a/b~c") == "a~1b~0c");
+	g_assert_true(json_pointer_append("/items", "x/y") == "/items/x~1y");
+	g_assert_true(json_pointer_append("", std::size_t(3)) == "/3");
 	Diagnostics d;
 	parse("{\"odd/~key\": [0, 01]}", d);
 	g_assert_true(d.contains("EDITOR_JSON_INVALID", "/odd~1~0key/1"));
@@ -177,7 +177,7 @@ static void test_types()
 	g_assert_false(json_node_is_integer(json_array_get_element(a, 3)));
 	double v;
 	g_assert_false(json_node_number(json_array_get_element(a, 3), &v));
-	g_assert_cmpstr(json_excerpt(json_array_get_element(a, 4)).c_str(), ==, "\"s\"");
+	g_assert_true(json_excerpt(json_array_get_element(a, 4)) == "\"s\"");
 	std::string long_text = "\"" + std::string(200, 'x') + "\"";
 	Diagnostics d2;
 	JsonNodePtr s = parse(long_text, d2);
