@@ -33,7 +33,7 @@ int main(int argc, char **argv)
 	jtl::EditorStateResult warm = jtl::load_editor_state(std::string_view(text, len));
 	if (!warm.valid())
 		fprintf(stderr, "bench-validate: note: %s is invalid (%zu errors)\n", file,
-			warm.diagnostics.error_count());
+		        warm.diagnostics.error_count());
 
 	gint64 t0 = g_get_monotonic_time();
 	for (int i = 0; i < iterations; i++) {

@@ -100,44 +100,44 @@ int cmd_validate(int argc, char **argv)
 	gint64 max_bytes = gint64(jtl::JsonLimits().max_bytes);
 	g_auto(GStrv) files = nullptr;
 	const GOptionEntry entries[] = {
-		{"strict", 0, 0, G_OPTION_ARG_NONE, &strict,
-		 "Conform to the official schema only: legacy shorthand and every warning "
-		 "count as errors",
-		 nullptr},
-		{"json", 0, 0, G_OPTION_ARG_NONE, &json,
-		 "Print one JSON object per file and line: {file, valid, errors, warnings}",
-		 nullptr},
-		{"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Do not list warnings", nullptr},
-		{"max-bytes", 0, 0, G_OPTION_ARG_INT64, &max_bytes,
-		 "Refuse documents larger than BYTES (default 67108864)", "BYTES"},
-		{G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, nullptr,
-		 "FILE…"},
-		{},
+	        {"strict", 0, 0, G_OPTION_ARG_NONE, &strict,
+	         "Conform to the official schema only: legacy shorthand and every warning "
+	         "count as errors",
+	         nullptr},
+	        {"json", 0, 0, G_OPTION_ARG_NONE, &json,
+	         "Print one JSON object per file and line: {file, valid, errors, warnings}",
+	         nullptr},
+	        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Do not list warnings", nullptr},
+	        {"max-bytes", 0, 0, G_OPTION_ARG_INT64, &max_bytes,
+	         "Refuse documents larger than BYTES (default 67108864)", "BYTES"},
+	        {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, nullptr, "FILE…"},
+	        {},
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("FILE… - validate editor JSON");
 	g_option_context_set_summary(
-		ctx, "Checks each FILE (\"-\" reads standard input) against the Indream editorState "
-		     "v1 JSON Schema\nand the editor's rules (track overlaps, keyframe times, asset "
-		     "references,\ntransitions). A file may hold a bare editorState or an export "
-		     "request wrapping one\n({\"editorState\": {...}, \"fps\": 30, ...}). Each error "
-		     "is printed as\n  PATH: MESSAGE (CODE)\nwith PATH a JSON pointer into the file; "
-		     "the codes are listed in docs/errors.md.");
+	        ctx,
+	        "Checks each FILE (\"-\" reads standard input) against the Indream editorState "
+	        "v1 JSON Schema\nand the editor's rules (track overlaps, keyframe times, asset "
+	        "references,\ntransitions). A file may hold a bare editorState or an export "
+	        "request wrapping one\n({\"editorState\": {...}, \"fps\": 30, ...}). Each error "
+	        "is printed as\n  PATH: MESSAGE (CODE)\nwith PATH a JSON pointer into the file; "
+	        "the codes are listed in docs/errors.md.");
 	g_option_context_set_description(
-		ctx, "Exit status:\n  0  every file is valid\n  1  at least one file is invalid\n"
-		     "  2  usage error, or a file could not be read\n\nExamples:\n"
-		     "  jsontimeline validate promo.json\n"
-		     "  jsontimeline validate --strict --json a.json b.json\n"
-		     "  curl -s https://example.com/state.json | jsontimeline validate -");
+	        ctx, "Exit status:\n  0  every file is valid\n  1  at least one file is invalid\n"
+	             "  2  usage error, or a file could not be read\n\nExamples:\n"
+	             "  jsontimeline validate promo.json\n"
+	             "  jsontimeline validate --strict --json a.json b.json\n"
+	             "  curl -s https://example.com/state.json | jsontimeline validate -");
 	g_option_context_add_main_entries(ctx, entries, nullptr);
 	g_autoptr(GError) error = nullptr;
 	if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
 		fprintf(stderr, "jsontimeline validate: %s\nTry 'jsontimeline validate --help'.\n",
-			error->message);
+		        error->message);
 		return EXIT_USAGE;
 	}
 	if (!files || !files[0]) {
 		fprintf(stderr, "jsontimeline validate: no FILE given\n"
-				"Try 'jsontimeline validate --help'.\n");
+		                "Try 'jsontimeline validate --help'.\n");
 		return EXIT_USAGE;
 	}
 	if (max_bytes <= 0) {

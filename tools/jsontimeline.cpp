@@ -2,8 +2,8 @@
 // jsontimeline: the command line front end; dispatches to subcommands.
 #include "config.h"
 
-#include <cstdio>
 #include <clocale>
+#include <cstdio>
 #include <cstring>
 
 #include <glib.h>
@@ -19,21 +19,21 @@ struct Command {
 };
 
 const Command kCommands[] = {
-	{"validate", "Check editor JSON against the editorState v1 schema and editor rules",
-	 cmd_validate},
+        {"validate", "Check editor JSON against the editorState v1 schema and editor rules",
+         cmd_validate},
 };
 
 void print_help(FILE *out)
 {
 	fprintf(out, "Usage:\n  jsontimeline COMMAND [OPTION…] [ARG…]\n\n"
-		     "Turn editor JSON (Indream editorState v1) into video.\n\nCommands:\n");
+	             "Turn editor JSON (Indream editorState v1) into video.\n\nCommands:\n");
 	for (const Command &c : kCommands)
 		fprintf(out, "  %-12s %s\n", c.name, c.summary);
 	fprintf(out, "\nOptions:\n"
-		     "  -h, --help       Show this help and exit\n"
-		     "  --version        Show the version and exit\n\n"
-		     "Run 'jsontimeline COMMAND --help' for the options of a command.\n"
-		     "Exit status: 0 success, 1 invalid input, 2 usage or I/O error.\n");
+	             "  -h, --help       Show this help and exit\n"
+	             "  --version        Show the version and exit\n\n"
+	             "Run 'jsontimeline COMMAND --help' for the options of a command.\n"
+	             "Exit status: 0 success, 1 invalid input, 2 usage or I/O error.\n");
 }
 
 } /* namespace */

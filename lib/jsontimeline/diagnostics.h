@@ -47,12 +47,12 @@ public:
 	static constexpr std::size_t kDefaultMax = 1000;
 
 	explicit Diagnostics(std::size_t max_errors = kDefaultMax,
-			     std::size_t max_warnings = kDefaultMax);
+	                     std::size_t max_warnings = kDefaultMax);
 
 	void error(std::string code, std::string path, std::string message,
-		   Kind kind = Kind::Schema);
+	           Kind kind = Kind::Schema);
 	void warning(std::string code, std::string path, std::string message,
-		     Kind kind = Kind::Semantic);
+	             Kind kind = Kind::Semantic);
 	void add(Diagnostic d);
 	void append(const Diagnostics &other);
 

@@ -36,7 +36,7 @@ struct EditorStateResult {
  * validates it and, when valid, translates it into the Timeline model. All errors are
  * collected; each names a JSON pointer into the text given. */
 EditorStateResult load_editor_state(std::string_view json_text,
-				    const EditorStateOptions &options = {});
+                                    const EditorStateOptions &options = {});
 
 /* The same for an already parsed document. The node may be modified (legacy shorthand
  * is rewritten in place unless strict). */
@@ -47,7 +47,7 @@ EditorStateResult load_editor_state_node(JsonNode *root, const EditorStateOption
  * over options.limits.max_bytes is reported as EDITOR_JSON_TOO_LARGE without being read
  * whole. */
 bool load_editor_state_file(const char *path, const EditorStateOptions &options,
-			    EditorStateResult *result, GError **error);
+                            EditorStateResult *result, GError **error);
 
 /* The official editorState v1 JSON Schema this build validates against (embedded). */
 const JsonSchema &editor_state_schema();

@@ -49,7 +49,7 @@ public:
 	/* Validates instance; appends errors (paths prefixed by base_path) and returns true
 	 * when the instance is valid. */
 	bool validate(JsonNode *instance, std::vector<SchemaError> &errors,
-		      const std::string &base_path = "") const;
+	              const std::string &base_path = "") const;
 	bool is_valid(JsonNode *instance) const;
 
 private:

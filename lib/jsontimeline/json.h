@@ -21,7 +21,7 @@ using JsonNodePtr = std::unique_ptr<JsonNode, JsonNodeDeleter>;
 
 struct JsonLimits {
 	std::size_t max_bytes = 64 * 1024 * 1024; /* documents above are refused unread */
-	unsigned max_depth = 512;                  /* arrays/objects nested deeper are refused */
+	unsigned max_depth = 512;                 /* arrays/objects nested deeper are refused */
 };
 
 /* The largest integer magnitude that survives a round trip through a double: 2^53. */
@@ -61,7 +61,7 @@ namespace jtl {
  * checked first). Returns false with error set (JTL_ERROR_IO) when the input cannot be
  * read; a document over the limit is not an I/O error: it returns true with
  * *too_large set and out empty. */
-bool read_document(const char *path, const JsonLimits &limits, std::string *out,
-		   bool *too_large, GError **error);
+bool read_document(const char *path, const JsonLimits &limits, std::string *out, bool *too_large,
+                   GError **error);
 
 } /* namespace jtl */

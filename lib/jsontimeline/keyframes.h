@@ -76,6 +76,6 @@ struct AnimationState {
 /* Evaluates in/out animations at local time t of a clip lasting duration ticks, for a box
  * of box_width x box_height pixels. Where the in and out windows overlap both apply. */
 AnimationState evaluate_animations(const ClipAnimations &anims, Ticks t, Ticks duration,
-				   double box_width, double box_height);
+                                   double box_width, double box_height);
 
 } /* namespace jtl */

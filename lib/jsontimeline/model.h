@@ -20,8 +20,7 @@ using Primitive = std::variant<std::string, double, bool>;
 using Params = std::map<std::string, Primitive>;
 
 double param_number(const Params &params, const std::string &key, double fallback);
-std::string param_string(const Params &params, const std::string &key,
-			 const std::string &fallback);
+std::string param_string(const Params &params, const std::string &key, const std::string &fallback);
 bool param_bool(const Params &params, const std::string &key, bool fallback);
 
 /* ---- assets ---------------------------------------------------------------------- */
@@ -263,14 +262,14 @@ struct ChartData {
 };
 
 using ItemData = std::variant<std::monostate, MediaData, TextData, TextTemplateData, CaptionsData,
-			      SolidData, IllustrationData, EffectData, FilterData, ChartData>;
+                              SolidData, IllustrationData, EffectData, FilterData, ChartData>;
 
 struct Item {
 	std::string id;
 	ItemType type = ItemType::Solid;
-	Ticks start = 0;    /* timeline ticks */
-	Ticks duration = 0; /* ticks, >= 1 */
-	std::string json_path; /* JSON pointer of the item in its document, for errors */
+	Ticks start = 0;                  /* timeline ticks */
+	Ticks duration = 0;               /* ticks, >= 1 */
+	std::string json_path;            /* JSON pointer of the item in its document, for errors */
 	std::optional<Geometry> geometry; /* absent for audio-free effects/filters */
 	ClipAnimations animations;
 	CaptionAnimations caption_animations;
@@ -280,8 +279,16 @@ struct Item {
 	GstClockTime start_ns() const { return ticks_to_ns(start); }
 	GstClockTime end_ns() const { return ticks_to_ns(end()); }
 
-	template<typename T> T *as() { return std::get_if<T>(&data); }
-	template<typename T> const T *as() const { return std::get_if<T>(&data); }
+	template <typename T>
+	T *as()
+	{
+		return std::get_if<T>(&data);
+	}
+	template <typename T>
+	const T *as() const
+	{
+		return std::get_if<T>(&data);
+	}
 };
 
 /* ---- tracks, transitions, document-level settings --------------------------------- */
@@ -309,9 +316,9 @@ struct Transition {
 
 struct GlobalBackground {
 	enum class Type { None, Color, Blur, Image } type = Type::None;
-	std::string color;                   /* Color */
-	std::optional<std::string> gradient; /* Color: a CSS linear-gradient(...) string */
-	int blur_level = 0;                  /* Blur: 0..4 */
+	std::string color;                         /* Color */
+	std::optional<std::string> gradient;       /* Color: a CSS linear-gradient(...) string */
+	int blur_level = 0;                        /* Blur: 0..4 */
 	std::optional<std::string> image_asset_id; /* Image */
 	std::string image_url;
 	std::string image_source; /* "preset" | "custom" */

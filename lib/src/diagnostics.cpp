@@ -22,7 +22,7 @@ const char *severity_name(Severity severity)
 }
 
 Diagnostics::Diagnostics(std::size_t max_errors, std::size_t max_warnings)
-	: max_errors_(max_errors), max_warnings_(max_warnings)
+        : max_errors_(max_errors), max_warnings_(max_warnings)
 {
 }
 
@@ -70,7 +70,7 @@ std::vector<Diagnostic> Diagnostics::errors() const
 {
 	std::vector<Diagnostic> out;
 	std::copy_if(list_.begin(), list_.end(), std::back_inserter(out),
-		     [](const Diagnostic &d) { return d.severity == Severity::Error; });
+	             [](const Diagnostic &d) { return d.severity == Severity::Error; });
 	return out;
 }
 
@@ -78,21 +78,20 @@ std::vector<Diagnostic> Diagnostics::warnings() const
 {
 	std::vector<Diagnostic> out;
 	std::copy_if(list_.begin(), list_.end(), std::back_inserter(out),
-		     [](const Diagnostic &d) { return d.severity == Severity::Warning; });
+	             [](const Diagnostic &d) { return d.severity == Severity::Warning; });
 	return out;
 }
 
 bool Diagnostics::contains(const std::string &code) const
 {
 	return std::any_of(list_.begin(), list_.end(),
-			   [&](const Diagnostic &d) { return d.code == code; });
+	                   [&](const Diagnostic &d) { return d.code == code; });
 }
 
 bool Diagnostics::contains(const std::string &code, const std::string &path) const
 {
-	return std::any_of(list_.begin(), list_.end(), [&](const Diagnostic &d) {
-		return d.code == code && d.path == path;
-	});
+	return std::any_of(list_.begin(), list_.end(),
+	                   [&](const Diagnostic &d) { return d.code == code && d.path == path; });
 }
 
 void Diagnostics::promote_warnings()

@@ -86,7 +86,8 @@ bool boolean(JsonObject *o, const char *key, bool fallback = false)
 	return json_node_get_boolean(n);
 }
 
-template<typename F> void for_each_member(JsonObject *o, F &&f)
+template <typename F>
+void for_each_member(JsonObject *o, F &&f)
 {
 	if (!o)
 		return;
@@ -98,7 +99,8 @@ template<typename F> void for_each_member(JsonObject *o, F &&f)
 		f(std::string(name), node);
 }
 
-template<typename F> void for_each_element(JsonArray *a, F &&f)
+template <typename F>
+void for_each_element(JsonArray *a, F &&f)
 {
 	if (!a)
 		return;
@@ -123,8 +125,8 @@ bool has_geometry(const std::string &type)
 bool known_item_type(const std::string &type)
 {
 	static const std::set<std::string> types = {
-		"image",    "video", "gif",          "lottie", "audio",  "text",  "text-template",
-		"captions", "solid", "illustration", "effect", "filter", "chart"};
+	        "image",    "video", "gif",          "lottie", "audio",  "text", "text-template",
+	        "captions", "solid", "illustration", "effect", "filter", "chart"};
 	return types.count(type) > 0;
 }
 
@@ -146,7 +148,7 @@ std::vector<const char *> extra_tracks(const std::string &type)
 }
 
 const char *const kGeometryTracks[] = {"top",    "left",   "width",  "height",
-				       "scaleX", "scaleY", "opacity"};
+                                       "scaleX", "scaleY", "opacity"};
 
 JsonNode *make_track(double value)
 {
@@ -172,7 +174,7 @@ void normalize_legacy(JsonObject *state, const std::string &base, Diagnostics &d
 			return;
 		std::string path = json_pointer_append(items_path, key);
 		std::vector<const char *> names(std::begin(kGeometryTracks),
-						std::end(kGeometryTracks));
+		                                std::end(kGeometryTracks));
 		for (const char *e : extra_tracks(type))
 			names.push_back(e);
 		for (const char *name : names) {
@@ -180,23 +182,24 @@ void normalize_legacy(JsonObject *state, const std::string &base, Diagnostics &d
 			std::string p = json_pointer_append(path, name);
 			double d;
 			if (!v) {
-				if (std::string(name) == "scaleX" || std::string(name) == "scaleY") {
+				if (std::string(name) == "scaleX" ||
+				    std::string(name) == "scaleY") {
 					json_object_set_member(item, name, make_track(1.0));
 					diags.warning("EDITOR_LEGACY_SHORTHAND", p,
-						      std::string("legacy shorthand: \"") + name +
-							      "\" is missing; using {\"value\": 1, "
-							      "\"keyframes\": []}",
-						      Kind::Schema);
+					              std::string("legacy shorthand: \"") + name +
+					                      "\" is missing; using {\"value\": 1, "
+					                      "\"keyframes\": []}",
+					              Kind::Schema);
 				}
 				continue;
 			}
 			if (json_node_number(v, &d)) {
 				std::string text = json_excerpt(v);
 				diags.warning("EDITOR_LEGACY_SHORTHAND", p,
-					      "legacy shorthand: the plain number " + text +
-						      " stands for {\"value\": " + text +
-						      ", \"keyframes\": []}",
-					      Kind::Schema);
+				              "legacy shorthand: the plain number " + text +
+				                      " stands for {\"value\": " + text +
+				                      ", \"keyframes\": []}",
+				              Kind::Schema);
 				json_object_set_member(item, name, make_track(d)); /* frees v */
 				continue;
 			}
@@ -204,10 +207,11 @@ void normalize_legacy(JsonObject *state, const std::string &base, Diagnostics &d
 			double dv;
 			if (o && json_object_get_size(o) == 1 && get_number(o, "value", &dv)) {
 				json_object_set_array_member(o, "keyframes", json_array_new());
-				diags.warning("EDITOR_LEGACY_SHORTHAND", p,
-					      "legacy shorthand: {\"value\"} without \"keyframes\"; "
-					      "using an empty keyframe list",
-					      Kind::Schema);
+				diags.warning(
+				        "EDITOR_LEGACY_SHORTHAND", p,
+				        "legacy shorthand: {\"value\"} without \"keyframes\"; "
+				        "using an empty keyframe list",
+				        Kind::Schema);
 			}
 		}
 	});
@@ -259,10 +263,10 @@ const CompiledSchemas &schemas()
 	static CompiledSchemas *s = [] {
 		auto *c = new CompiledSchemas();
 		g_autoptr(GError) error = nullptr;
-		g_autoptr(GBytes) bytes = g_resource_lookup_data(
-			jtl_resources_get_resource(),
-			"/org/jsontimeline/editor-state.v1.schema.json",
-			G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+		g_autoptr(GBytes) bytes =
+		        g_resource_lookup_data(jtl_resources_get_resource(),
+		                               "/org/jsontimeline/editor-state.v1.schema.json",
+		                               G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
 		if (!bytes)
 			g_error("jsontimeline: embedded schema missing: %s", error->message);
 		gsize size;
@@ -277,7 +281,7 @@ const CompiledSchemas &schemas()
 
 /* The item id in a path "<base>/items/<id>/..." when the rest is exactly tail. */
 bool path_is(const std::string &path, const std::string &base, const char *collection,
-	     const char *tail)
+             const char *tail)
 {
 	std::string prefix = base + "/" + collection + "/";
 	if (path.compare(0, prefix.size(), prefix) != 0)
@@ -291,7 +295,7 @@ bool path_is(const std::string &path, const std::string &base, const char *colle
 std::string code_for(const SchemaError &e, const std::string &base)
 {
 	bool choice = e.keyword == "enum" || e.keyword == "const" || e.keyword == "oneOf" ||
-		      e.keyword == "anyOf" || e.keyword == "discriminator";
+	              e.keyword == "anyOf" || e.keyword == "discriminator";
 	if (choice && path_is(e.path, base, "items", "/effectType"))
 		return "EDITOR_EFFECT_TYPE_INVALID";
 	if (choice && path_is(e.path, base, "items", "/filterType"))
@@ -306,14 +310,14 @@ std::string code_for(const SchemaError &e, const std::string &base)
 }
 
 void check_schema(const JsonSchema &schema, JsonNode *node, const std::string &base,
-		  Diagnostics &diags, const char *code_override = nullptr)
+                  Diagnostics &diags, const char *code_override = nullptr)
 {
 	std::vector<SchemaError> errors;
 	if (schema.validate(node, errors, base))
 		return;
 	for (const SchemaError &e : errors)
 		diags.error(code_override ? code_override : code_for(e, base), e.path, e.message,
-			    Kind::Schema);
+		            Kind::Schema);
 }
 
 /* ---- semantic rules ------------------------------------------------------------- */
@@ -358,8 +362,8 @@ bool asset_type_fits(const std::string &expected, const std::string &actual)
 	std::size_t start = 0;
 	while (start <= expected.size()) {
 		std::size_t bar = expected.find('|', start);
-		std::string one = expected.substr(start, bar == std::string::npos ? std::string::npos
-										   : bar - start);
+		std::string one = expected.substr(
+		        start, bar == std::string::npos ? std::string::npos : bar - start);
 		if (one == actual)
 			return true;
 		if (bar == std::string::npos)
@@ -373,7 +377,7 @@ class SemanticChecker
 {
 public:
 	SemanticChecker(JsonObject *state, const std::string &base, Diagnostics &diags)
-		: state_(state), base_(base), diags_(diags)
+	        : state_(state), base_(base), diags_(diags)
 	{
 		items_ = as_object(member(state, "items"));
 		assets_ = as_object(member(state, "assets"));
@@ -407,15 +411,14 @@ private:
 
 	void check_ids(const char *collection, const char *code)
 	{
-		for_each_member(as_object(member(state_, collection)),
-				[&](const std::string &key, JsonNode *node) {
-					std::string id;
-					if (get_string(as_object(node), "id", &id) && id != key)
-						error(code, json_pointer_append(path(collection, key), "id"),
-						      "the id " + quoted(id) +
-							      " differs from its key " + quoted(key) +
-							      " in \"" + collection + "\"");
-				});
+		for_each_member(as_object(member(state_, collection)), [&](const std::string &key,
+		                                                           JsonNode *node) {
+			std::string id;
+			if (get_string(as_object(node), "id", &id) && id != key)
+				error(code, json_pointer_append(path(collection, key), "id"),
+				      "the id " + quoted(id) + " differs from its key " +
+				              quoted(key) + " in \"" + collection + "\"");
+		});
 	}
 
 	void check_tracks()
@@ -423,23 +426,25 @@ private:
 		std::unordered_map<std::string, std::size_t> track_ids;
 		std::string tracks_path = json_pointer_append(base_, "tracks");
 		for_each_element(as_array(member(state_, "tracks")), [&](std::size_t ti,
-									 JsonNode *tn) {
+		                                                         JsonNode *tn) {
 			JsonObject *track = as_object(tn);
 			std::string tpath = json_pointer_append(tracks_path, ti);
 			std::string tid;
 			if (get_string(track, "id", &tid)) {
 				auto [it, fresh] = track_ids.emplace(tid, ti);
 				if (!fresh)
-					error("EDITOR_TRACK_ID_DUPLICATE", json_pointer_append(tpath, "id"),
-					      "the track id " + quoted(tid) + " is also used by track " +
-						      std::to_string(it->second));
+					error("EDITOR_TRACK_ID_DUPLICATE",
+					      json_pointer_append(tpath, "id"),
+					      "the track id " + quoted(tid) +
+					              " is also used by track " +
+					              std::to_string(it->second));
 				else
 					track_index_[tid] = ti;
 			}
 			std::vector<std::pair<Span, std::pair<std::string, std::size_t>>> spans;
 			std::string ipath = json_pointer_append(tpath, "items");
 			for_each_element(as_array(member(track, "items")), [&](std::size_t ii,
-									       JsonNode *in) {
+			                                                       JsonNode *in) {
 				if (!in || !JSON_NODE_HOLDS_VALUE(in) ||
 				    json_node_get_value_type(in) != G_TYPE_STRING)
 					return;
@@ -449,29 +454,32 @@ private:
 				if (!item) {
 					error("EDITOR_TRACK_ITEM_NOT_FOUND", p,
 					      "the track refers to the item " + quoted(id) +
-						      ", which is not in \"items\"");
+					              ", which is not in \"items\"");
 					return;
 				}
 				auto [it, fresh] = item_track_.emplace(id, std::make_pair(ti, ii));
 				if (!fresh) {
 					error("EDITOR_ITEM_IN_SEVERAL_TRACKS", p,
 					      "the item " + quoted(id) + " is already listed at " +
-						      json_pointer_append(
-							      json_pointer_append(
-								      json_pointer_append(tracks_path,
-											  it->second.first),
-								      "items"),
-							      it->second.second) +
-						      "; an item belongs to exactly one track, once");
+					              json_pointer_append(
+					                      json_pointer_append(
+					                              json_pointer_append(
+					                                      tracks_path,
+					                                      it->second.first),
+					                              "items"),
+					                      it->second.second) +
+					              "; an item belongs to exactly one track, "
+					              "once");
 					return;
 				}
 				Span s = item_span(item);
 				if (s.valid)
 					spans.push_back({s, {id, ii}});
 			});
-			std::stable_sort(spans.begin(), spans.end(), [](const auto &a, const auto &b) {
-				return a.first.start < b.first.start;
-			});
+			std::stable_sort(spans.begin(), spans.end(),
+			                 [](const auto &a, const auto &b) {
+				                 return a.first.start < b.first.start;
+			                 });
 			/* Compare each item with the furthest-reaching one before it. */
 			std::size_t reach = 0;
 			for (std::size_t k = 1; k < spans.size(); k++) {
@@ -481,13 +489,15 @@ private:
 					error("EDITOR_TRACK_ITEMS_OVERLAP",
 					      json_pointer_append(ipath, cur.second.second),
 					      "the item " + quoted(cur.second.first) + " (ticks " +
-						      std::to_string(cur.first.start) + "-" +
-						      std::to_string(cur.first.end) + ") overlaps " +
-						      quoted(prev.second.first) + " (ticks " +
-						      std::to_string(prev.first.start) + "-" +
-						      std::to_string(prev.first.end) +
-						      ") in the same track; items of a track may touch but "
-						      "not overlap");
+					              std::to_string(cur.first.start) + "-" +
+					              std::to_string(cur.first.end) +
+					              ") overlaps " + quoted(prev.second.first) +
+					              " (ticks " +
+					              std::to_string(prev.first.start) + "-" +
+					              std::to_string(prev.first.end) +
+					              ") in the same track; items of a track may "
+					              "touch but "
+					              "not overlap");
 				if (cur.first.end > prev.first.end)
 					reach = k;
 			}
@@ -501,26 +511,29 @@ private:
 			JsonArray *kfs = as_array(member(track, "keyframes"));
 			if (!kfs || !member(track, "value"))
 				return;
-			std::string kpath = json_pointer_append(json_pointer_append(ipath, name),
-								"keyframes");
+			std::string kpath =
+			        json_pointer_append(json_pointer_append(ipath, name), "keyframes");
 			for_each_element(kfs, [&](std::size_t k, JsonNode *kn) {
 				Ticks t;
 				if (!get_ticks(as_object(kn), "timeTicks", &t))
 					return;
-				std::string p =
-					json_pointer_append(json_pointer_append(kpath, k), "timeTicks");
+				std::string p = json_pointer_append(json_pointer_append(kpath, k),
+				                                    "timeTicks");
 				if (t > duration)
 					error("EDITOR_KEYFRAME_OUT_OF_RANGE", p,
 					      "the keyframe time " + std::to_string(t) +
-						      " lies outside the clip (local time must be < "
-						      "durationTicks = " +
-						      std::to_string(duration) + ")");
+					              " lies outside the clip (local time must be "
+					              "< "
+					              "durationTicks = " +
+					              std::to_string(duration) + ")");
 				else if (t == duration)
 					warning("EDITOR_KEYFRAME_AT_CLIP_END", p,
-						"the keyframe time " + std::to_string(t) +
-							" equals durationTicks; local time should be < "
-							"durationTicks (it is used as the clip's last "
-							"value)");
+					        "the keyframe time " + std::to_string(t) +
+					                " equals durationTicks; local time should "
+					                "be < "
+					                "durationTicks (it is used as the clip's "
+					                "last "
+					                "value)");
 			});
 		});
 	}
@@ -529,11 +542,11 @@ private:
 	{
 		std::set<std::string> deleted;
 		for_each_element(as_array(member(state_, "deletedAssets")),
-				 [&](std::size_t, JsonNode *n) {
-					 std::string id;
-					 if (get_string(as_object(n), "assetId", &id))
-						 deleted.insert(id);
-				 });
+		                 [&](std::size_t, JsonNode *n) {
+			                 std::string id;
+			                 if (get_string(as_object(n), "assetId", &id))
+				                 deleted.insert(id);
+		                 });
 		for_each_member(items_, [&](const std::string &key, JsonNode *node) {
 			JsonObject *item = as_object(node);
 			if (!item)
@@ -545,17 +558,19 @@ private:
 				if (s.end > kMaxTimelineTicks)
 					error("EDITOR_TIMELINE_TOO_LONG",
 					      json_pointer_append(ipath, s.start > kMaxTimelineTicks
-										 ? "startTicks"
-										 : "durationTicks"),
+					                                         ? "startTicks"
+					                                         : "durationTicks"),
 					      "the item ends at tick " + std::to_string(s.end) +
-						      ", beyond the longest timeline supported (24 h = " +
-						      std::to_string(kMaxTimelineTicks) + " ticks)");
+					              ", beyond the longest timeline supported (24 "
+					              "h = " +
+					              std::to_string(kMaxTimelineTicks) +
+					              " ticks)");
 				check_keyframes(item, ipath, s.end - s.start);
 			}
 			if (!item_track_.count(key))
 				warning("EDITOR_ITEM_NOT_IN_TRACK", ipath,
-					"the item " + quoted(key) +
-						" is in no track and will not be rendered");
+				        "the item " + quoted(key) +
+				                " is in no track and will not be rendered");
 			const char *expected = expected_asset_types(type);
 			std::string asset_id;
 			if (!expected || !get_string(item, "assetId", &asset_id))
@@ -564,7 +579,7 @@ private:
 			if (deleted.count(asset_id)) {
 				error("EDITOR_ASSET_DELETED", apath,
 				      "the asset " + quoted(asset_id) +
-					      " is listed in \"deletedAssets\" and cannot be used");
+				              " is listed in \"deletedAssets\" and cannot be used");
 				return;
 			}
 			JsonObject *asset = as_object(member(assets_, asset_id.c_str()));
@@ -579,7 +594,7 @@ private:
 				std::replace(want.begin(), want.end(), '|', '/');
 				error("EDITOR_ASSET_TYPE_MISMATCH", apath,
 				      "the " + type + " item refers to the " + atype + " asset " +
-					      quoted(asset_id) + "; it needs a " + want + " asset");
+				              quoted(asset_id) + "; it needs a " + want + " asset");
 			}
 		});
 	}
@@ -587,62 +602,68 @@ private:
 	void check_transitions()
 	{
 		std::set<std::pair<std::string, std::string>> cuts;
-		for_each_member(as_object(member(state_, "transitions")), [&](const std::string &key,
-									    JsonNode *node) {
-			JsonObject *tr = as_object(node);
-			if (!tr)
-				return;
-			std::string tpath = path("transitions", key);
-			std::string track_id, from, to;
-			if (!get_string(tr, "trackId", &track_id) ||
-			    !get_string(tr, "fromClipId", &from) || !get_string(tr, "toClipId", &to))
-				return;
-			bool ok = true;
-			if (!track_index_.count(track_id)) {
-				error("EDITOR_TRANSITION_TRACK_NOT_FOUND",
-				      json_pointer_append(tpath, "trackId"),
-				      "the transition's track " + quoted(track_id) + " does not exist");
-				ok = false;
-			}
-			for (auto [field, id] : {std::pair<const char *, std::string *>{"fromClipId", &from},
-						 {"toClipId", &to}}) {
-				if (!member(items_, id->c_str())) {
-					error("EDITOR_TRANSITION_CLIP_NOT_FOUND",
-					      json_pointer_append(tpath, field),
-					      "the transition's clip " + quoted(*id) +
-						      " is not in \"items\"");
-					ok = false;
-				}
-			}
-			if (!ok)
-				return;
-			std::size_t ti = track_index_[track_id];
-			auto in_track = [&](const std::string &id) {
-				auto it = item_track_.find(id);
-				return it != item_track_.end() && it->second.first == ti;
-			};
-			Span a = item_span(as_object(member(items_, from.c_str())));
-			Span b = item_span(as_object(member(items_, to.c_str())));
-			std::string why;
-			if (from == to)
-				why = "a transition joins two different clips";
-			else if (!in_track(from) || !in_track(to))
-				why = "both clips must be in the track " + quoted(track_id);
-			else if (a.valid && b.valid && a.end != b.start)
-				why = quoted(from) + " ends at tick " + std::to_string(a.end) +
-				      " but " + quoted(to) + " starts at tick " +
-				      std::to_string(b.start) + "; the clips must touch";
-			if (!why.empty()) {
-				error("EDITOR_TRANSITION_CLIP_NOT_ADJACENT", tpath,
-				      "the transition from " + quoted(from) + " to " + quoted(to) +
-					      " does not join adjacent clips: " + why);
-				return;
-			}
-			if (!cuts.insert({from, to}).second)
-				error("EDITOR_TRANSITION_DUPLICATE", tpath,
-				      "another transition already joins " + quoted(from) + " and " +
-					      quoted(to));
-		});
+		for_each_member(
+		        as_object(member(state_, "transitions")),
+		        [&](const std::string &key, JsonNode *node) {
+			        JsonObject *tr = as_object(node);
+			        if (!tr)
+				        return;
+			        std::string tpath = path("transitions", key);
+			        std::string track_id, from, to;
+			        if (!get_string(tr, "trackId", &track_id) ||
+			            !get_string(tr, "fromClipId", &from) ||
+			            !get_string(tr, "toClipId", &to))
+				        return;
+			        bool ok = true;
+			        if (!track_index_.count(track_id)) {
+				        error("EDITOR_TRANSITION_TRACK_NOT_FOUND",
+				              json_pointer_append(tpath, "trackId"),
+				              "the transition's track " + quoted(track_id) +
+				                      " does not exist");
+				        ok = false;
+			        }
+			        for (auto [field, id] :
+			             {std::pair<const char *, std::string *>{"fromClipId", &from},
+			              {"toClipId", &to}}) {
+				        if (!member(items_, id->c_str())) {
+					        error("EDITOR_TRANSITION_CLIP_NOT_FOUND",
+					              json_pointer_append(tpath, field),
+					              "the transition's clip " + quoted(*id) +
+					                      " is not in \"items\"");
+					        ok = false;
+				        }
+			        }
+			        if (!ok)
+				        return;
+			        std::size_t ti = track_index_[track_id];
+			        auto in_track = [&](const std::string &id) {
+				        auto it = item_track_.find(id);
+				        return it != item_track_.end() && it->second.first == ti;
+			        };
+			        Span a = item_span(as_object(member(items_, from.c_str())));
+			        Span b = item_span(as_object(member(items_, to.c_str())));
+			        std::string why;
+			        if (from == to)
+				        why = "a transition joins two different clips";
+			        else if (!in_track(from) || !in_track(to))
+				        why = "both clips must be in the track " + quoted(track_id);
+			        else if (a.valid && b.valid && a.end != b.start)
+				        why = quoted(from) + " ends at tick " +
+				              std::to_string(a.end) + " but " + quoted(to) +
+				              " starts at tick " + std::to_string(b.start) +
+				              "; the clips must touch";
+			        if (!why.empty()) {
+				        error("EDITOR_TRANSITION_CLIP_NOT_ADJACENT", tpath,
+				              "the transition from " + quoted(from) + " to " +
+				                      quoted(to) +
+				                      " does not join adjacent clips: " + why);
+				        return;
+			        }
+			        if (!cuts.insert({from, to}).second)
+				        error("EDITOR_TRANSITION_DUPLICATE", tpath,
+				              "another transition already joins " + quoted(from) +
+				                      " and " + quoted(to));
+		        });
 	}
 
 	void check_captions()
@@ -653,16 +674,18 @@ private:
 				return;
 			std::string cpath = json_pointer_append(path("assets", key), "captions");
 			for_each_element(as_array(member(asset, "captions")), [&](std::size_t i,
-										  JsonNode *en) {
+			                                                          JsonNode *en) {
 				JsonObject *e = as_object(en);
 				double start, end;
-				if (get_number(e, "startMs", &start) && get_number(e, "endMs", &end) &&
-				    end < start)
+				if (get_number(e, "startMs", &start) &&
+				    get_number(e, "endMs", &end) && end < start)
 					error("EDITOR_CAPTION_TIMING_INVALID",
-					      json_pointer_append(json_pointer_append(cpath, i), "endMs"),
-					      "the caption ends (" + json_excerpt(member(e, "endMs")) +
-						      " ms) before it starts (" +
-						      json_excerpt(member(e, "startMs")) + " ms)");
+					      json_pointer_append(json_pointer_append(cpath, i),
+					                          "endMs"),
+					      "the caption ends (" +
+					              json_excerpt(member(e, "endMs")) +
+					              " ms) before it starts (" +
+					              json_excerpt(member(e, "startMs")) + " ms)");
 			});
 		});
 	}
@@ -674,8 +697,9 @@ private:
 		for (const char *field : {"overlayTrackId", "underlayTrackId"}) {
 			std::string id;
 			if (get_string(brand, field, &id) && !track_index_.count(id))
-				warning("EDITOR_BRAND_TRACK_NOT_FOUND", json_pointer_append(bpath, field),
-					"the brand track " + quoted(id) + " does not exist");
+				warning("EDITOR_BRAND_TRACK_NOT_FOUND",
+				        json_pointer_append(bpath, field),
+				        "the brand track " + quoted(id) + " does not exist");
 		}
 	}
 
@@ -742,13 +766,13 @@ std::optional<ClipAnimation> clip_animation(JsonObject *o)
 	if (!o)
 		return std::nullopt;
 	static const std::map<std::string, ClipAnimationType> types = {
-		{"fade", ClipAnimationType::Fade},
-		{"slide-up", ClipAnimationType::SlideUp},
-		{"slide-down", ClipAnimationType::SlideDown},
-		{"slide-left", ClipAnimationType::SlideLeft},
-		{"slide-right", ClipAnimationType::SlideRight},
-		{"zoom-in", ClipAnimationType::ZoomIn},
-		{"zoom-out", ClipAnimationType::ZoomOut}};
+	        {"fade", ClipAnimationType::Fade},
+	        {"slide-up", ClipAnimationType::SlideUp},
+	        {"slide-down", ClipAnimationType::SlideDown},
+	        {"slide-left", ClipAnimationType::SlideLeft},
+	        {"slide-right", ClipAnimationType::SlideRight},
+	        {"zoom-in", ClipAnimationType::ZoomIn},
+	        {"zoom-out", ClipAnimationType::ZoomOut}};
 	auto it = types.find(str(o, "type"));
 	if (it == types.end())
 		return std::nullopt;
@@ -779,15 +803,15 @@ std::optional<CaptionAnimation> caption_animation(JsonObject *o)
 	if (!o)
 		return std::nullopt;
 	static const std::map<std::string, CaptionAnimationType> types = {
-		{"converge", CaptionAnimationType::Converge},
-		{"elastic-pop", CaptionAnimationType::ElasticPop},
-		{"typewriter", CaptionAnimationType::Typewriter},
-		{"lay-down", CaptionAnimationType::LayDown},
-		{"center-type-out", CaptionAnimationType::CenterTypeOut},
-		{"curtain-close", CaptionAnimationType::CurtainClose},
-		{"jitter", CaptionAnimationType::Jitter},
-		{"rainbow", CaptionAnimationType::Rainbow},
-		{"sweep-shine", CaptionAnimationType::SweepShine}};
+	        {"converge", CaptionAnimationType::Converge},
+	        {"elastic-pop", CaptionAnimationType::ElasticPop},
+	        {"typewriter", CaptionAnimationType::Typewriter},
+	        {"lay-down", CaptionAnimationType::LayDown},
+	        {"center-type-out", CaptionAnimationType::CenterTypeOut},
+	        {"curtain-close", CaptionAnimationType::CurtainClose},
+	        {"jitter", CaptionAnimationType::Jitter},
+	        {"rainbow", CaptionAnimationType::Rainbow},
+	        {"sweep-shine", CaptionAnimationType::SweepShine}};
 	auto it = types.find(str(o, "type"));
 	if (it == types.end())
 		return std::nullopt;
@@ -814,8 +838,9 @@ TextStyle text_style(JsonObject *o)
 	TextStyle s;
 	s.color = str(o, "color", s.color);
 	std::string align = str(o, "align", "left");
-	s.align = align == "center" ? TextAlign::Center
-				    : align == "right" ? TextAlign::Right : TextAlign::Left;
+	s.align = align == "center"  ? TextAlign::Center
+	          : align == "right" ? TextAlign::Right
+	                             : TextAlign::Left;
 	s.font_family = str(o, "fontFamily");
 	JsonObject *fs = as_object(member(o, "fontStyle"));
 	s.font_style.variant = str(fs, "variant", "normal");
@@ -847,19 +872,19 @@ std::string serialized(JsonNode *n)
 ItemType item_type(const std::string &t)
 {
 	static const std::map<std::string, ItemType> types = {
-		{"image", ItemType::Image},
-		{"video", ItemType::Video},
-		{"gif", ItemType::Gif},
-		{"lottie", ItemType::Lottie},
-		{"audio", ItemType::Audio},
-		{"text", ItemType::Text},
-		{"text-template", ItemType::TextTemplate},
-		{"captions", ItemType::Captions},
-		{"solid", ItemType::Solid},
-		{"illustration", ItemType::Illustration},
-		{"effect", ItemType::Effect},
-		{"filter", ItemType::Filter},
-		{"chart", ItemType::Chart}};
+	        {"image", ItemType::Image},
+	        {"video", ItemType::Video},
+	        {"gif", ItemType::Gif},
+	        {"lottie", ItemType::Lottie},
+	        {"audio", ItemType::Audio},
+	        {"text", ItemType::Text},
+	        {"text-template", ItemType::TextTemplate},
+	        {"captions", ItemType::Captions},
+	        {"solid", ItemType::Solid},
+	        {"illustration", ItemType::Illustration},
+	        {"effect", ItemType::Effect},
+	        {"filter", ItemType::Filter},
+	        {"chart", ItemType::Chart}};
 	auto it = types.find(t);
 	return it == types.end() ? ItemType::Solid : it->second;
 }
@@ -867,8 +892,9 @@ ItemType item_type(const std::string &t)
 ChartData chart(JsonObject *o)
 {
 	static const std::map<std::string, ChartType> types = {
-		{"line", ChartType::Line}, {"bar", ChartType::Bar},   {"area", ChartType::Area},
-		{"pie", ChartType::Pie},   {"radar", ChartType::Radar}, {"scatter", ChartType::Scatter}};
+	        {"line", ChartType::Line},   {"bar", ChartType::Bar},
+	        {"area", ChartType::Area},   {"pie", ChartType::Pie},
+	        {"radar", ChartType::Radar}, {"scatter", ChartType::Scatter}};
 	ChartData c;
 	auto it = types.find(str(o, "chartType"));
 	c.chart_type = it == types.end() ? ChartType::Bar : it->second;
@@ -884,11 +910,12 @@ ChartData chart(JsonObject *o)
 		JsonObject *r = as_object(n);
 		ChartRow row;
 		row.label = str(r, "label");
-		for_each_member(as_object(member(r, "values")), [&](const std::string &k, JsonNode *v) {
-			double d = 0.0;
-			json_node_number(v, &d);
-			row.values.emplace_back(k, d);
-		});
+		for_each_member(as_object(member(r, "values")),
+		                [&](const std::string &k, JsonNode *v) {
+			                double d = 0.0;
+			                json_node_number(v, &d);
+			                row.values.emplace_back(k, d);
+		                });
 		c.rows.push_back(std::move(row));
 	});
 	for_each_element(as_array(member(data, "slices")), [&](std::size_t, JsonNode *n) {
@@ -962,7 +989,7 @@ Item build_item(JsonObject *o, const std::string &key, const std::string &path)
 		m.asset_id = str(o, "assetId");
 		m.keep_aspect_ratio = boolean(o, "keepAspectRatio", true);
 		for (const char *k : {"videoStartFromInSeconds", "gifStartFromInSeconds",
-				      "lottieStartFromInSeconds", "audioStartFromInSeconds"})
+		                      "lottieStartFromInSeconds", "audioStartFromInSeconds"})
 			m.start_from_seconds = std::max(m.start_from_seconds, num(o, k, 0.0));
 		m.playback_rate = num(o, "playbackRate", 1.0);
 		m.decibel_adjustment = animated(o, "decibelAdjustment", 0.0);
@@ -1003,18 +1030,18 @@ Item build_item(JsonObject *o, const std::string &key, const std::string &path)
 		c.max_lines = int(num(o, "maxLines", 2));
 		c.content_start_offset_ms = num(o, "contentStartOffsetMs", 0.0);
 		std::string source = str(o, "source", "manual");
-		c.source = source == "auto" ? CaptionSource::Auto
-					    : source == "upload" ? CaptionSource::Upload
-								 : CaptionSource::Manual;
+		c.source = source == "auto"     ? CaptionSource::Auto
+		           : source == "upload" ? CaptionSource::Upload
+		                                : CaptionSource::Manual;
 		c.caption_group_id = opt_str(o, "captionGroupId");
 		item.data = std::move(c);
 		break;
 	}
 	case ItemType::Solid: {
 		static const std::map<std::string, Shape> shapes = {{"rectangle", Shape::Rectangle},
-								    {"circle", Shape::Circle},
-								    {"triangle", Shape::Triangle},
-								    {"star", Shape::Star}};
+		                                                    {"circle", Shape::Circle},
+		                                                    {"triangle", Shape::Triangle},
+		                                                    {"star", Shape::Star}};
 		SolidData s;
 		s.color = str(o, "color");
 		auto it = shapes.find(str(o, "shape"));
@@ -1025,7 +1052,7 @@ Item build_item(JsonObject *o, const std::string &key, const std::string &path)
 	}
 	case ItemType::Illustration:
 		item.data = IllustrationData{str(o, "illustrationName"), str(o, "color"),
-					     boolean(o, "keepAspectRatio", true)};
+		                             boolean(o, "keepAspectRatio", true)};
 		break;
 	case ItemType::Effect:
 		item.data = EffectData{str(o, "effectType"), num(o, "intensity", 1.0), params(o)};
@@ -1043,9 +1070,9 @@ Item build_item(JsonObject *o, const std::string &key, const std::string &path)
 Asset build_asset(JsonObject *o, const std::string &key)
 {
 	static const std::map<std::string, AssetType> types = {
-		{"image", AssetType::Image}, {"video", AssetType::Video},
-		{"gif", AssetType::Gif},     {"audio", AssetType::Audio},
-		{"caption", AssetType::Caption}, {"lottie", AssetType::Lottie}};
+	        {"image", AssetType::Image},     {"video", AssetType::Video},
+	        {"gif", AssetType::Gif},         {"audio", AssetType::Audio},
+	        {"caption", AssetType::Caption}, {"lottie", AssetType::Lottie}};
 	Asset a;
 	a.id = key;
 	auto it = types.find(str(o, "type"));
@@ -1064,7 +1091,7 @@ Asset build_asset(JsonObject *o, const std::string &key)
 	a.resource_json = serialized(member(o, "resourceJson"));
 	a.resource_component_id = opt_str(o, "resourceComponentId");
 	a.timing = str(o, "timingGranularity") == "word" ? TimingGranularity::Word
-							  : TimingGranularity::Line;
+	                                                 : TimingGranularity::Line;
 	for_each_element(as_array(member(o, "captions")), [&](std::size_t, JsonNode *n) {
 		JsonObject *e = as_object(n);
 		CaptionEntry c;
@@ -1082,7 +1109,7 @@ Asset build_asset(JsonObject *o, const std::string &key)
 }
 
 std::unique_ptr<Timeline> build_timeline(JsonObject *state, JsonObject *request,
-					 const std::string &base)
+                                         const std::string &base)
 {
 	auto tl = std::make_unique<Timeline>();
 	tl->width = int(num(state, "compositionWidth", 1920));
@@ -1099,37 +1126,41 @@ std::unique_ptr<Timeline> build_timeline(JsonObject *state, JsonObject *request,
 		for_each_element(as_array(member(t, "items")), [&](std::size_t, JsonNode *in) {
 			std::string id = json_node_get_string(in);
 			JsonObject *io = as_object(member(items, id.c_str()));
-			tl->items.emplace(id, build_item(io, id, json_pointer_append(items_path, id)));
+			tl->items.emplace(id,
+			                  build_item(io, id, json_pointer_append(items_path, id)));
 			track.item_ids.push_back(id);
 		});
 		std::stable_sort(track.item_ids.begin(), track.item_ids.end(),
-				 [&](const std::string &a, const std::string &b) {
-					 return tl->items[a].start < tl->items[b].start;
-				 });
+		                 [&](const std::string &a, const std::string &b) {
+			                 return tl->items[a].start < tl->items[b].start;
+		                 });
 		tl->tracks.push_back(std::move(track));
 	});
 	for_each_member(as_object(member(state, "assets")), [&](const std::string &k, JsonNode *n) {
 		tl->assets.emplace(k, build_asset(as_object(n), k));
 	});
 	static const std::map<std::string, TransitionType> ttypes = {
-		{"fade", TransitionType::Fade}, {"slide", TransitionType::Slide},
-		{"wipe", TransitionType::Wipe}, {"flip", TransitionType::Flip},
-		{"clock-wipe", TransitionType::ClockWipe}, {"iris", TransitionType::Iris}};
-	for_each_member(as_object(member(state, "transitions")), [&](const std::string &k,
-								     JsonNode *n) {
-		JsonObject *o = as_object(n);
-		Transition t;
-		t.id = k;
-		t.track_id = str(o, "trackId");
-		t.from_clip_id = str(o, "fromClipId");
-		t.to_clip_id = str(o, "toClipId");
-		auto it = ttypes.find(str(o, "type"));
-		t.type = it == ttypes.end() ? TransitionType::Fade : it->second;
-		get_ticks(o, "durationTicks", &t.duration);
-		t.easing = easing(o);
-		t.params = params(o);
-		tl->transitions.emplace(k, std::move(t));
-	});
+	        {"fade", TransitionType::Fade},
+	        {"slide", TransitionType::Slide},
+	        {"wipe", TransitionType::Wipe},
+	        {"flip", TransitionType::Flip},
+	        {"clock-wipe", TransitionType::ClockWipe},
+	        {"iris", TransitionType::Iris}};
+	for_each_member(as_object(member(state, "transitions")),
+	                [&](const std::string &k, JsonNode *n) {
+		                JsonObject *o = as_object(n);
+		                Transition t;
+		                t.id = k;
+		                t.track_id = str(o, "trackId");
+		                t.from_clip_id = str(o, "fromClipId");
+		                t.to_clip_id = str(o, "toClipId");
+		                auto it = ttypes.find(str(o, "type"));
+		                t.type = it == ttypes.end() ? TransitionType::Fade : it->second;
+		                get_ticks(o, "durationTicks", &t.duration);
+		                t.easing = easing(o);
+		                t.params = params(o);
+		                tl->transitions.emplace(k, std::move(t));
+	                });
 	if (JsonObject *bg = as_object(member(state, "globalBackground"))) {
 		std::string type = str(bg, "type", "none");
 		GlobalBackground &b = tl->background;
@@ -1153,13 +1184,13 @@ std::unique_ptr<Timeline> build_timeline(JsonObject *state, JsonObject *request,
 		b.logo_x = num(br, "logoX");
 		b.logo_y = num(br, "logoY");
 		for (const auto &target : {std::pair<const char *, std::vector<std::string> *>{
-						   "managedItemIds", &b.managed_item_ids},
-					   {"managedAssetIds", &b.managed_asset_ids}}) {
+		                                   "managedItemIds", &b.managed_item_ids},
+		                           {"managedAssetIds", &b.managed_asset_ids}}) {
 			std::vector<std::string> *out = target.second;
 			for_each_element(as_array(member(br, target.first)),
-					 [&](std::size_t, JsonNode *n) {
-						 out->push_back(json_node_get_string(n));
-					 });
+			                 [&](std::size_t, JsonNode *n) {
+				                 out->push_back(json_node_get_string(n));
+			                 });
 		}
 		b.intro_shift_frames = int64_t(num(br, "introShiftInFrames"));
 		b.overlay_track_id = opt_str(br, "overlayTrackId");
@@ -1168,9 +1199,9 @@ std::unique_ptr<Timeline> build_timeline(JsonObject *state, JsonObject *request,
 	}
 	for_each_element(as_array(member(state, "deletedAssets")), [&](std::size_t, JsonNode *n) {
 		JsonObject *d = as_object(n);
-		tl->deleted_assets.push_back({str(d, "assetId"), opt_str(d, "remoteUrl"),
-					      opt_str(d, "remoteKey"),
-					      str(as_object(member(d, "statusAtDeletion")), "type")});
+		tl->deleted_assets.push_back(
+		        {str(d, "assetId"), opt_str(d, "remoteUrl"), opt_str(d, "remoteKey"),
+		         str(as_object(member(d, "statusAtDeletion")), "type")});
 	});
 	if (request) {
 		OutputSettings &o = tl->output;
@@ -1255,7 +1286,7 @@ EditorStateResult load_editor_state(std::string_view json_text, const EditorStat
 }
 
 bool load_editor_state_file(const char *path, const EditorStateOptions &options,
-			    EditorStateResult *result, GError **error)
+                            EditorStateResult *result, GError **error)
 {
 	std::string text;
 	bool too_large = false;
@@ -1264,9 +1295,9 @@ bool load_editor_state_file(const char *path, const EditorStateOptions &options,
 	if (too_large) {
 		*result = EditorStateResult();
 		result->diagnostics.error("EDITOR_JSON_TOO_LARGE", "",
-					  "the document is larger than the limit of " +
-						  std::to_string(options.limits.max_bytes) +
-						  " bytes and was not read");
+		                          "the document is larger than the limit of " +
+		                                  std::to_string(options.limits.max_bytes) +
+		                                  " bytes and was not read");
 		return true;
 	}
 	*result = load_editor_state(text, options);

@@ -30,8 +30,8 @@ const struct {
 	const char *name;
 	unsigned bit;
 } kTypeNames[] = {
-	{"null", T_NULL},     {"boolean", T_BOOLEAN}, {"object", T_OBJECT}, {"array", T_ARRAY},
-	{"number", T_NUMBER}, {"string", T_STRING},   {"integer", T_INTEGER},
+        {"null", T_NULL},     {"boolean", T_BOOLEAN}, {"object", T_OBJECT},   {"array", T_ARRAY},
+        {"number", T_NUMBER}, {"string", T_STRING},   {"integer", T_INTEGER},
 };
 
 struct RegexDeleter {
@@ -58,7 +58,7 @@ struct Node {
 	JsonNodePtr const_value;
 	std::optional<double> minimum, maximum, exclusive_minimum, exclusive_maximum, multiple_of;
 	std::optional<std::size_t> min_length, max_length, min_items, max_items, min_properties,
-		max_properties;
+	        max_properties;
 	RegexPtr pattern;
 	std::string pattern_source;
 
@@ -221,23 +221,24 @@ public:
 
 	bool compile(GError **error);
 	bool validate(const Node *s, JsonNode *inst, std::vector<Token> &path,
-		      std::vector<SchemaError> *out, const std::string &base) const;
+	              std::vector<SchemaError> *out, const std::string &base) const;
 
 private:
 	Node *compile_node(JsonNode *n, const std::string &pointer, GError **error);
 	Node *resolve(const std::string &ref, GError **error);
 	void error(std::vector<SchemaError> *out, const std::vector<Token> &path,
-		   const std::string &base, const char *keyword, std::string message,
-		   std::string allowed = {}) const;
+	           const std::string &base, const char *keyword, std::string message,
+	           std::string allowed = {}) const;
 	void collect_consts(const Node *s, std::vector<std::pair<std::string, JsonNode *>> &out,
-			    int depth) const;
+	                    int depth) const;
 	unsigned declared_types(const Node *s, int depth) const;
 	bool report_choice(const Node *s, const std::vector<Node *> &alts, JsonNode *inst,
-			   std::vector<Token> &path, std::vector<SchemaError> *out,
-			   const std::string &base, const char *keyword) const;
-	const Node *prune(const std::vector<Node *> &alts,
-			  const std::vector<std::vector<std::pair<std::string, JsonNode *>>> &consts,
-			  JsonNode *inst, bool *pruned) const;
+	                   std::vector<Token> &path, std::vector<SchemaError> *out,
+	                   const std::string &base, const char *keyword) const;
+	const Node *
+	prune(const std::vector<Node *> &alts,
+	      const std::vector<std::vector<std::pair<std::string, JsonNode *>>> &consts,
+	      JsonNode *inst, bool *pruned) const;
 };
 
 namespace {
@@ -251,9 +252,8 @@ JsonNode *pointer_lookup(JsonNode *root, const std::string &pointer)
 		if (pointer[pos] != '/')
 			return nullptr;
 		std::size_t next = pointer.find('/', pos + 1);
-		std::string token = pointer.substr(pos + 1, next == std::string::npos
-								    ? std::string::npos
-								    : next - pos - 1);
+		std::string token = pointer.substr(
+		        pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
 		std::string unescaped;
 		for (std::size_t i = 0; i < token.size(); i++) {
 			if (token[i] == '~' && i + 1 < token.size()) {
@@ -270,7 +270,8 @@ JsonNode *pointer_lookup(JsonNode *root, const std::string &pointer)
 		} else if (JSON_NODE_HOLDS_ARRAY(n)) {
 			JsonArray *a = json_node_get_array(n);
 			guint64 i = g_ascii_strtoull(key.c_str(), nullptr, 10);
-			n = i < json_array_get_length(a) ? json_array_get_element(a, guint(i)) : nullptr;
+			n = i < json_array_get_length(a) ? json_array_get_element(a, guint(i))
+			                                 : nullptr;
 		} else {
 			return nullptr;
 		}
@@ -319,7 +320,7 @@ Node *JsonSchemaImpl::compile_node(JsonNode *n, const std::string &pointer, GErr
 	}
 	if (!n || !JSON_NODE_HOLDS_OBJECT(n)) {
 		g_set_error(error, JTL_ERROR, JTL_ERROR_INTERNAL,
-			    "schema at #%s is neither an object nor a boolean", pointer.c_str());
+		            "schema at #%s is neither an object nor a boolean", pointer.c_str());
 		return nullptr;
 	}
 	JsonObject *o = json_node_get_object(n);
@@ -336,14 +337,14 @@ Node *JsonSchemaImpl::compile_node(JsonNode *n, const std::string &pointer, GErr
 			return true;
 		if (!JSON_NODE_HOLDS_ARRAY(m)) {
 			g_set_error(error, JTL_ERROR, JTL_ERROR_INTERNAL, "#%s/%s must be an array",
-				    pointer.c_str(), key);
+			            pointer.c_str(), key);
 			return false;
 		}
 		JsonArray *a = json_node_get_array(m);
 		std::string p = json_pointer_append(pointer, key);
 		for (guint i = 0; i < json_array_get_length(a); i++) {
-			Node *c = compile_node(json_array_get_element(a, i), json_pointer_append(p, i),
-					       error);
+			Node *c = compile_node(json_array_get_element(a, i),
+			                       json_pointer_append(p, i), error);
 			if (!c)
 				return false;
 			out->push_back(c);
@@ -358,7 +359,8 @@ Node *JsonSchemaImpl::compile_node(JsonNode *n, const std::string &pointer, GErr
 	}
 	if (JsonNode *t = json_object_get_member(o, "type")) {
 		auto add = [&](JsonNode *tn) {
-			if (!JSON_NODE_HOLDS_VALUE(tn) || json_node_get_value_type(tn) != G_TYPE_STRING)
+			if (!JSON_NODE_HOLDS_VALUE(tn) ||
+			    json_node_get_value_type(tn) != G_TYPE_STRING)
 				return;
 			for (const auto &tt : kTypeNames) {
 				if (!strcmp(tt.name, json_node_get_string(tn)))
@@ -374,14 +376,14 @@ Node *JsonSchemaImpl::compile_node(JsonNode *n, const std::string &pointer, GErr
 		}
 		if (s->types == 0)
 			s->types = ~0u & ~(T_NULL | T_BOOLEAN | T_OBJECT | T_ARRAY | T_NUMBER |
-					   T_STRING | T_INTEGER); /* matches nothing */
+			                   T_STRING | T_INTEGER); /* matches nothing */
 	}
 	if (JsonNode *e = json_object_get_member(o, "enum")) {
 		if (JSON_NODE_HOLDS_ARRAY(e)) {
 			JsonArray *a = json_node_get_array(e);
 			for (guint i = 0; i < json_array_get_length(a); i++)
 				s->enum_values.emplace_back(
-					json_node_copy(json_array_get_element(a, i)));
+				        json_node_copy(json_array_get_element(a, i)));
 		}
 	}
 	if (JsonNode *c = json_object_get_member(o, "const"))
@@ -402,7 +404,7 @@ Node *JsonSchemaImpl::compile_node(JsonNode *n, const std::string &pointer, GErr
 		s->pattern.reset(g_regex_new(p, G_REGEX_OPTIMIZE, GRegexMatchFlags(0), &re_error));
 		if (!s->pattern) {
 			g_set_error(error, JTL_ERROR, JTL_ERROR_INTERNAL, "#%s/pattern: %s",
-				    pointer.c_str(), re_error->message);
+			            pointer.c_str(), re_error->message);
 			return nullptr;
 		}
 		s->pattern_source = p;
@@ -429,8 +431,8 @@ Node *JsonSchemaImpl::compile_node(JsonNode *n, const std::string &pointer, GErr
 		}
 	}
 	if (JsonObject *props = json_object_has_member(o, "properties")
-					? json_object_get_object_member(o, "properties")
-					: nullptr) {
+	                                ? json_object_get_object_member(o, "properties")
+	                                : nullptr) {
 		std::string p = json_pointer_append(pointer, "properties");
 		JsonObjectIter it;
 		const gchar *name;
@@ -445,8 +447,8 @@ Node *JsonSchemaImpl::compile_node(JsonNode *n, const std::string &pointer, GErr
 		}
 	}
 	if (JsonObject *pp = json_object_has_member(o, "patternProperties")
-				     ? json_object_get_object_member(o, "patternProperties")
-				     : nullptr) {
+	                             ? json_object_get_object_member(o, "patternProperties")
+	                             : nullptr) {
 		std::string p = json_pointer_append(pointer, "patternProperties");
 		JsonObjectIter it;
 		const gchar *name;
@@ -454,11 +456,12 @@ Node *JsonSchemaImpl::compile_node(JsonNode *n, const std::string &pointer, GErr
 		json_object_iter_init(&it, pp);
 		while (json_object_iter_next(&it, &name, &v)) {
 			g_autoptr(GError) re_error = nullptr;
-			RegexPtr re(g_regex_new(name, G_REGEX_OPTIMIZE, GRegexMatchFlags(0), &re_error));
+			RegexPtr re(g_regex_new(name, G_REGEX_OPTIMIZE, GRegexMatchFlags(0),
+			                        &re_error));
 			if (!re) {
 				g_set_error(error, JTL_ERROR, JTL_ERROR_INTERNAL,
-					    "#%s: bad pattern %s: %s", p.c_str(), name,
-					    re_error->message);
+				            "#%s: bad pattern %s: %s", p.c_str(), name,
+				            re_error->message);
 				return nullptr;
 			}
 			Node *c = compile_node(v, json_pointer_append(p, name), error);
@@ -471,8 +474,8 @@ Node *JsonSchemaImpl::compile_node(JsonNode *n, const std::string &pointer, GErr
 	    !sub("propertyNames", &s->property_names))
 		return nullptr;
 	if (JsonObject *deps = json_object_has_member(o, "dependencies")
-				       ? json_object_get_object_member(o, "dependencies")
-				       : nullptr) {
+	                               ? json_object_get_object_member(o, "dependencies")
+	                               : nullptr) {
 		std::string p = json_pointer_append(pointer, "dependencies");
 		JsonObjectIter it;
 		const gchar *name;
@@ -508,7 +511,8 @@ Node *JsonSchemaImpl::resolve(const std::string &ref, GError **error)
 		r = r.substr(base_id.size());
 	if (r.empty() || r[0] != '#') {
 		g_set_error(error, JTL_ERROR, JTL_ERROR_INTERNAL,
-			    "$ref %s: only references inside the schema are supported", ref.c_str());
+		            "$ref %s: only references inside the schema are supported",
+		            ref.c_str());
 		return nullptr;
 	}
 	std::string pointer = r.substr(1);
@@ -518,7 +522,7 @@ Node *JsonSchemaImpl::resolve(const std::string &ref, GError **error)
 	JsonNode *target = pointer_lookup(document.get(), pointer);
 	if (!target) {
 		g_set_error(error, JTL_ERROR, JTL_ERROR_INTERNAL, "$ref %s points nowhere",
-			    ref.c_str());
+		            ref.c_str());
 		return nullptr;
 	}
 	return compile_node(target, pointer, error);
@@ -527,8 +531,8 @@ Node *JsonSchemaImpl::resolve(const std::string &ref, GError **error)
 bool JsonSchemaImpl::compile(GError **error)
 {
 	if (JsonObject *o = JSON_NODE_HOLDS_OBJECT(document.get())
-				    ? json_node_get_object(document.get())
-				    : nullptr) {
+	                            ? json_node_get_object(document.get())
+	                            : nullptr) {
 		const char *id = json_object_get_string_member_with_default(o, "$id", "");
 		base_id = id;
 		std::size_t hash = base_id.find('#');
@@ -561,8 +565,8 @@ bool JsonSchemaImpl::compile(GError **error)
 }
 
 void JsonSchemaImpl::error(std::vector<SchemaError> *out, const std::vector<Token> &path,
-			   const std::string &base, const char *keyword, std::string message,
-			   std::string allowed) const
+                           const std::string &base, const char *keyword, std::string message,
+                           std::string allowed) const
 {
 	std::string p = base;
 	for (const Token &t : path)
@@ -571,8 +575,8 @@ void JsonSchemaImpl::error(std::vector<SchemaError> *out, const std::vector<Toke
 }
 
 void JsonSchemaImpl::collect_consts(const Node *s,
-				    std::vector<std::pair<std::string, JsonNode *>> &out,
-				    int depth) const
+                                    std::vector<std::pair<std::string, JsonNode *>> &out,
+                                    int depth) const
 {
 	if (!s || depth > 16)
 		return;
@@ -598,17 +602,18 @@ void JsonSchemaImpl::collect_consts(const Node *s,
 		for (std::size_t i = 1; i < alts->size() && !common.empty(); i++) {
 			std::vector<std::pair<std::string, JsonNode *>> mine;
 			collect_consts((*alts)[i], mine, depth + 1);
-			common.erase(std::remove_if(common.begin(), common.end(),
-						    [&](const auto &c) {
-							    return std::none_of(
-								    mine.begin(), mine.end(),
-								    [&](const auto &m) {
-									    return m.first == c.first &&
-										   json_equal(m.second,
-											      c.second);
-								    });
-						    }),
-				     common.end());
+			common.erase(
+			        std::remove_if(common.begin(), common.end(),
+			                       [&](const auto &c) {
+				                       return std::none_of(
+				                               mine.begin(), mine.end(),
+				                               [&](const auto &m) {
+					                               return m.first == c.first &&
+					                                      json_equal(m.second,
+					                                                 c.second);
+				                               });
+			                       }),
+			        common.end());
 		}
 		out.insert(out.end(), common.begin(), common.end());
 	}
@@ -640,9 +645,9 @@ unsigned JsonSchemaImpl::declared_types(const Node *s, int depth) const
  * property, the alternatives whose constant differs cannot pass: their "const" fails.
  * Returns the only alternative left (with *pruned set), or nullptr. */
 const Node *JsonSchemaImpl::prune(
-	const std::vector<Node *> &alts,
-	const std::vector<std::vector<std::pair<std::string, JsonNode *>>> &alt_consts,
-	JsonNode *inst, bool *pruned) const
+        const std::vector<Node *> &alts,
+        const std::vector<std::vector<std::pair<std::string, JsonNode *>>> &alt_consts,
+        JsonNode *inst, bool *pruned) const
 {
 	*pruned = false;
 	if (!inst || !JSON_NODE_HOLDS_OBJECT(inst) || alts.size() < 2)
@@ -679,10 +684,9 @@ const Node *JsonSchemaImpl::prune(
 	return nullptr;
 }
 
-bool JsonSchemaImpl::report_choice(const Node *s, const std::vector<Node *> &alts,
-				   JsonNode *inst, std::vector<Token> &path,
-				   std::vector<SchemaError> *out, const std::string &base,
-				   const char *keyword) const
+bool JsonSchemaImpl::report_choice(const Node *s, const std::vector<Node *> &alts, JsonNode *inst,
+                                   std::vector<Token> &path, std::vector<SchemaError> *out,
+                                   const std::string &base, const char *keyword) const
 {
 	(void)s;
 	/* 1. discriminators */
@@ -704,12 +708,15 @@ bool JsonSchemaImpl::report_choice(const Node *s, const std::vector<Node *> &alt
 				JsonNode *m = json_object_get_member(o, name.c_str());
 				if (!m || !json_equal(m, value))
 					match = false;
-				auto it = std::find_if(discriminators.begin(), discriminators.end(),
-						       [&](const auto &d) { return d.first == name; });
+				auto it = std::find_if(
+				        discriminators.begin(), discriminators.end(),
+				        [&](const auto &d) { return d.first == name; });
 				if (it == discriminators.end()) {
 					discriminators.push_back({name, {value}});
 				} else if (std::none_of(it->second.begin(), it->second.end(),
-							[&](JsonNode *v) { return json_equal(v, value); })) {
+				                        [&](JsonNode *v) {
+					                        return json_equal(v, value);
+				                        })) {
 					it->second.push_back(value);
 				}
 			}
@@ -722,20 +729,22 @@ bool JsonSchemaImpl::report_choice(const Node *s, const std::vector<Node *> &alt
 			for (const auto &[name, values] : discriminators) {
 				JsonNode *m = json_object_get_member(o, name.c_str());
 				bool known = m && std::any_of(values.begin(), values.end(),
-							      [&](JsonNode *v) { return json_equal(v, m); });
+				                              [&](JsonNode *v) {
+					                              return json_equal(v, m);
+				                              });
 				if (known)
 					continue;
 				std::string allowed = value_list(values);
 				if (!m) {
 					error(out, path, base, "required",
 					      "missing required property \"" + name +
-						      "\" (one of " + allowed + ")",
+					              "\" (one of " + allowed + ")",
 					      allowed);
 				} else {
 					path.push_back({name.c_str(), 0});
 					error(out, path, base, "discriminator",
 					      "unknown " + name + " " + json_excerpt(m, 60) +
-						      "; expected one of " + allowed,
+					              "; expected one of " + allowed,
 					      allowed);
 					path.pop_back();
 				}
@@ -762,12 +771,12 @@ bool JsonSchemaImpl::report_choice(const Node *s, const std::vector<Node *> &alt
 	}
 	error(out, path, base, keyword,
 	      "matches none of the " + std::to_string(alts.size()) + " allowed forms (found " +
-		      found(inst) + ")");
+	              found(inst) + ")");
 	return false;
 }
 
 bool JsonSchemaImpl::validate(const Node *s, JsonNode *inst, std::vector<Token> &path,
-			      std::vector<SchemaError> *out, const std::string &base) const
+                              std::vector<SchemaError> *out, const std::string &base) const
 {
 	if (s->is_bool) {
 		if (!s->bool_value && out)
@@ -778,11 +787,11 @@ bool JsonSchemaImpl::validate(const Node *s, JsonNode *inst, std::vector<Token> 
 		return validate(s->ref_target, inst, path, out, base);
 
 	bool ok = true;
-#define FAIL()                    \
-	do {                      \
-		ok = false;       \
-		if (!out)         \
-			return false; \
+#define FAIL()                                                                                     \
+	do {                                                                                       \
+		ok = false;                                                                        \
+		if (!out)                                                                          \
+			return false;                                                              \
 	} while (0)
 
 	unsigned t = instance_type(inst);
@@ -824,18 +833,18 @@ bool JsonSchemaImpl::validate(const Node *s, JsonNode *inst, std::vector<Token> 
 			if (out)
 				error(out, path, base, kw,
 				      std::string("must be ") + op + " " + format_number(limit) +
-					      ", found " + json_excerpt(inst, 40));
+				              ", found " + json_excerpt(inst, 40));
 			return out != nullptr;
 		};
 		if (s->minimum && !bound(v < *s->minimum, "minimum", ">=", *s->minimum))
 			return false;
 		if (s->maximum && !bound(v > *s->maximum, "maximum", "<=", *s->maximum))
 			return false;
-		if (s->exclusive_minimum &&
-		    !bound(v <= *s->exclusive_minimum, "exclusiveMinimum", ">", *s->exclusive_minimum))
+		if (s->exclusive_minimum && !bound(v <= *s->exclusive_minimum, "exclusiveMinimum",
+		                                   ">", *s->exclusive_minimum))
 			return false;
-		if (s->exclusive_maximum &&
-		    !bound(v >= *s->exclusive_maximum, "exclusiveMaximum", "<", *s->exclusive_maximum))
+		if (s->exclusive_maximum && !bound(v >= *s->exclusive_maximum, "exclusiveMaximum",
+		                                   "<", *s->exclusive_maximum))
 			return false;
 		if (s->multiple_of && *s->multiple_of > 0) {
 			double q = v / *s->multiple_of;
@@ -843,7 +852,7 @@ bool JsonSchemaImpl::validate(const Node *s, JsonNode *inst, std::vector<Token> 
 				FAIL();
 				error(out, path, base, "multipleOf",
 				      "must be a multiple of " + format_number(*s->multiple_of) +
-					      ", found " + json_excerpt(inst, 40));
+				              ", found " + json_excerpt(inst, 40));
 			}
 		}
 	}
@@ -855,21 +864,22 @@ bool JsonSchemaImpl::validate(const Node *s, JsonNode *inst, std::vector<Token> 
 				FAIL();
 				error(out, path, base, "minLength",
 				      "must have at least " + std::to_string(*s->min_length) +
-					      (*s->min_length == 1 ? " character" : " characters") +
-					      ", found " + std::to_string(len));
+				              (*s->min_length == 1 ? " character" : " characters") +
+				              ", found " + std::to_string(len));
 			}
 			if (s->max_length && len > *s->max_length) {
 				FAIL();
 				error(out, path, base, "maxLength",
 				      "must have at most " + std::to_string(*s->max_length) +
-					      " characters, found " + std::to_string(len));
+				              " characters, found " + std::to_string(len));
 			}
 		}
-		if (s->pattern && !g_regex_match(s->pattern.get(), str, GRegexMatchFlags(0), nullptr)) {
+		if (s->pattern &&
+		    !g_regex_match(s->pattern.get(), str, GRegexMatchFlags(0), nullptr)) {
 			FAIL();
 			error(out, path, base, "pattern",
 			      "must match the pattern " + s->pattern_source + ", found " +
-				      json_excerpt(inst, 60));
+			              json_excerpt(inst, 60));
 		}
 	}
 	if (t == T_ARRAY) {
@@ -879,14 +889,14 @@ bool JsonSchemaImpl::validate(const Node *s, JsonNode *inst, std::vector<Token> 
 			FAIL();
 			error(out, path, base, "minItems",
 			      "must have at least " + std::to_string(*s->min_items) +
-				      (*s->min_items == 1 ? " item" : " items") + ", found " +
-				      std::to_string(n));
+			              (*s->min_items == 1 ? " item" : " items") + ", found " +
+			              std::to_string(n));
 		}
 		if (s->max_items && n > *s->max_items) {
 			FAIL();
 			error(out, path, base, "maxItems",
-			      "must have at most " + std::to_string(*s->max_items) + " items, found " +
-				      std::to_string(n));
+			      "must have at most " + std::to_string(*s->max_items) +
+			              " items, found " + std::to_string(n));
 		}
 		for (std::size_t i = 0; i < n; i++) {
 			const Node *item = nullptr;
@@ -899,7 +909,8 @@ bool JsonSchemaImpl::validate(const Node *s, JsonNode *inst, std::vector<Token> 
 			if (!item)
 				continue;
 			path.push_back({nullptr, i});
-			bool good = validate(item, json_array_get_element(a, guint(i)), path, out, base);
+			bool good = validate(item, json_array_get_element(a, guint(i)), path, out,
+			                     base);
 			path.pop_back();
 			if (!good)
 				FAIL();
@@ -908,11 +919,11 @@ bool JsonSchemaImpl::validate(const Node *s, JsonNode *inst, std::vector<Token> 
 			for (std::size_t i = 0; i < n && ok; i++) {
 				for (std::size_t j = i + 1; j < n; j++) {
 					if (json_equal(json_array_get_element(a, guint(i)),
-						       json_array_get_element(a, guint(j)))) {
+					               json_array_get_element(a, guint(j)))) {
 						FAIL();
 						error(out, path, base, "uniqueItems",
 						      "items " + std::to_string(i) + " and " +
-							      std::to_string(j) + " are equal");
+						              std::to_string(j) + " are equal");
 						break;
 					}
 				}
@@ -922,8 +933,8 @@ bool JsonSchemaImpl::validate(const Node *s, JsonNode *inst, std::vector<Token> 
 			bool any = false;
 			for (std::size_t i = 0; i < n && !any; i++) {
 				std::vector<Token> scratch;
-				any = validate(s->contains, json_array_get_element(a, guint(i)), scratch,
-					       nullptr, base);
+				any = validate(s->contains, json_array_get_element(a, guint(i)),
+				               scratch, nullptr, base);
 			}
 			if (!any) {
 				FAIL();
@@ -946,17 +957,17 @@ bool JsonSchemaImpl::validate(const Node *s, JsonNode *inst, std::vector<Token> 
 			FAIL();
 			error(out, path, base, "minProperties",
 			      "must have at least " + std::to_string(*s->min_properties) +
-				      (*s->min_properties == 1 ? " property" : " properties") +
-				      ", found " + std::to_string(size));
+			              (*s->min_properties == 1 ? " property" : " properties") +
+			              ", found " + std::to_string(size));
 		}
 		if (s->max_properties && size > *s->max_properties) {
 			FAIL();
 			error(out, path, base, "maxProperties",
 			      "must have at most " + std::to_string(*s->max_properties) +
-				      " properties, found " + std::to_string(size));
+			              " properties, found " + std::to_string(size));
 		}
 		bool check_members = !s->property_index.empty() || !s->pattern_properties.empty() ||
-				     s->additional_properties || s->property_names;
+		                     s->additional_properties || s->property_names;
 		if (check_members) {
 			JsonObjectIter it;
 			const gchar *name;
@@ -975,7 +986,8 @@ bool JsonSchemaImpl::validate(const Node *s, JsonNode *inst, std::vector<Token> 
 					}
 				}
 				for (const auto &[re, sub] : s->pattern_properties) {
-					if (g_regex_match(re.get(), name, GRegexMatchFlags(0), nullptr)) {
+					if (g_regex_match(re.get(), name, GRegexMatchFlags(0),
+					                  nullptr)) {
 						matched = true;
 						if (!validate(sub, v, path, out, base)) {
 							path.pop_back();
@@ -994,7 +1006,7 @@ bool JsonSchemaImpl::validate(const Node *s, JsonNode *inst, std::vector<Token> 
 						ok = false;
 						error(out, path, base, "additionalProperties",
 						      std::string("property \"") + name +
-							      "\" is not allowed here");
+						              "\" is not allowed here");
 					} else if (!validate(ap, v, path, out, base)) {
 						path.pop_back();
 						FAIL();
@@ -1004,7 +1016,8 @@ bool JsonSchemaImpl::validate(const Node *s, JsonNode *inst, std::vector<Token> 
 				if (s->property_names) {
 					JsonNode *key = json_node_new(JSON_NODE_VALUE);
 					json_node_set_string(key, name);
-					bool good = validate(s->property_names, key, path, out, base);
+					bool good =
+					        validate(s->property_names, key, path, out, base);
 					json_node_unref(key);
 					if (!good) {
 						path.pop_back();
@@ -1022,7 +1035,8 @@ bool JsonSchemaImpl::validate(const Node *s, JsonNode *inst, std::vector<Token> 
 				if (!json_object_has_member(o, r.c_str())) {
 					FAIL();
 					error(out, path, base, "dependencies",
-					      "property \"" + name + "\" requires property \"" + r + "\"");
+					      "property \"" + name + "\" requires property \"" + r +
+					              "\"");
 				}
 			}
 			if (dep.schema && !validate(dep.schema, inst, path, out, base))
@@ -1072,8 +1086,8 @@ bool JsonSchemaImpl::validate(const Node *s, JsonNode *inst, std::vector<Token> 
 			FAIL();
 			error(out, path, base, "oneOf",
 			      "matches more than one of the allowed forms (alternatives " +
-				      std::to_string(passing[0]) + " and " +
-				      std::to_string(passing[1]) + ")");
+			              std::to_string(passing[0]) + " and " +
+			              std::to_string(passing[1]) + ")");
 		}
 	}
 	if (s->not_ && validate(s->not_, inst, path, nullptr, base)) {
@@ -1090,7 +1104,9 @@ bool JsonSchemaImpl::validate(const Node *s, JsonNode *inst, std::vector<Token> 
 	return ok;
 }
 
-JsonSchema::JsonSchema(std::unique_ptr<JsonSchemaImpl> impl) : impl_(std::move(impl)) {}
+JsonSchema::JsonSchema(std::unique_ptr<JsonSchemaImpl> impl) : impl_(std::move(impl))
+{
+}
 
 JsonSchema::~JsonSchema() = default;
 
@@ -1104,7 +1120,7 @@ std::unique_ptr<JsonSchema> JsonSchema::compile(JsonNode *schema, GError **error
 }
 
 bool JsonSchema::validate(JsonNode *instance, std::vector<SchemaError> &errors,
-			  const std::string &base_path) const
+                          const std::string &base_path) const
 {
 	std::vector<Token> path;
 	return impl_->validate(impl_->root, instance, path, &errors, base_path);

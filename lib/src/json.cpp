@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <glib/gstdio.h>
 #include <cstring>
+#include <glib/gstdio.h>
 #include <unordered_set>
 #include <vector>
 
@@ -37,7 +37,7 @@ class PreScanner
 {
 public:
 	PreScanner(std::string_view text, const JsonLimits &limits, Diagnostics &diags)
-		: text_(text), limits_(limits), diags_(diags)
+	        : text_(text), limits_(limits), diags_(diags)
 	{
 	}
 
@@ -106,7 +106,7 @@ std::string PreScanner::path() const
 bool PreScanner::fail(std::size_t offset, const std::string &what)
 {
 	diags_.error("EDITOR_JSON_INVALID", path(),
-		     "not valid JSON at " + where(offset) + ": " + what);
+	             "not valid JSON at " + where(offset) + ": " + what);
 	return false;
 }
 
@@ -149,7 +149,7 @@ bool PreScanner::string(std::string *decoded)
 		}
 		if (c < 0x20)
 			return fail(pos_, "control character " + describe_char(char(c)) +
-						  " inside a string must be escaped");
+			                          " inside a string must be escaped");
 		if (c != '\\') {
 			if (decoded)
 				decoded->push_back(char(c));
@@ -183,7 +183,7 @@ bool PreScanner::string(std::string *decoded)
 			    text_[pos_ + 7] != 'u' || !hex4(pos_ + 8, &low) || low < 0xdc00 ||
 			    low > 0xdfff)
 				return fail(pos_, "high surrogate in a \\u escape without its low "
-						  "surrogate");
+				                  "surrogate");
 			cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
 			len = 12;
 		}
@@ -241,12 +241,13 @@ bool PreScanner::number()
 			out_of_range = true;
 	}
 	if (out_of_range) {
-		diags_.error("EDITOR_NUMBER_OUT_OF_RANGE", path(),
-			     "the number " + (lit.size() > 40 ? lit.substr(0, 40) + "..." : lit) +
-				     " at " + where(start) +
-				     (integral ? " is beyond +/-2^53 and cannot be represented exactly"
-					       : " is too large to be represented"),
-			     Kind::Semantic);
+		diags_.error(
+		        "EDITOR_NUMBER_OUT_OF_RANGE", path(),
+		        "the number " + (lit.size() > 40 ? lit.substr(0, 40) + "..." : lit) +
+		                " at " + where(start) +
+		                (integral ? " is beyond +/-2^53 and cannot be represented exactly"
+		                          : " is too large to be represented"),
+		        Kind::Semantic);
 		if (integral && std::isfinite(v))
 			big_numbers.push_back({tokens(), lit});
 	}
@@ -272,21 +273,23 @@ bool PreScanner::literal()
 	if (word == "NaN" || word == "Infinity" || word == "nan" || word == "inf")
 		return fail(pos_, word + " is not a JSON number (JSON has no NaN or Infinity)");
 	if (word.empty())
-		return fail(pos_, "unexpected " + describe_char(text_[pos_]) + ", expected a value");
+		return fail(pos_,
+		            "unexpected " + describe_char(text_[pos_]) + ", expected a value");
 	return fail(pos_, "unexpected word '" + word + "', expected a value");
 }
 
 bool PreScanner::value()
 {
 	if (pos_ >= text_.size())
-		return fail(pos_, "unexpected end of input, expected a value (truncated document?)");
+		return fail(pos_,
+		            "unexpected end of input, expected a value (truncated document?)");
 	char c = text_[pos_];
 	if (c == '{' || c == '[') {
 		if (stack_.size() >= limits_.max_depth) {
 			diags_.error("EDITOR_JSON_TOO_DEEP", path(),
-				     "arrays and objects are nested more than " +
-					     std::to_string(limits_.max_depth) +
-					     " levels deep at " + where(pos_));
+			             "arrays and objects are nested more than " +
+			                     std::to_string(limits_.max_depth) +
+			                     " levels deep at " + where(pos_));
 			return false;
 		}
 		Frame f;
@@ -319,12 +322,13 @@ bool PreScanner::run()
 				/* a member: "key" : value */
 				skip_ws();
 				if (pos_ >= text_.size() || text_[pos_] != '"')
-					return fail(pos_, pos_ >= text_.size()
-								  ? "unexpected end of input inside an "
-								    "object (truncated document?)"
-								  : "expected a member name in double "
-								    "quotes, found " +
-									    describe_char(text_[pos_]));
+					return fail(pos_,
+					            pos_ >= text_.size()
+					                    ? "unexpected end of input inside an "
+					                      "object (truncated document?)"
+					                    : "expected a member name in double "
+					                      "quotes, found " +
+					                              describe_char(text_[pos_]));
 				std::string key;
 				std::size_t key_at = pos_;
 				if (!string(&key))
@@ -333,11 +337,12 @@ bool PreScanner::run()
 				f.key = key;
 				if (!f.keys.insert(key).second)
 					diags_.warning("EDITOR_JSON_DUPLICATE_KEY", path(),
-						       "the member name \"" + key +
-							       "\" appears more than once in this "
-							       "object (" +
-							       where(key_at) + "); the last one is used",
-						       Kind::Schema);
+					               "the member name \"" + key +
+					                       "\" appears more than once in this "
+					                       "object (" +
+					                       where(key_at) +
+					                       "); the last one is used",
+					               Kind::Schema);
 				skip_ws();
 				if (pos_ >= text_.size() || text_[pos_] != ':')
 					return fail(pos_, "expected ':' after the member name");
@@ -366,8 +371,8 @@ bool PreScanner::run()
 		Frame &f = stack_.back();
 		if (pos_ >= text_.size())
 			return fail(pos_, std::string("unexpected end of input inside an ") +
-						  (f.object ? "object" : "array") +
-						  " (truncated document?)");
+			                          (f.object ? "object" : "array") +
+			                          " (truncated document?)");
 		char c = text_[pos_];
 		if (c == ',') {
 			pos_++;
@@ -375,7 +380,8 @@ bool PreScanner::run()
 				f.index++;
 			skip_ws();
 			if (pos_ < text_.size() && (text_[pos_] == ']' || text_[pos_] == '}'))
-				return fail(pos_, "trailing comma before " + describe_char(text_[pos_]));
+				return fail(pos_,
+				            "trailing comma before " + describe_char(text_[pos_]));
 			expect_value = true;
 			continue;
 		}
@@ -386,11 +392,11 @@ bool PreScanner::run()
 			continue;
 		}
 		return fail(pos_, std::string("expected ',' or '") + (f.object ? '}' : ']') +
-					  "', found " + describe_char(c));
+		                          "', found " + describe_char(c));
 	}
 	if (pos_ < text_.size())
 		return fail(pos_, "unexpected " + describe_char(text_[pos_]) +
-					  " after the end of the document");
+		                          " after the end of the document");
 	return true;
 }
 
@@ -404,7 +410,7 @@ JsonNode *find_node(JsonNode *root, const std::vector<std::string> &tokens)
 			JsonArray *a = json_node_get_array(node);
 			guint64 i = g_ascii_strtoull(t.c_str(), nullptr, 10);
 			node = i < json_array_get_length(a) ? json_array_get_element(a, guint(i))
-							    : nullptr;
+			                                    : nullptr;
 		} else {
 			node = nullptr;
 		}
@@ -420,18 +426,19 @@ JsonNodePtr parse_json(std::string_view text, const JsonLimits &limits, Diagnost
 {
 	if (text.size() > limits.max_bytes) {
 		diags.error("EDITOR_JSON_TOO_LARGE", "",
-			    "the document is " + std::to_string(text.size()) +
-				    " bytes; the limit is " + std::to_string(limits.max_bytes) +
-				    " bytes");
+		            "the document is " + std::to_string(text.size()) +
+		                    " bytes; the limit is " + std::to_string(limits.max_bytes) +
+		                    " bytes");
 		return nullptr;
 	}
 	const gchar *bad = nullptr;
 	if (!g_utf8_validate_len(text.data(), text.size(), &bad)) {
 		std::size_t off = std::size_t(bad - text.data());
-		std::size_t line = 1 + std::size_t(std::count(text.begin(), text.begin() + off, '\n'));
+		std::size_t line =
+		        1 + std::size_t(std::count(text.begin(), text.begin() + off, '\n'));
 		diags.error("EDITOR_JSON_ENCODING_INVALID", "",
-			    "the document is not valid UTF-8 (first bad byte at offset " +
-				    std::to_string(off) + ", line " + std::to_string(line) + ")");
+		            "the document is not valid UTF-8 (first bad byte at offset " +
+		                    std::to_string(off) + ", line " + std::to_string(line) + ")");
 		return nullptr;
 	}
 	PreScanner scanner(text, limits, diags);
@@ -445,7 +452,7 @@ JsonNodePtr parse_json(std::string_view text, const JsonLimits &limits, Diagnost
 	g_autoptr(GError) error = nullptr;
 	if (!json_parser_load_from_data(parser, body.data(), gssize(body.size()), &error)) {
 		diags.error("EDITOR_JSON_INVALID", "",
-			    std::string("not valid JSON: ") + error->message);
+		            std::string("not valid JSON: ") + error->message);
 		return nullptr;
 	}
 	JsonNode *root = json_parser_steal_root(parser);
@@ -550,8 +557,8 @@ std::string json_excerpt(JsonNode *node, std::size_t max_length)
 
 namespace jtl {
 
-bool read_document(const char *path, const JsonLimits &limits, std::string *out,
-		   bool *too_large, GError **error)
+bool read_document(const char *path, const JsonLimits &limits, std::string *out, bool *too_large,
+                   GError **error)
 {
 	*too_large = false;
 	out->clear();
@@ -560,14 +567,14 @@ bool read_document(const char *path, const JsonLimits &limits, std::string *out,
 	if (fd < 0) {
 		int e = errno;
 		g_set_error(error, JTL_ERROR, JTL_ERROR_IO, "cannot open %s: %s", path,
-			    g_strerror(e));
+		            g_strerror(e));
 		return false;
 	}
 	struct stat st;
 	if (fstat(fd, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
-			g_set_error(error, JTL_ERROR, JTL_ERROR_IO, "cannot read %s: it is a directory",
-				    path);
+			g_set_error(error, JTL_ERROR, JTL_ERROR_IO,
+			            "cannot read %s: it is a directory", path);
 			if (!is_stdin)
 				close(fd);
 			return false;
@@ -588,7 +595,7 @@ bool read_document(const char *path, const JsonLimits &limits, std::string *out,
 		if (n < 0) {
 			int e = errno;
 			g_set_error(error, JTL_ERROR, JTL_ERROR_IO, "cannot read %s: %s",
-				    is_stdin ? "standard input" : path, g_strerror(e));
+			            is_stdin ? "standard input" : path, g_strerror(e));
 			if (!is_stdin)
 				close(fd);
 			return false;

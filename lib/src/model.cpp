@@ -22,8 +22,7 @@ double param_number(const Params &params, const std::string &key, double fallbac
 	return fallback;
 }
 
-std::string param_string(const Params &params, const std::string &key,
-			 const std::string &fallback)
+std::string param_string(const Params &params, const std::string &key, const std::string &fallback)
 {
 	auto it = params.find(key);
 	if (it == params.end())

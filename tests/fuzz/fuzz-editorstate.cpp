@@ -21,7 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* touch the model the way the renderer will */
 			for (const auto &[id, item] : r.timeline->items) {
 				if (item.geometry)
-					(void)item.geometry->opacity.at(item.duration / 2, item.duration);
+					(void)item.geometry->opacity.at(item.duration / 2,
+					                                item.duration);
 			}
 			(void)r.timeline->duration_ns();
 		}

@@ -28,7 +28,7 @@ static void dump(const Diagnostics &d)
 {
 	for (const Diagnostic &x : d.all())
 		g_test_message("%s %s: %s (%s)", severity_name(x.severity), x.path.c_str(),
-			       x.message.c_str(), x.code.c_str());
+		               x.message.c_str(), x.code.c_str());
 }
 
 /* A parsed document to mutate before loading. */
@@ -44,13 +44,13 @@ struct Doc {
 	JsonObject *item(const char *id)
 	{
 		return json_object_get_object_member(json_object_get_object_member(obj(), "items"),
-						     id);
+		                                     id);
 	}
 	JsonArray *track_items(guint track)
 	{
 		JsonArray *tracks = json_object_get_array_member(obj(), "tracks");
 		return json_object_get_array_member(json_array_get_object_element(tracks, track),
-						    "items");
+		                                    "items");
 	}
 	EditorStateResult load(bool strict = false)
 	{
@@ -85,10 +85,12 @@ static void add_keyframe(JsonObject *item, const char *track, gint64 t, double v
 
 static void test_valid_examples()
 {
-	const char *names[] = {
-		"editor-state.valid.json",         "editor-state.valid.caption.json",
-		"editor-state.valid.caption-offset.json", "editor-state.valid.chart.json",
-		"editor-state.valid.runtime.json", "editor-state.valid.text-template.json"};
+	const char *names[] = {"editor-state.valid.json",
+	                       "editor-state.valid.caption.json",
+	                       "editor-state.valid.caption-offset.json",
+	                       "editor-state.valid.chart.json",
+	                       "editor-state.valid.runtime.json",
+	                       "editor-state.valid.text-template.json"};
 	for (const char *name : names) {
 		for (bool strict : {false, true}) {
 			EditorStateOptions o;
@@ -113,24 +115,24 @@ struct InvalidCase {
 static void test_invalid_examples()
 {
 	const InvalidCase cases[] = {
-		{"editor-state.invalid.caption-offset.json", "EDITOR_SCHEMA_INVALID",
-		 "/items/item-caption-1/contentStartOffsetMs", "0"},
-		{"editor-state.invalid.caption.json", "EDITOR_SCHEMA_INVALID",
-		 "/assets/asset-caption-1/captions/0", "text"},
-		{"editor-state.invalid.chart.json", "EDITOR_SCHEMA_INVALID",
-		 "/items/item-chart-1/data", "slices"},
-		{"editor-state.invalid.deleted-asset.json", "EDITOR_SCHEMA_INVALID",
-		 "/deletedAssets/0/statusAtDeletion", "type"},
-		{"editor-state.invalid.effect.json", "EDITOR_EFFECT_TYPE_INVALID",
-		 "/items/item-effect-1/effectType", "NotExistsEffect"},
-		{"editor-state.invalid.filter.json", "EDITOR_FILTER_TYPE_INVALID",
-		 "/items/item-filter-1/filterType", "NotExistsFilter"},
-		{"editor-state.invalid.text-template.json", "EDITOR_SCHEMA_INVALID",
-		 "/items/item-template-1/nodes/0", "id"},
-		{"editor-state.invalid.transition.json", "EDITOR_TRANSITION_TYPE_INVALID",
-		 "/transitions/transition-1/type", "not-supported"},
-		{"editor-state.invalid.transition.json", "EDITOR_TRANSITION_CLIP_NOT_ADJACENT",
-		 "/transitions/transition-1", "item-3"},
+	        {"editor-state.invalid.caption-offset.json", "EDITOR_SCHEMA_INVALID",
+	         "/items/item-caption-1/contentStartOffsetMs", "0"},
+	        {"editor-state.invalid.caption.json", "EDITOR_SCHEMA_INVALID",
+	         "/assets/asset-caption-1/captions/0", "text"},
+	        {"editor-state.invalid.chart.json", "EDITOR_SCHEMA_INVALID",
+	         "/items/item-chart-1/data", "slices"},
+	        {"editor-state.invalid.deleted-asset.json", "EDITOR_SCHEMA_INVALID",
+	         "/deletedAssets/0/statusAtDeletion", "type"},
+	        {"editor-state.invalid.effect.json", "EDITOR_EFFECT_TYPE_INVALID",
+	         "/items/item-effect-1/effectType", "NotExistsEffect"},
+	        {"editor-state.invalid.filter.json", "EDITOR_FILTER_TYPE_INVALID",
+	         "/items/item-filter-1/filterType", "NotExistsFilter"},
+	        {"editor-state.invalid.text-template.json", "EDITOR_SCHEMA_INVALID",
+	         "/items/item-template-1/nodes/0", "id"},
+	        {"editor-state.invalid.transition.json", "EDITOR_TRANSITION_TYPE_INVALID",
+	         "/transitions/transition-1/type", "not-supported"},
+	        {"editor-state.invalid.transition.json", "EDITOR_TRANSITION_CLIP_NOT_ADJACENT",
+	         "/transitions/transition-1", "item-3"},
 	};
 	for (const InvalidCase &c : cases) {
 		EditorStateResult r = load_editor_state(read(c.file));
@@ -145,7 +147,7 @@ static void test_invalid_examples()
 		}
 		if (!found)
 			g_error("%s: no %s at %s mentioning \"%s\"", c.file, c.code, c.path,
-				c.fragment);
+			        c.fragment);
 	}
 }
 
@@ -158,8 +160,8 @@ static void test_product_page_legacy()
 	dump(r.diagnostics);
 	g_assert_true(r.valid());
 	g_assert_cmpstr(r.base_path.c_str(), ==, "/editorState");
-	const char *paths[] = {"top", "left", "width", "height", "opacity", "rotation", "scaleX",
-			       "scaleY"};
+	const char *paths[] = {"top",     "left",     "width",  "height",
+	                       "opacity", "rotation", "scaleX", "scaleY"};
 	for (const char *p : paths) {
 		std::string path = std::string("/editorState/items/nSrW/") + p;
 		if (!r.diagnostics.contains("EDITOR_LEGACY_SHORTHAND", path))
@@ -181,8 +183,8 @@ static void test_product_page_legacy()
 	strict.strict = true;
 	EditorStateResult s = load_editor_state(text, strict);
 	g_assert_false(s.valid());
-	g_assert_true(s.diagnostics.contains("EDITOR_LEGACY_SHORTHAND",
-					     "/editorState/items/nSrW/top"));
+	g_assert_true(
+	        s.diagnostics.contains("EDITOR_LEGACY_SHORTHAND", "/editorState/items/nSrW/top"));
 	g_assert_cmpuint(s.diagnostics.warning_count(), ==, 0);
 }
 
@@ -195,7 +197,8 @@ static void test_shorthand_value_only()
 	json_object_set_object_member(solid, "opacity", o);
 	EditorStateResult r = doc.load();
 	g_assert_true(r.valid());
-	g_assert_true(r.diagnostics.contains("EDITOR_LEGACY_SHORTHAND", "/items/item-solid-1/opacity"));
+	g_assert_true(
+	        r.diagnostics.contains("EDITOR_LEGACY_SHORTHAND", "/items/item-solid-1/opacity"));
 	g_assert_cmpfloat(r.timeline->item("item-solid-1")->geometry->opacity.value, ==, 0.5);
 	/* a plain number on an effect item is not shorthand for anything: no rewrite */
 	Doc doc2("editor-state.valid.json");
@@ -211,8 +214,7 @@ static void expect(EditorStateResult &r, const char *code, const char *path, boo
 {
 	bool found = false;
 	for (const Diagnostic &d : r.diagnostics.all()) {
-		if (d.code == code && d.path == path &&
-		    (d.severity == Severity::Error) == error) {
+		if (d.code == code && d.path == path && (d.severity == Severity::Error) == error) {
 			g_assert_true(d.kind == Kind::Semantic);
 			found = true;
 		}
@@ -236,15 +238,16 @@ static void test_keyframe_range()
 	add_keyframe(solid, "opacity", 120, 0.5);
 	EditorStateResult end = doc.load();
 	g_assert_true(end.valid());
-	expect(end, "EDITOR_KEYFRAME_AT_CLIP_END", "/items/item-solid-1/opacity/keyframes/0/timeTicks",
-	       false);
+	expect(end, "EDITOR_KEYFRAME_AT_CLIP_END",
+	       "/items/item-solid-1/opacity/keyframes/0/timeTicks", false);
 	EditorStateResult strict = doc.load(true);
 	expect(strict, "EDITOR_KEYFRAME_AT_CLIP_END",
 	       "/items/item-solid-1/opacity/keyframes/0/timeTicks");
 
 	add_keyframe(solid, "rotation", 121, 90);
 	EditorStateResult bad = doc.load();
-	expect(bad, "EDITOR_KEYFRAME_OUT_OF_RANGE", "/items/item-solid-1/rotation/keyframes/0/timeTicks");
+	expect(bad, "EDITOR_KEYFRAME_OUT_OF_RANGE",
+	       "/items/item-solid-1/rotation/keyframes/0/timeTicks");
 }
 
 static void test_overlap()
@@ -331,7 +334,7 @@ static void test_transitions()
 {
 	Doc doc("editor-state.valid.json");
 	JsonObject *tr = json_object_get_object_member(
-		json_object_get_object_member(doc.obj(), "transitions"), "transition-1");
+	        json_object_get_object_member(doc.obj(), "transitions"), "transition-1");
 	set_ticks(doc.item("item-solid-1"), "startTicks", 130); /* a gap of 10 ticks */
 	EditorStateResult r = doc.load();
 	expect(r, "EDITOR_TRANSITION_CLIP_NOT_ADJACENT", "/transitions/transition-1");
@@ -358,9 +361,9 @@ static void test_caption_timing()
 {
 	Doc doc("editor-state.valid.caption.json");
 	JsonObject *asset = json_object_get_object_member(
-		json_object_get_object_member(doc.obj(), "assets"), "asset-caption-1");
+	        json_object_get_object_member(doc.obj(), "assets"), "asset-caption-1");
 	JsonObject *entry =
-		json_array_get_object_element(json_object_get_array_member(asset, "captions"), 0);
+	        json_array_get_object_element(json_object_get_array_member(asset, "captions"), 0);
 	json_object_set_int_member(entry, "startMs", 5000);
 	json_object_set_int_member(entry, "endMs", 100);
 	EditorStateResult r = doc.load();
@@ -399,15 +402,15 @@ static void test_request_wrapper()
 {
 	std::string state = read("editor-state.valid.json");
 	std::string ok = "{\"editorState\": " + state +
-			 ", \"fps\": 60, \"ratio\": \"16:9\", \"scale\": 2, \"format\": \"webm\"}";
+	                 ", \"fps\": 60, \"ratio\": \"16:9\", \"scale\": 2, \"format\": \"webm\"}";
 	EditorStateResult r = load_editor_state(ok);
 	g_assert_true(r.valid());
 	g_assert_cmpint(r.timeline->output.fps, ==, 60);
 	g_assert_cmpfloat(r.timeline->output.scale, ==, 2.0);
 	g_assert_cmpstr(r.timeline->output.format.c_str(), ==, "webm");
 
-	std::string bad = "{\"editorState\": " + state +
-			  ", \"fps\": 25, \"scale\": 9, \"format\": \"gif\"}";
+	std::string bad =
+	        "{\"editorState\": " + state + ", \"fps\": 25, \"scale\": 9, \"format\": \"gif\"}";
 	EditorStateResult b = load_editor_state(bad);
 	dump(b.diagnostics);
 	g_assert_false(b.valid());
@@ -422,7 +425,7 @@ static void test_request_wrapper()
 	std::string wrapped = std::string("{\"editorState\": ") + inner + "}";
 	EditorStateResult w = load_editor_state(wrapped);
 	g_assert_true(w.diagnostics.contains("EDITOR_EFFECT_TYPE_INVALID",
-					     "/editorState/items/item-effect-1/effectType"));
+	                                     "/editorState/items/item-effect-1/effectType"));
 }
 
 /* ---- the model ---------------------------------------------------------------------- */
@@ -460,7 +463,7 @@ static void test_model()
 	g_assert_nonnull(effect->as<EffectData>());
 	g_assert_nonnull(tl.item("item-image-1")->as<MediaData>());
 	g_assert_cmpstr(tl.item("item-image-1")->as<MediaData>()->asset_id.c_str(), ==,
-			"asset-image-1");
+	                "asset-image-1");
 	g_assert_true(tl.background.type == GlobalBackground::Type::Color);
 	g_assert_cmpstr(tl.background.color.c_str(), ==, "#111827");
 	const Transition &t = tl.transitions.at("transition-1");

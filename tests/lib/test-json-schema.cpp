@@ -30,7 +30,7 @@ static std::unique_ptr<JsonSchema> compile(const std::string &text)
 /* Validates instance against schema; when keyword is given, expects a failure with that
  * keyword at path whose message contains fragment. */
 static void check(const std::string &schema, const std::string &instance,
-		  const char *keyword = nullptr, const char *path = "", const char *fragment = "")
+                  const char *keyword = nullptr, const char *path = "", const char *fragment = "")
 {
 	std::unique_ptr<JsonSchema> s = compile(schema);
 	JsonNodePtr i = node(instance);
@@ -41,7 +41,7 @@ static void check(const std::string &schema, const std::string &instance,
 	if (!keyword) {
 		if (!ok)
 			g_error("%s should accept %s; got %s: %s", schema.c_str(), instance.c_str(),
-				errors[0].path.c_str(), errors[0].message.c_str());
+			        errors[0].path.c_str(), errors[0].message.c_str());
 		return;
 	}
 	if (ok)
@@ -52,8 +52,8 @@ static void check(const std::string &schema, const std::string &instance,
 			return;
 	}
 	g_error("%s vs %s: want %s at '%s' with \"%s\"; first error: %s at '%s': %s",
-		schema.c_str(), instance.c_str(), keyword, path, fragment,
-		errors[0].keyword.c_str(), errors[0].path.c_str(), errors[0].message.c_str());
+	        schema.c_str(), instance.c_str(), keyword, path, fragment,
+	        errors[0].keyword.c_str(), errors[0].path.c_str(), errors[0].message.c_str());
 }
 
 static void test_type()
@@ -79,7 +79,8 @@ static void test_enum_const()
 {
 	check(R"({"enum": ["a", "b", 3]})", "\"b\"");
 	check(R"({"enum": ["a", "b", 3]})", "3.0");
-	check(R"({"enum": ["a", "b"]})", "\"c\"", "enum", "", "must be one of \"a\", \"b\"; found \"c\"");
+	check(R"({"enum": ["a", "b"]})", "\"c\"", "enum", "",
+	      "must be one of \"a\", \"b\"; found \"c\"");
 	check(R"({"enum": [1]})", "true", "enum", "", "found true"); /* true is not 1 */
 	check(R"({"enum": [{"x": [1, 2]}]})", R"({"x": [1, 2.0]})");
 	check(R"({"enum": [{"x": 1, "y": 2}]})", R"({"y": 2, "x": 1})");
@@ -132,7 +133,8 @@ static void test_arrays()
 	check(R"({"minItems": 1})", "[]", "minItems", "", "at least 1 item, found 0");
 	check(R"({"maxItems": 1})", "[1, 2]", "maxItems");
 	check(R"({"items": [{"type": "integer"}, {"type": "string"}]})", R"([1, "a", null])");
-	check(R"({"items": [{"type": "integer"}], "additionalItems": false})", "[1, 2]", "false", "/1");
+	check(R"({"items": [{"type": "integer"}], "additionalItems": false})", "[1, 2]", "false",
+	      "/1");
 	check(R"({"uniqueItems": true})", "[1, 2, 1.0]", "uniqueItems", "", "items 0 and 2");
 	check(R"({"uniqueItems": true})", "[1, true]");
 	check(R"({"contains": {"const": 3}})", "[1, 3]");
@@ -149,7 +151,8 @@ static void test_objects()
 	check(s, R"({"id": "x", "n": 1, "extra": 2})", "additionalProperties", "/extra",
 	      "property \"extra\" is not allowed");
 	check(s, R"({"id": 5, "n": 1})", "type", "/id");
-	check(R"({"additionalProperties": {"type": "number"}})", R"({"a": 1, "b": "x"})", "type", "/b");
+	check(R"({"additionalProperties": {"type": "number"}})", R"({"a": 1, "b": "x"})", "type",
+	      "/b");
 	check(R"({"patternProperties": {"^x-": {"type": "string"}}, "additionalProperties": false})",
 	      R"({"x-a": "ok"})");
 	check(R"({"patternProperties": {"^x-": {"type": "string"}}, "additionalProperties": false})",
@@ -164,7 +167,8 @@ static void test_objects()
 	check(R"({"dependencies": {"a": {"required": ["c"]}}})", R"({"a": 1})", "required");
 	check(R"({"dependencies": {"a": ["b"]}})", R"({"b": 1})");
 	/* keys that need escaping in a pointer */
-	check(R"({"additionalProperties": {"type": "string"}})", R"({"a/b~c": 1})", "type", "/a~1b~0c");
+	check(R"({"additionalProperties": {"type": "string"}})", R"({"a/b~c": 1})", "type",
+	      "/a~1b~0c");
 	/* additionalProperties in one allOf branch does not see the other's properties */
 	check(R"({"allOf": [{"properties": {"a": {}}}, {"properties": {"b": {}},
 		"additionalProperties": false}]})",
@@ -175,17 +179,19 @@ static void test_combinators()
 {
 	check(R"({"allOf": [{"type": "integer"}, {"minimum": 3}]})", "2", "minimum");
 	check(R"({"anyOf": [{"type": "string"}, {"type": "integer"}]})", "1");
-	check(R"({"anyOf": [{"type": "string"}, {"type": "integer"}]})", "1.5", "anyOf",
-	      "", "expected string or integer, found number 1.5");
+	check(R"({"anyOf": [{"type": "string"}, {"type": "integer"}]})", "1.5", "anyOf", "",
+	      "expected string or integer, found number 1.5");
 	check(R"({"oneOf": [{"type": "number"}, {"type": "integer"}]})", "1", "oneOf", "",
 	      "more than one");
 	check(R"({"oneOf": [{"type": "number"}, {"type": "integer"}]})", "1.5");
 	check(R"({"not": {"type": "string"}})", "\"a\"", "not");
 	check(R"({"not": {"type": "string"}})", "1");
 	check(R"({"if": {"properties": {"k": {"const": 1}}}, "then": {"required": ["x"]},
-		"else": {"required": ["y"]}})", R"({"k": 1})", "required", "", "\"x\"");
+		"else": {"required": ["y"]}})",
+	      R"({"k": 1})", "required", "", "\"x\"");
 	check(R"({"if": {"properties": {"k": {"const": 1}}}, "then": {"required": ["x"]},
-		"else": {"required": ["y"]}})", R"({"k": 2})", "required", "", "\"y\"");
+		"else": {"required": ["y"]}})",
+	      R"({"k": 2})", "required", "", "\"y\"");
 	check("true", "{}");
 	check("false", "{}", "false");
 	/* oneOf between null and an object reports the object's errors */
@@ -223,7 +229,8 @@ static void test_discriminated_oneof()
 	check(kShapes, R"({"a": {"type": "square", "size": -1, "side": 1}})", "minimum", "/a/size");
 	check(kShapes, R"({"a": {"type": "hexagon", "size": 1}})", "discriminator", "/a/type",
 	      "unknown type \"hexagon\"; expected one of \"circle\", \"square\", \"chart\"");
-	check(kShapes, R"({"a": {"size": 1}})", "required", "/a", "missing required property \"type\"");
+	check(kShapes, R"({"a": {"size": 1}})", "required", "/a",
+	      "missing required property \"type\"");
 	/* nested discriminator: type matches, kind does not */
 	check(kShapes, R"({"a": {"type": "chart", "size": 1, "kind": "pie"}})");
 	check(kShapes, R"({"a": {"type": "chart", "size": 1, "kind": "radar"}})", "discriminator",
@@ -244,7 +251,8 @@ static void test_refs()
 	      "type");
 	/* siblings of $ref are ignored in draft-07 */
 	check(R"({"definitions": {"a": {"type": "integer"}},
-		"properties": {"p": {"$ref": "#/definitions/a", "minimum": 10}}})", R"({"p": 5})");
+		"properties": {"p": {"$ref": "#/definitions/a", "minimum": 10}}})",
+	      R"({"p": 5})");
 	/* recursion */
 	const char *tree = R"({"type": "object", "properties": {"kids": {"type": "array",
 		"items": {"$ref": "#"}}, "v": {"type": "integer"}}})";
@@ -252,7 +260,8 @@ static void test_refs()
 	check(tree, R"({"kids": [{"kids": [{"v": "x"}]}]})", "type", "/kids/0/kids/0/v");
 	/* $id-relative reference */
 	check(R"({"$id": "https://e.x/s.json", "definitions": {"a": {"type": "string"}},
-		"$ref": "https://e.x/s.json#/definitions/a"})", "1", "type");
+		"$ref": "https://e.x/s.json#/definitions/a"})",
+	      "1", "type");
 	/* escaped pointer tokens */
 	check(R"({"definitions": {"a/b": {"type": "string"}}, "$ref": "#/definitions/a~1b"})", "1",
 	      "type");
@@ -290,30 +299,32 @@ static void test_official_schema()
 {
 	std::string data = g_getenv("JTL_TEST_DATA");
 	std::unique_ptr<JsonSchema> s =
-		compile(read_file(data + "/../../lib/schemas/editor-state.v1.schema.json"));
+	        compile(read_file(data + "/../../lib/schemas/editor-state.v1.schema.json"));
 	struct {
 		const char *file;
 		const char *keyword; /* nullptr: valid */
 		const char *path;
 	} cases[] = {
-		{"editor-state.valid.json", nullptr, ""},
-		{"editor-state.valid.caption.json", nullptr, ""},
-		{"editor-state.valid.caption-offset.json", nullptr, ""},
-		{"editor-state.valid.chart.json", nullptr, ""},
-		{"editor-state.valid.runtime.json", nullptr, ""},
-		{"editor-state.valid.text-template.json", nullptr, ""},
-		{"editor-state.invalid.caption-offset.json", "minimum",
-		 "/items/item-caption-1/contentStartOffsetMs"},
-		{"editor-state.invalid.caption.json", "required", "/assets/asset-caption-1/captions/0"},
-		{"editor-state.invalid.chart.json", "required", "/items/item-chart-1/data"},
-		{"editor-state.invalid.chart.json", "additionalProperties",
-		 "/items/item-chart-1/data/rows"},
-		{"editor-state.invalid.deleted-asset.json", "required",
-		 "/deletedAssets/0/statusAtDeletion"},
-		{"editor-state.invalid.effect.json", "enum", "/items/item-effect-1/effectType"},
-		{"editor-state.invalid.filter.json", "enum", "/items/item-filter-1/filterType"},
-		{"editor-state.invalid.text-template.json", "required", "/items/item-template-1/nodes/0"},
-		{"editor-state.invalid.transition.json", "enum", "/transitions/transition-1/type"},
+	        {"editor-state.valid.json", nullptr, ""},
+	        {"editor-state.valid.caption.json", nullptr, ""},
+	        {"editor-state.valid.caption-offset.json", nullptr, ""},
+	        {"editor-state.valid.chart.json", nullptr, ""},
+	        {"editor-state.valid.runtime.json", nullptr, ""},
+	        {"editor-state.valid.text-template.json", nullptr, ""},
+	        {"editor-state.invalid.caption-offset.json", "minimum",
+	         "/items/item-caption-1/contentStartOffsetMs"},
+	        {"editor-state.invalid.caption.json", "required",
+	         "/assets/asset-caption-1/captions/0"},
+	        {"editor-state.invalid.chart.json", "required", "/items/item-chart-1/data"},
+	        {"editor-state.invalid.chart.json", "additionalProperties",
+	         "/items/item-chart-1/data/rows"},
+	        {"editor-state.invalid.deleted-asset.json", "required",
+	         "/deletedAssets/0/statusAtDeletion"},
+	        {"editor-state.invalid.effect.json", "enum", "/items/item-effect-1/effectType"},
+	        {"editor-state.invalid.filter.json", "enum", "/items/item-filter-1/filterType"},
+	        {"editor-state.invalid.text-template.json", "required",
+	         "/items/item-template-1/nodes/0"},
+	        {"editor-state.invalid.transition.json", "enum", "/transitions/transition-1/type"},
 	};
 	for (const auto &c : cases) {
 		JsonNodePtr doc = node(read_file(data + "/indream/" + c.file));
@@ -322,7 +333,7 @@ static void test_official_schema()
 		if (!c.keyword) {
 			if (!ok)
 				g_error("%s: %s %s", c.file, errors[0].path.c_str(),
-					errors[0].message.c_str());
+				        errors[0].message.c_str());
 			continue;
 		}
 		bool found = false;

@@ -12,7 +12,7 @@ static JsonNodePtr parse(const std::string &text, Diagnostics &d, JsonLimits lim
 }
 
 static void expect_error(const std::string &text, const char *code, const char *fragment,
-			 const char *path = nullptr)
+                         const char *path = nullptr)
 {
 	Diagnostics d;
 	JsonNodePtr n = parse(text, d);
@@ -20,8 +20,9 @@ static void expect_error(const std::string &text, const char *code, const char *
 	g_assert_true(d.has_errors());
 	const Diagnostic e = d.errors().front();
 	if (g_strcmp0(e.code.c_str(), code) != 0 || e.message.find(fragment) == std::string::npos)
-		g_error("for %s: got %s \"%s\", want %s containing \"%s\"", text.substr(0, 40).c_str(),
-			e.code.c_str(), e.message.c_str(), code, fragment);
+		g_error("for %s: got %s \"%s\", want %s containing \"%s\"",
+		        text.substr(0, 40).c_str(), e.code.c_str(), e.message.c_str(), code,
+		        fragment);
 	if (path)
 		g_assert_cmpstr(e.path.c_str(), ==, path);
 }
@@ -29,7 +30,8 @@ static void expect_error(const std::string &text, const char *code, const char *
 static void test_valid()
 {
 	Diagnostics d;
-	JsonNodePtr n = parse(" {\"a\": [1, 2.5, -0, 1e3, true, false, null, \"x\\u00e9\\ud83d\\ude00\"]}\n", d);
+	JsonNodePtr n = parse(
+	        " {\"a\": [1, 2.5, -0, 1e3, true, false, null, \"x\\u00e9\\ud83d\\ude00\"]}\n", d);
 	g_assert_nonnull(n.get());
 	g_assert_false(d.has_errors());
 	g_assert_cmpuint(d.all().size(), ==, 0);
@@ -119,7 +121,7 @@ static void test_duplicate_keys()
 	g_assert_cmpuint(d.warning_count(), ==, 1);
 	g_assert_true(d.contains("EDITOR_JSON_DUPLICATE_KEY", "/items/a/x"));
 	JsonObject *a = json_object_get_object_member(
-		json_object_get_object_member(json_node_get_object(n.get()), "items"), "a");
+	        json_object_get_object_member(json_node_get_object(n.get()), "items"), "a");
 	g_assert_cmpint(json_object_get_int_member(a, "x"), ==, 3); /* last wins */
 	/* escaped spellings of the same name are the same name */
 	Diagnostics d2;
@@ -135,8 +137,8 @@ static void test_big_numbers()
 {
 	Diagnostics d;
 	JsonNodePtr n = parse("{\"t\": 18446744073709551616, \"ok\": 9007199254740992, "
-			      "\"f\": 1e300, \"neg\": -9007199254740993}",
-			      d);
+	                      "\"f\": 1e300, \"neg\": -9007199254740993}",
+	                      d);
 	g_assert_nonnull(n.get());
 	g_assert_true(d.contains("EDITOR_NUMBER_OUT_OF_RANGE", "/t"));
 	g_assert_true(d.contains("EDITOR_NUMBER_OUT_OF_RANGE", "/neg"));
@@ -145,7 +147,8 @@ static void test_big_numbers()
 	g_assert_true(d.errors().front().kind == Kind::Semantic);
 	/* the value is kept as the number written, not wrapped around */
 	double v;
-	g_assert_true(json_node_number(json_object_get_member(json_node_get_object(n.get()), "t"), &v));
+	g_assert_true(
+	        json_node_number(json_object_get_member(json_node_get_object(n.get()), "t"), &v));
 	g_assert_cmpfloat(v, ==, 18446744073709551616.0);
 	Diagnostics d2;
 	g_assert_nonnull(parse("[1e400]", d2).get());
@@ -168,7 +171,7 @@ static void test_types()
 	JsonNodePtr n = parse("[1, 1.0, 1.5, true, \"s\", null, {}, []]", d);
 	JsonArray *a = json_node_get_array(n.get());
 	const char *names[] = {"integer", "number", "number", "boolean",
-			       "string",  "null",   "object", "array"};
+	                       "string",  "null",   "object", "array"};
 	for (guint i = 0; i < 8; i++)
 		g_assert_cmpstr(json_type_name(json_array_get_element(a, i)), ==, names[i]);
 	g_assert_true(json_node_is_integer(json_array_get_element(a, 0)));
