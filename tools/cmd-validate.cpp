@@ -101,8 +101,8 @@ int cmd_validate(int argc, char **argv)
 	g_auto(GStrv) files = nullptr;
 	const GOptionEntry entries[] = {
 	        {"strict", 0, 0, G_OPTION_ARG_NONE, &strict,
-	         "Conform to the official schema only: legacy shorthand and every warning "
-	         "count as errors",
+	         "Official schema conformance: legacy shorthand and keyframes at the clip "
+	         "end are errors",
 	         nullptr},
 	        {"json", 0, 0, G_OPTION_ARG_NONE, &json,
 	         "Print one JSON object per file and line: {file, valid, errors, warnings}",

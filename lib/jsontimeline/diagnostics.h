@@ -70,8 +70,8 @@ public:
 	bool contains(const std::string &code) const;
 	bool contains(const std::string &code, const std::string &path) const;
 
-	/* Moves every warning to an error (strict mode). */
-	void promote_warnings();
+	/* Turns the warnings with one of these codes into errors (strict mode). */
+	void promote_warnings(const std::vector<std::string> &codes);
 
 private:
 	std::vector<Diagnostic> list_;

@@ -14,8 +14,8 @@
 namespace jtl {
 
 struct EditorStateOptions {
-	/* Strict: pure conformance to the official schema. Legacy shorthand is not
-	 * rewritten (the schema rejects it) and every warning becomes an error. */
+	/* Strict: pure conformance to the official schema. Legacy shorthand and keyframes
+	 * at the clip end are errors instead of warnings; other warnings stay warnings. */
 	bool strict = false;
 	JsonLimits limits;
 };

@@ -50,8 +50,10 @@ struct ClipAnimation {
 	Ticks duration = 0;
 	Easing easing = Easing::Linear;
 	/* params.distance: slide distance in composition pixels (default: the box's own
-	 * height for up/down, width for left/right). params.fromScale: zoom start scale
-	 * (default 0.5 for zoom-in, 1.5 for zoom-out). params.fade: slides and zooms also
+	 * height for up/down, width for left/right). params.fromScale: the scale
+	 * away from rest: where an in-animation starts (default 0.5 for zoom-in, 1.5 for
+	 * zoom-out) or where an out-animation ends (default 1.5 for zoom-in, 0.5 for
+	 * zoom-out). params.fade: slides and zooms also
 	 * fade (default true). */
 	std::optional<double> distance;
 	std::optional<double> from_scale;

@@ -94,17 +94,18 @@ bool Diagnostics::contains(const std::string &code, const std::string &path) con
 	                   [&](const Diagnostic &d) { return d.code == code && d.path == path; });
 }
 
-void Diagnostics::promote_warnings()
+void Diagnostics::promote_warnings(const std::vector<std::string> &codes)
 {
 	for (Diagnostic &d : list_) {
-		if (d.severity == Severity::Warning) {
-			d.severity = Severity::Error;
-			stored_warnings_--;
-			stored_errors_++;
-		}
+		if (d.severity != Severity::Warning ||
+		    std::find(codes.begin(), codes.end(), d.code) == codes.end())
+			continue;
+		d.severity = Severity::Error;
+		stored_warnings_--;
+		stored_errors_++;
+		warning_count_--;
+		error_count_++;
 	}
-	error_count_ += warning_count_;
-	warning_count_ = 0;
 }
 
 } /* namespace jtl */

@@ -1218,6 +1218,13 @@ std::unique_ptr<Timeline> build_timeline(JsonObject *state, JsonObject *request,
 	return tl;
 }
 
+/* What strict mode (pure official-schema conformance) turns into errors: the legacy
+ * shorthand the schema rejects, and keyframes at the clip end, which the Open API's rule
+ * (timeTicks < durationTicks) rejects. Other warnings (duplicate keys, items in no track)
+ * stay warnings: the schema accepts those documents. */
+const std::vector<std::string> kStrictCodes = {"EDITOR_LEGACY_SHORTHAND",
+                                               "EDITOR_KEYFRAME_AT_CLIP_END"};
+
 } /* namespace */
 
 const JsonSchema &editor_state_schema()
@@ -1237,10 +1244,13 @@ EditorStateResult load_editor_state_node(JsonNode *root, const EditorStateOption
 	JsonObject *top = as_object(root);
 	JsonObject *request = nullptr;
 	JsonNode *state_node = root;
-	/* A request wrapping the document: {"editorState": {...}, "fps": ..., ...}. An
-	 * editorState itself never has an "editorState" member but always has "tracks". */
-	if (top && json_object_has_member(top, "editorState") &&
-	    !json_object_has_member(top, "tracks")) {
+	/* A request wrapping the document: {"editorState": {...}, "fps": ..., ...}: it has
+	 * an "editorState" member and none of the members an editorState requires. */
+	bool wrapper = top && json_object_has_member(top, "editorState");
+	for (const char *key : {"tracks", "items", "assets", "transitions", "compositionWidth",
+	                        "compositionHeight", "timebaseTicksPerSecond"})
+		wrapper = wrapper && !json_object_has_member(top, key);
+	if (wrapper) {
 		request = top;
 		result.base_path = "/editorState";
 		check_schema(*schemas().request, root, "", diags, "EDITOR_REQUEST_INVALID");
@@ -1254,7 +1264,7 @@ EditorStateResult load_editor_state_node(JsonNode *root, const EditorStateOption
 	if (state)
 		SemanticChecker(state, result.base_path, diags).run();
 	if (options.strict)
-		diags.promote_warnings();
+		diags.promote_warnings(kStrictCodes);
 	if (!diags.has_errors())
 		result.timeline = build_timeline(state, request, result.base_path);
 	return result;
@@ -1268,7 +1278,7 @@ EditorStateResult load_editor_state(std::string_view json_text, const EditorStat
 		EditorStateResult result;
 		result.diagnostics = std::move(parse_diags);
 		if (options.strict)
-			result.diagnostics.promote_warnings();
+			result.diagnostics.promote_warnings(kStrictCodes);
 		return result;
 	}
 	EditorStateResult result = load_editor_state_node(root.get(), options);
@@ -1277,7 +1287,7 @@ EditorStateResult load_editor_state(std::string_view json_text, const EditorStat
 		merged.append(parse_diags);
 		merged.append(result.diagnostics);
 		if (options.strict)
-			merged.promote_warnings();
+			merged.promote_warnings(kStrictCodes);
 		result.diagnostics = std::move(merged);
 		if (result.diagnostics.has_errors())
 			result.timeline.reset();

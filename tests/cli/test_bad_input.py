@@ -87,6 +87,9 @@ def test_duplicate_keys():
                                    '"compositionWidth": 640, "compositionWidth": 1920')
     r = one(write("dup.json", doc), want_exit=0)
     expect(has(r, "EDITOR_JSON_DUPLICATE_KEY", "/compositionWidth", "warnings"), r)
+    # the schema sees the parsed object, so --strict keeps this a warning
+    r = one(write("dup.json", doc), "--strict", want_exit=0)
+    expect(has(r, "EDITOR_JSON_DUPLICATE_KEY", "/compositionWidth", "warnings"), r)
     # the last one wins, as in JavaScript and Python
     doc = json.dumps(BASE).replace('"compositionWidth": 1920',
                                    '"compositionWidth": 1920, "compositionWidth": 10')

@@ -287,6 +287,10 @@ static void test_track_membership()
 	g_assert_true(r3.valid());
 	expect(r3, "EDITOR_ITEM_NOT_IN_TRACK", "/items/item-text-1", false);
 	g_assert_null(r3.timeline->item("item-text-1"));
+	/* strict mode is the schema's conformance: an unused item stays a warning */
+	EditorStateResult r3s = d3.load(true);
+	g_assert_true(r3s.valid());
+	expect(r3s, "EDITOR_ITEM_NOT_IN_TRACK", "/items/item-text-1", false);
 
 	Doc d4("editor-state.valid.json");
 	JsonArray *tracks = json_object_get_array_member(d4.obj(), "tracks");
