@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Render planning: per-frame item geometry and the schedule of graph branches.
+#include <jsontimeline/plan.h>
+
+#include <algorithm>
+
+namespace jtl {
+
+ItemFrame evaluate_item(const Item &item, Ticks t)
+{
+	ItemFrame f;
+	if (!item.geometry || t < item.start || t >= item.end())
+		return f;
+	const Geometry &g = *item.geometry;
+	Ticks local = t - item.start;
+	Ticks d = item.duration;
+	f.left = g.left.at(local, d);
+	f.top = g.top.at(local, d);
+	f.width = g.width.at(local, d);
+	f.height = g.height.at(local, d);
+	f.scale_x = g.scale_x.at(local, d);
+	f.scale_y = g.scale_y.at(local, d);
+	f.rotation = g.rotation.at(local, d);
+	f.opacity = std::clamp(g.opacity.at(local, d), 0.0, 1.0);
+	f.border_radius = std::max(0.0, g.border_radius.at(local, d));
+	f.crop_left = std::clamp(g.crop_left.at(local, d), 0.0, 1.0);
+	f.crop_top = std::clamp(g.crop_top.at(local, d), 0.0, 1.0);
+	f.crop_right = std::clamp(g.crop_right.at(local, d), 0.0, 1.0);
+	f.crop_bottom = std::clamp(g.crop_bottom.at(local, d), 0.0, 1.0);
+	AnimationState a = evaluate_animations(item.animations, local, d, f.width, f.height);
+	f.left += a.dx;
+	f.top += a.dy;
+	f.scale_x *= a.scale;
+	f.scale_y *= a.scale;
+	f.opacity *= a.opacity;
+	f.visible = f.opacity > 0.0 && f.width * f.scale_x != 0.0 && f.height * f.scale_y != 0.0;
+	return f;
+}
+
+std::vector<Branch> plan_branches(const Timeline &timeline, const PlanOptions &options)
+{
+	std::vector<Branch> out;
+	std::size_t n = timeline.tracks.size();
+	for (std::size_t ti = 0; ti < n; ti++) {
+		const Track &track = timeline.tracks[ti];
+		for (const std::string &id : track.item_ids) {
+			const Item *item = timeline.item(id);
+			if (!item)
+				continue;
+			Branch b;
+			b.item_id = id;
+			b.zorder = unsigned(n - ti);
+			b.video = !track.hidden && item_type_is_visual(item->type);
+			b.audio = !track.muted && item_type_is_audible(item->type);
+			if (!b.video && !b.audio)
+				continue;
+			b.start = item->start_ns();
+			b.end = item->end_ns();
+			b.build_at = b.start > options.lead ? b.start - options.lead : 0;
+			b.release_at = b.end + options.linger;
+			out.push_back(std::move(b));
+		}
+	}
+	std::stable_sort(out.begin(), out.end(),
+	                 [](const Branch &a, const Branch &b) { return a.build_at < b.build_at; });
+	return out;
+}
+
+std::size_t max_live_branches(const std::vector<Branch> &branches)
+{
+	/* sweep: +1 at build, -1 at release; a release at the same instant as a build
+	 * happens first */
+	std::vector<std::pair<GstClockTime, int>> events;
+	events.reserve(branches.size() * 2);
+	for (const Branch &b : branches) {
+		events.emplace_back(b.build_at, +1);
+		events.emplace_back(b.release_at, -1);
+	}
+	std::sort(events.begin(), events.end());
+	std::size_t live = 0, most = 0;
+	for (const auto &e : events) {
+		live = std::size_t(int64_t(live) + e.second);
+		most = std::max(most, live);
+	}
+	return most;
+}
+
+} /* namespace jtl */
