@@ -2,11 +2,13 @@
 // Registration of every element of the jsontimeline plugin.
 #include "elements.h"
 
+#include "jsontimelinesrc/jtltimelinesrc.h"
+
 gboolean jsontimeline_elements_register(GstPlugin *plugin)
 {
 	gboolean ok = TRUE;
 	/* Each element declares itself with GST_ELEMENT_REGISTER_DEFINE in its own file;
-	 * they are added here as they land: ok &= GST_ELEMENT_REGISTER(name, plugin); */
-	(void)plugin;
+	 * they are added here as they land. */
+	ok &= GST_ELEMENT_REGISTER(jsontimelinesrc, plugin);
 	return ok;
 }

@@ -21,6 +21,7 @@ struct Command {
 const Command kCommands[] = {
         {"validate", "Check editor JSON against the editorState v1 schema and editor rules",
          cmd_validate},
+        {"render", "Render editor JSON to a video file (MP4 or WebM)", cmd_render},
 };
 
 void print_help(FILE *out)

@@ -30,6 +30,9 @@ Ticks seconds_to_ticks(double seconds);
 
 /* Timestamp of output frame n at fps_n/fps_d: n * fps_d * GST_SECOND / fps_n, rounded. */
 GstClockTime frame_to_ns(uint64_t frame, int fps_n, int fps_d);
+/* Frames of a timeline lasting duration at fps: round(duration * fps), half up. A 1.6 s
+ * timeline at 30 fps has 48 frames. */
+uint64_t frame_count(GstClockTime duration, int fps_n, int fps_d);
 /* Number of frames of a duration at fps: ceil(duration * fps_n / (fps_d * GST_SECOND)). */
 uint64_t frames_in(GstClockTime duration, int fps_n, int fps_d);
 

@@ -41,6 +41,13 @@ GstClockTime frame_to_ns(uint64_t frame, int fps_n, int fps_d)
 	return gst_util_uint64_scale_round(frame, GST_SECOND * guint64(fps_d), guint64(fps_n));
 }
 
+uint64_t frame_count(GstClockTime duration, int fps_n, int fps_d)
+{
+	if (fps_n <= 0 || fps_d <= 0 || !GST_CLOCK_TIME_IS_VALID(duration))
+		return 0;
+	return gst_util_uint64_scale_round(duration, guint64(fps_n), GST_SECOND * guint64(fps_d));
+}
+
 uint64_t frames_in(GstClockTime duration, int fps_n, int fps_d)
 {
 	if (fps_n <= 0 || fps_d <= 0 || !GST_CLOCK_TIME_IS_VALID(duration))

@@ -51,6 +51,11 @@ static void test_frames()
 	g_assert_cmpuint(frames_in(ticks_to_ns(384000), 30, 1), ==, 48);
 	g_assert_cmpuint(frames_in(ticks_to_ns(384000), 60, 1), ==, 96);
 	g_assert_cmpuint(frames_in(GST_SECOND, 0, 1), ==, 0);
+	/* a timeline of duration D at F fps has round(D x F) frames */
+	g_assert_cmpuint(frame_count(ticks_to_ns(384000), 30, 1), ==, 48);
+	g_assert_cmpuint(frame_count(GST_SECOND + GST_MSECOND * 16, 30, 1), ==, 30);
+	g_assert_cmpuint(frame_count(GST_SECOND + GST_MSECOND * 17, 30, 1), ==, 31);
+	g_assert_cmpuint(frame_count(10 * GST_SECOND, 60, 1), ==, 600);
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// jsontimelinesrc: a source bin that renders editor JSON to raw video and audio.
+/**
+ * SECTION:element-jsontimelinesrc
+ *
+ * Renders an editor JSON document (Indream editorState v1, or a request wrapping one)
+ * to raw video on the always-present `video` pad and raw 48 kHz stereo audio on the
+ * `audio` pad. Inside, every visual item is a branch into a compositor whose pad
+ * properties follow the item's keyframes frame by frame (lib/jsontimeline/plan.h).
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 jsontimelinesrc location=promo.json name=t \
+ *     t.video ! videoconvert ! autovideosink  t.audio ! audioconvert ! autoaudiosink
+ * ]|
+ */
+#include "jtltimelinesrc.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <string>
+
+#include <gst/controller/controller.h>
+
+#include <jsontimeline/color.h>
+#include <jsontimeline/editorstate.h>
+#include <jsontimeline/plan.h>
+
+GST_DEBUG_CATEGORY_STATIC(jtl_timeline_src_debug);
+#define GST_CAT_DEFAULT jtl_timeline_src_debug
+
+enum {
+	PROP_0,
+	PROP_LOCATION,
+	PROP_JSON,
+	PROP_WIDTH,
+	PROP_HEIGHT,
+	PROP_FPS,
+	PROP_SCALE,
+	PROP_ASSET_BASE,
+	PROP_DURATION,
+};
+
+constexpr int kAudioRate = 48000;
+/* audio buffers of 10 ms: the audio track ends within 10 ms of the video */
+constexpr int kAudioSamplesPerBuffer = kAudioRate / 100;
+
+namespace {
+
+/* Values set by the application; guarded by the object lock. */
+struct Settings {
+	std::string location;
+	std::string json;
+	int width = 0;  /* 0 = the document's compositionWidth */
+	int height = 0; /* 0 = the document's compositionHeight */
+	int fps = 0;    /* 0 = the request's fps, else 30 */
+	double scale = 1.0;
+	std::string asset_base;
+};
+
+/* Streaming state, rebuilt on each NULL->READY; touched from state changes only. */
+struct State {
+	std::unique_ptr<jtl::Timeline> timeline;
+	guint64 duration = 0;               /* of the output, ns: frames / fps; object lock */
+	std::vector<GstElement *> children; /* owned by the bin */
+};
+
+} /* namespace */
+
+struct _JtlTimelineSrc {
+	GstBin parent;
+	GstPad *video_pad; /* ghost pads, always present */
+	GstPad *audio_pad;
+	struct Private {
+		Settings settings; /* object lock */
+		State state;
+	} * priv;
+};
+
+G_DEFINE_TYPE(JtlTimelineSrc, jtl_timeline_src, GST_TYPE_BIN)
+GST_ELEMENT_REGISTER_DEFINE(jsontimelinesrc, "jsontimelinesrc", GST_RANK_NONE,
+                            JTL_TYPE_TIMELINE_SRC);
+
+static GstStaticPadTemplate video_template = GST_STATIC_PAD_TEMPLATE(
+        "video", GST_PAD_SRC, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS("video/x-raw, pixel-aspect-ratio = (fraction) 1/1"));
+static GstStaticPadTemplate audio_template = GST_STATIC_PAD_TEMPLATE(
+        "audio", GST_PAD_SRC, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS("audio/x-raw, format = (string) S16LE, rate = (int) 48000, "
+                        "channels = (int) 2, layout = (string) interleaved"));
+
+namespace {
+
+GstElement *make(JtlTimelineSrc *self, const char *factory, const char *name = nullptr)
+{
+	GstElement *e = gst_element_factory_make(factory, name);
+	if (!e) {
+		GST_ELEMENT_ERROR(self, CORE, MISSING_PLUGIN,
+		                  ("The GStreamer element \"%s\" is missing.", factory),
+		                  ("install the plugin that provides %s", factory));
+		return nullptr;
+	}
+	gst_bin_add(GST_BIN(self), e);
+	self->priv->state.children.push_back(e);
+	return e;
+}
+
+GstCaps *video_caps(const char *format, int width, int height, int fps)
+{
+	return gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, format, "width",
+	                           G_TYPE_INT, width, "height", G_TYPE_INT, height, "framerate",
+	                           GST_TYPE_FRACTION, fps, 1, "pixel-aspect-ratio",
+	                           GST_TYPE_FRACTION, 1, 1, nullptr);
+}
+
+/* A step control source holding one value per output frame (the lib evaluates the
+ * keyframes; the controller only replays them at each frame's stream time). */
+GstControlSource *frame_values()
+{
+	GstControlSource *cs = gst_interpolation_control_source_new();
+	g_object_set(cs, "mode", GST_INTERPOLATION_MODE_NONE, nullptr);
+	return cs;
+}
+
+void bind(GstPad *pad, const char *property, GstControlSource *cs)
+{
+	gst_object_add_control_binding(GST_OBJECT(pad), gst_direct_control_binding_new_absolute(
+	                                                        GST_OBJECT(pad), property, cs));
+}
+
+bool load(JtlTimelineSrc *self, Settings &settings)
+{
+	jtl::EditorStateResult result;
+	if (!settings.json.empty()) {
+		result = jtl::load_editor_state(settings.json);
+	} else if (!settings.location.empty()) {
+		std::string path = settings.location;
+		if (path.rfind("file://", 0) == 0) {
+			g_autofree gchar *p = g_filename_from_uri(path.c_str(), nullptr, nullptr);
+			if (p)
+				path = p;
+		}
+		g_autoptr(GError) error = nullptr;
+		if (!jtl::load_editor_state_file(path.c_str(), {}, &result, &error)) {
+			GST_ELEMENT_ERROR(self, RESOURCE, OPEN_READ,
+			                  ("Could not read the document \"%s\".", path.c_str()),
+			                  ("%s", error->message));
+			return false;
+		}
+	} else {
+		GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND, ("No document to render."),
+		                  ("set the \"location\" or the \"json\" property"));
+		return false;
+	}
+	if (!result.valid()) {
+		const jtl::Diagnostic d = result.diagnostics.errors().front();
+		GST_ELEMENT_ERROR(self, STREAM, FORMAT,
+		                  ("Invalid document at %s: %s",
+		                   d.path.empty() ? "/" : d.path.c_str(), d.message.c_str()),
+		                  ("%s (%zu errors in all)", d.code.c_str(),
+		                   result.diagnostics.error_count()));
+		return false;
+	}
+	for (const jtl::Diagnostic &d : result.diagnostics.warnings())
+		GST_WARNING_OBJECT(self, "%s: %s (%s)", d.path.c_str(), d.message.c_str(),
+		                   d.code.c_str());
+	self->priv->state.timeline = std::move(result.timeline);
+	return true;
+}
+
+/* Adds one solid item's branch: a solid colour source scaled and placed by the
+ * compositor pad, its geometry and opacity replayed frame by frame. */
+bool add_solid(JtlTimelineSrc *self, GstElement *compositor, const jtl::Item &item,
+               const jtl::Branch &branch, double scale, int fps, uint64_t frames)
+{
+	const jtl::SolidData *solid = item.as<jtl::SolidData>();
+	std::optional<jtl::Color> color = jtl::parse_color(solid ? solid->color : "");
+	if (!color) {
+		GST_ELEMENT_ERROR(
+		        self, STREAM, FORMAT,
+		        ("Item \"%s\" has a colour that cannot be read.", item.id.c_str()),
+		        ("%s/color: \"%s\"", item.json_path.c_str(),
+		         solid ? solid->color.c_str() : ""));
+		return false;
+	}
+	GstElement *src = make(self, "videotestsrc");
+	GstElement *filter = make(self, "capsfilter");
+	if (!src || !filter)
+		return false;
+	g_object_set(src, "pattern", 17 /* solid-color */, "foreground-color", color->argb(),
+	             "num-buffers", gint(frames), nullptr);
+	g_autoptr(GstCaps) caps = video_caps("AYUV", 16, 16, fps);
+	g_object_set(filter, "caps", caps, nullptr);
+	gst_element_link(src, filter);
+	g_autoptr(GstPad) sink = gst_element_request_pad_simple(compositor, "sink_%u");
+	g_autoptr(GstPad) out = gst_element_get_static_pad(filter, "src");
+	if (gst_pad_link(out, sink) != GST_PAD_LINK_OK)
+		return false;
+	g_object_set(sink, "zorder", branch.zorder, nullptr);
+
+	GstControlSource *xs = frame_values(), *ys = frame_values(), *ws = frame_values(),
+	                 *hs = frame_values(), *as = frame_values();
+	GstTimedValueControlSource *x = GST_TIMED_VALUE_CONTROL_SOURCE(xs),
+	                           *y = GST_TIMED_VALUE_CONTROL_SOURCE(ys),
+	                           *w = GST_TIMED_VALUE_CONTROL_SOURCE(ws),
+	                           *h = GST_TIMED_VALUE_CONTROL_SOURCE(hs),
+	                           *a = GST_TIMED_VALUE_CONTROL_SOURCE(as);
+	for (uint64_t k = 0; k < frames; k++) {
+		GstClockTime ts = jtl::frame_to_ns(k, fps, 1);
+		jtl::ItemFrame f = jtl::evaluate_item(item, jtl::ns_to_ticks(ts));
+		/* scale acts around the box centre */
+		double bw = f.width * f.scale_x, bh = f.height * f.scale_y;
+		double left = f.left + (f.width - bw) / 2.0, top = f.top + (f.height - bh) / 2.0;
+		gst_timed_value_control_source_set(x, ts, std::round(left * scale));
+		gst_timed_value_control_source_set(y, ts, std::round(top * scale));
+		gst_timed_value_control_source_set(w, ts, std::max(1.0, std::round(bw * scale)));
+		gst_timed_value_control_source_set(h, ts, std::max(1.0, std::round(bh * scale)));
+		gst_timed_value_control_source_set(a, ts, f.visible ? f.opacity : 0.0);
+	}
+	bind(sink, "xpos", xs);
+	bind(sink, "ypos", ys);
+	bind(sink, "width", ws);
+	bind(sink, "height", hs);
+	bind(sink, "alpha", as);
+	for (GstControlSource *cs : {xs, ys, ws, hs, as})
+		gst_object_unref(cs);
+	return true;
+}
+
+bool build(JtlTimelineSrc *self)
+{
+	Settings settings;
+	GST_OBJECT_LOCK(self);
+	settings = self->priv->settings;
+	GST_OBJECT_UNLOCK(self);
+	if (!load(self, settings))
+		return false;
+	const jtl::Timeline &tl = *self->priv->state.timeline;
+
+	int fps = settings.fps > 0 ? settings.fps : tl.output.fps > 0 ? tl.output.fps : 30;
+	double scale = settings.scale > 0 ? settings.scale : 1.0;
+	int width = settings.width > 0 ? settings.width : tl.output.width.value_or(tl.width);
+	int height = settings.height > 0 ? settings.height : tl.output.height.value_or(tl.height);
+	scale *= double(width) / tl.width; /* a width override scales the composition */
+	int out_w = int(std::lround(tl.width * scale)) & ~1;
+	int out_h = int(std::lround(tl.height * scale * (double(height) / tl.height) /
+	                            (double(width) / tl.width))) &
+	            ~1;
+	uint64_t frames = jtl::frame_count(tl.duration_ns(), fps, 1);
+	GST_OBJECT_LOCK(self);
+	self->priv->state.duration = jtl::frame_to_ns(frames, fps, 1);
+	GST_OBJECT_UNLOCK(self);
+	GST_INFO_OBJECT(self, "rendering %dx%d at %d fps: %" G_GUINT64_FORMAT " frames", out_w,
+	                out_h, fps, frames);
+
+	/* video: background + one compositor pad per visual item */
+	GstElement *bg = make(self, "videotestsrc", "background");
+	GstElement *bg_caps = make(self, "capsfilter");
+	GstElement *comp = make(self, "compositor", "compositor");
+	GstElement *comp_caps = make(self, "capsfilter");
+	if (!bg || !bg_caps || !comp || !comp_caps)
+		return false;
+	uint32_t bg_color = 0xff000000;
+	if (tl.background.type == jtl::GlobalBackground::Type::Color) {
+		if (std::optional<jtl::Color> c = jtl::parse_color(tl.background.color))
+			bg_color = c->argb();
+	} else if (tl.background.type == jtl::GlobalBackground::Type::None) {
+		bg_color = 0xff000000;
+	}
+	g_object_set(bg, "pattern", 17, "foreground-color", bg_color, "num-buffers", gint(frames),
+	             nullptr);
+	g_autoptr(GstCaps) bgc = video_caps("AYUV", out_w, out_h, fps);
+	g_object_set(bg_caps, "caps", bgc, nullptr);
+	g_object_set(comp, "background", 1 /* black */, nullptr);
+	g_autoptr(GstCaps) outc = video_caps("AYUV", out_w, out_h, fps);
+	g_object_set(comp_caps, "caps", outc, nullptr);
+	gst_element_link_many(bg, bg_caps, comp, comp_caps, nullptr);
+
+	for (const jtl::Branch &b : jtl::plan_branches(tl)) {
+		const jtl::Item *item = tl.item(b.item_id);
+		if (!b.video || !item)
+			continue;
+		if (item->type == jtl::ItemType::Solid) {
+			if (!add_solid(self, comp, *item, b, scale, fps, frames))
+				return false;
+		} else {
+			GST_WARNING_OBJECT(self, "%s: %s items are not rendered yet",
+			                   item->json_path.c_str(),
+			                   jtl::item_type_name(item->type));
+		}
+	}
+
+	/* audio: silence of the timeline's length into the mixer */
+	GstElement *silence = make(self, "audiotestsrc", "silence");
+	GstElement *silence_caps = make(self, "capsfilter");
+	GstElement *mixer = make(self, "audiomixer", "audiomixer");
+	GstElement *mix_caps = make(self, "capsfilter");
+	if (!silence || !silence_caps || !mixer || !mix_caps)
+		return false;
+	guint64 samples = gst_util_uint64_scale_round(frames, kAudioRate, guint64(fps));
+	g_object_set(silence, "wave", 4 /* silence */, "samplesperbuffer", kAudioSamplesPerBuffer,
+	             "num-buffers",
+	             gint((samples + kAudioSamplesPerBuffer - 1) / kAudioSamplesPerBuffer),
+	             nullptr);
+	g_autoptr(GstCaps) ac = gst_static_pad_template_get_caps(&audio_template);
+	g_object_set(silence_caps, "caps", ac, nullptr);
+	g_object_set(mix_caps, "caps", ac, nullptr);
+	gst_element_link_many(silence, silence_caps, mixer, mix_caps, nullptr);
+
+	g_autoptr(GstPad) vsrc = gst_element_get_static_pad(comp_caps, "src");
+	g_autoptr(GstPad) asrc = gst_element_get_static_pad(mix_caps, "src");
+	gst_ghost_pad_set_target(GST_GHOST_PAD(self->video_pad), vsrc);
+	gst_ghost_pad_set_target(GST_GHOST_PAD(self->audio_pad), asrc);
+	for (GstElement *e : self->priv->state.children)
+		gst_element_sync_state_with_parent(e);
+	return true;
+}
+
+void teardown(JtlTimelineSrc *self)
+{
+	gst_ghost_pad_set_target(GST_GHOST_PAD(self->video_pad), nullptr);
+	gst_ghost_pad_set_target(GST_GHOST_PAD(self->audio_pad), nullptr);
+	for (GstElement *e : self->priv->state.children) {
+		gst_element_set_state(e, GST_STATE_NULL);
+		gst_bin_remove(GST_BIN(self), e);
+	}
+	self->priv->state.children.clear();
+	self->priv->state.timeline.reset();
+}
+
+} /* namespace */
+
+static GstStateChangeReturn jtl_timeline_src_change_state(GstElement *element,
+                                                          GstStateChange transition)
+{
+	JtlTimelineSrc *self = JTL_TIMELINE_SRC(element);
+	if (transition == GST_STATE_CHANGE_NULL_TO_READY && !build(self)) {
+		teardown(self);
+		return GST_STATE_CHANGE_FAILURE;
+	}
+	GstStateChangeReturn ret =
+	        GST_ELEMENT_CLASS(jtl_timeline_src_parent_class)->change_state(element, transition);
+	if (transition == GST_STATE_CHANGE_READY_TO_NULL)
+		teardown(self);
+	return ret;
+}
+
+static void jtl_timeline_src_set_property(GObject *object, guint id, const GValue *value,
+                                          GParamSpec *pspec)
+{
+	JtlTimelineSrc *self = JTL_TIMELINE_SRC(object);
+	Settings &s = self->priv->settings;
+	GST_OBJECT_LOCK(self);
+	switch (id) {
+	case PROP_LOCATION:
+		s.location = g_value_get_string(value) ? g_value_get_string(value) : "";
+		break;
+	case PROP_JSON:
+		s.json = g_value_get_string(value) ? g_value_get_string(value) : "";
+		break;
+	case PROP_WIDTH:
+		s.width = g_value_get_int(value);
+		break;
+	case PROP_HEIGHT:
+		s.height = g_value_get_int(value);
+		break;
+	case PROP_FPS:
+		s.fps = g_value_get_int(value);
+		break;
+	case PROP_SCALE:
+		s.scale = g_value_get_double(value);
+		break;
+	case PROP_ASSET_BASE:
+		s.asset_base = g_value_get_string(value) ? g_value_get_string(value) : "";
+		break;
+	default:
+		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+		break;
+	}
+	GST_OBJECT_UNLOCK(self);
+}
+
+static void jtl_timeline_src_get_property(GObject *object, guint id, GValue *value,
+                                          GParamSpec *pspec)
+{
+	JtlTimelineSrc *self = JTL_TIMELINE_SRC(object);
+	const Settings &s = self->priv->settings;
+	GST_OBJECT_LOCK(self);
+	switch (id) {
+	case PROP_LOCATION:
+		g_value_set_string(value, s.location.empty() ? nullptr : s.location.c_str());
+		break;
+	case PROP_JSON:
+		g_value_set_string(value, s.json.empty() ? nullptr : s.json.c_str());
+		break;
+	case PROP_WIDTH:
+		g_value_set_int(value, s.width);
+		break;
+	case PROP_HEIGHT:
+		g_value_set_int(value, s.height);
+		break;
+	case PROP_FPS:
+		g_value_set_int(value, s.fps);
+		break;
+	case PROP_SCALE:
+		g_value_set_double(value, s.scale);
+		break;
+	case PROP_ASSET_BASE:
+		g_value_set_string(value, s.asset_base.empty() ? nullptr : s.asset_base.c_str());
+		break;
+	case PROP_DURATION:
+		g_value_set_uint64(value, self->priv->state.duration);
+		break;
+	default:
+		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+		break;
+	}
+	GST_OBJECT_UNLOCK(self);
+}
+
+static void jtl_timeline_src_finalize(GObject *object)
+{
+	JtlTimelineSrc *self = JTL_TIMELINE_SRC(object);
+	delete self->priv;
+	G_OBJECT_CLASS(jtl_timeline_src_parent_class)->finalize(object);
+}
+
+static void jtl_timeline_src_init(JtlTimelineSrc *self)
+{
+	self->priv = new _JtlTimelineSrc::Private();
+	GstPadTemplate *vt = gst_static_pad_template_get(&video_template);
+	GstPadTemplate *at = gst_static_pad_template_get(&audio_template);
+	self->video_pad = gst_ghost_pad_new_no_target_from_template("video", vt);
+	self->audio_pad = gst_ghost_pad_new_no_target_from_template("audio", at);
+	gst_object_unref(vt);
+	gst_object_unref(at);
+	gst_element_add_pad(GST_ELEMENT(self), self->video_pad);
+	gst_element_add_pad(GST_ELEMENT(self), self->audio_pad);
+	GST_OBJECT_FLAG_SET(self, GST_ELEMENT_FLAG_SOURCE);
+}
+
+static void jtl_timeline_src_class_init(JtlTimelineSrcClass *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+	GstElementClass *element_class = GST_ELEMENT_CLASS(klass);
+	object_class->set_property = jtl_timeline_src_set_property;
+	object_class->get_property = jtl_timeline_src_get_property;
+	object_class->finalize = jtl_timeline_src_finalize;
+	element_class->change_state = jtl_timeline_src_change_state;
+
+	const GParamFlags rw =
+	        GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+	g_object_class_install_property(
+	        object_class, PROP_LOCATION,
+	        g_param_spec_string("location", "Location",
+	                            "Path or file:// URI of the editor JSON document", nullptr,
+	                            rw));
+	g_object_class_install_property(
+	        object_class, PROP_JSON,
+	        g_param_spec_string("json", "JSON",
+	                            "The editor JSON document itself (takes precedence over "
+	                            "location)",
+	                            nullptr, rw));
+	g_object_class_install_property(
+	        object_class, PROP_WIDTH,
+	        g_param_spec_int("width", "Width",
+	                         "Output width in pixels before scale (0 = compositionWidth)", 0,
+	                         16384, 0, rw));
+	g_object_class_install_property(
+	        object_class, PROP_HEIGHT,
+	        g_param_spec_int("height", "Height",
+	                         "Output height in pixels before scale (0 = compositionHeight)", 0,
+	                         16384, 0, rw));
+	g_object_class_install_property(
+	        object_class, PROP_FPS,
+	        g_param_spec_int("fps", "Frames per second",
+	                         "Output frame rate (0 = the request's fps, else 30)", 0, 240, 0,
+	                         rw));
+	g_object_class_install_property(
+	        object_class, PROP_SCALE,
+	        g_param_spec_double("scale", "Scale", "Output size = composition size x scale",
+	                            0.05, 8.0, 1.0, rw));
+	g_object_class_install_property(
+	        object_class, PROP_ASSET_BASE,
+	        g_param_spec_string("asset-base", "Asset base",
+	                            "Directory or URI that relative asset locations resolve "
+	                            "against (default: the document's directory)",
+	                            nullptr, rw));
+
+	g_object_class_install_property(
+	        object_class, PROP_DURATION,
+	        g_param_spec_uint64("duration", "Duration",
+	                            "Duration of the output in nanoseconds (frames / fps), known "
+	                            "from the READY state on; 0 before",
+	                            0, G_MAXUINT64, 0,
+	                            GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+
+	gst_element_class_add_static_pad_template(element_class, &video_template);
+	gst_element_class_add_static_pad_template(element_class, &audio_template);
+	gst_element_class_set_static_metadata(
+	        element_class, "Editor JSON timeline source", "Source/Video/Audio",
+	        "Renders an editor JSON document (Indream editorState v1) to raw video and audio",
+	        "jsontimeline developers");
+	GST_DEBUG_CATEGORY_INIT(jtl_timeline_src_debug, "jsontimelinesrc", 0,
+	                        "editor JSON timeline source");
+}

@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# End-to-end renders: `jsontimeline render` to MP4, decoded again and probed: frame counts,
+# timestamps, pixel colours at known places and times, audio length, failure behaviour.
+import copy
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "cli"))
+from clitest import check, expect, finish, run  # noqa: E402
+
+TMP = tempfile.mkdtemp(prefix="jtl-render-")
+W, H = 320, 240
+
+
+def animated(v, keyframes=()):
+    return {"value": v, "keyframes": [{"timeTicks": t, "value": x} for t, x in keyframes]}
+
+
+def solid(item_id, color, start, dur, left, top, w, h, opacity=1.0, **extra):
+    item = {"id": item_id, "type": "solid", "color": color, "shape": "rectangle",
+            "startTicks": start, "durationTicks": dur, "isDraggingInTimeline": False,
+            "keepAspectRatio": False, "top": animated(top), "left": animated(left),
+            "width": animated(w), "height": animated(h), "scaleX": animated(1),
+            "scaleY": animated(1), "opacity": animated(opacity), "borderRadius": animated(0),
+            "rotation": animated(0)}
+    item.update(extra)
+    return item
+
+
+def document(tracks, background="#00ff00"):
+    """tracks: list of lists of items, tracks[0] on top."""
+    items, track_list = {}, []
+    for i, track in enumerate(tracks):
+        for item in track:
+            items[item["id"]] = item
+        track_list.append({"id": f"t{i}", "items": [it["id"] for it in track],
+                           "hidden": False, "muted": False})
+    return {"compositionWidth": W, "compositionHeight": H, "timebaseTicksPerSecond": 240000,
+            "tracks": track_list, "assets": {}, "items": items, "transitions": {},
+            "globalBackground": {"type": "color", "color": background, "gradient": None}}
+
+
+def render(doc, name, *opts):
+    src = os.path.join(TMP, name + ".json")
+    with open(src, "w") as f:
+        json.dump(doc, f)
+    out = os.path.join(TMP, name + ".mp4")
+    code, _, err = run("render", "-q", src, "-o", out, *opts, timeout=300)
+    return code, out, err
+
+
+def decode_frames(path, w=W, h=H):
+    d = tempfile.mkdtemp(dir=TMP)
+    subprocess.run(["gst-launch-1.0", "-q", "filesrc", f"location={path}", "!", "qtdemux", "!",
+                    "h264parse", "!", "avdec_h264", "!", "videoconvert", "!",
+                    "video/x-raw,format=RGB", "!", "multifilesink",
+                    f"location={d}/f-%05d.raw"], check=True, timeout=300)
+    frames = []
+    for f in sorted(glob.glob(os.path.join(d, "f-*.raw"))):
+        with open(f, "rb") as fh:
+            data = fh.read()
+        expect(len(data) == w * h * 3, f"frame size {len(data)}")
+        frames.append(data)
+    return frames
+
+
+def timestamps(path, pad):
+    p = subprocess.run(["gst-launch-1.0", "-v", "filesrc", f"location={path}", "!", "qtdemux",
+                        "name=d", f"d.{pad}", "!", "fakesink", "silent=false"],
+                       capture_output=True, text=True, timeout=300)
+    out = []
+    for line in p.stdout.splitlines():
+        if "last-message = chain" in line and "pts: " in line:
+            pts = line.split("pts: ")[1].split(",")[0]
+            dur = line.split("duration: ")[1].split(",")[0]
+            out.append((seconds(pts), seconds(dur)))
+    return out
+
+
+def seconds(text):
+    h, m, s = text.split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def pixel(frame, x, y, w=W):
+    i = (y * w + x) * 3
+    return tuple(frame[i:i + 3])
+
+
+def near(actual, want, tol=28):
+    return all(abs(a - b) <= tol for a, b in zip(actual, want))
+
+
+RED, BLUE, GREEN, BLACK = (255, 0, 0), (0, 0, 255), (0, 255, 0), (0, 0, 0)
+
+
+def test_solids_zorder_and_frames():
+    doc = document([[solid("red", "#ff0000", 0, 240000, 20, 10, 100, 50)],
+                    [solid("blue", "#0000ff", 0, 240000, 60, 30, 100, 100)]])
+    code, out, err = render(doc, "solids")
+    expect(code == 0, err)
+    frames = decode_frames(out)
+    expect(len(frames) == 30, f"{len(frames)} frames, want 30")
+    f = frames[15]
+    for (x, y), want in {(40, 20): RED, (100, 50): RED, (100, 100): BLUE, (300, 200): GREEN,
+                         (10, 200): GREEN, (140, 40): BLUE}.items():
+        expect(near(pixel(f, x, y), want), f"({x},{y}) = {pixel(f, x, y)}, want {want}")
+
+
+def test_timing_window_and_keyframes():
+    # visible from 0.5 s to 1 s only; moves from left 0 to left 200 over its clip
+    mover = solid("m", "#ff0000", 120000, 120000, 0, 100, 40, 40)
+    mover["left"] = animated(200, [(0, 0)])
+    code, out, err = render(document([[mover]]), "window")
+    expect(code == 0, err)
+    frames = decode_frames(out)
+    expect(len(frames) == 30, len(frames))
+    expect(near(pixel(frames[5], 20, 120), GREEN), "not yet visible at 0.17 s")
+    # frame 15 (0.5 s): local time 0, left 0 -> box 0..40
+    expect(near(pixel(frames[15], 20, 120), RED), pixel(frames[15], 20, 120))
+    # frame 22 (0.7333 s): local 56000 of 120000 ticks -> left 93.3 -> box 93..133
+    expect(near(pixel(frames[22], 113, 120), RED), pixel(frames[22], 113, 120))
+    expect(near(pixel(frames[22], 20, 120), GREEN), "the box has moved on")
+
+
+def test_opacity_blend():
+    code, out, err = render(document([[solid("w", "#ffffff", 0, 48000, 0, 0, W, H, 0.5)]],
+                                     background="#000000"), "opacity")
+    expect(code == 0, err)
+    frames = decode_frames(out)
+    expect(len(frames) == 6, len(frames))  # 0.2 s at 30 fps
+    expect(near(pixel(frames[3], 160, 120), (128, 128, 128), 12), pixel(frames[3], 160, 120))
+
+
+def test_exact_frame_counts_and_audio():
+    doc = document([[solid("a", "#ff0000", 0, 384000, 0, 0, 10, 10)]])  # 1.6 s
+    for fps, want in ((30, 48), (60, 96)):
+        code, out, err = render(doc, f"count{fps}", "--fps", str(fps))
+        expect(code == 0, err)
+        video = timestamps(out, "video_0")
+        expect(len(video) == want, f"{len(video)} frames at {fps} fps, want {want}")
+        expect(abs(video[0][0]) < 1e-6, f"first frame at {video[0][0]}")
+        for k, (pts, _) in enumerate(sorted(video)):
+            expect(abs(pts - k / fps) < 1e-3, f"frame {k} at {pts}")
+        audio = timestamps(out, "audio_0")
+        end = audio[-1][0] + audio[-1][1]
+        expect(abs(end - 1.6) <= 1024 / 48000 + 1e-3, f"audio ends at {end}")
+
+
+def test_invalid_document_leaves_no_file():
+    doc = document([[solid("a", "#ff0000", 0, 240000, 0, 0, 10, 10)]])
+    doc["items"]["a"]["startTicks"] = -1
+    code, out, err = render(doc, "invalid")
+    expect(code == 1 and "/items/a/startTicks" in err, err)
+    expect(not os.path.exists(out) and not os.path.exists(out + ".part"), "an output was left")
+    doc = document([[solid("a", "not-a-colour", 0, 240000, 0, 0, 10, 10)]])
+    code, out, err = render(doc, "badcolor")
+    expect(code == 1 and "a" in err and "colour" in err, err)
+    expect(not os.path.exists(out) and not os.path.exists(out + ".part"), "an output was left")
+
+
+def test_usage():
+    code, _, err = run("render", "x.json")
+    expect(code == 2 and "-o OUT" in err, err)
+    code, _, err = run("render", "/nonexistent.json", "-o", os.path.join(TMP, "x.mp4"))
+    expect(code == 2, err)
+    code, _, err = run("render", "x.json", "-o", "y.mp4", "--fps", "25")
+    expect(code == 2, err)
+
+
+for name, fn in list(globals().items()):
+    if name.startswith("test_") and callable(fn):
+        check(name, fn)
+finish()

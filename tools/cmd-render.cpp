@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// jsontimeline render: render editor JSON to a video file, with progress.
+#include <cstdio>
+#include <string>
+#include <unistd.h>
+
+#include <glib.h>
+#include <gst/gst.h>
+
+#include <jsontimeline/editorstate.h>
+#include <jsontimeline/render.h>
+
+#include "commands.h"
+#include "elements.h"
+
+namespace {
+
+void print_progress(bool tty, guint64 pos, guint64 dur, int *last)
+{
+	if (dur == 0)
+		return;
+	int pct = int(std::min<guint64>(100, pos * 100 / dur));
+	if (pct == *last)
+		return;
+	*last = pct;
+	if (tty) {
+		int bar = pct * 30 / 100;
+		fprintf(stderr, "\r[%.*s%*s] %3d%%  %.1f / %.1f s", bar,
+		        "##############################", 30 - bar, "", pct,
+		        double(pos) / GST_SECOND, double(dur) / GST_SECOND);
+	} else if (pct % 10 == 0) {
+		fprintf(stderr, "%d%%\n", pct);
+	}
+}
+
+} /* namespace */
+
+int cmd_render(int argc, char **argv)
+{
+	g_autofree gchar *output = nullptr, *format = nullptr, *preset = nullptr;
+	gint fps = 0, width = 0, height = 0, quality = 23;
+	gdouble scale = 1.0;
+	gboolean quiet = FALSE;
+	g_auto(GStrv) files = nullptr;
+	const GOptionEntry entries[] = {
+	        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+	         "Write the video to OUT (required)", "OUT"},
+	        {"format", 'f', 0, G_OPTION_ARG_STRING, &format,
+	         "mp4 (H.264 + AAC) or webm (VP9 + Opus); default: from OUT's extension, else mp4",
+	         "FORMAT"},
+	        {"fps", 0, 0, G_OPTION_ARG_INT, &fps,
+	         "Frames per second: 30 or 60 (default: the "
+	         "request's fps, else 30)",
+	         "FPS"},
+	        {"scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale,
+	         "Output size = composition size x SCALE, 0.6 to 8 (default 1)", "SCALE"},
+	        {"width", 0, 0, G_OPTION_ARG_INT, &width, "Composition width override", "PX"},
+	        {"height", 0, 0, G_OPTION_ARG_INT, &height, "Composition height override", "PX"},
+	        {"quality", 0, 0, G_OPTION_ARG_INT, &quality,
+	         "Constant quality, lower is better: 0 to 51 (default 23)", "Q"},
+	        {"preset", 0, 0, G_OPTION_ARG_STRING, &preset,
+	         "x264 speed preset: ultrafast ... veryslow (default veryfast)", "NAME"},
+	        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress output", nullptr},
+	        {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, nullptr, "FILE"},
+	        {},
+	};
+	g_autoptr(GOptionContext) ctx = g_option_context_new("FILE - render editor JSON to video");
+	g_option_context_set_summary(
+	        ctx, "Renders FILE (an editorState or an export request wrapping one) to OUT.\n"
+	             "The file is written as OUT.part and renamed when complete: a failed or\n"
+	             "interrupted render never leaves a broken file under the name OUT.");
+	g_option_context_set_description(
+	        ctx, "Exit status:\n  0  the video was written\n  1  the document is invalid or "
+	             "the render failed\n  2  usage error, or FILE cannot be read\n\nExample:\n"
+	             "  jsontimeline render promo.json -o promo.mp4 --fps 60 --scale 0.5");
+	g_option_context_add_main_entries(ctx, entries, nullptr);
+	g_option_context_add_group(ctx, gst_init_get_option_group());
+	g_autoptr(GError) error = nullptr;
+	if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+		fprintf(stderr, "jsontimeline render: %s\nTry 'jsontimeline render --help'.\n",
+		        error->message);
+		return EXIT_USAGE;
+	}
+	if (!files || !files[0] || files[1] || !output) {
+		fprintf(stderr, "jsontimeline render: give exactly one FILE and -o OUT\n"
+		                "Try 'jsontimeline render --help'.\n");
+		return EXIT_USAGE;
+	}
+	jtl::RenderOptions o;
+	o.input = files[0];
+	o.output = output;
+	o.format = format ? format : g_str_has_suffix(output, ".webm") ? "webm" : "mp4";
+	o.fps = fps;
+	o.scale = scale;
+	o.width = width;
+	o.height = height;
+	o.quality = quality;
+	o.preset = preset ? preset : "veryfast";
+	if (!jtl::render_format_extension(o.format) || (fps != 0 && fps != 30 && fps != 60) ||
+	    scale < 0.6 || scale > 8.0 || quality < 0 || quality > 51 || width < 0 || height < 0) {
+		fprintf(stderr,
+		        "jsontimeline render: --format must be mp4 or webm, --fps 30 or 60, "
+		        "--scale 0.6 to 8, --quality 0 to 51\n");
+		return EXIT_USAGE;
+	}
+
+	/* the elements come from the installed plugin, or from this program itself */
+	if (GstElementFactory *f = gst_element_factory_find("jsontimelinesrc"))
+		gst_object_unref(f);
+	else
+		gst_plugin_register_static(GST_VERSION_MAJOR, GST_VERSION_MINOR, "jsontimeline",
+		                           "editor JSON to video (built into the CLI)",
+		                           jsontimeline_elements_register, "0", "LGPL",
+		                           "jsontimeline", "jsontimeline", "");
+
+	/* validate first: clear errors with JSON paths before any pipeline starts */
+	jtl::EditorStateResult doc;
+	g_autoptr(GError) io = nullptr;
+	if (!jtl::load_editor_state_file(o.input.c_str(), {}, &doc, &io)) {
+		fprintf(stderr, "jsontimeline render: %s\n", io->message);
+		return EXIT_USAGE;
+	}
+	if (!doc.valid()) {
+		fprintf(stderr, "jsontimeline render: %s is invalid:\n", o.input.c_str());
+		for (const jtl::Diagnostic &d : doc.diagnostics.errors())
+			fprintf(stderr, "  %s: %s (%s)\n",
+			        d.path.empty() ? "(document)" : d.path.c_str(), d.message.c_str(),
+			        d.code.c_str());
+		return EXIT_INVALID;
+	}
+
+	bool tty = isatty(STDERR_FILENO);
+	int last = -1;
+	jtl::RenderProgress progress;
+	if (!quiet)
+		progress = [&](guint64 pos, guint64 dur) { print_progress(tty, pos, dur, &last); };
+	g_autoptr(GError) render_error = nullptr;
+	bool ok = jtl::render_file(o, progress, &render_error);
+	if (!quiet && tty && last >= 0)
+		fprintf(stderr, "\n");
+	if (!ok) {
+		fprintf(stderr, "jsontimeline render: %s\n", render_error->message);
+		return EXIT_INVALID;
+	}
+	if (!quiet)
+		fprintf(stderr, "wrote %s\n", output);
+	return EXIT_OK;
+}
