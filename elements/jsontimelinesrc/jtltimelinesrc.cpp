@@ -24,6 +24,7 @@
 #include <gst/controller/controller.h>
 
 #include <jsontimeline/color.h>
+#include <jsontimeline/draw.h>
 #include <jsontimeline/editorstate.h>
 #include <jsontimeline/plan.h>
 
@@ -111,7 +112,8 @@ GstCaps *video_caps(const char *format, int width, int height, int fps)
 	return gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, format, "width",
 	                           G_TYPE_INT, width, "height", G_TYPE_INT, height, "framerate",
 	                           GST_TYPE_FRACTION, fps, 1, "pixel-aspect-ratio",
-	                           GST_TYPE_FRACTION, 1, 1, nullptr);
+	                           GST_TYPE_FRACTION, 1, 1, "interlace-mode", G_TYPE_STRING,
+	                           "progressive", nullptr);
 }
 
 /* A step control source holding one value per output frame (the lib evaluates the
@@ -169,62 +171,95 @@ bool load(JtlTimelineSrc *self, Settings &settings)
 	return true;
 }
 
-/* Adds one solid item's branch: a solid colour source scaled and placed by the
- * compositor pad, its geometry and opacity replayed frame by frame. */
-bool add_solid(JtlTimelineSrc *self, GstElement *compositor, const jtl::Item &item,
-               const jtl::Branch &branch, double scale, int fps, uint64_t frames)
+/* Draws a visual item once, at its size at the start of the clip, in output pixels.
+ * Returns false (after posting an error) when the item cannot be drawn; an item kind that
+ * is not drawn yet gives an empty raster and a warning. */
+bool draw_item(JtlTimelineSrc *self, const jtl::Item &item, double scale, jtl::Raster *out)
 {
-	const jtl::SolidData *solid = item.as<jtl::SolidData>();
-	std::optional<jtl::Color> color = jtl::parse_color(solid ? solid->color : "");
-	if (!color) {
-		GST_ELEMENT_ERROR(
-		        self, STREAM, FORMAT,
-		        ("Item \"%s\" has a colour that cannot be read.", item.id.c_str()),
-		        ("%s/color: \"%s\"", item.json_path.c_str(),
-		         solid ? solid->color.c_str() : ""));
-		return false;
+	jtl::ItemFrame f = jtl::evaluate_item(item, item.start);
+	int w = int(std::clamp(std::lround(f.width * scale), 1L, 8192L));
+	int h = int(std::clamp(std::lround(f.height * scale), 1L, 8192L));
+	if (const jtl::SolidData *solid = item.as<jtl::SolidData>()) {
+		std::optional<jtl::Color> color = jtl::parse_color(solid->color);
+		if (!color) {
+			GST_ELEMENT_ERROR(
+			        self, STREAM, FORMAT,
+			        ("Item \"%s\" has a colour that cannot be read.", item.id.c_str()),
+			        ("%s/color: \"%s\"", item.json_path.c_str(), solid->color.c_str()));
+			return false;
+		}
+		*out = jtl::draw_shape(solid->shape, *color, w, h, f.border_radius * scale);
+		return true;
 	}
-	GstElement *src = make(self, "videotestsrc");
-	GstElement *filter = make(self, "capsfilter");
-	if (!src || !filter)
+	if (const jtl::TextData *text = item.as<jtl::TextData>()) {
+		std::string warning;
+		*out = jtl::draw_text(text->text, text->style, w, h, scale, &warning);
+		if (!warning.empty())
+			GST_ELEMENT_WARNING(self, RESOURCE, NOT_FOUND,
+			                    ("Item \"%s\": %s.", item.id.c_str(), warning.c_str()),
+			                    ("%s/fontFamily", item.json_path.c_str()));
+		return true;
+	}
+	GST_WARNING_OBJECT(self, "%s: %s items are not rendered yet", item.json_path.c_str(),
+	                   jtl::item_type_name(item.type));
+	return true;
+}
+
+/* Adds one drawn item's branch: the picture, repeated at the frame rate, placed and
+ * scaled by its compositor pad, whose geometry and opacity replay the item's keyframes
+ * frame by frame. */
+bool add_still(JtlTimelineSrc *self, GstElement *compositor, const jtl::Item &item,
+               const jtl::Branch &branch, const jtl::Raster &raster, double scale, int fps,
+               uint64_t frames)
+{
+	GstElement *src = make(self, "appsrc");
+	GstElement *freeze = make(self, "imagefreeze");
+	GstElement *rate = make(self, "capsfilter");
+	if (!src || !freeze || !rate)
 		return false;
-	g_object_set(src, "pattern", 17 /* solid-color */, "foreground-color", color->argb(),
-	             "num-buffers", gint(frames), nullptr);
-	g_autoptr(GstCaps) caps = video_caps("AYUV", 16, 16, fps);
-	g_object_set(filter, "caps", caps, nullptr);
-	gst_element_link(src, filter);
+	g_autoptr(GstCaps) caps = video_caps("BGRA", raster.width, raster.height, fps);
+	g_object_set(src, "caps", caps, "format", GST_FORMAT_TIME, nullptr);
+	/* imagefreeze repeats the picture num-buffers times at the rate downstream asks for
+	 * (25/1 when free): pin it to the output rate */
+	g_object_set(freeze, "num-buffers", gint(frames), nullptr);
+	g_object_set(rate, "caps", caps, nullptr);
+	gst_element_link_many(src, freeze, rate, nullptr);
+	GstBuffer *buf = gst_buffer_new_memdup(raster.data.data(), raster.data.size());
+	GST_BUFFER_PTS(buf) = 0;
+	GstFlowReturn flow;
+	g_signal_emit_by_name(src, "push-buffer", buf, &flow);
+	gst_buffer_unref(buf);
+	g_signal_emit_by_name(src, "end-of-stream", &flow);
+
 	g_autoptr(GstPad) sink = gst_element_request_pad_simple(compositor, "sink_%u");
-	g_autoptr(GstPad) out = gst_element_get_static_pad(filter, "src");
+	g_autoptr(GstPad) out = gst_element_get_static_pad(rate, "src");
 	if (gst_pad_link(out, sink) != GST_PAD_LINK_OK)
 		return false;
 	g_object_set(sink, "zorder", branch.zorder, nullptr);
 
-	GstControlSource *xs = frame_values(), *ys = frame_values(), *ws = frame_values(),
-	                 *hs = frame_values(), *as = frame_values();
-	GstTimedValueControlSource *x = GST_TIMED_VALUE_CONTROL_SOURCE(xs),
-	                           *y = GST_TIMED_VALUE_CONTROL_SOURCE(ys),
-	                           *w = GST_TIMED_VALUE_CONTROL_SOURCE(ws),
-	                           *h = GST_TIMED_VALUE_CONTROL_SOURCE(hs),
-	                           *a = GST_TIMED_VALUE_CONTROL_SOURCE(as);
+	GstControlSource *cs[5];
+	for (GstControlSource *&c : cs)
+		c = frame_values();
+	auto set = [&](int i, GstClockTime ts, double v) {
+		gst_timed_value_control_source_set(GST_TIMED_VALUE_CONTROL_SOURCE(cs[i]), ts, v);
+	};
 	for (uint64_t k = 0; k < frames; k++) {
 		GstClockTime ts = jtl::frame_to_ns(k, fps, 1);
 		jtl::ItemFrame f = jtl::evaluate_item(item, jtl::ns_to_ticks(ts));
 		/* scale acts around the box centre */
 		double bw = f.width * f.scale_x, bh = f.height * f.scale_y;
 		double left = f.left + (f.width - bw) / 2.0, top = f.top + (f.height - bh) / 2.0;
-		gst_timed_value_control_source_set(x, ts, std::round(left * scale));
-		gst_timed_value_control_source_set(y, ts, std::round(top * scale));
-		gst_timed_value_control_source_set(w, ts, std::max(1.0, std::round(bw * scale)));
-		gst_timed_value_control_source_set(h, ts, std::max(1.0, std::round(bh * scale)));
-		gst_timed_value_control_source_set(a, ts, f.visible ? f.opacity : 0.0);
+		set(0, ts, std::round(left * scale));
+		set(1, ts, std::round(top * scale));
+		set(2, ts, std::max(1.0, std::round(bw * scale)));
+		set(3, ts, std::max(1.0, std::round(bh * scale)));
+		set(4, ts, f.visible ? f.opacity : 0.0);
 	}
-	bind(sink, "xpos", xs);
-	bind(sink, "ypos", ys);
-	bind(sink, "width", ws);
-	bind(sink, "height", hs);
-	bind(sink, "alpha", as);
-	for (GstControlSource *cs : {xs, ys, ws, hs, as})
-		gst_object_unref(cs);
+	const char *props[] = {"xpos", "ypos", "width", "height", "alpha"};
+	for (int i = 0; i < 5; i++) {
+		bind(sink, props[i], cs[i]);
+		gst_object_unref(cs[i]);
+	}
 	return true;
 }
 
@@ -281,14 +316,13 @@ bool build(JtlTimelineSrc *self)
 		const jtl::Item *item = tl.item(b.item_id);
 		if (!b.video || !item)
 			continue;
-		if (item->type == jtl::ItemType::Solid) {
-			if (!add_solid(self, comp, *item, b, scale, fps, frames))
-				return false;
-		} else {
-			GST_WARNING_OBJECT(self, "%s: %s items are not rendered yet",
-			                   item->json_path.c_str(),
-			                   jtl::item_type_name(item->type));
-		}
+		jtl::Raster raster;
+		if (!draw_item(self, *item, scale, &raster))
+			return false;
+		if (raster.data.empty())
+			continue;
+		if (!add_still(self, comp, *item, b, raster, scale, fps, frames))
+			return false;
 	}
 
 	/* audio: silence of the timeline's length into the mixer */

@@ -21,8 +21,8 @@ def animated(v, keyframes=()):
     return {"value": v, "keyframes": [{"timeTicks": t, "value": x} for t, x in keyframes]}
 
 
-def solid(item_id, color, start, dur, left, top, w, h, opacity=1.0, **extra):
-    item = {"id": item_id, "type": "solid", "color": color, "shape": "rectangle",
+def solid(item_id, color, start, dur, left, top, w, h, opacity=1.0, shape="rectangle", **extra):
+    item = {"id": item_id, "type": "solid", "color": color, "shape": shape,
             "startTicks": start, "durationTicks": dur, "isDraggingInTimeline": False,
             "keepAspectRatio": False, "top": animated(top), "left": animated(left),
             "width": animated(w), "height": animated(h), "scaleX": animated(1),
@@ -54,11 +54,12 @@ def render(doc, name, *opts):
     return code, out, err
 
 
-def decode_frames(path, w=W, h=H):
+def decode_frames(path, w=W, h=H, keep=0):
+    """The decoded frames as RGB bytes; with keep, only the last `keep` of them."""
     d = tempfile.mkdtemp(dir=TMP)
     subprocess.run(["gst-launch-1.0", "-q", "filesrc", f"location={path}", "!", "qtdemux", "!",
                     "h264parse", "!", "avdec_h264", "!", "videoconvert", "!",
-                    "video/x-raw,format=RGB", "!", "multifilesink",
+                    "video/x-raw,format=RGB", "!", "multifilesink", f"max-files={keep}",
                     f"location={d}/f-%05d.raw"], check=True, timeout=300)
     frames = []
     for f in sorted(glob.glob(os.path.join(d, "f-*.raw"))):
@@ -150,6 +151,53 @@ def test_exact_frame_counts_and_audio():
         audio = timestamps(out, "audio_0")
         end = audio[-1][0] + audio[-1][1]
         expect(abs(end - 1.6) <= 1024 / 48000 + 1e-3, f"audio ends at {end}")
+
+
+def test_shapes():
+    doc = document([[solid("c", "#ff0000", 0, 48000, 20, 20, 100, 100, shape="circle"),
+                     ],
+                    [solid("r", "#0000ff", 0, 48000, 180, 20, 100, 100)]], background="#000000")
+    doc["items"]["c"]["shape"] = "circle"
+    doc["items"]["r"]["borderRadius"] = animated(30)
+    code, out, err = render(doc, "shapes")
+    expect(code == 0, err)
+    f = decode_frames(out)[3]
+    expect(near(pixel(f, 70, 70), RED), "circle centre")
+    expect(near(pixel(f, 24, 24), BLACK), f"circle corner {pixel(f, 24, 24)}")
+    expect(near(pixel(f, 230, 70), BLUE), "rounded rectangle centre")
+    expect(near(pixel(f, 183, 23), BLACK), f"rounded corner {pixel(f, 183, 23)}")
+    expect(near(pixel(f, 230, 22), BLUE), "rounded rectangle top edge")
+
+
+def test_product_page_example():
+    example = os.path.join(os.path.dirname(__file__), "..", "data", "indream",
+                           "product-page.legacy.json")
+    out = os.path.join(TMP, "hello.mp4")
+    code, _, err = run("render", "-q", example, "-o", out, "--scale", "0.6", timeout=300)
+    expect(code == 0, err)
+    video = timestamps(out, "video_0")
+    expect(len(video) == 48, f"{len(video)} frames, want 48 (1.6 s at 30 fps)")
+    w, h = 1152, 648
+    frame = decode_frames(out, w, h, keep=1)[-1]
+    # the text box: left 755, top 492, 411 x 96 at scale 0.6
+    x0, y0, x1, y1 = 755 * 0.6, 492 * 0.6, (755 + 411) * 0.6, (492 + 96) * 0.6
+    inside, outside, xs = 0, 0, []
+    for y in range(0, h, 2):
+        for x in range(0, w, 2):
+            r, g, b = pixel(frame, x, y, w)
+            if r > 200 and g > 200 and b > 200:
+                if x0 <= x <= x1 and y0 <= y <= y1:
+                    inside += 1
+                    xs.append(x)
+                else:
+                    outside += 1
+            elif x0 <= x <= x1 and y0 <= y <= y1:
+                pass
+            else:
+                expect(r < 40 and g < 40 and b < 40, f"background at ({x},{y}) is {(r, g, b)}")
+    expect(inside > 300 and outside == 0, f"white pixels: {inside} inside, {outside} outside")
+    centre = (min(xs) + max(xs)) / 2
+    expect(abs(centre - (x0 + x1) / 2) < 8, f"text centred at {centre}, box centre {(x0 + x1) / 2}")
 
 
 def test_invalid_document_leaves_no_file():

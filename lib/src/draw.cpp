@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Drawing with Cairo and Pango: shapes and text boxes as BGRA rasters for the compositor.
+#include <jsontimeline/draw.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+namespace jtl {
+
+const char *const kDefaultFontFamily = "DejaVu Sans";
+
+uint32_t Raster::bgra(int x, int y) const
+{
+	std::size_t i = (std::size_t(y) * std::size_t(width) + std::size_t(x)) * 4;
+	return uint32_t(data[i]) << 24 | uint32_t(data[i + 1]) << 16 | uint32_t(data[i + 2]) << 8 |
+	       data[i + 3];
+}
+
+namespace {
+
+struct SurfaceDeleter {
+	void operator()(cairo_surface_t *s) const { cairo_surface_destroy(s); }
+};
+struct CairoDeleter {
+	void operator()(cairo_t *c) const { cairo_destroy(c); }
+};
+using Surface = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
+using Context = std::unique_ptr<cairo_t, CairoDeleter>;
+
+/* Cairo's ARGB32 is premultiplied, native-endian: BGRA bytes on little-endian. */
+Raster to_raster(cairo_surface_t *s)
+{
+	cairo_surface_flush(s);
+	Raster r;
+	r.width = cairo_image_surface_get_width(s);
+	r.height = cairo_image_surface_get_height(s);
+	int stride = cairo_image_surface_get_stride(s);
+	const uint8_t *src = cairo_image_surface_get_data(s);
+	r.data.resize(std::size_t(r.width) * std::size_t(r.height) * 4);
+	for (int y = 0; y < r.height; y++) {
+		for (int x = 0; x < r.width; x++) {
+			uint32_t px = *reinterpret_cast<const uint32_t *>(src + y * stride + x * 4);
+			uint32_t a = px >> 24;
+			uint8_t *d =
+			        &r.data[(std::size_t(y) * std::size_t(r.width) + std::size_t(x)) *
+			                4];
+			auto unpremultiply = [a](uint32_t c) -> uint8_t {
+				return a ? uint8_t(std::min<uint32_t>(255, (c * 255 + a / 2) / a))
+				         : 0;
+			};
+			d[0] = unpremultiply(px & 0xff);
+			d[1] = unpremultiply((px >> 8) & 0xff);
+			d[2] = unpremultiply((px >> 16) & 0xff);
+			d[3] = uint8_t(a);
+		}
+	}
+	return r;
+}
+
+Surface new_surface(int width, int height)
+{
+	return Surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, std::max(1, width),
+	                                          std::max(1, height)));
+}
+
+void rounded_rect(cairo_t *cr, double x, double y, double w, double h, double r)
+{
+	r = std::clamp(r, 0.0, std::min(w, h) / 2.0);
+	if (r <= 0.0) {
+		cairo_rectangle(cr, x, y, w, h);
+		return;
+	}
+	cairo_new_sub_path(cr);
+	cairo_arc(cr, x + w - r, y + r, r, -M_PI / 2, 0);
+	cairo_arc(cr, x + w - r, y + h - r, r, 0, M_PI / 2);
+	cairo_arc(cr, x + r, y + h - r, r, M_PI / 2, M_PI);
+	cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
+	cairo_close_path(cr);
+}
+
+void set_color(cairo_t *cr, const Color &c)
+{
+	cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a);
+}
+
+PangoWeight weight_of(const std::string &w)
+{
+	if (w == "bold")
+		return PANGO_WEIGHT_BOLD;
+	if (w == "normal" || w.empty())
+		return PANGO_WEIGHT_NORMAL;
+	int v = atoi(w.c_str());
+	return v >= 100 && v <= 1000 ? PangoWeight(v) : PANGO_WEIGHT_NORMAL;
+}
+
+bool family_installed(PangoFontMap *map, const std::string &family)
+{
+	PangoFontFamily **families = nullptr;
+	int n = 0;
+	pango_font_map_list_families(map, &families, &n);
+	bool found = false;
+	for (int i = 0; i < n && !found; i++)
+		found = g_ascii_strcasecmp(pango_font_family_get_name(families[i]),
+		                           family.c_str()) == 0;
+	g_free(families);
+	return found;
+}
+
+} /* namespace */
+
+Raster draw_shape(Shape shape, const Color &color, int width, int height, double radius)
+{
+	Surface s = new_surface(width, height);
+	Context cr(cairo_create(s.get()));
+	set_color(cr.get(), color);
+	double w = width, h = height;
+	switch (shape) {
+	case Shape::Rectangle:
+		rounded_rect(cr.get(), 0, 0, w, h, radius);
+		break;
+	case Shape::Circle:
+		cairo_save(cr.get());
+		cairo_translate(cr.get(), w / 2, h / 2);
+		cairo_scale(cr.get(), w / 2, h / 2);
+		cairo_arc(cr.get(), 0, 0, 1, 0, 2 * M_PI);
+		cairo_restore(cr.get());
+		break;
+	case Shape::Triangle:
+		cairo_move_to(cr.get(), w / 2, 0);
+		cairo_line_to(cr.get(), w, h);
+		cairo_line_to(cr.get(), 0, h);
+		cairo_close_path(cr.get());
+		break;
+	case Shape::Star:
+		for (int i = 0; i < 10; i++) {
+			double angle = -M_PI / 2 + i * M_PI / 5;
+			double k = i % 2 ? 0.382 : 1.0; /* inner radius of a regular star */
+			double x = w / 2 + std::cos(angle) * k * w / 2;
+			double y = h / 2 + std::sin(angle) * k * h / 2;
+			if (i == 0)
+				cairo_move_to(cr.get(), x, y);
+			else
+				cairo_line_to(cr.get(), x, y);
+		}
+		cairo_close_path(cr.get());
+		break;
+	}
+	cairo_fill(cr.get());
+	return to_raster(s.get());
+}
+
+Raster draw_text(const std::string &text, const TextStyle &style, int width, int height,
+                 double scale, std::string *warning)
+{
+	Surface s = new_surface(width, height);
+	Context cr(cairo_create(s.get()));
+	PangoLayout *layout = pango_cairo_create_layout(cr.get());
+	PangoContext *pctx = pango_layout_get_context(layout);
+	pango_context_set_base_dir(pctx, style.direction == TextDirection::Rtl
+	                                         ? PANGO_DIRECTION_RTL
+	                                         : PANGO_DIRECTION_LTR);
+	std::string family = style.font_family.empty() ? kDefaultFontFamily : style.font_family;
+	if (!family_installed(pango_context_get_font_map(pctx), family)) {
+		if (warning)
+			*warning = "font family \"" + family + "\" is not installed; using \"" +
+			           kDefaultFontFamily + "\"";
+		family = kDefaultFontFamily;
+	}
+	PangoFontDescription *desc = pango_font_description_new();
+	pango_font_description_set_family(desc, family.c_str());
+	pango_font_description_set_weight(desc, weight_of(style.font_style.weight));
+	pango_font_description_set_style(desc, style.font_style.variant == "italic"
+	                                               ? PANGO_STYLE_ITALIC
+	                                               : PANGO_STYLE_NORMAL);
+	pango_font_description_set_absolute_size(desc, style.font_size * scale * PANGO_SCALE);
+	pango_layout_set_font_description(layout, desc);
+	pango_font_description_free(desc);
+	pango_layout_set_width(layout, int(width * PANGO_SCALE));
+	pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_alignment(layout, style.align == TextAlign::Center  ? PANGO_ALIGN_CENTER
+	                                   : style.align == TextAlign::Right ? PANGO_ALIGN_RIGHT
+	                                                                     : PANGO_ALIGN_LEFT);
+	pango_layout_set_auto_dir(layout, FALSE);
+	if (style.line_height > 0)
+		pango_layout_set_line_spacing(layout, float(style.line_height));
+	PangoAttrList *attrs = pango_attr_list_new();
+	if (style.letter_spacing != 0)
+		pango_attr_list_insert(attrs, pango_attr_letter_spacing_new(int(
+		                                      style.letter_spacing * scale * PANGO_SCALE)));
+	pango_layout_set_attributes(layout, attrs);
+	pango_attr_list_unref(attrs);
+	pango_layout_set_text(layout, text.c_str(), -1);
+
+	PangoRectangle ink, logical;
+	pango_layout_get_pixel_extents(layout, &ink, &logical);
+	double y = (height - logical.height) / 2.0;
+	if (style.background) {
+		if (std::optional<Color> bg = parse_color(style.background->color)) {
+			double pad = style.background->horizontal_padding * scale;
+			set_color(cr.get(), *bg);
+			rounded_rect(cr.get(), logical.x - pad, y + logical.y,
+			             logical.width + 2 * pad, logical.height,
+			             style.background->border_radius * scale);
+			cairo_fill(cr.get());
+		}
+	}
+	cairo_move_to(cr.get(), 0, y);
+	if (style.stroke_width > 0) {
+		if (std::optional<Color> stroke = parse_color(style.stroke_color)) {
+			pango_cairo_layout_path(cr.get(), layout);
+			set_color(cr.get(), *stroke);
+			cairo_set_line_width(cr.get(), style.stroke_width * scale * 2);
+			cairo_set_line_join(cr.get(), CAIRO_LINE_JOIN_ROUND);
+			cairo_stroke(cr.get());
+			cairo_move_to(cr.get(), 0, y);
+		}
+	}
+	set_color(cr.get(), parse_color(style.color).value_or(Color{1, 1, 1, 1}));
+	pango_cairo_show_layout(cr.get(), layout);
+	g_object_unref(layout);
+	return to_raster(s.get());
+}
+
+} /* namespace jtl */
