@@ -28,7 +28,9 @@ Ticks ns_to_ticks(GstClockTime ns);
 Ticks ms_to_ticks(double ms);
 Ticks seconds_to_ticks(double seconds);
 
-/* Timestamp of output frame n at fps_n/fps_d: n * fps_d * GST_SECOND / fps_n, rounded. */
+/* Timestamp of output frame n at fps_n/fps_d: n * fps_d * GST_SECOND / fps_n, rounded
+ * down, exactly as GStreamer's own elements (videotestsrc, compositor) stamp frames, so
+ * values keyed at these instants are found at the frames' stream times. */
 GstClockTime frame_to_ns(uint64_t frame, int fps_n, int fps_d);
 /* Frames of a timeline lasting duration at fps: round(duration * fps), half up. A 1.6 s
  * timeline at 30 fps has 48 frames. */

@@ -38,7 +38,7 @@ GstClockTime frame_to_ns(uint64_t frame, int fps_n, int fps_d)
 {
 	if (fps_n <= 0 || fps_d <= 0)
 		return 0;
-	return gst_util_uint64_scale_round(frame, GST_SECOND * guint64(fps_d), guint64(fps_n));
+	return gst_util_uint64_scale(frame, GST_SECOND * guint64(fps_d), guint64(fps_n));
 }
 
 uint64_t frame_count(GstClockTime duration, int fps_n, int fps_d)

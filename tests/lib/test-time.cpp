@@ -44,7 +44,7 @@ static void test_frames()
 {
 	/* 10 s at 30 fps: exactly 300 frames, timestamps computed not accumulated */
 	g_assert_cmpuint(frames_in(10 * GST_SECOND, 30, 1), ==, 300);
-	g_assert_cmpuint(frame_to_ns(299, 30, 1), ==, 9966666667);
+	g_assert_cmpuint(frame_to_ns(299, 30, 1), ==, 9966666666);
 	g_assert_cmpuint(frame_to_ns(300, 30, 1), ==, 10 * GST_SECOND);
 	g_assert_cmpuint(frames_in(10 * GST_SECOND, 30000, 1001), ==, 300);
 	g_assert_cmpuint(frames_in(GST_SECOND + 1, 30, 1), ==, 31);
