@@ -11,7 +11,10 @@ packages=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
   # JSON, drawing, networking, storage
-  libjson-glib-dev libcairo2-dev libpango1.0-dev librsvg2-dev libsoup-3.0-dev libsqlite3-dev
+  libjson-glib-dev libcairo2-dev libpango1.0-dev librsvg2-dev libgdk-pixbuf-2.0-dev
+  libsoup-3.0-dev libsqlite3-dev
+  # image loaders: PNG/JPEG (gdk-pixbuf), WebP, SVG
+  webp-pixbuf-loader librsvg2-common
   # fonts used by the default styles and tests
   fontconfig fonts-dejavu-core fonts-roboto-unhinted
   # test oracles and helpers

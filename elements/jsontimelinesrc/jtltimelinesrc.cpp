@@ -174,7 +174,8 @@ bool load(JtlTimelineSrc *self, Settings &settings)
 /* Draws a visual item once, at its size at the start of the clip, in output pixels.
  * Returns false (after posting an error) when the item cannot be drawn; an item kind that
  * is not drawn yet gives an empty raster and a warning. */
-bool draw_item(JtlTimelineSrc *self, const jtl::Item &item, double scale, jtl::Raster *out)
+bool draw_item(JtlTimelineSrc *self, const jtl::Timeline &tl, const jtl::Item &item, double scale,
+               const std::string &asset_base, jtl::Raster *out)
 {
 	jtl::ItemFrame f = jtl::evaluate_item(item, item.start);
 	int w = int(std::clamp(std::lround(f.width * scale), 1L, 8192L));
@@ -198,6 +199,24 @@ bool draw_item(JtlTimelineSrc *self, const jtl::Item &item, double scale, jtl::R
 			GST_ELEMENT_WARNING(self, RESOURCE, NOT_FOUND,
 			                    ("Item \"%s\": %s.", item.id.c_str(), warning.c_str()),
 			                    ("%s/fontFamily", item.json_path.c_str()));
+		return true;
+	}
+	const jtl::MediaData *media = item.as<jtl::MediaData>();
+	if (media && item.type == jtl::ItemType::Image) {
+		const jtl::Asset *asset = tl.asset(media->asset_id);
+		std::string error;
+		std::string path = asset ? jtl::resolve_asset_path(*asset, asset_base, &error) : "";
+		if (path.empty() ||
+		    !jtl::draw_image(path, w, h, media->keep_aspect_ratio, f.border_radius * scale,
+		                     f.crop_left, f.crop_top, f.crop_right, f.crop_bottom, out,
+		                     &error)) {
+			GST_ELEMENT_ERROR(
+			        self, RESOURCE, READ,
+			        ("Item \"%s\": the image asset \"%s\" cannot be used: %s.",
+			         item.id.c_str(), media->asset_id.c_str(), error.c_str()),
+			        ("%s/assetId", item.json_path.c_str()));
+			return false;
+		}
 		return true;
 	}
 	GST_WARNING_OBJECT(self, "%s: %s items are not rendered yet", item.json_path.c_str(),
@@ -272,6 +291,12 @@ bool build(JtlTimelineSrc *self)
 	if (!load(self, settings))
 		return false;
 	const jtl::Timeline &tl = *self->priv->state.timeline;
+	/* relative asset paths: asset-base, else the document's directory */
+	std::string asset_base = settings.asset_base;
+	if (asset_base.empty() && !settings.location.empty() && settings.json.empty()) {
+		g_autofree gchar *dir = g_path_get_dirname(settings.location.c_str());
+		asset_base = dir;
+	}
 
 	int fps = settings.fps > 0 ? settings.fps : tl.output.fps > 0 ? tl.output.fps : 30;
 	double scale = settings.scale > 0 ? settings.scale : 1.0;
@@ -317,7 +342,7 @@ bool build(JtlTimelineSrc *self)
 		if (!b.video || !item)
 			continue;
 		jtl::Raster raster;
-		if (!draw_item(self, *item, scale, &raster))
+		if (!draw_item(self, tl, *item, scale, asset_base, &raster))
 			return false;
 		if (raster.data.empty())
 			continue;

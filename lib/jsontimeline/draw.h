@@ -38,3 +38,22 @@ Raster draw_text(const std::string &text, const TextStyle &style, int width, int
                  double scale, std::string *warning);
 
 } /* namespace jtl */
+
+namespace jtl {
+
+/* Where a file asset is on disk: remoteUrl when it is a file:// URI or a path, else
+ * filename; relative paths resolve against base (a directory or file:// URI). Returns ""
+ * with *error set for http(s) URLs (fetched by the render service, not here) and for
+ * files that do not exist. */
+std::string resolve_asset_path(const Asset &asset, const std::string &base, std::string *error);
+
+/* An image file (PNG, JPEG, WebP, GIF first frame via gdk-pixbuf; SVG via librsvg) drawn
+ * into a width x height box: stretched, or fitted inside it keeping its aspect ratio
+ * (centred, the rest transparent); crops are fractions cut from each side of the source
+ * first; corners rounded by radius. Returns false with *error set when the file cannot
+ * be read or decoded. */
+bool draw_image(const std::string &path, int width, int height, bool keep_aspect_ratio,
+                double radius, double crop_left, double crop_top, double crop_right,
+                double crop_bottom, Raster *out, std::string *error);
+
+} /* namespace jtl */

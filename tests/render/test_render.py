@@ -200,6 +200,45 @@ def test_product_page_example():
     expect(abs(centre - (x0 + x1) / 2) < 8, f"text centred at {centre}, box centre {(x0 + x1) / 2}")
 
 
+def image_item(item_id, asset_id, left, top, w, h, keep=True):
+    item = solid(item_id, "#000000", 0, 48000, left, top, w, h)
+    for key in ("color", "shape"):
+        del item[key]
+    item.update({"type": "image", "assetId": asset_id, "keepAspectRatio": keep})
+    return item
+
+
+def image_asset(asset_id, filename, mime, w, h):
+    return {"id": asset_id, "type": "image", "filename": filename, "size": 1, "mimeType": mime,
+            "remoteUrl": None, "remoteKey": None, "width": w, "height": h}
+
+
+def test_images():
+    png = os.path.join(TMP, "wide.png")
+    subprocess.run(["gst-launch-1.0", "-q", "videotestsrc", "pattern=solid-color",
+                    "foreground-color=0xffff0000", "num-buffers=1", "!",
+                    "video/x-raw,width=200,height=100", "!", "pngenc", "!", "filesink",
+                    f"location={png}"], check=True, timeout=60)
+    with open(os.path.join(TMP, "blue.svg"), "w") as f:
+        f.write('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+                '<rect width="10" height="10" fill="#0000ff"/></svg>')
+    doc = document([[image_item("png", "a-png", 20, 20, 100, 100)],
+                    [image_item("svg", "a-svg", 200, 20, 80, 80, keep=False)]],
+                   background="#000000")
+    doc["assets"] = {"a-png": image_asset("a-png", "wide.png", "image/png", 200, 100),
+                     "a-svg": image_asset("a-svg", "blue.svg", "image/svg+xml", 10, 10)}
+    code, out, err = render(doc, "images")  # relative files resolve against the document
+    expect(code == 0, err)
+    f = decode_frames(out)[3]
+    expect(near(pixel(f, 70, 70), RED), f"fitted image centre {pixel(f, 70, 70)}")
+    expect(near(pixel(f, 70, 30), BLACK), f"letterbox band above {pixel(f, 70, 30)}")
+    expect(near(pixel(f, 240, 60), BLUE), f"svg {pixel(f, 240, 60)}")
+    doc["assets"]["a-png"]["filename"] = "missing.png"
+    code, out, err = render(doc, "images-missing")
+    expect(code == 1 and '"png"' in err and "does not exist" in err, err)
+    expect(not os.path.exists(out), "an output was left")
+
+
 def test_invalid_document_leaves_no_file():
     doc = document([[solid("a", "#ff0000", 0, 240000, 0, 0, 10, 10)]])
     doc["items"]["a"]["startTicks"] = -1
