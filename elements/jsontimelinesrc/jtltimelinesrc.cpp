@@ -17,8 +17,10 @@
 #include "jtltimelinesrc.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include <gst/controller/controller.h>
@@ -61,10 +63,38 @@ struct Settings {
 };
 
 /* Streaming state, rebuilt on each NULL->READY; touched from state changes only. */
+struct MediaBranch;
+
 struct State {
 	std::unique_ptr<jtl::Timeline> timeline;
-	guint64 duration = 0;               /* of the output, ns: frames / fps; object lock */
+	guint64 duration = 0; /* of the output, ns: frames / fps; object lock */
+	std::mutex lock;      /* guards children: decoders add elements from their threads */
 	std::vector<GstElement *> children; /* owned by the bin */
+	std::vector<std::unique_ptr<MediaBranch>> media;
+};
+
+/* A decoded media item (video or audio): its mixer pads, requested up front so that the
+ * mixers wait for it, and the part of the file it plays. */
+struct MediaBranch {
+	JtlTimelineSrc *self = nullptr;
+	std::string item_id;
+	GstPad *video_sink = nullptr; /* compositor pad, or nullptr */
+	GstPad *audio_sink = nullptr; /* audiomixer pad, or nullptr */
+	GstClockTime file_start = 0;  /* ns into the file where the item starts */
+	GstClockTime file_end = 0;    /* ns into the file where it ends */
+	GstClockTimeDiff offset = 0;  /* running time = file time + offset */
+	GstControlSource *gain = nullptr;
+	std::atomic<bool> video_linked{false}, audio_linked{false};
+
+	~MediaBranch()
+	{
+		if (video_sink)
+			gst_object_unref(video_sink);
+		if (audio_sink)
+			gst_object_unref(audio_sink);
+		if (gain)
+			gst_object_unref(gain);
+	}
 };
 
 } /* namespace */
@@ -103,6 +133,7 @@ GstElement *make(JtlTimelineSrc *self, const char *factory, const char *name = n
 		return nullptr;
 	}
 	gst_bin_add(GST_BIN(self), e);
+	std::lock_guard<std::mutex> guard(self->priv->state.lock);
 	self->priv->state.children.push_back(e);
 	return e;
 }
@@ -224,6 +255,34 @@ bool draw_item(JtlTimelineSrc *self, const jtl::Timeline &tl, const jtl::Item &i
 	return true;
 }
 
+/* Replays an item's box on its compositor pad, one value per output frame. */
+void control_geometry(GstPad *sink, const jtl::Item &item, double scale, int fps, uint64_t frames)
+{
+	GstControlSource *cs[5];
+	for (GstControlSource *&c : cs)
+		c = frame_values();
+	auto set = [&](int i, GstClockTime ts, double v) {
+		gst_timed_value_control_source_set(GST_TIMED_VALUE_CONTROL_SOURCE(cs[i]), ts, v);
+	};
+	for (uint64_t k = 0; k < frames; k++) {
+		GstClockTime ts = jtl::frame_to_ns(k, fps, 1);
+		jtl::ItemFrame f = jtl::evaluate_item(item, jtl::ns_to_ticks(ts));
+		/* scale acts around the box centre */
+		double bw = f.width * f.scale_x, bh = f.height * f.scale_y;
+		double left = f.left + (f.width - bw) / 2.0, top = f.top + (f.height - bh) / 2.0;
+		set(0, ts, std::round(left * scale));
+		set(1, ts, std::round(top * scale));
+		set(2, ts, std::max(1.0, std::round(bw * scale)));
+		set(3, ts, std::max(1.0, std::round(bh * scale)));
+		set(4, ts, f.visible ? f.opacity : 0.0);
+	}
+	const char *props[] = {"xpos", "ypos", "width", "height", "alpha"};
+	for (int i = 0; i < 5; i++) {
+		bind(sink, props[i], cs[i]);
+		gst_object_unref(cs[i]);
+	}
+}
+
 /* Adds one drawn item's branch: the picture, repeated at the frame rate, placed and
  * scaled by its compositor pad, whose geometry and opacity replay the item's keyframes
  * frame by frame. */
@@ -256,29 +315,191 @@ bool add_still(JtlTimelineSrc *self, GstElement *compositor, const jtl::Item &it
 		return false;
 	g_object_set(sink, "zorder", branch.zorder, nullptr);
 
-	GstControlSource *cs[5];
-	for (GstControlSource *&c : cs)
-		c = frame_values();
-	auto set = [&](int i, GstClockTime ts, double v) {
-		gst_timed_value_control_source_set(GST_TIMED_VALUE_CONTROL_SOURCE(cs[i]), ts, v);
-	};
-	for (uint64_t k = 0; k < frames; k++) {
-		GstClockTime ts = jtl::frame_to_ns(k, fps, 1);
-		jtl::ItemFrame f = jtl::evaluate_item(item, jtl::ns_to_ticks(ts));
-		/* scale acts around the box centre */
-		double bw = f.width * f.scale_x, bh = f.height * f.scale_y;
-		double left = f.left + (f.width - bw) / 2.0, top = f.top + (f.height - bh) / 2.0;
-		set(0, ts, std::round(left * scale));
-		set(1, ts, std::round(top * scale));
-		set(2, ts, std::max(1.0, std::round(bw * scale)));
-		set(3, ts, std::max(1.0, std::round(bh * scale)));
-		set(4, ts, f.visible ? f.opacity : 0.0);
+	control_geometry(sink, item, scale, fps, frames);
+	return true;
+}
+
+/* Trims a decoded stream to the item's part of the file: drops what comes before it and
+ * ends the stream after it. Runs in the decoder's streaming thread. */
+GstPadProbeReturn trim_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+	MediaBranch *m = static_cast<MediaBranch *>(data);
+	GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+	if (!GST_BUFFER_PTS_IS_VALID(buf))
+		return GST_PAD_PROBE_OK;
+	/* file time = stream time of the decoder's segment (files may start at any pts) */
+	GstEvent *ev = gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0);
+	if (!ev)
+		return GST_PAD_PROBE_OK;
+	const GstSegment *seg;
+	gst_event_parse_segment(ev, &seg);
+	GstClockTime pts = gst_segment_to_stream_time(seg, GST_FORMAT_TIME, GST_BUFFER_PTS(buf));
+	gst_event_unref(ev);
+	if (!GST_CLOCK_TIME_IS_VALID(pts))
+		return GST_PAD_PROBE_DROP;
+	GstClockTime end = pts + (GST_BUFFER_DURATION_IS_VALID(buf) ? GST_BUFFER_DURATION(buf) : 0);
+	if (end <= m->file_start)
+		return GST_PAD_PROBE_DROP;
+	if (pts >= m->file_end) {
+		if (!GST_PAD_IS_EOS(pad))
+			gst_pad_push_event(pad, gst_event_new_eos());
+		return GST_PAD_PROBE_DROP;
 	}
-	const char *props[] = {"xpos", "ypos", "width", "height", "alpha"};
-	for (int i = 0; i < 5; i++) {
-		bind(sink, props[i], cs[i]);
-		gst_object_unref(cs[i]);
+	return GST_PAD_PROBE_OK;
+}
+
+/* Creates and links factories in a row; returns them in order (empty on failure). */
+std::vector<GstElement *> chain(JtlTimelineSrc *self, std::initializer_list<const char *> factories)
+{
+	std::vector<GstElement *> out;
+	for (const char *f : factories) {
+		GstElement *e = make(self, f);
+		if (!e)
+			return {};
+		if (!out.empty())
+			gst_element_link(out.back(), e);
+		out.push_back(e);
 	}
+	return out;
+}
+
+void on_decoded_pad(GstElement *, GstPad *pad, gpointer data)
+{
+	MediaBranch *m = static_cast<MediaBranch *>(data);
+	JtlTimelineSrc *self = m->self;
+	g_autoptr(GstCaps) caps = gst_pad_get_current_caps(pad);
+	if (!caps)
+		caps = gst_pad_query_caps(pad, nullptr);
+	const char *name = gst_structure_get_name(gst_caps_get_structure(caps, 0));
+	bool video = g_str_has_prefix(name, "video/"), audio = g_str_has_prefix(name, "audio/");
+	GstPad *target = nullptr;
+	std::vector<GstElement *> elements;
+	if (video && m->video_sink && !m->video_linked.exchange(true)) {
+		elements = chain(self, {"queue", "videoconvert"});
+		target = m->video_sink;
+	} else if (audio && m->audio_sink && !m->audio_linked.exchange(true)) {
+		elements = chain(
+		        self, {"queue", "audioconvert", "audioresample", "volume", "capsfilter"});
+		if (!elements.empty()) {
+			g_autoptr(GstCaps) ac = gst_static_pad_template_get_caps(&audio_template);
+			g_object_set(elements[4], "caps", ac, nullptr);
+			gst_object_add_control_binding(
+			        GST_OBJECT(elements[3]),
+			        gst_direct_control_binding_new_absolute(GST_OBJECT(elements[3]),
+			                                                "volume", m->gain));
+		}
+		target = m->audio_sink;
+	} else {
+		/* a stream the item does not use */
+		elements = chain(self, {"fakesink"});
+		if (!elements.empty())
+			g_object_set(elements[0], "sync", FALSE, "async", FALSE, nullptr);
+	}
+	if (elements.empty())
+		return;
+	g_autoptr(GstPad) in = gst_element_get_static_pad(elements.front(), "sink");
+	if (target) {
+		gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, trim_probe, m, nullptr);
+		g_autoptr(GstPad) out = gst_element_get_static_pad(elements.back(), "src");
+		gst_pad_set_offset(out, m->offset);
+		if (gst_pad_link(out, target) != GST_PAD_LINK_OK)
+			GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
+			                  ("Item \"%s\": its decoded media cannot be mixed.",
+			                   m->item_id.c_str()),
+			                  ("linking %s", name));
+	}
+	for (GstElement *e : elements)
+		gst_element_sync_state_with_parent(e);
+	gst_pad_link(pad, in);
+}
+
+/* A media file that has no stream of a kind the item asked for: let the mixer go on. */
+void on_no_more_pads(GstElement *, gpointer data)
+{
+	MediaBranch *m = static_cast<MediaBranch *>(data);
+	if (m->video_sink && !m->video_linked.exchange(true)) {
+		GST_WARNING_OBJECT(m->self, "item %s: no video stream", m->item_id.c_str());
+		gst_pad_send_event(m->video_sink, gst_event_new_eos());
+	}
+	if (m->audio_sink && !m->audio_linked.exchange(true))
+		gst_pad_send_event(m->audio_sink, gst_event_new_eos());
+}
+
+/* Adds a video or audio item: uridecodebin, trimmed to the item's part of the file and
+ * shifted to its place in the timeline; video into the compositor (geometry replayed per
+ * frame), sound through a volume element (dB keyframes and fades) into the audiomixer. */
+bool add_media(JtlTimelineSrc *self, GstElement *comp, GstElement *mixer, const jtl::Timeline &tl,
+               const jtl::Item &item, const jtl::Branch &branch, const std::string &asset_base,
+               double scale, int fps, uint64_t frames)
+{
+	const jtl::MediaData *media = item.as<jtl::MediaData>();
+	const jtl::Asset *asset = media ? tl.asset(media->asset_id) : nullptr;
+	std::string error;
+	std::string path = asset ? jtl::resolve_asset_path(*asset, asset_base, &error) : "";
+	if (path.empty()) {
+		GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
+		                  ("Item \"%s\": the media asset \"%s\" cannot be used: %s.",
+		                   item.id.c_str(), media ? media->asset_id.c_str() : "",
+		                   error.c_str()),
+		                  ("%s/assetId", item.json_path.c_str()));
+		return false;
+	}
+	if (media->playback_rate != 1.0)
+		GST_ELEMENT_WARNING(
+		        self, STREAM, NOT_IMPLEMENTED,
+		        ("Item \"%s\": playbackRate %g is not applied yet; it plays at 1.",
+		         item.id.c_str(), media->playback_rate),
+		        ("%s/playbackRate", item.json_path.c_str()));
+	bool want_video = branch.video && item.type == jtl::ItemType::Video;
+	bool want_audio = branch.audio && (item.type == jtl::ItemType::Audio ||
+	                                   (asset->type == jtl::AssetType::Video
+	                                            ? asset->has_audio_track
+	                                            : asset->type == jtl::AssetType::Audio));
+	if (!want_video && !want_audio)
+		return true;
+
+	auto m = std::make_unique<MediaBranch>();
+	m->self = self;
+	m->item_id = item.id;
+	m->file_start = GstClockTime(std::llround(media->start_from_seconds * GST_SECOND));
+	m->file_end = m->file_start + (item.end_ns() - item.start_ns());
+	m->offset = GstClockTimeDiff(item.start_ns()) - GstClockTimeDiff(m->file_start);
+	if (want_video) {
+		m->video_sink = gst_element_request_pad_simple(comp, "sink_%u");
+		g_object_set(m->video_sink, "zorder", branch.zorder, "sizing-policy",
+		             media->keep_aspect_ratio ? 1 : 0, nullptr);
+		control_geometry(m->video_sink, item, scale, fps, frames);
+	}
+	if (want_audio) {
+		m->audio_sink = gst_element_request_pad_simple(mixer, "sink_%u");
+		m->gain = gst_interpolation_control_source_new();
+		g_object_set(m->gain, "mode", GST_INTERPOLATION_MODE_LINEAR, nullptr);
+		/* keyed at file time: the volume element sees the decoder's timestamps */
+		GstTimedValueControlSource *g = GST_TIMED_VALUE_CONTROL_SOURCE(m->gain);
+		uint64_t steps = std::max<uint64_t>(2, frames);
+		for (uint64_t k = 0; k <= steps; k++) {
+			jtl::Ticks t =
+			        item.start + jtl::Ticks(k) * item.duration / jtl::Ticks(steps);
+			GstClockTime file_t =
+			        m->file_start + (jtl::ticks_to_ns(t) - item.start_ns());
+			gst_timed_value_control_source_set(
+			        g, file_t,
+			        std::min(10.0, jtl::audio_gain(item, std::min(t, item.end() - 1))));
+		}
+	}
+	GST_INFO_OBJECT(self,
+	                "item %s: file %" GST_TIME_FORMAT " - %" GST_TIME_FORMAT
+	                ", offset %" G_GINT64_FORMAT " ns, video %d, audio %d",
+	                item.id.c_str(), GST_TIME_ARGS(m->file_start), GST_TIME_ARGS(m->file_end),
+	                m->offset, want_video, want_audio);
+	GstElement *dec = make(self, "uridecodebin");
+	if (!dec)
+		return false;
+	g_autofree gchar *uri = gst_filename_to_uri(path.c_str(), nullptr);
+	g_object_set(dec, "uri", uri, nullptr);
+	g_signal_connect(dec, "pad-added", G_CALLBACK(on_decoded_pad), m.get());
+	g_signal_connect(dec, "no-more-pads", G_CALLBACK(on_no_more_pads), m.get());
+	self->priv->state.media.push_back(std::move(m));
 	return true;
 }
 
@@ -337,19 +558,6 @@ bool build(JtlTimelineSrc *self)
 	g_object_set(comp_caps, "caps", outc, nullptr);
 	gst_element_link_many(bg, bg_caps, comp, comp_caps, nullptr);
 
-	for (const jtl::Branch &b : jtl::plan_branches(tl)) {
-		const jtl::Item *item = tl.item(b.item_id);
-		if (!b.video || !item)
-			continue;
-		jtl::Raster raster;
-		if (!draw_item(self, tl, *item, scale, asset_base, &raster))
-			return false;
-		if (raster.data.empty())
-			continue;
-		if (!add_still(self, comp, *item, b, raster, scale, fps, frames))
-			return false;
-	}
-
 	/* audio: silence of the timeline's length into the mixer */
 	GstElement *silence = make(self, "audiotestsrc", "silence");
 	GstElement *silence_caps = make(self, "capsfilter");
@@ -367,6 +575,27 @@ bool build(JtlTimelineSrc *self)
 	g_object_set(mix_caps, "caps", ac, nullptr);
 	gst_element_link_many(silence, silence_caps, mixer, mix_caps, nullptr);
 
+	for (const jtl::Branch &b : jtl::plan_branches(tl)) {
+		const jtl::Item *item = tl.item(b.item_id);
+		if (!item)
+			continue;
+		if (item->type == jtl::ItemType::Video || item->type == jtl::ItemType::Audio) {
+			if (!add_media(self, comp, mixer, tl, *item, b, asset_base, scale, fps,
+			               frames))
+				return false;
+			continue;
+		}
+		if (!b.video)
+			continue;
+		jtl::Raster raster;
+		if (!draw_item(self, tl, *item, scale, asset_base, &raster))
+			return false;
+		if (raster.data.empty())
+			continue;
+		if (!add_still(self, comp, *item, b, raster, scale, fps, frames))
+			return false;
+	}
+
 	g_autoptr(GstPad) vsrc = gst_element_get_static_pad(comp_caps, "src");
 	g_autoptr(GstPad) asrc = gst_element_get_static_pad(mix_caps, "src");
 	gst_ghost_pad_set_target(GST_GHOST_PAD(self->video_pad), vsrc);
@@ -380,11 +609,16 @@ void teardown(JtlTimelineSrc *self)
 {
 	gst_ghost_pad_set_target(GST_GHOST_PAD(self->video_pad), nullptr);
 	gst_ghost_pad_set_target(GST_GHOST_PAD(self->audio_pad), nullptr);
-	for (GstElement *e : self->priv->state.children) {
+	std::vector<GstElement *> children;
+	{
+		std::lock_guard<std::mutex> guard(self->priv->state.lock);
+		children.swap(self->priv->state.children);
+	}
+	for (GstElement *e : children) {
 		gst_element_set_state(e, GST_STATE_NULL);
 		gst_bin_remove(GST_BIN(self), e);
 	}
-	self->priv->state.children.clear();
+	self->priv->state.media.clear();
 	self->priv->state.timeline.reset();
 }
 

@@ -29,6 +29,16 @@ struct ItemFrame {
  * effects, filters) are never visible. */
 ItemFrame evaluate_item(const Item &item, Ticks t);
 
+/* Linear gain of an audible item (video, audio) at timeline tick t: its
+ * decibelAdjustment keyframes (10^(dB/20)) times the audio fade-in/fade-out ramps (linear
+ * in amplitude over audioFadeIn/OutDurationInSeconds from the clip's ends); 0 outside the
+ * item. */
+double audio_gain(const Item &item, Ticks t);
+
+/* Where an item's media is at timeline tick t, in seconds into the source file:
+ * start offset (videoStartFromInSeconds, ...) + local time x playbackRate. */
+double media_time(const Item &item, Ticks t);
+
 /* One branch of the render graph: an item's layer, built before it starts and released
  * after it ends. */
 struct Branch {

@@ -3,6 +3,7 @@
 #include <jsontimeline/plan.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace jtl {
 
@@ -35,6 +36,30 @@ ItemFrame evaluate_item(const Item &item, Ticks t)
 	f.opacity *= a.opacity;
 	f.visible = f.opacity > 0.0 && f.width * f.scale_x != 0.0 && f.height * f.scale_y != 0.0;
 	return f;
+}
+
+double audio_gain(const Item &item, Ticks t)
+{
+	const MediaData *m = item.as<MediaData>();
+	if (!m || t < item.start || t >= item.end())
+		return 0.0;
+	Ticks local = t - item.start;
+	double gain = std::pow(10.0, m->decibel_adjustment.at(local, item.duration) / 20.0);
+	double seconds = double(local) / double(kTicksPerSecond);
+	double remaining = double(item.duration - local) / double(kTicksPerSecond);
+	if (m->audio_fade_in_seconds > 0 && seconds < m->audio_fade_in_seconds)
+		gain *= seconds / m->audio_fade_in_seconds;
+	if (m->audio_fade_out_seconds > 0 && remaining < m->audio_fade_out_seconds)
+		gain *= remaining / m->audio_fade_out_seconds;
+	return gain;
+}
+
+double media_time(const Item &item, Ticks t)
+{
+	const MediaData *m = item.as<MediaData>();
+	double rate = m && m->playback_rate > 0 ? m->playback_rate : 1.0;
+	double start = m ? m->start_from_seconds : 0.0;
+	return start + double(t - item.start) / double(kTicksPerSecond) * rate;
 }
 
 std::vector<Branch> plan_branches(const Timeline &timeline, const PlanOptions &options)

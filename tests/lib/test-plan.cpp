@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // Tests of render planning: item geometry per instant and the branch schedule.
+#include <cmath>
 #include <string>
 
 #include <jsontimeline/editorstate.h>
@@ -130,11 +131,36 @@ static void test_plan_sequential_clips()
 		g_assert_cmpuint(b[i - 1].build_at, <=, b[i].build_at);
 }
 
+static void test_audio_gain()
+{
+	Item item;
+	item.type = ItemType::Audio;
+	item.start = 240000;
+	item.duration = 480000; /* 2 s */
+	MediaData m;
+	m.decibel_adjustment = AnimatedNumber(-6.0);
+	m.audio_fade_in_seconds = 0.5;
+	m.audio_fade_out_seconds = 1.0;
+	m.start_from_seconds = 3.0;
+	m.playback_rate = 2.0;
+	item.data = m;
+	double k = std::pow(10.0, -6.0 / 20.0);
+	g_assert_cmpfloat(audio_gain(item, 239999), ==, 0.0);
+	g_assert_cmpfloat(audio_gain(item, 240000), ==, 0.0); /* fade-in starts at 0 */
+	g_assert_cmpfloat_with_epsilon(audio_gain(item, 240000 + 60000), k * 0.5, 1e-9);
+	g_assert_cmpfloat_with_epsilon(audio_gain(item, 240000 + 200000), k, 1e-9);
+	g_assert_cmpfloat_with_epsilon(audio_gain(item, 240000 + 360000), k * 0.5, 1e-9);
+	g_assert_cmpfloat(audio_gain(item, 720000), ==, 0.0);
+	/* 0.5 s into the clip at rate 2 is 1 s into the file after its 3 s offset */
+	g_assert_cmpfloat_with_epsilon(media_time(item, 240000 + 120000), 4.0, 1e-9);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, nullptr);
 	g_test_add_func("/plan/evaluate-geometry", test_evaluate_geometry);
 	g_test_add_func("/plan/zorder-and-flags", test_plan_zorder_and_flags);
 	g_test_add_func("/plan/sequential-clips", test_plan_sequential_clips);
+	g_test_add_func("/plan/audio-gain", test_audio_gain);
 	return g_test_run();
 }

@@ -239,6 +239,82 @@ def test_images():
     expect(not os.path.exists(out), "an output was left")
 
 
+def media_item(item_id, kind, asset_id, start, dur, start_from=0.0, db=0.0, **geometry):
+    item = solid(item_id, "#000000", start, dur, geometry.get("left", 0), geometry.get("top", 0),
+                 geometry.get("w", 160), geometry.get("h", 120))
+    for key in ("color", "shape"):
+        del item[key]
+    item.update({"type": kind, "assetId": asset_id, "decibelAdjustment": animated(db),
+                 "playbackRate": 1, "audioFadeInDurationInSeconds": 0,
+                 "audioFadeOutDurationInSeconds": 0})
+    if kind == "video":
+        item.update({"keepAspectRatio": True, "videoStartFromInSeconds": start_from})
+    else:
+        item["audioStartFromInSeconds"] = start_from
+        for key in ("keepAspectRatio", "borderRadius", "rotation"):
+            item.pop(key, None)
+    return item
+
+
+def decode_audio(path):
+    raw = os.path.join(TMP, os.path.basename(path) + ".pcm")
+    subprocess.run(["gst-launch-1.0", "-q", "filesrc", f"location={path}", "!", "qtdemux", "!",
+                    "avdec_aac", "!", "audioconvert", "!",
+                    "audio/x-raw,format=S16LE,channels=1,rate=48000", "!", "filesink",
+                    f"location={raw}"], check=True, timeout=300)
+    import array
+    a = array.array("h")
+    with open(raw, "rb") as f:
+        a.frombytes(f.read())
+    return a
+
+
+def rms(samples, t0, t1):
+    w = samples[int(t0 * 48000):int(t1 * 48000)]
+    return (sum(x * x for x in w) / max(1, len(w))) ** 0.5
+
+
+def test_video_and_audio_items():
+    # the clip: 1 s red then 1 s blue, made by our own renderer
+    clip_doc = document([[solid("r", "#ff0000", 0, 240000, 0, 0, W, H),
+                          solid("b", "#0000ff", 240000, 240000, 0, 0, W, H)]])
+    code, clip, err = render(clip_doc, "clip")
+    expect(code == 0, err)
+    tone = os.path.join(TMP, "tone.wav")
+    subprocess.run(["gst-launch-1.0", "-q", "audiotestsrc", "freq=440", "volume=0.5",
+                    "num-buffers=100", "samplesperbuffer=960", "!",
+                    "audio/x-raw,rate=48000,channels=2", "!", "wavenc", "!", "filesink",
+                    f"location={tone}"], check=True, timeout=60)
+    video = media_item("v", "video", "clip", 120000, 240000, start_from=0.5, w=W, h=H)
+    music = media_item("m", "audio", "tone", 60000, 240000, db=-6.0)
+    muted = media_item("x", "audio", "tone", 0, 480000)
+    doc = document([[video], [music], [muted]])
+    doc["tracks"][2]["muted"] = True
+    doc["assets"] = {
+        "clip": {"id": "clip", "type": "video", "filename": "clip.mp4", "size": 1,
+                 "mimeType": "video/mp4", "remoteUrl": None, "remoteKey": None,
+                 "durationInSeconds": 2, "hasAudioTrack": True, "width": W, "height": H},
+        "tone": {"id": "tone", "type": "audio", "filename": "tone.wav", "size": 1,
+                 "mimeType": "audio/wav", "remoteUrl": None, "remoteKey": None,
+                 "durationInSeconds": 2}}
+    code, out, err = render(doc, "media")
+    expect(code == 0, err)
+    frames = decode_frames(out)
+    expect(len(frames) == 60, f"{len(frames)} frames")  # the muted item lasts 2 s
+    expect(near(pixel(frames[7], 160, 120), GREEN), "before the video item")
+    # 0.5 s into the timeline = 0.5 s into the clip (red); 1.0 s = 1.0 s into it (blue)
+    expect(near(pixel(frames[16], 160, 120), RED), f"trim point {pixel(frames[16], 160, 120)}")
+    expect(near(pixel(frames[31], 160, 120), BLUE), f"after the cut {pixel(frames[31], 160, 120)}")
+    expect(near(pixel(frames[50], 160, 120), GREEN), "after the video item")
+    audio = decode_audio(out)
+    full = 0.5 * 32767 / 2 ** 0.5
+    inside = rms(audio, 0.4, 1.1)
+    level = 20 * __import__("math").log10(inside / full)
+    expect(abs(level - -6.0) <= 0.5, f"tone at {level:.2f} dB, want -6 +/- 0.5")
+    expect(rms(audio, 0.0, 0.2) < 50, f"before the item {rms(audio, 0.0, 0.2)}")
+    expect(rms(audio, 1.35, 1.9) < 50, f"after the item (muted track only) {rms(audio, 1.35, 1.9)}")
+
+
 def test_invalid_document_leaves_no_file():
     doc = document([[solid("a", "#ff0000", 0, 240000, 0, 0, 10, 10)]])
     doc["items"]["a"]["startTicks"] = -1
