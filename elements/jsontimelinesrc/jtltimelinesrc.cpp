@@ -84,6 +84,7 @@ struct MediaBranch {
 	GstClockTime file_end = 0;    /* ns into the file where it ends */
 	GstClockTimeDiff offset = 0;  /* running time = file time + offset */
 	GstControlSource *gain = nullptr;
+	GstPad *audio_src = nullptr; /* the decoder pad feeding audio_sink (not a ref) */
 	std::atomic<bool> video_linked{false}, audio_linked{false};
 
 	~MediaBranch()
@@ -338,7 +339,11 @@ GstPadProbeReturn trim_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 	if (!GST_CLOCK_TIME_IS_VALID(pts))
 		return GST_PAD_PROBE_DROP;
 	GstClockTime end = pts + (GST_BUFFER_DURATION_IS_VALID(buf) ? GST_BUFFER_DURATION(buf) : 0);
-	if (end <= m->file_start)
+	/* a video frame that is on screen at file_start is kept; an audio buffer that begins
+	 * before it is dropped whole (at most one buffer, ~20 ms): a buffer that starts
+	 * before the mixer's position makes audiomixer mix stale data */
+	bool audio = pad == m->audio_src;
+	if (end <= m->file_start || (audio && pts < m->file_start))
 		return GST_PAD_PROBE_DROP;
 	if (pts >= m->file_end) {
 		if (!GST_PAD_IS_EOS(pad))
@@ -389,6 +394,7 @@ void on_decoded_pad(GstElement *, GstPad *pad, gpointer data)
 			                                                "volume", m->gain));
 		}
 		target = m->audio_sink;
+		m->audio_src = pad;
 	} else {
 		/* a stream the item does not use */
 		elements = chain(self, {"fakesink"});
