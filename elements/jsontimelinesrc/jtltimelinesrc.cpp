@@ -312,8 +312,13 @@ bool add_still(JtlTimelineSrc *self, GstElement *compositor, const jtl::Item &it
 
 	g_autoptr(GstPad) sink = gst_element_request_pad_simple(compositor, "sink_%u");
 	g_autoptr(GstPad) out = gst_element_get_static_pad(rate, "src");
-	if (gst_pad_link(out, sink) != GST_PAD_LINK_OK)
+	if (gst_pad_link(out, sink) != GST_PAD_LINK_OK) {
+		GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
+		                  ("Item \"%s\" cannot be composited.", item.id.c_str()),
+		                  ("%s: linking its picture to the compositor failed",
+		                   item.json_path.c_str()));
 		return false;
+	}
 	g_object_set(sink, "zorder", branch.zorder, nullptr);
 
 	control_geometry(sink, item, scale, fps, frames);

@@ -150,7 +150,7 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 	while (!done) {
 		/* a failed state change has posted its error already: do not wait for more */
 		g_autoptr(GstMessage) msg = gst_bus_timed_pop_filtered(
-		        bus, started ? 200 * GST_MSECOND : 0,
+		        bus, started ? 200 * GST_MSECOND : GST_SECOND,
 		        GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
 		if (!msg && !started) {
 			ok = false;
@@ -186,7 +186,9 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 	if (!ok) {
 		g_unlink(part.c_str());
 		g_set_error(error, JTL_ERROR, JTL_ERROR_FAILED, "%s",
-		            message.empty() ? "the render failed" : message.c_str());
+		            message.empty() ? "the render failed (no element said why; run with "
+		                              "GST_DEBUG=3 for details)"
+		                            : message.c_str());
 	}
 	return ok;
 }
