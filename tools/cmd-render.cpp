@@ -15,21 +15,25 @@
 
 namespace {
 
+/* A bar on a terminal; otherwise a line each time another tenth is done. */
 void print_progress(bool tty, guint64 pos, guint64 dur, int *last)
 {
 	if (dur == 0)
 		return;
 	int pct = int(std::min<guint64>(100, pos * 100 / dur));
-	if (pct == *last)
-		return;
-	*last = pct;
 	if (tty) {
+		if (pct == *last)
+			return;
+		*last = pct;
 		int bar = pct * 30 / 100;
 		fprintf(stderr, "\r[%.*s%*s] %3d%%  %.1f / %.1f s", bar,
 		        "##############################", 30 - bar, "", pct,
 		        double(pos) / GST_SECOND, double(dur) / GST_SECOND);
-	} else if (pct % 10 == 0) {
-		fprintf(stderr, "%d%%\n", pct);
+		return;
+	}
+	for (int tenth = *last < 0 ? 0 : *last / 10 + 1; tenth <= pct / 10; tenth++) {
+		fprintf(stderr, "%d%%\n", tenth * 10);
+		*last = tenth * 10;
 	}
 }
 

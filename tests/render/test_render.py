@@ -327,6 +327,23 @@ def test_invalid_document_leaves_no_file():
     expect(not os.path.exists(out) and not os.path.exists(out + ".part"), "an output was left")
 
 
+def test_progress_and_webm():
+    doc = document([[solid("a", "#ff0000", 0, 480000, 0, 0, 10, 10)]])
+    src = os.path.join(TMP, "progress.json")
+    with open(src, "w") as f:
+        json.dump(doc, f)
+    out = os.path.join(TMP, "progress.webm")
+    code, _, err = run("render", src, "-o", out, timeout=300)
+    lines = err.splitlines()
+    expect(code == 0 and lines[0] == "0%" and lines[-1] == f"wrote {out}", err)
+    steps = [int(l[:-1]) for l in lines[:-1]]
+    expect(steps == sorted(steps) and all(s % 10 == 0 for s in steps), steps)
+    p = subprocess.run(["gst-launch-1.0", "-v", "filesrc", f"location={out}", "!",
+                        "matroskademux", "name=d", "d.video_0", "!", "queue", "!", "fakesink",
+                        "d.audio_0", "!", "queue", "!", "fakesink"], capture_output=True, text=True, timeout=120)
+    expect("video/x-vp9" in p.stdout and "audio/x-opus" in p.stdout, p.stdout[-500:])
+
+
 def test_usage():
     code, _, err = run("render", "x.json")
     expect(code == 2 and "-o OUT" in err, err)
