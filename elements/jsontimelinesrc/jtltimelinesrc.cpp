@@ -257,7 +257,8 @@ bool draw_item(JtlTimelineSrc *self, const jtl::Timeline &tl, const jtl::Item &i
 }
 
 /* Replays an item's box on its compositor pad, one value per output frame. */
-void control_geometry(GstPad *sink, const jtl::Item &item, double scale, int fps, uint64_t frames)
+void control_geometry(GstPad *sink, const jtl::Item &item, double scale, int fps, uint64_t frames,
+                      double grow_x = 1.0, double grow_y = 1.0)
 {
 	GstControlSource *cs[5];
 	for (GstControlSource *&c : cs)
@@ -269,7 +270,7 @@ void control_geometry(GstPad *sink, const jtl::Item &item, double scale, int fps
 		GstClockTime ts = jtl::frame_to_ns(k, fps, 1);
 		jtl::ItemFrame f = jtl::evaluate_item(item, jtl::ns_to_ticks(ts));
 		/* scale acts around the box centre */
-		double bw = f.width * f.scale_x, bh = f.height * f.scale_y;
+		double bw = f.width * f.scale_x * grow_x, bh = f.height * f.scale_y * grow_y;
 		double left = f.left + (f.width - bw) / 2.0, top = f.top + (f.height - bh) / 2.0;
 		set(0, ts, std::round(left * scale));
 		set(1, ts, std::round(top * scale));
@@ -289,7 +290,7 @@ void control_geometry(GstPad *sink, const jtl::Item &item, double scale, int fps
  * frame by frame. */
 bool add_still(JtlTimelineSrc *self, GstElement *compositor, const jtl::Item &item,
                const jtl::Branch &branch, const jtl::Raster &raster, double scale, int fps,
-               uint64_t frames)
+               uint64_t frames, double grow_x, double grow_y)
 {
 	GstElement *src = make(self, "appsrc");
 	GstElement *freeze = make(self, "imagefreeze");
@@ -321,7 +322,7 @@ bool add_still(JtlTimelineSrc *self, GstElement *compositor, const jtl::Item &it
 	}
 	g_object_set(sink, "zorder", branch.zorder, nullptr);
 
-	control_geometry(sink, item, scale, fps, frames);
+	control_geometry(sink, item, scale, fps, frames, grow_x, grow_y);
 	return true;
 }
 
@@ -603,7 +604,26 @@ bool build(JtlTimelineSrc *self)
 			return false;
 		if (raster.data.empty())
 			continue;
-		if (!add_still(self, comp, *item, b, raster, scale, fps, frames))
+		/* rotation: the picture is turned once, on a canvas that holds it, and its
+		 * box grows around the centre to match; keyframed rotation is not followed */
+		double rotation = item->geometry ? item->geometry->rotation.value : 0.0;
+		if (item->geometry && item->geometry->rotation.is_animated()) {
+			rotation = item->geometry->rotation.at(0, item->duration);
+			GST_ELEMENT_WARNING(
+			        self, STREAM, NOT_IMPLEMENTED,
+			        ("Item \"%s\": rotation keyframes are not followed yet; it "
+			         "keeps its rotation at the clip start.",
+			         item->id.c_str()),
+			        ("%s/rotation", item->json_path.c_str()));
+		}
+		double grow_x = 1.0, grow_y = 1.0;
+		if (rotation != 0.0) {
+			jtl::Raster turned = jtl::rotate(raster, rotation);
+			grow_x = double(turned.width) / raster.width;
+			grow_y = double(turned.height) / raster.height;
+			raster = std::move(turned);
+		}
+		if (!add_still(self, comp, *item, b, raster, scale, fps, frames, grow_x, grow_y))
 			return false;
 	}
 

@@ -22,6 +22,10 @@ struct Raster {
 	uint32_t bgra(int x, int y) const;
 };
 
+/* The picture turned by degrees clockwise around its centre, on a canvas just large
+ * enough for it (the rest transparent). 0 returns it unchanged. */
+Raster rotate(const Raster &in, double degrees);
+
 /* A shape filling a width x height box: rectangle (with corner radius), circle (an
  * ellipse touching the box), triangle (apex at the top centre), five-pointed star. */
 Raster draw_shape(Shape shape, const Color &color, int width, int height, double radius);

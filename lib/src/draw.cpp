@@ -114,6 +114,41 @@ bool family_installed(PangoFontMap *map, const std::string &family)
 
 } /* namespace */
 
+Raster rotate(const Raster &in, double degrees)
+{
+	if (std::fmod(degrees, 360.0) == 0.0 || in.width == 0 || in.height == 0)
+		return in;
+	Surface src = new_surface(in.width, in.height);
+	cairo_surface_flush(src.get());
+	uint8_t *d = cairo_image_surface_get_data(src.get());
+	int stride = cairo_image_surface_get_stride(src.get());
+	for (int y = 0; y < in.height; y++) {
+		for (int x = 0; x < in.width; x++) {
+			const uint8_t *p =
+			        &in.data[(std::size_t(y) * std::size_t(in.width) + std::size_t(x)) *
+			                 4];
+			uint32_t a = p[3];
+			uint32_t b = (p[0] * a + 127) / 255, g = (p[1] * a + 127) / 255,
+			         r = (p[2] * a + 127) / 255;
+			*reinterpret_cast<uint32_t *>(d + y * stride + x * 4) =
+			        a << 24 | r << 16 | g << 8 | b;
+		}
+	}
+	cairo_surface_mark_dirty(src.get());
+	double rad = degrees * M_PI / 180.0;
+	double c = std::fabs(std::cos(rad)), s = std::fabs(std::sin(rad));
+	int w = int(std::ceil(in.width * c + in.height * s - 1e-6));
+	int h = int(std::ceil(in.width * s + in.height * c - 1e-6));
+	Surface dst = new_surface(w, h);
+	Context cr(cairo_create(dst.get()));
+	cairo_translate(cr.get(), w / 2.0, h / 2.0);
+	cairo_rotate(cr.get(), rad);
+	cairo_set_source_surface(cr.get(), src.get(), -in.width / 2.0, -in.height / 2.0);
+	cairo_pattern_set_filter(cairo_get_source(cr.get()), CAIRO_FILTER_GOOD);
+	cairo_paint(cr.get());
+	return to_raster(dst.get());
+}
+
 Raster draw_shape(Shape shape, const Color &color, int width, int height, double radius)
 {
 	Surface s = new_surface(width, height);

@@ -169,6 +169,17 @@ def test_shapes():
     expect(near(pixel(f, 230, 22), BLUE), "rounded rectangle top edge")
 
 
+def test_rotation():
+    bar = solid("bar", "#ff0000", 0, 48000, 110, 110, 100, 20)  # centre (160, 120)
+    bar["rotation"] = animated(90)
+    code, out, err = render(document([[bar]], background="#000000"), "rotation")
+    expect(code == 0, err)
+    f = decode_frames(out)[3]
+    expect(near(pixel(f, 160, 120), RED), "centre")
+    expect(near(pixel(f, 160, 80), RED), f"above the centre, turned upright {pixel(f, 160, 80)}")
+    expect(near(pixel(f, 200, 120), BLACK), f"where the unturned bar was {pixel(f, 200, 120)}")
+
+
 def test_product_page_example():
     example = os.path.join(os.path.dirname(__file__), "..", "data", "indream",
                            "product-page.legacy.json")
