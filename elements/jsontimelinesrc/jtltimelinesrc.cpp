@@ -504,7 +504,9 @@ bool add_media(JtlTimelineSrc *self, GstElement *comp, GstElement *mixer, const 
 	                ", offset %" G_GINT64_FORMAT " ns, video %d, audio %d",
 	                item.id.c_str(), GST_TIME_ARGS(m->file_start), GST_TIME_ARGS(m->file_end),
 	                m->offset, want_video, want_audio);
-	GstElement *dec = make(self, "uridecodebin");
+	/* named after the item: errors from inside it are reported with the item's path */
+	std::string dec_name = "media:" + item.json_path;
+	GstElement *dec = make(self, "uridecodebin", dec_name.c_str());
 	if (!dec)
 		return false;
 	g_autofree gchar *uri = gst_filename_to_uri(path.c_str(), nullptr);
@@ -655,6 +657,34 @@ void teardown(JtlTimelineSrc *self)
 
 } /* namespace */
 
+/* An error from inside a media branch (an undecodable file, ...) is posted again naming
+ * the item's JSON path, so that the user learns which asset is at fault. */
+static void jtl_timeline_src_handle_message(GstBin *bin, GstMessage *msg)
+{
+	if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
+		for (GstObject *o = GST_MESSAGE_SRC(msg); o; o = GST_OBJECT_PARENT(o)) {
+			const char *name = GST_OBJECT_NAME(o);
+			if (!name || !g_str_has_prefix(name, "media:"))
+				continue;
+			g_autoptr(GError) error = nullptr;
+			g_autofree gchar *debug = nullptr;
+			gst_message_parse_error(msg, &error, &debug);
+			g_autofree gchar *text =
+			        g_strdup_printf("The media of the item at %s cannot be played: %s",
+			                        name + 6, error->message);
+			g_autofree gchar *details =
+			        g_strdup_printf("%s/assetId: %s", name + 6, debug ? debug : "");
+			GError *e = g_error_new_literal(error->domain, error->code, text);
+			GstMessage *own = gst_message_new_error(GST_OBJECT(bin), e, details);
+			g_error_free(e);
+			gst_message_unref(msg);
+			GST_BIN_CLASS(jtl_timeline_src_parent_class)->handle_message(bin, own);
+			return;
+		}
+	}
+	GST_BIN_CLASS(jtl_timeline_src_parent_class)->handle_message(bin, msg);
+}
+
 static GstStateChangeReturn jtl_timeline_src_change_state(GstElement *element,
                                                           GstStateChange transition)
 {
@@ -772,6 +802,7 @@ static void jtl_timeline_src_class_init(JtlTimelineSrcClass *klass)
 	object_class->get_property = jtl_timeline_src_get_property;
 	object_class->finalize = jtl_timeline_src_finalize;
 	element_class->change_state = jtl_timeline_src_change_state;
+	GST_BIN_CLASS(klass)->handle_message = jtl_timeline_src_handle_message;
 
 	const GParamFlags rw =
 	        GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);

@@ -324,6 +324,13 @@ def test_video_and_audio_items():
     expect(abs(level - -6.0) <= 0.5, f"tone at {level:.2f} dB, want -6 +/- 0.5")
     expect(rms(audio, 0.0, 0.2) < 50, f"before the item {rms(audio, 0.0, 0.2)}")
     expect(rms(audio, 1.35, 1.9) < 50, f"after the item (muted track only) {rms(audio, 1.35, 1.9)}")
+    # an undecodable file: a clear error naming the item, no hang, no output
+    with open(os.path.join(TMP, "junk.mp4"), "w") as f:
+        f.write("not a video")
+    doc["assets"]["clip"]["filename"] = "junk.mp4"
+    code, out, err = render(doc, "media-junk")
+    expect(code == 1 and "/items/v" in err, err)
+    expect(not os.path.exists(out) and not os.path.exists(out + ".part"), "an output was left")
 
 
 def test_invalid_document_leaves_no_file():
