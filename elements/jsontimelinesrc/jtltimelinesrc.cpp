@@ -85,6 +85,7 @@ struct MediaBranch {
 	GstClockTimeDiff offset = 0;  /* running time = file time + offset */
 	GstControlSource *gain = nullptr;
 	GstPad *audio_src = nullptr; /* the decoder pad feeding audio_sink (not a ref) */
+	double rate = 1.0;           /* playbackRate: file time runs this much faster */
 	std::atomic<bool> video_linked{false}, audio_linked{false};
 
 	~MediaBranch()
@@ -356,6 +357,20 @@ GstPadProbeReturn trim_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 			gst_pad_push_event(pad, gst_event_new_eos());
 		return GST_PAD_PROBE_DROP;
 	}
+	if (m->rate != 1.0 && !audio) {
+		/* playbackRate: a frame at file time f shows at file_start + (f - file_start) /
+		 * rate; the compositor then takes the latest frame for each output frame */
+		buf = gst_buffer_make_writable(buf);
+		GstClockTime shown = m->file_start +
+		                     GstClockTime(std::llround(
+		                             double(pts - std::min(pts, m->file_start)) / m->rate));
+		GstClockTimeDiff shift = GstClockTimeDiff(shown) - GstClockTimeDiff(pts);
+		GST_BUFFER_PTS(buf) = GstClockTime(GstClockTimeDiff(GST_BUFFER_PTS(buf)) + shift);
+		if (GST_BUFFER_DURATION_IS_VALID(buf))
+			GST_BUFFER_DURATION(buf) =
+			        GstClockTime(std::llround(GST_BUFFER_DURATION(buf) / m->rate));
+		GST_PAD_PROBE_INFO_DATA(info) = buf;
+	}
 	return GST_PAD_PROBE_OK;
 }
 
@@ -456,17 +471,20 @@ bool add_media(JtlTimelineSrc *self, GstElement *comp, GstElement *mixer, const 
 		                  ("%s/assetId", item.json_path.c_str()));
 		return false;
 	}
-	if (media->playback_rate != 1.0)
-		GST_ELEMENT_WARNING(
-		        self, STREAM, NOT_IMPLEMENTED,
-		        ("Item \"%s\": playbackRate %g is not applied yet; it plays at 1.",
-		         item.id.c_str(), media->playback_rate),
-		        ("%s/playbackRate", item.json_path.c_str()));
+	double rate = media->playback_rate > 0 ? media->playback_rate : 1.0;
 	bool want_video = branch.video && item.type == jtl::ItemType::Video;
 	bool want_audio = branch.audio && (item.type == jtl::ItemType::Audio ||
 	                                   (asset->type == jtl::AssetType::Video
 	                                            ? asset->has_audio_track
 	                                            : asset->type == jtl::AssetType::Audio));
+	if (rate != 1.0 && want_audio) {
+		/* pictures are retimed frame by frame; sound would need time stretching */
+		GST_ELEMENT_WARNING(self, STREAM, NOT_IMPLEMENTED,
+		                    ("Item \"%s\": at playbackRate %g its sound is not played yet.",
+		                     item.id.c_str(), rate),
+		                    ("%s/playbackRate", item.json_path.c_str()));
+		want_audio = false;
+	}
 	if (!want_video && !want_audio)
 		return true;
 
@@ -474,7 +492,9 @@ bool add_media(JtlTimelineSrc *self, GstElement *comp, GstElement *mixer, const 
 	m->self = self;
 	m->item_id = item.id;
 	m->file_start = GstClockTime(std::llround(media->start_from_seconds * GST_SECOND));
-	m->file_end = m->file_start + (item.end_ns() - item.start_ns());
+	m->rate = rate;
+	m->file_end = m->file_start +
+	              GstClockTime(std::llround(double(item.end_ns() - item.start_ns()) * rate));
 	m->offset = GstClockTimeDiff(item.start_ns()) - GstClockTimeDiff(m->file_start);
 	if (want_video) {
 		m->video_sink = gst_element_request_pad_simple(comp, "sink_%u");

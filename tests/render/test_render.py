@@ -333,6 +333,26 @@ def test_video_and_audio_items():
     expect(not os.path.exists(out) and not os.path.exists(out + ".part"), "an output was left")
 
 
+def test_playback_rate():
+    clip_doc = document([[solid("r", "#ff0000", 0, 240000, 0, 0, W, H),
+                          solid("b", "#0000ff", 240000, 240000, 0, 0, W, H)]])
+    code, _, err = render(clip_doc, "clip-rate")
+    expect(code == 0, err)
+    fast = media_item("v", "video", "clip", 0, 240000, w=W, h=H)  # 1 s of the 2 s clip
+    fast["playbackRate"] = 2
+    doc = document([[fast]])
+    doc["assets"] = {"clip": {"id": "clip", "type": "video", "filename": "clip-rate.mp4",
+                              "size": 1, "mimeType": "video/mp4", "remoteUrl": None,
+                              "remoteKey": None, "durationInSeconds": 2,
+                              "hasAudioTrack": False, "width": W, "height": H}}
+    code, out, err = render(doc, "rate")
+    expect(code == 0, err)
+    frames = decode_frames(out)
+    expect(len(frames) == 30, len(frames))
+    expect(near(pixel(frames[7], 160, 120), RED), f"0.23 s = 0.47 s of the clip {pixel(frames[7], 160, 120)}")
+    expect(near(pixel(frames[22], 160, 120), BLUE), f"0.73 s = 1.47 s of the clip {pixel(frames[22], 160, 120)}")
+
+
 def test_invalid_document_leaves_no_file():
     doc = document([[solid("a", "#ff0000", 0, 240000, 0, 0, 10, 10)]])
     doc["items"]["a"]["startTicks"] = -1
