@@ -286,18 +286,16 @@ void control_geometry(GstPad *sink, const jtl::Item &item, double scale, int fps
 	}
 }
 
-/* Adds one drawn item's branch: the picture, repeated at the frame rate, placed and
- * scaled by its compositor pad, whose geometry and opacity replay the item's keyframes
- * frame by frame. */
-bool add_still(JtlTimelineSrc *self, GstElement *compositor, const jtl::Item &item,
-               const jtl::Branch &branch, const jtl::Raster &raster, double scale, int fps,
-               uint64_t frames, double grow_x, double grow_y)
+/* A picture repeated at the output rate into a new compositor pad, returned (a ref), or
+ * nullptr after posting an error naming what (a JSON path). */
+GstPad *add_picture(JtlTimelineSrc *self, GstElement *compositor, const jtl::Raster &raster,
+                    int fps, uint64_t frames, const std::string &what)
 {
 	GstElement *src = make(self, "appsrc");
 	GstElement *freeze = make(self, "imagefreeze");
 	GstElement *rate = make(self, "capsfilter");
 	if (!src || !freeze || !rate)
-		return false;
+		return nullptr;
 	g_autoptr(GstCaps) caps = video_caps("BGRA", raster.width, raster.height, fps);
 	g_object_set(src, "caps", caps, "format", GST_FORMAT_TIME, nullptr);
 	/* imagefreeze repeats the picture num-buffers times at the rate downstream asks for
@@ -312,17 +310,29 @@ bool add_still(JtlTimelineSrc *self, GstElement *compositor, const jtl::Item &it
 	gst_buffer_unref(buf);
 	g_signal_emit_by_name(src, "end-of-stream", &flow);
 
-	g_autoptr(GstPad) sink = gst_element_request_pad_simple(compositor, "sink_%u");
+	GstPad *sink = gst_element_request_pad_simple(compositor, "sink_%u");
 	g_autoptr(GstPad) out = gst_element_get_static_pad(rate, "src");
 	if (gst_pad_link(out, sink) != GST_PAD_LINK_OK) {
 		GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
-		                  ("Item \"%s\" cannot be composited.", item.id.c_str()),
-		                  ("%s: linking its picture to the compositor failed",
-		                   item.json_path.c_str()));
-		return false;
+		                  ("%s cannot be composited.", what.c_str()),
+		                  ("linking its picture to the compositor failed"));
+		gst_object_unref(sink);
+		return nullptr;
 	}
-	g_object_set(sink, "zorder", branch.zorder, nullptr);
+	return sink;
+}
 
+/* Adds one drawn item's branch: its picture placed and scaled by its compositor pad,
+ * whose geometry and opacity replay the item's keyframes frame by frame. */
+bool add_still(JtlTimelineSrc *self, GstElement *compositor, const jtl::Item &item,
+               const jtl::Branch &branch, const jtl::Raster &raster, double scale, int fps,
+               uint64_t frames, double grow_x, double grow_y)
+{
+	g_autoptr(GstPad) sink =
+	        add_picture(self, compositor, raster, fps, frames, "The item at " + item.json_path);
+	if (!sink)
+		return false;
+	g_object_set(sink, "zorder", branch.zorder + 1, nullptr);
 	control_geometry(sink, item, scale, fps, frames, grow_x, grow_y);
 	return true;
 }
@@ -498,7 +508,7 @@ bool add_media(JtlTimelineSrc *self, GstElement *comp, GstElement *mixer, const 
 	m->offset = GstClockTimeDiff(item.start_ns()) - GstClockTimeDiff(m->file_start);
 	if (want_video) {
 		m->video_sink = gst_element_request_pad_simple(comp, "sink_%u");
-		g_object_set(m->video_sink, "zorder", branch.zorder, "sizing-policy",
+		g_object_set(m->video_sink, "zorder", branch.zorder + 1, "sizing-policy",
 		             media->keep_aspect_ratio ? 1 : 0, nullptr);
 		control_geometry(m->video_sink, item, scale, fps, frames);
 	}
@@ -591,6 +601,26 @@ bool build(JtlTimelineSrc *self)
 	g_autoptr(GstCaps) outc = video_caps("AYUV", out_w, out_h, fps);
 	g_object_set(comp_caps, "caps", outc, nullptr);
 	gst_element_link_many(bg, bg_caps, comp, comp_caps, nullptr);
+	if (tl.background.type == jtl::GlobalBackground::Type::Color && tl.background.gradient &&
+	    !tl.background.gradient->empty()) {
+		/* a CSS gradient over the colour (zorder 0), below every track (2 and up) */
+		jtl::Raster gradient;
+		std::string error;
+		if (!jtl::draw_linear_gradient(*tl.background.gradient, out_w, out_h, &gradient,
+		                               &error)) {
+			GST_ELEMENT_ERROR(
+			        self, STREAM, FORMAT,
+			        ("The background gradient cannot be read: %s.", error.c_str()),
+			        ("/globalBackground/gradient: \"%s\"",
+			         tl.background.gradient->c_str()));
+			return false;
+		}
+		g_autoptr(GstPad) pad =
+		        add_picture(self, comp, gradient, fps, frames, "The background gradient");
+		if (!pad)
+			return false;
+		g_object_set(pad, "zorder", 1u, nullptr); /* items start at 2 */
+	}
 
 	/* audio: silence of the timeline's length into the mixer */
 	GstElement *silence = make(self, "audiotestsrc", "silence");

@@ -26,6 +26,13 @@ struct Raster {
  * enough for it (the rest transparent). 0 returns it unchanged. */
 Raster rotate(const Raster &in, double degrees);
 
+/* A CSS linear-gradient(...) string drawn over a width x height canvas: direction as an
+ * angle ("135deg", "0.25turn") or "to right", "to bottom left", ... (default "to
+ * bottom"); colour stops with optional percentages (spread evenly when missing). Returns
+ * false with *error set when the string cannot be read. */
+bool draw_linear_gradient(const std::string &css, int width, int height, Raster *out,
+                          std::string *error);
+
 /* A shape filling a width x height box: rectangle (with corner radius), circle (an
  * ellipse touching the box), triangle (apex at the top centre), five-pointed star. */
 Raster draw_shape(Shape shape, const Color &color, int width, int height, double radius);

@@ -149,6 +149,129 @@ Raster rotate(const Raster &in, double degrees)
 	return to_raster(dst.get());
 }
 
+namespace {
+
+std::string trim(const std::string &s)
+{
+	std::size_t a = s.find_first_not_of(" \t\n"), b = s.find_last_not_of(" \t\n");
+	return a == std::string::npos ? "" : s.substr(a, b - a + 1);
+}
+
+/* Splits at commas outside parentheses. */
+std::vector<std::string> split_top_level(const std::string &s)
+{
+	std::vector<std::string> out;
+	int depth = 0;
+	std::string cur;
+	for (char c : s) {
+		if (c == '(')
+			depth++;
+		if (c == ')')
+			depth--;
+		if (c == ',' && depth == 0) {
+			out.push_back(trim(cur));
+			cur.clear();
+		} else {
+			cur += c;
+		}
+	}
+	out.push_back(trim(cur));
+	return out;
+}
+
+} /* namespace */
+
+bool draw_linear_gradient(const std::string &css, int width, int height, Raster *out,
+                          std::string *error)
+{
+	std::string s = trim(css);
+	const std::string head = "linear-gradient(";
+	if (s.compare(0, head.size(), head) != 0 || s.back() != ')') {
+		*error = "expected linear-gradient(...)";
+		return false;
+	}
+	std::vector<std::string> parts =
+	        split_top_level(s.substr(head.size(), s.size() - head.size() - 1));
+	double angle = 180.0; /* CSS default: to bottom */
+	std::size_t first = 0;
+	const std::string &p0 = parts.front();
+	if (p0.compare(0, 3, "to ") == 0) {
+		bool top = p0.find("top") != std::string::npos,
+		     bottom = p0.find("bottom") != std::string::npos;
+		bool left = p0.find("left") != std::string::npos,
+		     right = p0.find("right") != std::string::npos;
+		double dx = (right ? 1 : 0) - (left ? 1 : 0), dy = (bottom ? 1 : 0) - (top ? 1 : 0);
+		if (dx == 0 && dy == 0) {
+			*error = "unknown direction \"" + p0 + "\"";
+			return false;
+		}
+		/* corners point along the box's diagonal */
+		angle = std::atan2(dx * height, -dy * width) * 180.0 / M_PI;
+		first = 1;
+	} else {
+		gchar *end = nullptr;
+		double v = g_ascii_strtod(p0.c_str(), &end);
+		if (end && end != p0.c_str() &&
+		    (g_str_equal(end, "deg") || g_str_equal(end, "turn") ||
+		     g_str_equal(end, "rad"))) {
+			angle = g_str_equal(end, "deg")    ? v
+			        : g_str_equal(end, "turn") ? v * 360.0
+			                                   : v * 180.0 / M_PI;
+			first = 1;
+		}
+	}
+	struct Stop {
+		Color color;
+		double at;
+		bool set;
+	};
+	std::vector<Stop> stops;
+	for (std::size_t i = first; i < parts.size(); i++) {
+		std::string part = parts[i];
+		double at = 0;
+		bool set = false;
+		std::size_t space = part.rfind(' ');
+		if (space != std::string::npos && part.back() == '%' &&
+		    part.find(')', space) == std::string::npos) {
+			at = g_ascii_strtod(part.substr(space + 1).c_str(), nullptr) / 100.0;
+			set = true;
+			part = trim(part.substr(0, space));
+		}
+		std::optional<Color> c = parse_color(part);
+		if (!c) {
+			*error = "cannot read the colour \"" + part + "\"";
+			return false;
+		}
+		stops.push_back({*c, at, set});
+	}
+	if (stops.size() < 2) {
+		*error = "a gradient needs at least two colours";
+		return false;
+	}
+	for (std::size_t i = 0; i < stops.size(); i++) {
+		if (!stops[i].set)
+			stops[i].at = double(i) / double(stops.size() - 1);
+	}
+	/* the gradient line: through the centre at the angle (0deg points up), long enough
+	 * that the corners get the end colours, as CSS defines it */
+	double rad = angle * M_PI / 180.0;
+	double dx = std::sin(rad), dy = -std::cos(rad);
+	double half = (std::fabs(width * dx) + std::fabs(height * dy)) / 2.0;
+	double cx = width / 2.0, cy = height / 2.0;
+	Surface surface = new_surface(width, height);
+	Context cr(cairo_create(surface.get()));
+	cairo_pattern_t *pattern = cairo_pattern_create_linear(cx - dx * half, cy - dy * half,
+	                                                       cx + dx * half, cy + dy * half);
+	for (const Stop &st : stops)
+		cairo_pattern_add_color_stop_rgba(pattern, std::clamp(st.at, 0.0, 1.0), st.color.r,
+		                                  st.color.g, st.color.b, st.color.a);
+	cairo_set_source(cr.get(), pattern);
+	cairo_paint(cr.get());
+	cairo_pattern_destroy(pattern);
+	*out = to_raster(surface.get());
+	return true;
+}
+
 Raster draw_shape(Shape shape, const Color &color, int width, int height, double radius)
 {
 	Surface s = new_surface(width, height);

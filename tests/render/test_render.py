@@ -180,6 +180,22 @@ def test_rotation():
     expect(near(pixel(f, 200, 120), BLACK), f"where the unturned bar was {pixel(f, 200, 120)}")
 
 
+def test_gradient_background():
+    doc = document([[solid("a", "#ffffff", 0, 48000, 150, 110, 20, 20)]])
+    doc["globalBackground"] = {"type": "color", "color": "#000000",
+                               "gradient": "linear-gradient(to right, #ff0000 0%, rgb(0, 0, 255) 100%)"}
+    code, out, err = render(doc, "gradient")
+    expect(code == 0, err)
+    f = decode_frames(out)[3]
+    expect(near(pixel(f, 2, 120), RED), f"left edge {pixel(f, 2, 120)}")
+    expect(near(pixel(f, 317, 120), BLUE), f"right edge {pixel(f, 317, 120)}")
+    expect(near(pixel(f, 80, 120), (191, 0, 64), 30), f"a quarter across {pixel(f, 80, 120)}")
+    expect(near(pixel(f, 160, 120), (255, 255, 255)), "items draw above the gradient")
+    doc["globalBackground"]["gradient"] = "linear-gradient(to nowhere, red, blue)"
+    code, out, err = render(doc, "gradient-bad")
+    expect(code == 1 and "/globalBackground/gradient" in err, err)
+
+
 def test_product_page_example():
     example = os.path.join(os.path.dirname(__file__), "..", "data", "indream",
                            "product-page.legacy.json")
