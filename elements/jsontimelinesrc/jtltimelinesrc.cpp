@@ -264,12 +264,27 @@ void control_geometry(GstPad *sink, const jtl::Item &item, double scale, int fps
 	GstControlSource *cs[5];
 	for (GstControlSource *&c : cs)
 		c = frame_values();
+	/* a point only where a value changes: a still item costs a handful of points, not
+	 * one per frame of the timeline */
+	double last[5] = {NAN, NAN, NAN, NAN, NAN};
 	auto set = [&](int i, GstClockTime ts, double v) {
+		if (v == last[i])
+			return;
+		last[i] = v;
 		gst_timed_value_control_source_set(GST_TIMED_VALUE_CONTROL_SOURCE(cs[i]), ts, v);
 	};
-	for (uint64_t k = 0; k < frames; k++) {
+	/* hidden from the first frame; values change only within the item's frames */
+	set(4, 0, 0.0);
+	uint64_t first = std::min<uint64_t>(frames, jtl::frame_count(item.start_ns(), fps, 1));
+	while (first > 0 && jtl::frame_to_ns(first - 1, fps, 1) >= item.start_ns())
+		first--;
+	for (uint64_t k = first; k < frames; k++) {
 		GstClockTime ts = jtl::frame_to_ns(k, fps, 1);
 		jtl::ItemFrame f = jtl::evaluate_item(item, jtl::ns_to_ticks(ts));
+		if (ts >= item.end_ns()) {
+			set(4, ts, 0.0);
+			break;
+		}
 		/* scale acts around the box centre */
 		double bw = f.width * f.scale_x * grow_x, bh = f.height * f.scale_y * grow_y;
 		double left = f.left + (f.width - bw) / 2.0, top = f.top + (f.height - bh) / 2.0;
