@@ -6,7 +6,18 @@
  * Renders an editor JSON document (Indream editorState v1, or a request wrapping one)
  * to raw video on the always-present `video` pad and raw 48 kHz stereo audio on the
  * `audio` pad. Inside, every visual item is a branch into a compositor whose pad
- * properties follow the item's keyframes frame by frame (lib/jsontimeline/plan.h).
+ * properties follow the item's keyframes frame by frame (lib/jsontimeline/plan.h), and
+ * every audible item a branch into an audiomixer.
+ *
+ * The graph is dynamic: a branch is built one second (of stream time) before its item
+ * starts and released half a second after it ends, so a timeline of hundreds of clips
+ * holds only the decoders of the clips around the current position
+ * (#JtlTimelineSrc:max-live-branches tells how many were alive at once).
+ *
+ * A flushing seek in TIME format renders a range of the timeline: the graph is rebuilt
+ * for [start, stop) and the pads send a segment of that range, so that downstream
+ * running time starts at 0 at the range start. With the SEGMENT flag, the end of the
+ * range sends SEGMENT_DONE instead of EOS.
  *
  * ## Example launch line
  * |[
@@ -19,6 +30,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -43,6 +56,8 @@ enum {
 	PROP_SCALE,
 	PROP_ASSET_BASE,
 	PROP_DURATION,
+	PROP_MAX_LIVE_BRANCHES,
+	PROP_BRANCHES_BUILT,
 };
 
 constexpr int kAudioRate = 48000;
@@ -62,33 +77,44 @@ struct Settings {
 	std::string asset_base;
 };
 
-/* Streaming state, rebuilt on each NULL->READY; touched from state changes only. */
-struct MediaBranch;
-
-struct State {
-	std::unique_ptr<jtl::Timeline> timeline;
-	guint64 duration = 0; /* of the output, ns: frames / fps; object lock */
-	std::mutex lock;      /* guards children: decoders add elements from their threads */
-	std::vector<GstElement *> children; /* owned by the bin */
-	std::vector<std::unique_ptr<MediaBranch>> media;
+/* The output frames rendered: [k0, k1), from start to stop (ns). */
+struct Range {
+	uint64_t k0 = 0, k1 = 0;
+	GstClockTime start = 0, stop = 0;
 };
 
-/* A decoded media item (video or audio): its mixer pads, requested up front so that the
- * mixers wait for it, and the part of the file it plays. */
-struct MediaBranch {
+/* What every branch is built against: fixed for one graph. */
+struct Context {
+	GstElement *comp = nullptr;  /* compositor */
+	GstElement *mixer = nullptr; /* audiomixer */
+	std::string asset_base;
+	double scale = 1.0;
+	int fps = 30;
+	int width = 0, height = 0; /* output */
+	uint64_t frames = 0;       /* of the whole timeline */
+	Range range;
+};
+
+/* One built branch of the graph: its elements (owned by the bin) and its mixer pads. For
+ * video and audio items also the part of the file it plays. */
+struct LiveBranch {
 	JtlTimelineSrc *self = nullptr;
-	std::string item_id;
-	GstPad *video_sink = nullptr; /* compositor pad, or nullptr */
-	GstPad *audio_sink = nullptr; /* audiomixer pad, or nullptr */
-	GstClockTime file_start = 0;  /* ns into the file where the item starts */
-	GstClockTime file_end = 0;    /* ns into the file where it ends */
-	GstClockTimeDiff offset = 0;  /* running time = file time + offset */
+	jtl::Branch plan;
+	std::string item_path;
+	std::vector<GstElement *> elements; /* State::lock: decoders add to it */
+	GstPad *video_sink = nullptr;       /* compositor pad, or nullptr */
+	GstPad *audio_sink = nullptr;       /* audiomixer pad, or nullptr */
+	/* media */
+	GstClockTime file_start = 0; /* ns into the file where the item starts */
+	GstClockTime trim_start = 0; /* ns into the file where the rendered range starts */
+	GstClockTime file_end = 0;   /* ns into the file where the item ends */
+	GstClockTimeDiff offset = 0; /* running time = file time + offset */
 	GstControlSource *gain = nullptr;
 	GstPad *audio_src = nullptr; /* the decoder pad feeding audio_sink (not a ref) */
 	double rate = 1.0;           /* playbackRate: file time runs this much faster */
 	std::atomic<bool> video_linked{false}, audio_linked{false};
 
-	~MediaBranch()
+	~LiveBranch()
 	{
 		if (video_sink)
 			gst_object_unref(video_sink);
@@ -97,6 +123,31 @@ struct MediaBranch {
 		if (gain)
 			gst_object_unref(gain);
 	}
+};
+
+/* Streaming state, built on NULL->READY and rebuilt by seeks. */
+struct State {
+	std::unique_ptr<jtl::Timeline> timeline;
+	guint64 duration = 0; /* of the output, ns: frames / fps; object lock */
+	std::mutex lock;      /* guards element lists: decoders add elements from their threads */
+	std::vector<GstElement *> children; /* the fixed part of the graph, owned by the bin */
+	Context ctx;
+
+	/* the schedule; schedule_lock */
+	std::mutex schedule_lock;
+	std::vector<jtl::Branch> plan;             /* by build time */
+	std::vector<bool> done;                    /* built (or found empty) */
+	std::size_t next = 0;                      /* the first branch not built yet */
+	GstClockTime video_pos = 0, audio_pos = 0; /* how far each mixer's input came */
+	std::list<std::unique_ptr<LiveBranch>> live;
+	bool failed = false;
+	std::atomic<guint> max_live{0}, built{0};
+
+	/* the last seek; seek_lock */
+	std::mutex seek_lock;
+	guint32 seek_seqnum = GST_SEQNUM_INVALID;
+	bool segment_seek = false;
+	std::atomic<int> segment_done{0};
 };
 
 } /* namespace */
@@ -125,7 +176,9 @@ static GstStaticPadTemplate audio_template = GST_STATIC_PAD_TEMPLATE(
 
 namespace {
 
-GstElement *make(JtlTimelineSrc *self, const char *factory, const char *name = nullptr)
+/* Creates an element in the bin, recorded in list (State::children or a branch's). */
+GstElement *make(JtlTimelineSrc *self, std::vector<GstElement *> *list, const char *factory,
+                 const char *name = nullptr)
 {
 	GstElement *e = gst_element_factory_make(factory, name);
 	if (!e) {
@@ -136,7 +189,7 @@ GstElement *make(JtlTimelineSrc *self, const char *factory, const char *name = n
 	}
 	gst_bin_add(GST_BIN(self), e);
 	std::lock_guard<std::mutex> guard(self->priv->state.lock);
-	self->priv->state.children.push_back(e);
+	list->push_back(e);
 	return e;
 }
 
@@ -147,6 +200,24 @@ GstCaps *video_caps(const char *format, int width, int height, int fps)
 	                           GST_TYPE_FRACTION, fps, 1, "pixel-aspect-ratio",
 	                           GST_TYPE_FRACTION, 1, 1, "interlace-mode", G_TYPE_STRING,
 	                           "progressive", nullptr);
+}
+
+/* The first output frame at or after t. */
+uint64_t first_frame_at(GstClockTime t, int fps)
+{
+	uint64_t k = gst_util_uint64_scale(t, guint64(fps), GST_SECOND);
+	while (jtl::frame_to_ns(k, fps, 1) < t)
+		k++;
+	while (k > 0 && jtl::frame_to_ns(k - 1, fps, 1) >= t)
+		k--;
+	return k;
+}
+
+/* Where the value of frame k is keyed: half a frame early, so that the value is found
+ * whatever rounding the mixer's own timestamps carry. */
+GstClockTime key_time(uint64_t k, int fps)
+{
+	return k == 0 ? 0 : jtl::frame_to_ns(k, fps, 1) - jtl::frame_to_ns(1, fps, 1) / 2;
 }
 
 /* A step control source holding one value per output frame (the lib evaluates the
@@ -257,15 +328,16 @@ bool draw_item(JtlTimelineSrc *self, const jtl::Timeline &tl, const jtl::Item &i
 	return true;
 }
 
-/* Replays an item's box on its compositor pad, one value per output frame. */
-void control_geometry(GstPad *sink, const jtl::Item &item, double scale, int fps, uint64_t frames,
-                      double grow_x = 1.0, double grow_y = 1.0)
+/* Replays an item's box on its compositor pad, one value per output frame of the item
+ * (the pad is hidden outside them). */
+void control_geometry(GstPad *sink, const jtl::Item &item, const Context &ctx, double grow_x = 1.0,
+                      double grow_y = 1.0)
 {
 	GstControlSource *cs[5];
 	for (GstControlSource *&c : cs)
 		c = frame_values();
 	/* a point only where a value changes: a still item costs a handful of points, not
-	 * one per frame of the timeline */
+	 * one per frame */
 	double last[5] = {NAN, NAN, NAN, NAN, NAN};
 	auto set = [&](int i, GstClockTime ts, double v) {
 		if (v == last[i])
@@ -273,27 +345,24 @@ void control_geometry(GstPad *sink, const jtl::Item &item, double scale, int fps
 		last[i] = v;
 		gst_timed_value_control_source_set(GST_TIMED_VALUE_CONTROL_SOURCE(cs[i]), ts, v);
 	};
-	/* hidden from the first frame; values change only within the item's frames */
 	set(4, 0, 0.0);
-	uint64_t first = std::min<uint64_t>(frames, jtl::frame_count(item.start_ns(), fps, 1));
-	while (first > 0 && jtl::frame_to_ns(first - 1, fps, 1) >= item.start_ns())
-		first--;
-	for (uint64_t k = first; k < frames; k++) {
-		GstClockTime ts = jtl::frame_to_ns(k, fps, 1);
+	const double scale = ctx.scale;
+	uint64_t first = std::max(first_frame_at(item.start_ns(), ctx.fps), ctx.range.k0);
+	uint64_t end = std::min(first_frame_at(item.end_ns(), ctx.fps), ctx.range.k1);
+	for (uint64_t k = first; k < end; k++) {
+		GstClockTime ts = jtl::frame_to_ns(k, ctx.fps, 1);
 		jtl::ItemFrame f = jtl::evaluate_item(item, jtl::ns_to_ticks(ts));
-		if (ts >= item.end_ns()) {
-			set(4, ts, 0.0);
-			break;
-		}
 		/* scale acts around the box centre */
 		double bw = f.width * f.scale_x * grow_x, bh = f.height * f.scale_y * grow_y;
 		double left = f.left + (f.width - bw) / 2.0, top = f.top + (f.height - bh) / 2.0;
-		set(0, ts, std::round(left * scale));
-		set(1, ts, std::round(top * scale));
-		set(2, ts, std::max(1.0, std::round(bw * scale)));
-		set(3, ts, std::max(1.0, std::round(bh * scale)));
-		set(4, ts, f.visible ? f.opacity : 0.0);
+		GstClockTime at = key_time(k, ctx.fps);
+		set(0, at, std::round(left * scale));
+		set(1, at, std::round(top * scale));
+		set(2, at, std::max(1.0, std::round(bw * scale)));
+		set(3, at, std::max(1.0, std::round(bh * scale)));
+		set(4, at, f.visible ? f.opacity : 0.0);
 	}
+	set(4, key_time(end, ctx.fps), 0.0);
 	const char *props[] = {"xpos", "ypos", "width", "height", "alpha"};
 	for (int i = 0; i < 5; i++) {
 		bind(sink, props[i], cs[i]);
@@ -301,21 +370,21 @@ void control_geometry(GstPad *sink, const jtl::Item &item, double scale, int fps
 	}
 }
 
-/* A picture repeated at the output rate into a new compositor pad, returned (a ref), or
- * nullptr after posting an error naming what (a JSON path). */
-GstPad *add_picture(JtlTimelineSrc *self, GstElement *compositor, const jtl::Raster &raster,
-                    int fps, uint64_t frames, const std::string &what)
+/* A picture repeated at the output rate for the frames [k, k + count) into a new
+ * compositor pad, returned (a ref), or nullptr after posting an error naming what. */
+GstPad *add_picture(JtlTimelineSrc *self, std::vector<GstElement *> *list, const Context &ctx,
+                    const jtl::Raster &raster, uint64_t k, uint64_t count, const std::string &what)
 {
-	GstElement *src = make(self, "appsrc");
-	GstElement *freeze = make(self, "imagefreeze");
-	GstElement *rate = make(self, "capsfilter");
+	GstElement *src = make(self, list, "appsrc");
+	GstElement *freeze = make(self, list, "imagefreeze");
+	GstElement *rate = make(self, list, "capsfilter");
 	if (!src || !freeze || !rate)
 		return nullptr;
-	g_autoptr(GstCaps) caps = video_caps("BGRA", raster.width, raster.height, fps);
+	g_autoptr(GstCaps) caps = video_caps("BGRA", raster.width, raster.height, ctx.fps);
 	g_object_set(src, "caps", caps, "format", GST_FORMAT_TIME, nullptr);
 	/* imagefreeze repeats the picture num-buffers times at the rate downstream asks for
 	 * (25/1 when free): pin it to the output rate */
-	g_object_set(freeze, "num-buffers", gint(frames), nullptr);
+	g_object_set(freeze, "num-buffers", gint(std::min<uint64_t>(count, G_MAXINT)), nullptr);
 	g_object_set(rate, "caps", caps, nullptr);
 	gst_element_link_many(src, freeze, rate, nullptr);
 	GstBuffer *buf = gst_buffer_new_memdup(raster.data.data(), raster.data.size());
@@ -325,30 +394,70 @@ GstPad *add_picture(JtlTimelineSrc *self, GstElement *compositor, const jtl::Ras
 	gst_buffer_unref(buf);
 	g_signal_emit_by_name(src, "end-of-stream", &flow);
 
-	GstPad *sink = gst_element_request_pad_simple(compositor, "sink_%u");
+	GstPad *sink = gst_element_request_pad_simple(ctx.comp, "sink_%u");
 	g_autoptr(GstPad) out = gst_element_get_static_pad(rate, "src");
+	gst_pad_set_offset(out, GstClockTimeDiff(jtl::frame_to_ns(k, ctx.fps, 1)));
 	if (gst_pad_link(out, sink) != GST_PAD_LINK_OK) {
 		GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
 		                  ("%s cannot be composited.", what.c_str()),
 		                  ("linking its picture to the compositor failed"));
+		gst_element_release_request_pad(ctx.comp, sink);
 		gst_object_unref(sink);
 		return nullptr;
 	}
 	return sink;
 }
 
-/* Adds one drawn item's branch: its picture placed and scaled by its compositor pad,
- * whose geometry and opacity replay the item's keyframes frame by frame. */
-bool add_still(JtlTimelineSrc *self, GstElement *compositor, const jtl::Item &item,
-               const jtl::Branch &branch, const jtl::Raster &raster, double scale, int fps,
-               uint64_t frames, double grow_x, double grow_y)
+/* The output frames [*k, *k + *count) an item shows in the rendered range; false when
+ * none. */
+bool item_frames(const jtl::Item &item, const Context &ctx, uint64_t *k, uint64_t *count)
 {
-	g_autoptr(GstPad) sink =
-	        add_picture(self, compositor, raster, fps, frames, "The item at " + item.json_path);
-	if (!sink)
+	uint64_t first = std::max(first_frame_at(item.start_ns(), ctx.fps), ctx.range.k0);
+	uint64_t end = std::min(first_frame_at(item.end_ns(), ctx.fps), ctx.range.k1);
+	if (first >= end)
 		return false;
-	g_object_set(sink, "zorder", branch.zorder + 1, nullptr);
-	control_geometry(sink, item, scale, fps, frames, grow_x, grow_y);
+	*k = first;
+	*count = end - first;
+	return true;
+}
+
+/* Builds one drawn item's branch: its picture placed and scaled by its compositor pad,
+ * whose geometry and opacity replay the item's keyframes frame by frame. */
+bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const jtl::Item &item)
+{
+	JtlTimelineSrc *self = b->self;
+	uint64_t k, count;
+	if (!item_frames(item, ctx, &k, &count))
+		return true;
+	jtl::Raster raster;
+	if (!draw_item(self, tl, item, ctx.scale, ctx.asset_base, &raster))
+		return false;
+	if (raster.data.empty())
+		return true;
+	/* rotation: the picture is turned once, on a canvas that holds it, and its box grows
+	 * around the centre to match; keyframed rotation is not followed */
+	double rotation = item.geometry ? item.geometry->rotation.value : 0.0;
+	if (item.geometry && item.geometry->rotation.is_animated()) {
+		rotation = item.geometry->rotation.at(0, item.duration);
+		GST_ELEMENT_WARNING(self, STREAM, NOT_IMPLEMENTED,
+		                    ("Item \"%s\": rotation keyframes are not followed yet; it "
+		                     "keeps its rotation at the clip start.",
+		                     item.id.c_str()),
+		                    ("%s/rotation", item.json_path.c_str()));
+	}
+	double grow_x = 1.0, grow_y = 1.0;
+	if (rotation != 0.0) {
+		jtl::Raster turned = jtl::rotate(raster, rotation);
+		grow_x = double(turned.width) / raster.width;
+		grow_y = double(turned.height) / raster.height;
+		raster = std::move(turned);
+	}
+	b->video_sink = add_picture(self, &b->elements, ctx, raster, k, count,
+	                            "The item at " + item.json_path);
+	if (!b->video_sink)
+		return false;
+	g_object_set(b->video_sink, "zorder", b->plan.zorder + 1, nullptr);
+	control_geometry(b->video_sink, item, ctx, grow_x, grow_y);
 	return true;
 }
 
@@ -356,7 +465,7 @@ bool add_still(JtlTimelineSrc *self, GstElement *compositor, const jtl::Item &it
  * ends the stream after it. Runs in the decoder's streaming thread. */
 GstPadProbeReturn trim_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
-	MediaBranch *m = static_cast<MediaBranch *>(data);
+	LiveBranch *m = static_cast<LiveBranch *>(data);
 	GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
 	if (!GST_BUFFER_PTS_IS_VALID(buf))
 		return GST_PAD_PROBE_OK;
@@ -371,11 +480,11 @@ GstPadProbeReturn trim_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 	if (!GST_CLOCK_TIME_IS_VALID(pts))
 		return GST_PAD_PROBE_DROP;
 	GstClockTime end = pts + (GST_BUFFER_DURATION_IS_VALID(buf) ? GST_BUFFER_DURATION(buf) : 0);
-	/* a video frame that is on screen at file_start is kept; an audio buffer that begins
+	/* a video frame that is on screen at trim_start is kept; an audio buffer that begins
 	 * before it is dropped whole (at most one buffer, ~20 ms): a buffer that starts
 	 * before the mixer's position makes audiomixer mix stale data */
 	bool audio = pad == m->audio_src;
-	if (end <= m->file_start || (audio && pts < m->file_start))
+	if (end <= m->trim_start || (audio && pts < m->trim_start))
 		return GST_PAD_PROBE_DROP;
 	if (pts >= m->file_end) {
 		if (!GST_PAD_IS_EOS(pad))
@@ -399,12 +508,14 @@ GstPadProbeReturn trim_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 	return GST_PAD_PROBE_OK;
 }
 
-/* Creates and links factories in a row; returns them in order (empty on failure). */
-std::vector<GstElement *> chain(JtlTimelineSrc *self, std::initializer_list<const char *> factories)
+/* Creates and links factories in a row, recorded in list; returns them in order (empty on
+ * failure). */
+std::vector<GstElement *> chain(JtlTimelineSrc *self, std::vector<GstElement *> *list,
+                                std::initializer_list<const char *> factories)
 {
 	std::vector<GstElement *> out;
 	for (const char *f : factories) {
-		GstElement *e = make(self, f);
+		GstElement *e = make(self, list, f);
 		if (!e)
 			return {};
 		if (!out.empty())
@@ -416,7 +527,7 @@ std::vector<GstElement *> chain(JtlTimelineSrc *self, std::initializer_list<cons
 
 void on_decoded_pad(GstElement *, GstPad *pad, gpointer data)
 {
-	MediaBranch *m = static_cast<MediaBranch *>(data);
+	LiveBranch *m = static_cast<LiveBranch *>(data);
 	JtlTimelineSrc *self = m->self;
 	g_autoptr(GstCaps) caps = gst_pad_get_current_caps(pad);
 	if (!caps)
@@ -426,11 +537,12 @@ void on_decoded_pad(GstElement *, GstPad *pad, gpointer data)
 	GstPad *target = nullptr;
 	std::vector<GstElement *> elements;
 	if (video && m->video_sink && !m->video_linked.exchange(true)) {
-		elements = chain(self, {"queue", "videoconvert"});
+		elements = chain(self, &m->elements, {"queue", "videoconvert"});
 		target = m->video_sink;
 	} else if (audio && m->audio_sink && !m->audio_linked.exchange(true)) {
-		elements = chain(
-		        self, {"queue", "audioconvert", "audioresample", "volume", "capsfilter"});
+		elements =
+		        chain(self, &m->elements,
+		              {"queue", "audioconvert", "audioresample", "volume", "capsfilter"});
 		if (!elements.empty()) {
 			g_autoptr(GstCaps) ac = gst_static_pad_template_get_caps(&audio_template);
 			g_object_set(elements[4], "caps", ac, nullptr);
@@ -443,7 +555,7 @@ void on_decoded_pad(GstElement *, GstPad *pad, gpointer data)
 		m->audio_src = pad;
 	} else {
 		/* a stream the item does not use */
-		elements = chain(self, {"fakesink"});
+		elements = chain(self, &m->elements, {"fakesink"});
 		if (!elements.empty())
 			g_object_set(elements[0], "sync", FALSE, "async", FALSE, nullptr);
 	}
@@ -457,8 +569,8 @@ void on_decoded_pad(GstElement *, GstPad *pad, gpointer data)
 		if (gst_pad_link(out, target) != GST_PAD_LINK_OK)
 			GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
 			                  ("Item \"%s\": its decoded media cannot be mixed.",
-			                   m->item_id.c_str()),
-			                  ("linking %s", name));
+			                   m->plan.item_id.c_str()),
+			                  ("%s: linking %s", m->item_path.c_str(), name));
 	}
 	for (GstElement *e : elements)
 		gst_element_sync_state_with_parent(e);
@@ -468,26 +580,26 @@ void on_decoded_pad(GstElement *, GstPad *pad, gpointer data)
 /* A media file that has no stream of a kind the item asked for: let the mixer go on. */
 void on_no_more_pads(GstElement *, gpointer data)
 {
-	MediaBranch *m = static_cast<MediaBranch *>(data);
+	LiveBranch *m = static_cast<LiveBranch *>(data);
 	if (m->video_sink && !m->video_linked.exchange(true)) {
-		GST_WARNING_OBJECT(m->self, "item %s: no video stream", m->item_id.c_str());
+		GST_WARNING_OBJECT(m->self, "item %s: no video stream", m->plan.item_id.c_str());
 		gst_pad_send_event(m->video_sink, gst_event_new_eos());
 	}
 	if (m->audio_sink && !m->audio_linked.exchange(true))
 		gst_pad_send_event(m->audio_sink, gst_event_new_eos());
 }
 
-/* Adds a video or audio item: uridecodebin, trimmed to the item's part of the file and
- * shifted to its place in the timeline; video into the compositor (geometry replayed per
- * frame), sound through a volume element (dB keyframes and fades) into the audiomixer. */
-bool add_media(JtlTimelineSrc *self, GstElement *comp, GstElement *mixer, const jtl::Timeline &tl,
-               const jtl::Item &item, const jtl::Branch &branch, const std::string &asset_base,
-               double scale, int fps, uint64_t frames)
+/* Builds a video or audio item's branch: uridecodebin, trimmed to the item's part of the
+ * file and shifted to its place in the timeline; video into the compositor (geometry
+ * replayed per frame), sound through a volume element (dB keyframes and fades) into the
+ * audiomixer. */
+bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const jtl::Item &item)
 {
+	JtlTimelineSrc *self = m->self;
 	const jtl::MediaData *media = item.as<jtl::MediaData>();
 	const jtl::Asset *asset = media ? tl.asset(media->asset_id) : nullptr;
 	std::string error;
-	std::string path = asset ? jtl::resolve_asset_path(*asset, asset_base, &error) : "";
+	std::string path = asset ? jtl::resolve_asset_path(*asset, ctx.asset_base, &error) : "";
 	if (path.empty()) {
 		GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
 		                  ("Item \"%s\": the media asset \"%s\" cannot be used: %s.",
@@ -496,12 +608,17 @@ bool add_media(JtlTimelineSrc *self, GstElement *comp, GstElement *mixer, const 
 		                  ("%s/assetId", item.json_path.c_str()));
 		return false;
 	}
+	/* the part of the item inside the rendered range */
+	GstClockTime from = std::max(item.start_ns(), ctx.range.start);
+	GstClockTime to = std::min(item.end_ns(), ctx.range.stop);
+	if (from >= to)
+		return true;
 	double rate = media->playback_rate > 0 ? media->playback_rate : 1.0;
-	bool want_video = branch.video && item.type == jtl::ItemType::Video;
-	bool want_audio = branch.audio && (item.type == jtl::ItemType::Audio ||
-	                                   (asset->type == jtl::AssetType::Video
-	                                            ? asset->has_audio_track
-	                                            : asset->type == jtl::AssetType::Audio));
+	bool want_video = m->plan.video && item.type == jtl::ItemType::Video;
+	bool want_audio = m->plan.audio && (item.type == jtl::ItemType::Audio ||
+	                                    (asset->type == jtl::AssetType::Video
+	                                             ? asset->has_audio_track
+	                                             : asset->type == jtl::AssetType::Audio));
 	if (rate != 1.0 && want_audio) {
 		/* pictures are retimed frame by frame; sound would need time stretching */
 		GST_ELEMENT_WARNING(self, STREAM, NOT_IMPLEMENTED,
@@ -513,27 +630,27 @@ bool add_media(JtlTimelineSrc *self, GstElement *comp, GstElement *mixer, const 
 	if (!want_video && !want_audio)
 		return true;
 
-	auto m = std::make_unique<MediaBranch>();
-	m->self = self;
-	m->item_id = item.id;
 	m->file_start = GstClockTime(std::llround(media->start_from_seconds * GST_SECOND));
 	m->rate = rate;
-	m->file_end = m->file_start +
-	              GstClockTime(std::llround(double(item.end_ns() - item.start_ns()) * rate));
+	m->trim_start =
+	        m->file_start + GstClockTime(std::llround(double(from - item.start_ns()) * rate));
+	m->file_end =
+	        m->file_start + GstClockTime(std::llround(double(to - item.start_ns()) * rate));
 	m->offset = GstClockTimeDiff(item.start_ns()) - GstClockTimeDiff(m->file_start);
 	if (want_video) {
-		m->video_sink = gst_element_request_pad_simple(comp, "sink_%u");
-		g_object_set(m->video_sink, "zorder", branch.zorder + 1, "sizing-policy",
+		m->video_sink = gst_element_request_pad_simple(ctx.comp, "sink_%u");
+		g_object_set(m->video_sink, "zorder", m->plan.zorder + 1, "sizing-policy",
 		             media->keep_aspect_ratio ? 1 : 0, nullptr);
-		control_geometry(m->video_sink, item, scale, fps, frames);
+		control_geometry(m->video_sink, item, ctx);
 	}
 	if (want_audio) {
-		m->audio_sink = gst_element_request_pad_simple(mixer, "sink_%u");
+		m->audio_sink = gst_element_request_pad_simple(ctx.mixer, "sink_%u");
 		m->gain = gst_interpolation_control_source_new();
 		g_object_set(m->gain, "mode", GST_INTERPOLATION_MODE_LINEAR, nullptr);
 		/* keyed at file time: the volume element sees the decoder's timestamps */
 		GstTimedValueControlSource *g = GST_TIMED_VALUE_CONTROL_SOURCE(m->gain);
-		uint64_t steps = std::max<uint64_t>(2, frames);
+		uint64_t steps = std::max<uint64_t>(
+		        2, jtl::frames_in(item.end_ns() - item.start_ns(), ctx.fps, 1));
 		for (uint64_t k = 0; k <= steps; k++) {
 			jtl::Ticks t =
 			        item.start + jtl::Ticks(k) * item.duration / jtl::Ticks(steps);
@@ -547,19 +664,377 @@ bool add_media(JtlTimelineSrc *self, GstElement *comp, GstElement *mixer, const 
 	GST_INFO_OBJECT(self,
 	                "item %s: file %" GST_TIME_FORMAT " - %" GST_TIME_FORMAT
 	                ", offset %" G_GINT64_FORMAT " ns, video %d, audio %d",
-	                item.id.c_str(), GST_TIME_ARGS(m->file_start), GST_TIME_ARGS(m->file_end),
+	                item.id.c_str(), GST_TIME_ARGS(m->trim_start), GST_TIME_ARGS(m->file_end),
 	                m->offset, want_video, want_audio);
 	/* named after the item: errors from inside it are reported with the item's path */
 	std::string dec_name = "media:" + item.json_path;
-	GstElement *dec = make(self, "uridecodebin", dec_name.c_str());
+	GstElement *dec = make(self, &m->elements, "uridecodebin", dec_name.c_str());
 	if (!dec)
 		return false;
 	g_autofree gchar *uri = gst_filename_to_uri(path.c_str(), nullptr);
 	g_object_set(dec, "uri", uri, nullptr);
-	g_signal_connect(dec, "pad-added", G_CALLBACK(on_decoded_pad), m.get());
-	g_signal_connect(dec, "no-more-pads", G_CALLBACK(on_no_more_pads), m.get());
-	self->priv->state.media.push_back(std::move(m));
+	g_signal_connect(dec, "pad-added", G_CALLBACK(on_decoded_pad), m);
+	g_signal_connect(dec, "no-more-pads", G_CALLBACK(on_no_more_pads), m);
 	return true;
+}
+
+/* Sets a branch's elements to NULL, removes them and gives its mixer pads back. */
+void release_branch(JtlTimelineSrc *self, LiveBranch *b)
+{
+	std::vector<GstElement *> elements;
+	{
+		std::lock_guard<std::mutex> guard(self->priv->state.lock);
+		elements.swap(b->elements);
+	}
+	for (GstElement *e : elements)
+		gst_element_set_state(e, GST_STATE_NULL);
+	for (GstElement *e : elements)
+		gst_bin_remove(GST_BIN(self), e);
+	const Context &ctx = self->priv->state.ctx;
+	if (b->video_sink)
+		gst_element_release_request_pad(ctx.comp, b->video_sink);
+	if (b->audio_sink)
+		gst_element_release_request_pad(ctx.mixer, b->audio_sink);
+	GST_DEBUG_OBJECT(self, "released the branch of %s", b->plan.item_id.c_str());
+}
+
+/* Builds a branch of the plan; its elements follow the bin's state. Called with
+ * schedule_lock held. */
+bool build_branch(JtlTimelineSrc *self, const jtl::Branch &plan)
+{
+	State &st = self->priv->state;
+	const jtl::Timeline &tl = *st.timeline;
+	const jtl::Item *item = tl.item(plan.item_id);
+	if (!item)
+		return true;
+	auto b = std::make_unique<LiveBranch>();
+	b->self = self;
+	b->plan = plan;
+	b->item_path = item->json_path;
+	bool ok = item->type == jtl::ItemType::Video || item->type == jtl::ItemType::Audio
+	                  ? add_media(b.get(), st.ctx, tl, *item)
+	                  : !plan.video || add_still(b.get(), st.ctx, tl, *item);
+	if (!ok) {
+		release_branch(self, b.get());
+		return false;
+	}
+	if (b->elements.empty())
+		return true; /* nothing of it in the rendered range */
+	GST_DEBUG_OBJECT(self, "built the branch of %s (%zu elements)", plan.item_id.c_str(),
+	                 b->elements.size());
+	std::vector<GstElement *> elements;
+	{
+		std::lock_guard<std::mutex> guard(st.lock);
+		elements = b->elements;
+	}
+	/* downstream first: a source started before its peer is active loses its data */
+	for (auto e = elements.rbegin(); e != elements.rend(); ++e)
+		gst_element_sync_state_with_parent(*e);
+	st.live.push_back(std::move(b));
+	st.built++;
+	if (st.live.size() > st.max_live)
+		st.max_live = guint(st.live.size());
+	return true;
+}
+
+/* Called as a mixer's input reaches pos: builds the branches due by then and releases
+ * those whose items ended long enough before both mixers' positions. */
+void schedule(JtlTimelineSrc *self, bool video, GstClockTime pos)
+{
+	State &st = self->priv->state;
+	std::lock_guard<std::mutex> guard(st.schedule_lock);
+	if (st.failed)
+		return;
+	(video ? st.video_pos : st.audio_pos) = pos;
+	/* a branch is built by the first of the mixers it feeds to come near it: a mixer's
+	 * input running ahead (audio is cheap) must not build the other's branches early */
+	GstClockTime ahead = std::max(st.video_pos, st.audio_pos);
+	for (std::size_t i = st.next; i < st.plan.size() && st.plan[i].build_at <= ahead; i++) {
+		const jtl::Branch &b = st.plan[i];
+		GstClockTime reached = 0;
+		if (b.video)
+			reached = std::max(reached, st.video_pos);
+		if (b.audio)
+			reached = std::max(reached, st.audio_pos);
+		if (st.done[i] || b.build_at > reached)
+			continue;
+		st.done[i] = true;
+		if (!build_branch(self, b)) {
+			st.failed = true;
+			return;
+		}
+	}
+	while (st.next < st.plan.size() && st.done[st.next])
+		st.next++;
+	for (auto it = st.live.begin(); it != st.live.end();) {
+		const jtl::Branch &p = (*it)->plan;
+		GstClockTime reached = std::numeric_limits<GstClockTime>::max();
+		if ((*it)->video_sink)
+			reached = std::min(reached, st.video_pos);
+		if ((*it)->audio_sink)
+			reached = std::min(reached, st.audio_pos);
+		if (reached >= p.release_at) {
+			release_branch(self, it->get());
+			it = st.live.erase(it);
+		} else {
+			++it;
+		}
+	}
+}
+
+GstPadProbeReturn video_gate(GstPad *, GstPadProbeInfo *info, gpointer data)
+{
+	GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+	if (GST_BUFFER_PTS_IS_VALID(buf))
+		schedule(JTL_TIMELINE_SRC(data), true, GST_BUFFER_PTS(buf));
+	return GST_PAD_PROBE_OK;
+}
+
+GstPadProbeReturn audio_gate(GstPad *, GstPadProbeInfo *info, gpointer data)
+{
+	GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+	if (GST_BUFFER_PTS_IS_VALID(buf))
+		schedule(JTL_TIMELINE_SRC(data), false, GST_BUFFER_PTS(buf));
+	return GST_PAD_PROBE_OK;
+}
+
+/* On the mixers' outputs: the segment of the rendered range (running time 0 at its
+ * start), and SEGMENT_DONE in place of EOS after a segment seek. */
+GstPadProbeReturn output_events(GstPad *, GstPadProbeInfo *info, gpointer data)
+{
+	JtlTimelineSrc *self = JTL_TIMELINE_SRC(data);
+	State &st = self->priv->state;
+	if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
+		/* nothing after the range (a branch may end a frame later than the sources) */
+		GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+		return GST_BUFFER_PTS_IS_VALID(buf) && GST_BUFFER_PTS(buf) >= st.ctx.range.stop
+		               ? GST_PAD_PROBE_DROP
+		               : GST_PAD_PROBE_OK;
+	}
+	GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
+	guint32 seqnum;
+	bool segment_seek;
+	{
+		std::lock_guard<std::mutex> guard(st.seek_lock);
+		seqnum = st.seek_seqnum;
+		segment_seek = st.segment_seek;
+	}
+	if (GST_EVENT_TYPE(event) == GST_EVENT_SEGMENT) {
+		GstSegment seg;
+		gst_segment_init(&seg, GST_FORMAT_TIME);
+		seg.start = st.ctx.range.start;
+		seg.stop = st.ctx.range.stop;
+		seg.time = st.ctx.range.start;
+		seg.position = st.ctx.range.start;
+		GstEvent *own = gst_event_new_segment(&seg);
+		if (seqnum != GST_SEQNUM_INVALID)
+			gst_event_set_seqnum(own, seqnum);
+		gst_event_unref(event);
+		GST_PAD_PROBE_INFO_DATA(info) = own;
+	} else if (GST_EVENT_TYPE(event) == GST_EVENT_EOS && segment_seek) {
+		GstEvent *done = gst_event_new_segment_done(GST_FORMAT_TIME, st.ctx.range.stop);
+		gst_event_set_seqnum(done, seqnum);
+		gst_event_unref(event);
+		GST_PAD_PROBE_INFO_DATA(info) = done;
+		if (++st.segment_done == 2) {
+			GstMessage *msg = gst_message_new_segment_done(
+			        GST_OBJECT(self), GST_FORMAT_TIME, gint64(st.ctx.range.stop));
+			gst_message_set_seqnum(msg, seqnum);
+			gst_element_post_message(GST_ELEMENT(self), msg);
+		}
+	}
+	return GST_PAD_PROBE_OK;
+}
+
+/* The range [start, stop) of the timeline in whole output frames. */
+Range frame_range(GstClockTime start, GstClockTime stop, int fps, uint64_t frames)
+{
+	Range r;
+	r.k0 = std::min(first_frame_at(start, fps), frames);
+	r.k1 = GST_CLOCK_TIME_IS_VALID(stop) ? std::min(first_frame_at(stop, fps), frames) : frames;
+	r.k1 = std::max(r.k0, r.k1);
+	r.start = jtl::frame_to_ns(r.k0, fps, 1);
+	r.stop = jtl::frame_to_ns(r.k1, fps, 1);
+	return r;
+}
+
+/* Builds the fixed part of the graph for a range of the loaded timeline: background and
+ * silence sources into the compositor and the audiomixer, the ghost pads' targets, and
+ * the schedule of branches (built later as the mixers' inputs reach them). The output
+ * geometry is computed once, at NULL->READY (compute_output). */
+bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
+{
+	State &st = self->priv->state;
+	const jtl::Timeline &tl = *st.timeline;
+	Context &ctx = st.ctx;
+	ctx.range = frame_range(start, stop, ctx.fps, ctx.frames);
+	const int fps = ctx.fps;
+	const uint64_t count = ctx.range.k1 - ctx.range.k0;
+	GST_INFO_OBJECT(self,
+	                "rendering %dx%d at %d fps: frames %" G_GUINT64_FORMAT
+	                " to %" G_GUINT64_FORMAT,
+	                ctx.width, ctx.height, fps, ctx.range.k0, ctx.range.k1);
+	auto *children = &st.children;
+
+	/* video: background + one compositor pad per visual item */
+	GstElement *bg = make(self, children, "videotestsrc", "background");
+	GstElement *bg_caps = make(self, children, "capsfilter");
+	GstElement *comp = make(self, children, "compositor", "compositor");
+	GstElement *comp_caps = make(self, children, "capsfilter");
+	if (!bg || !bg_caps || !comp || !comp_caps)
+		return false;
+	ctx.comp = comp;
+	uint32_t bg_color = 0xff000000;
+	if (tl.background.type == jtl::GlobalBackground::Type::Color) {
+		if (std::optional<jtl::Color> c = jtl::parse_color(tl.background.color))
+			bg_color = c->argb();
+	}
+	/* the range starts at k0's time in the mixers' running time, which is timeline time */
+	g_object_set(bg, "pattern", 17, "foreground-color", bg_color, "num-buffers",
+	             gint(std::min<uint64_t>(count, G_MAXINT)), "timestamp-offset",
+	             gint64(ctx.range.start), nullptr);
+	g_autoptr(GstCaps) bgc = video_caps("AYUV", ctx.width, ctx.height, fps);
+	g_object_set(bg_caps, "caps", bgc, nullptr);
+	g_object_set(comp, "background", 1 /* black */, "start-time-selection", 2 /* set */,
+	             "start-time", guint64(ctx.range.start), nullptr);
+	g_autoptr(GstCaps) outc = video_caps("AYUV", ctx.width, ctx.height, fps);
+	g_object_set(comp_caps, "caps", outc, nullptr);
+	gst_element_link_many(bg, bg_caps, comp, comp_caps, nullptr);
+	if (tl.background.type == jtl::GlobalBackground::Type::Color && tl.background.gradient &&
+	    !tl.background.gradient->empty() && count > 0) {
+		/* a CSS gradient over the colour (zorder 0), below every track (2 and up) */
+		jtl::Raster gradient;
+		std::string error;
+		if (!jtl::draw_linear_gradient(*tl.background.gradient, ctx.width, ctx.height,
+		                               &gradient, &error)) {
+			GST_ELEMENT_ERROR(
+			        self, STREAM, FORMAT,
+			        ("The background gradient cannot be read: %s.", error.c_str()),
+			        ("/globalBackground/gradient: \"%s\"",
+			         tl.background.gradient->c_str()));
+			return false;
+		}
+		g_autoptr(GstPad) pad = add_picture(self, children, ctx, gradient, ctx.range.k0,
+		                                    count, "The background gradient");
+		if (!pad)
+			return false;
+		g_object_set(pad, "zorder", 1u, nullptr); /* items start at 2 */
+	}
+
+	/* audio: silence of the range's length into the mixer */
+	GstElement *silence = make(self, children, "audiotestsrc", "silence");
+	GstElement *silence_caps = make(self, children, "capsfilter");
+	GstElement *mixer = make(self, children, "audiomixer", "audiomixer");
+	GstElement *mix_caps = make(self, children, "capsfilter");
+	if (!silence || !silence_caps || !mixer || !mix_caps)
+		return false;
+	ctx.mixer = mixer;
+	guint64 samples = gst_util_uint64_scale_round(ctx.range.k1, kAudioRate, guint64(fps)) -
+	                  gst_util_uint64_scale_round(ctx.range.k0, kAudioRate, guint64(fps));
+	g_object_set(silence, "wave", 4 /* silence */, "samplesperbuffer", kAudioSamplesPerBuffer,
+	             "num-buffers",
+	             gint((samples + kAudioSamplesPerBuffer - 1) / kAudioSamplesPerBuffer),
+	             "timestamp-offset", gint64(ctx.range.start), nullptr);
+	g_object_set(mixer, "start-time-selection", 2 /* set */, "start-time",
+	             guint64(ctx.range.start), nullptr);
+	g_autoptr(GstCaps) ac = gst_static_pad_template_get_caps(&audio_template);
+	g_object_set(silence_caps, "caps", ac, nullptr);
+	g_object_set(mix_caps, "caps", ac, nullptr);
+	gst_element_link_many(silence, silence_caps, mixer, mix_caps, nullptr);
+
+	/* the branches: built as the sources' buffers pass these probes, before the mixers
+	 * see them, so that a branch's pad is there before its first frame is mixed */
+	{
+		std::lock_guard<std::mutex> guard(st.schedule_lock);
+		st.plan.clear();
+		for (jtl::Branch &b : jtl::plan_branches(tl)) {
+			if (b.end > ctx.range.start && b.start < ctx.range.stop)
+				st.plan.push_back(std::move(b));
+		}
+		st.done.assign(st.plan.size(), false);
+		st.next = 0;
+		st.video_pos = st.audio_pos = ctx.range.start;
+		st.failed = false;
+	}
+	g_autoptr(GstPad) bg_src = gst_element_get_static_pad(bg, "src");
+	gst_pad_add_probe(bg_src, GST_PAD_PROBE_TYPE_BUFFER, video_gate, self, nullptr);
+	g_autoptr(GstPad) silence_src = gst_element_get_static_pad(silence, "src");
+	gst_pad_add_probe(silence_src, GST_PAD_PROBE_TYPE_BUFFER, audio_gate, self, nullptr);
+	/* the first branches now, so that a bad asset fails the state change; not while
+	 * streaming (after a seek), where they would start before the mixers they feed: the
+	 * gates build them when the sources start */
+	if (GST_STATE(self) <= GST_STATE_READY) {
+		schedule(self, true, ctx.range.start);
+		if (st.failed)
+			return false;
+	}
+
+	g_autoptr(GstPad) vsrc = gst_element_get_static_pad(comp_caps, "src");
+	g_autoptr(GstPad) asrc = gst_element_get_static_pad(mix_caps, "src");
+	for (GstPad *pad : {vsrc, asrc})
+		gst_pad_add_probe(pad,
+		                  GstPadProbeType(GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM |
+		                                  GST_PAD_PROBE_TYPE_BUFFER),
+		                  output_events, self, nullptr);
+	gst_ghost_pad_set_target(GST_GHOST_PAD(self->video_pad), vsrc);
+	gst_ghost_pad_set_target(GST_GHOST_PAD(self->audio_pad), asrc);
+	return true;
+}
+
+/* Output size and rate from the settings and the loaded timeline. */
+void compute_output(JtlTimelineSrc *self, const Settings &settings)
+{
+	State &st = self->priv->state;
+	const jtl::Timeline &tl = *st.timeline;
+	Context &ctx = st.ctx;
+	/* relative asset paths: asset-base, else the document's directory */
+	ctx.asset_base = settings.asset_base;
+	if (ctx.asset_base.empty() && !settings.location.empty() && settings.json.empty()) {
+		g_autofree gchar *dir = g_path_get_dirname(settings.location.c_str());
+		ctx.asset_base = dir;
+	}
+	ctx.fps = settings.fps > 0 ? settings.fps : tl.output.fps > 0 ? tl.output.fps : 30;
+	double scale = settings.scale > 0 ? settings.scale : 1.0;
+	int width = settings.width > 0 ? settings.width : tl.output.width.value_or(tl.width);
+	int height = settings.height > 0 ? settings.height : tl.output.height.value_or(tl.height);
+	scale *= double(width) / tl.width; /* a width override scales the composition */
+	ctx.scale = scale;
+	ctx.width = int(std::lround(tl.width * scale)) & ~1;
+	ctx.height = int(std::lround(tl.height * scale * (double(height) / tl.height) /
+	                             (double(width) / tl.width))) &
+	             ~1;
+	ctx.frames = jtl::frame_count(tl.duration_ns(), ctx.fps, 1);
+	GST_OBJECT_LOCK(self);
+	st.duration = jtl::frame_to_ns(ctx.frames, ctx.fps, 1);
+	GST_OBJECT_UNLOCK(self);
+}
+
+/* Removes the whole graph (branches and fixed part); the timeline stays loaded. */
+void teardown_graph(JtlTimelineSrc *self)
+{
+	State &st = self->priv->state;
+	gst_ghost_pad_set_target(GST_GHOST_PAD(self->video_pad), nullptr);
+	gst_ghost_pad_set_target(GST_GHOST_PAD(self->audio_pad), nullptr);
+	std::list<std::unique_ptr<LiveBranch>> live;
+	{
+		std::lock_guard<std::mutex> guard(st.schedule_lock);
+		live.swap(st.live);
+		st.plan.clear();
+		st.next = 0;
+	}
+	std::vector<GstElement *> children;
+	{
+		std::lock_guard<std::mutex> guard(st.lock);
+		children.swap(st.children);
+	}
+	/* the fixed part first: it stops the mixers, which stops the branches feeding them */
+	for (GstElement *e : children)
+		gst_element_set_state(e, GST_STATE_NULL);
+	for (auto &b : live)
+		release_branch(self, b.get());
+	for (GstElement *e : children)
+		gst_bin_remove(GST_BIN(self), e);
+	st.ctx.comp = st.ctx.mixer = nullptr;
 }
 
 bool build(JtlTimelineSrc *self)
@@ -570,154 +1045,122 @@ bool build(JtlTimelineSrc *self)
 	GST_OBJECT_UNLOCK(self);
 	if (!load(self, settings))
 		return false;
-	const jtl::Timeline &tl = *self->priv->state.timeline;
-	/* relative asset paths: asset-base, else the document's directory */
-	std::string asset_base = settings.asset_base;
-	if (asset_base.empty() && !settings.location.empty() && settings.json.empty()) {
-		g_autofree gchar *dir = g_path_get_dirname(settings.location.c_str());
-		asset_base = dir;
+	compute_output(self, settings);
+	State &st = self->priv->state;
+	st.max_live = 0;
+	st.built = 0;
+	{
+		std::lock_guard<std::mutex> guard(st.seek_lock);
+		st.seek_seqnum = GST_SEQNUM_INVALID;
+		st.segment_seek = false;
 	}
-
-	int fps = settings.fps > 0 ? settings.fps : tl.output.fps > 0 ? tl.output.fps : 30;
-	double scale = settings.scale > 0 ? settings.scale : 1.0;
-	int width = settings.width > 0 ? settings.width : tl.output.width.value_or(tl.width);
-	int height = settings.height > 0 ? settings.height : tl.output.height.value_or(tl.height);
-	scale *= double(width) / tl.width; /* a width override scales the composition */
-	int out_w = int(std::lround(tl.width * scale)) & ~1;
-	int out_h = int(std::lround(tl.height * scale * (double(height) / tl.height) /
-	                            (double(width) / tl.width))) &
-	            ~1;
-	uint64_t frames = jtl::frame_count(tl.duration_ns(), fps, 1);
-	GST_OBJECT_LOCK(self);
-	self->priv->state.duration = jtl::frame_to_ns(frames, fps, 1);
-	GST_OBJECT_UNLOCK(self);
-	GST_INFO_OBJECT(self, "rendering %dx%d at %d fps: %" G_GUINT64_FORMAT " frames", out_w,
-	                out_h, fps, frames);
-
-	/* video: background + one compositor pad per visual item */
-	GstElement *bg = make(self, "videotestsrc", "background");
-	GstElement *bg_caps = make(self, "capsfilter");
-	GstElement *comp = make(self, "compositor", "compositor");
-	GstElement *comp_caps = make(self, "capsfilter");
-	if (!bg || !bg_caps || !comp || !comp_caps)
-		return false;
-	uint32_t bg_color = 0xff000000;
-	if (tl.background.type == jtl::GlobalBackground::Type::Color) {
-		if (std::optional<jtl::Color> c = jtl::parse_color(tl.background.color))
-			bg_color = c->argb();
-	} else if (tl.background.type == jtl::GlobalBackground::Type::None) {
-		bg_color = 0xff000000;
-	}
-	g_object_set(bg, "pattern", 17, "foreground-color", bg_color, "num-buffers", gint(frames),
-	             nullptr);
-	g_autoptr(GstCaps) bgc = video_caps("AYUV", out_w, out_h, fps);
-	g_object_set(bg_caps, "caps", bgc, nullptr);
-	g_object_set(comp, "background", 1 /* black */, nullptr);
-	g_autoptr(GstCaps) outc = video_caps("AYUV", out_w, out_h, fps);
-	g_object_set(comp_caps, "caps", outc, nullptr);
-	gst_element_link_many(bg, bg_caps, comp, comp_caps, nullptr);
-	if (tl.background.type == jtl::GlobalBackground::Type::Color && tl.background.gradient &&
-	    !tl.background.gradient->empty()) {
-		/* a CSS gradient over the colour (zorder 0), below every track (2 and up) */
-		jtl::Raster gradient;
-		std::string error;
-		if (!jtl::draw_linear_gradient(*tl.background.gradient, out_w, out_h, &gradient,
-		                               &error)) {
-			GST_ELEMENT_ERROR(
-			        self, STREAM, FORMAT,
-			        ("The background gradient cannot be read: %s.", error.c_str()),
-			        ("/globalBackground/gradient: \"%s\"",
-			         tl.background.gradient->c_str()));
-			return false;
-		}
-		g_autoptr(GstPad) pad =
-		        add_picture(self, comp, gradient, fps, frames, "The background gradient");
-		if (!pad)
-			return false;
-		g_object_set(pad, "zorder", 1u, nullptr); /* items start at 2 */
-	}
-
-	/* audio: silence of the timeline's length into the mixer */
-	GstElement *silence = make(self, "audiotestsrc", "silence");
-	GstElement *silence_caps = make(self, "capsfilter");
-	GstElement *mixer = make(self, "audiomixer", "audiomixer");
-	GstElement *mix_caps = make(self, "capsfilter");
-	if (!silence || !silence_caps || !mixer || !mix_caps)
-		return false;
-	guint64 samples = gst_util_uint64_scale_round(frames, kAudioRate, guint64(fps));
-	g_object_set(silence, "wave", 4 /* silence */, "samplesperbuffer", kAudioSamplesPerBuffer,
-	             "num-buffers",
-	             gint((samples + kAudioSamplesPerBuffer - 1) / kAudioSamplesPerBuffer),
-	             nullptr);
-	g_autoptr(GstCaps) ac = gst_static_pad_template_get_caps(&audio_template);
-	g_object_set(silence_caps, "caps", ac, nullptr);
-	g_object_set(mix_caps, "caps", ac, nullptr);
-	gst_element_link_many(silence, silence_caps, mixer, mix_caps, nullptr);
-
-	for (const jtl::Branch &b : jtl::plan_branches(tl)) {
-		const jtl::Item *item = tl.item(b.item_id);
-		if (!item)
-			continue;
-		if (item->type == jtl::ItemType::Video || item->type == jtl::ItemType::Audio) {
-			if (!add_media(self, comp, mixer, tl, *item, b, asset_base, scale, fps,
-			               frames))
-				return false;
-			continue;
-		}
-		if (!b.video)
-			continue;
-		jtl::Raster raster;
-		if (!draw_item(self, tl, *item, scale, asset_base, &raster))
-			return false;
-		if (raster.data.empty())
-			continue;
-		/* rotation: the picture is turned once, on a canvas that holds it, and its
-		 * box grows around the centre to match; keyframed rotation is not followed */
-		double rotation = item->geometry ? item->geometry->rotation.value : 0.0;
-		if (item->geometry && item->geometry->rotation.is_animated()) {
-			rotation = item->geometry->rotation.at(0, item->duration);
-			GST_ELEMENT_WARNING(
-			        self, STREAM, NOT_IMPLEMENTED,
-			        ("Item \"%s\": rotation keyframes are not followed yet; it "
-			         "keeps its rotation at the clip start.",
-			         item->id.c_str()),
-			        ("%s/rotation", item->json_path.c_str()));
-		}
-		double grow_x = 1.0, grow_y = 1.0;
-		if (rotation != 0.0) {
-			jtl::Raster turned = jtl::rotate(raster, rotation);
-			grow_x = double(turned.width) / raster.width;
-			grow_y = double(turned.height) / raster.height;
-			raster = std::move(turned);
-		}
-		if (!add_still(self, comp, *item, b, raster, scale, fps, frames, grow_x, grow_y))
-			return false;
-	}
-
-	g_autoptr(GstPad) vsrc = gst_element_get_static_pad(comp_caps, "src");
-	g_autoptr(GstPad) asrc = gst_element_get_static_pad(mix_caps, "src");
-	gst_ghost_pad_set_target(GST_GHOST_PAD(self->video_pad), vsrc);
-	gst_ghost_pad_set_target(GST_GHOST_PAD(self->audio_pad), asrc);
-	for (GstElement *e : self->priv->state.children)
-		gst_element_sync_state_with_parent(e);
-	return true;
+	st.segment_done = 0;
+	return build_graph(self, 0, GST_CLOCK_TIME_NONE);
 }
 
 void teardown(JtlTimelineSrc *self)
 {
-	gst_ghost_pad_set_target(GST_GHOST_PAD(self->video_pad), nullptr);
-	gst_ghost_pad_set_target(GST_GHOST_PAD(self->audio_pad), nullptr);
+	teardown_graph(self);
+	self->priv->state.timeline.reset();
+}
+
+/* A seek renders [start, stop) of the timeline: the graph is rebuilt for the range
+ * between a flush start and a flush stop. Both pads get the same seek; it is done once. */
+bool do_seek(JtlTimelineSrc *self, GstEvent *event)
+{
+	State &st = self->priv->state;
+	gdouble rate;
+	GstFormat format;
+	GstSeekFlags flags;
+	GstSeekType start_type, stop_type;
+	gint64 start, stop;
+	gst_event_parse_seek(event, &rate, &format, &flags, &start_type, &start, &stop_type, &stop);
+	guint32 seqnum = gst_event_get_seqnum(event);
+	if (format != GST_FORMAT_TIME || rate != 1.0) {
+		GST_DEBUG_OBJECT(self, "only seeks in TIME at rate 1.0 are handled");
+		return false;
+	}
+	if (!st.timeline)
+		return false;
+	{
+		std::lock_guard<std::mutex> guard(st.seek_lock);
+		if (seqnum == st.seek_seqnum)
+			return true; /* the same seek through the other pad */
+	}
+	GstClockTime from = start_type == GST_SEEK_TYPE_SET && start > 0 ? GstClockTime(start)
+	                    : start_type == GST_SEEK_TYPE_NONE           ? st.ctx.range.start
+	                                                                 : 0;
+	GstClockTime to = stop_type == GST_SEEK_TYPE_SET && stop >= 0 ? GstClockTime(stop)
+	                  : stop_type == GST_SEEK_TYPE_NONE           ? st.ctx.range.stop
+	                                                              : GST_CLOCK_TIME_NONE;
+	GST_INFO_OBJECT(self, "seek to %" GST_TIME_FORMAT " - %" GST_TIME_FORMAT,
+	                GST_TIME_ARGS(from), GST_TIME_ARGS(to));
+	/* every seek flushes: the graph is replaced, nothing of the old one may be pending */
+	for (GstPad *pad : {self->video_pad, self->audio_pad}) {
+		GstEvent *flush = gst_event_new_flush_start();
+		gst_event_set_seqnum(flush, seqnum);
+		gst_pad_push_event(pad, flush);
+	}
+	teardown_graph(self);
+	{
+		std::lock_guard<std::mutex> guard(st.seek_lock);
+		st.seek_seqnum = seqnum;
+		st.segment_seek = (flags & GST_SEEK_FLAG_SEGMENT) != 0;
+	}
+	st.segment_done = 0;
+	bool ok = build_graph(self, from, to);
+	for (GstPad *pad : {self->video_pad, self->audio_pad}) {
+		GstEvent *flush = gst_event_new_flush_stop(TRUE);
+		gst_event_set_seqnum(flush, seqnum);
+		gst_pad_push_event(pad, flush);
+	}
+	if (!ok)
+		return false;
 	std::vector<GstElement *> children;
 	{
-		std::lock_guard<std::mutex> guard(self->priv->state.lock);
-		children.swap(self->priv->state.children);
+		std::lock_guard<std::mutex> guard(st.lock);
+		children = st.children;
 	}
-	for (GstElement *e : children) {
-		gst_element_set_state(e, GST_STATE_NULL);
-		gst_bin_remove(GST_BIN(self), e);
+	for (auto e = children.rbegin(); e != children.rend(); ++e)
+		gst_element_sync_state_with_parent(*e);
+	return true;
+}
+
+gboolean src_event(GstPad *pad, GstObject *parent, GstEvent *event)
+{
+	JtlTimelineSrc *self = JTL_TIMELINE_SRC(parent);
+	if (GST_EVENT_TYPE(event) == GST_EVENT_SEEK) {
+		bool ok = do_seek(self, event);
+		gst_event_unref(event);
+		return ok;
 	}
-	self->priv->state.media.clear();
-	self->priv->state.timeline.reset();
+	return gst_pad_event_default(pad, parent, event);
+}
+
+gboolean src_query(GstPad *pad, GstObject *parent, GstQuery *query)
+{
+	JtlTimelineSrc *self = JTL_TIMELINE_SRC(parent);
+	GstFormat format;
+	GST_OBJECT_LOCK(self);
+	guint64 duration = self->priv->state.duration;
+	GST_OBJECT_UNLOCK(self);
+	switch (GST_QUERY_TYPE(query)) {
+	case GST_QUERY_DURATION:
+		gst_query_parse_duration(query, &format, nullptr);
+		if (format != GST_FORMAT_TIME || duration == 0)
+			break;
+		gst_query_set_duration(query, GST_FORMAT_TIME, gint64(duration));
+		return TRUE;
+	case GST_QUERY_SEEKING:
+		gst_query_parse_seeking(query, &format, nullptr, nullptr, nullptr);
+		if (format != GST_FORMAT_TIME)
+			break;
+		gst_query_set_seeking(query, GST_FORMAT_TIME, TRUE, 0, gint64(duration));
+		return TRUE;
+	default:
+		break;
+	}
+	return gst_pad_query_default(pad, parent, query);
 }
 
 } /* namespace */
@@ -758,10 +1201,22 @@ static GstStateChangeReturn jtl_timeline_src_change_state(GstElement *element,
 		teardown(self);
 		return GST_STATE_CHANGE_FAILURE;
 	}
+	if (transition == GST_STATE_CHANGE_READY_TO_PAUSED &&
+	    self->priv->state.ctx.comp == nullptr && !build_graph(self, 0, GST_CLOCK_TIME_NONE)) {
+		teardown_graph(self);
+		return GST_STATE_CHANGE_FAILURE;
+	}
 	GstStateChangeReturn ret =
 	        GST_ELEMENT_CLASS(jtl_timeline_src_parent_class)->change_state(element, transition);
 	if (transition == GST_STATE_CHANGE_READY_TO_NULL)
 		teardown(self);
+	if (transition == GST_STATE_CHANGE_PAUSED_TO_READY && self->priv->state.timeline) {
+		/* a new graph of the whole timeline on the next READY->PAUSED */
+		teardown_graph(self);
+		std::lock_guard<std::mutex> guard(self->priv->state.seek_lock);
+		self->priv->state.seek_seqnum = GST_SEQNUM_INVALID;
+		self->priv->state.segment_seek = false;
+	}
 	return ret;
 }
 
@@ -831,6 +1286,12 @@ static void jtl_timeline_src_get_property(GObject *object, guint id, GValue *val
 	case PROP_DURATION:
 		g_value_set_uint64(value, self->priv->state.duration);
 		break;
+	case PROP_MAX_LIVE_BRANCHES:
+		g_value_set_uint(value, self->priv->state.max_live);
+		break;
+	case PROP_BRANCHES_BUILT:
+		g_value_set_uint(value, self->priv->state.built);
+		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 		break;
@@ -854,6 +1315,10 @@ static void jtl_timeline_src_init(JtlTimelineSrc *self)
 	self->audio_pad = gst_ghost_pad_new_no_target_from_template("audio", at);
 	gst_object_unref(vt);
 	gst_object_unref(at);
+	for (GstPad *pad : {self->video_pad, self->audio_pad}) {
+		gst_pad_set_event_function(pad, src_event);
+		gst_pad_set_query_function(pad, src_query);
+	}
 	gst_element_add_pad(GST_ELEMENT(self), self->video_pad);
 	gst_element_add_pad(GST_ELEMENT(self), self->audio_pad);
 	GST_OBJECT_FLAG_SET(self, GST_ELEMENT_FLAG_SOURCE);
@@ -915,6 +1380,20 @@ static void jtl_timeline_src_class_init(JtlTimelineSrcClass *klass)
 	                            "from the READY state on; 0 before",
 	                            0, G_MAXUINT64, 0,
 	                            GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+
+	g_object_class_install_property(
+	        object_class, PROP_MAX_LIVE_BRANCHES,
+	        g_param_spec_uint("max-live-branches", "Most live branches",
+	                          "The most item branches alive at once since the last "
+	                          "NULL->READY (the graph builds a branch shortly before its "
+	                          "item starts and releases it after it ends)",
+	                          0, G_MAXUINT, 0,
+	                          GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+	g_object_class_install_property(
+	        object_class, PROP_BRANCHES_BUILT,
+	        g_param_spec_uint("branches-built", "Branches built",
+	                          "Item branches built since the last NULL->READY", 0, G_MAXUINT, 0,
+	                          GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
 	gst_element_class_add_static_pad_template(element_class, &video_template);
 	gst_element_class_add_static_pad_template(element_class, &audio_template);

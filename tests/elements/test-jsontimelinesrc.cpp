@@ -3,6 +3,10 @@
 #include <gst/check/gstcheck.h>
 
 #include <string>
+#include <vector>
+
+#include <gst/app/gstappsink.h>
+#include <gst/video/video.h>
 
 static const char *kDoc = R"({"compositionWidth": 64, "compositionHeight": 64,
   "timebaseTicksPerSecond": 240000, "assets": {}, "transitions": {},
@@ -126,6 +130,182 @@ GST_START_TEST(test_invalid_document)
 }
 GST_END_TEST;
 
+/* A document of solids, each {color, start, duration} in seconds, 16x16 at (0, 0) on a
+ * 64x64 black composition, one track per item when stacked, else all on one track. */
+struct SolidSpec {
+	const char *color;
+	double start, duration;
+};
+
+static std::string solids_document(const std::vector<SolidSpec> &solids)
+{
+	std::string items, ids;
+	for (size_t i = 0; i < solids.size(); i++) {
+		std::string id = "s" + std::to_string(i);
+		char buf[1024];
+		g_snprintf(buf, sizeof buf,
+		           R"("%s": {"id": "%s", "type": "solid", "color": "%s",
+		  "shape": "rectangle", "startTicks": %lld, "durationTicks": %lld,
+		  "isDraggingInTimeline": false, "keepAspectRatio": false,
+		  "top": {"value": 0, "keyframes": []}, "left": {"value": 0, "keyframes": []},
+		  "width": {"value": 16, "keyframes": []}, "height": {"value": 16, "keyframes": []},
+		  "scaleX": {"value": 1, "keyframes": []}, "scaleY": {"value": 1, "keyframes": []},
+		  "opacity": {"value": 1, "keyframes": []},
+		  "borderRadius": {"value": 0, "keyframes": []},
+		  "rotation": {"value": 0, "keyframes": []}})",
+		           id.c_str(), id.c_str(), solids[i].color,
+		           (long long)(solids[i].start * 240000 + 0.5),
+		           (long long)(solids[i].duration * 240000 + 0.5));
+		items += (i ? ", " : "") + std::string(buf);
+		ids += (i ? ", \"" : "\"") + id + "\"";
+	}
+	return R"({"compositionWidth": 64, "compositionHeight": 64,
+	  "timebaseTicksPerSecond": 240000, "assets": {}, "transitions": {},
+	  	  "tracks": [{"id": "t", "items": [)" +
+	       ids + R"(], "hidden": false, "muted": false}], "items": {)" + items + "}}";
+}
+
+struct BranchCounts {
+	guint built = 0, most = 0;
+};
+
+struct Frame {
+	GstClockTime pts;
+	guint8 r, g, b; /* at (8, 8) */
+};
+
+/* Pulls RGB frames from a jsontimelinesrc pipeline until EOS, optionally after a seek
+ * done in PAUSED. */
+static std::vector<Frame> pull_frames(const std::string &doc, gint64 seek_start = -1,
+                                      gint64 seek_stop = -1,
+                                      GstSeekFlags extra = GST_SEEK_FLAG_NONE,
+                                      BranchCounts *props_out = nullptr,
+                                      GstSegment *segment_out = nullptr)
+{
+	GstElement *pipeline = gst_parse_launch(
+	        "jsontimelinesrc name=src src.video ! videoconvert ! video/x-raw,format=RGB ! "
+	        "appsink name=v sync=false  src.audio ! fakesink sync=false",
+	        nullptr);
+	fail_unless(pipeline != nullptr);
+	GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "v");
+	g_object_set(src, "json", doc.c_str(), "fps", 30, nullptr);
+	fail_unless(gst_element_set_state(pipeline, GST_STATE_PAUSED) != GST_STATE_CHANGE_FAILURE);
+	fail_unless_equals_int(gst_element_get_state(pipeline, nullptr, nullptr, 30 * GST_SECOND),
+	                       GST_STATE_CHANGE_SUCCESS);
+	if (seek_start >= 0) {
+		fail_unless(gst_element_seek(
+		        pipeline, 1.0, GST_FORMAT_TIME, GstSeekFlags(GST_SEEK_FLAG_FLUSH | extra),
+		        GST_SEEK_TYPE_SET, seek_start, GST_SEEK_TYPE_SET, seek_stop));
+		fail_unless_equals_int(
+		        gst_element_get_state(pipeline, nullptr, nullptr, 30 * GST_SECOND),
+		        GST_STATE_CHANGE_SUCCESS);
+	}
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	std::vector<Frame> frames;
+	bool first = true;
+	/* after a segment seek no EOS comes: the last frame is followed by silence */
+	GstClockTime wait = (extra & GST_SEEK_FLAG_SEGMENT) ? 2 * GST_SECOND : 30 * GST_SECOND;
+	for (;;) {
+		GstSample *sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), wait);
+		if (!sample)
+			break;
+		if (first && segment_out)
+			gst_segment_copy_into(gst_sample_get_segment(sample), segment_out);
+		first = false;
+		GstBuffer *buf = gst_sample_get_buffer(sample);
+		GstVideoInfo info;
+		gst_video_info_from_caps(&info, gst_sample_get_caps(sample));
+		GstMapInfo map;
+		gst_buffer_map(buf, &map, GST_MAP_READ);
+		const guint8 *px = map.data + 8 * GST_VIDEO_INFO_PLANE_STRIDE(&info, 0) + 8 * 3;
+		frames.push_back({GST_BUFFER_PTS(buf), px[0], px[1], px[2]});
+		gst_buffer_unmap(buf, &map);
+		gst_sample_unref(sample);
+	}
+	if (props_out) {
+		g_object_get(src, "branches-built", &props_out->built, "max-live-branches",
+		             &props_out->most, nullptr);
+	}
+	if (extra & GST_SEEK_FLAG_SEGMENT) {
+		GstBus *bus = gst_element_get_bus(pipeline);
+		GstMessage *msg =
+		        gst_bus_timed_pop_filtered(bus, 10 * GST_SECOND, GST_MESSAGE_SEGMENT_DONE);
+		fail_unless(msg != nullptr, "no SEGMENT_DONE after a segment seek");
+		gst_message_unref(msg);
+		gst_object_unref(bus);
+	} else {
+		fail_unless(gst_app_sink_is_eos(GST_APP_SINK(sink)), "no EOS");
+	}
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(sink);
+	gst_object_unref(src);
+	gst_object_unref(pipeline);
+	return frames;
+}
+
+static bool is_color(const Frame &f, int r, int g, int b)
+{
+	return std::abs(f.r - r) < 24 && std::abs(f.g - g) < 24 && std::abs(f.b - b) < 24;
+}
+
+GST_START_TEST(test_seek_renders_a_range)
+{
+	/* red 0-0.2 s, blue 0.2-0.4 s */
+	std::string doc = solids_document({{"#ff0000", 0.0, 0.2}, {"#0000ff", 0.2, 0.2}});
+	std::vector<Frame> all = pull_frames(doc);
+	fail_unless_equals_int(all.size(), 12);
+
+	GstSegment segment;
+	std::vector<Frame> part = pull_frames(doc, 100 * GST_MSECOND, 300 * GST_MSECOND,
+	                                      GST_SEEK_FLAG_NONE, nullptr, &segment);
+	/* frames 3, 4, 5 red, 6, 7, 8 blue */
+	fail_unless_equals_int(part.size(), 6);
+	fail_unless_equals_uint64(segment.start, gst_util_uint64_scale(3, GST_SECOND, 30));
+	fail_unless_equals_uint64(segment.stop, gst_util_uint64_scale(9, GST_SECOND, 30));
+	for (size_t i = 0; i < part.size(); i++) {
+		fail_unless_equals_uint64(part[i].pts,
+		                          gst_util_uint64_scale(3 + i, GST_SECOND, 30));
+		if (i < 3)
+			fail_unless(is_color(part[i], 255, 0, 0), "frame %zu: %d %d %d", 3 + i,
+			            part[i].r, part[i].g, part[i].b);
+		else
+			fail_unless(is_color(part[i], 0, 0, 255), "frame %zu: %d %d %d", 3 + i,
+			            part[i].r, part[i].g, part[i].b);
+	}
+	/* a segment seek ends with SEGMENT_DONE */
+	part = pull_frames(doc, 200 * GST_MSECOND, 400 * GST_MSECOND, GST_SEEK_FLAG_SEGMENT);
+	fail_unless_equals_int(part.size(), 6);
+	fail_unless(is_color(part.front(), 0, 0, 255));
+}
+GST_END_TEST;
+
+GST_START_TEST(test_dynamic_branches)
+{
+	/* 200 sequential clips of 0.1 s cycling through three colours */
+	const char *colors[] = {"#ff0000", "#00ff00", "#0000ff"};
+	std::vector<SolidSpec> solids;
+	for (int i = 0; i < 200; i++)
+		solids.push_back({colors[i % 3], i * 0.1, 0.1});
+	BranchCounts counts;
+	std::vector<Frame> frames =
+	        pull_frames(solids_document(solids), -1, -1, GST_SEEK_FLAG_NONE, &counts);
+	fail_unless_equals_int(frames.size(), 600);
+	for (size_t k = 0; k < frames.size(); k++) {
+		int i = int(k / 3);
+		int want[3][3] = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}};
+		fail_unless(is_color(frames[k], want[i % 3][0], want[i % 3][1], want[i % 3][2]),
+		            "frame %zu: %d %d %d", k, frames[k].r, frames[k].g, frames[k].b);
+	}
+	guint built = counts.built, most = counts.most;
+	/* every clip got a branch, and at most those within the 1 s lead and 0.5 s linger
+	 * of the position lived at once */
+	fail_unless_equals_int(built, 200);
+	g_print("200 clips of 0.1 s: %u branches built, at most %u alive at once\n", built, most);
+	fail_unless(most >= 10 && most <= 20, "%u branches alive at once", most);
+}
+GST_END_TEST;
+
 static Suite *jsontimelinesrc_suite()
 {
 	Suite *s = suite_create("jsontimelinesrc");
@@ -135,6 +315,8 @@ static Suite *jsontimelinesrc_suite()
 	tcase_add_test(tc, test_frames_and_samples);
 	tcase_add_test(tc, test_state_cycles);
 	tcase_add_test(tc, test_invalid_document);
+	tcase_add_test(tc, test_seek_renders_a_range);
+	tcase_add_test(tc, test_dynamic_branches);
 	return s;
 }
 
