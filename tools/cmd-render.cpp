@@ -43,8 +43,8 @@ int cmd_render(int argc, char **argv)
 {
 	g_autofree gchar *output = nullptr, *format = nullptr, *preset = nullptr;
 	gint fps = 0, width = 0, height = 0, quality = 23;
-	gdouble scale = 1.0;
-	gboolean quiet = FALSE;
+	gdouble scale = 1.0, start = 0.0, end = -1.0;
+	gboolean quiet = FALSE, verbose = FALSE;
 	g_auto(GStrv) files = nullptr;
 	const GOptionEntry entries[] = {
 	        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
@@ -64,7 +64,14 @@ int cmd_render(int argc, char **argv)
 	         "Constant quality, lower is better: 0 to 51 (default 23)", "Q"},
 	        {"preset", 0, 0, G_OPTION_ARG_STRING, &preset,
 	         "x264 speed preset: ultrafast ... veryslow (default veryfast)", "NAME"},
+	        {"start", 0, 0, G_OPTION_ARG_DOUBLE, &start,
+	         "Render from this time of the timeline, in seconds (default 0)", "SECONDS"},
+	        {"end", 0, 0, G_OPTION_ARG_DOUBLE, &end,
+	         "Render up to this time of the timeline, in seconds (default: its end)",
+	         "SECONDS"},
 	        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress output", nullptr},
+	        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+	         "Also print how many item branches the graph built and held at once", nullptr},
 	        {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, nullptr, "FILE"},
 	        {},
 	};
@@ -100,6 +107,12 @@ int cmd_render(int argc, char **argv)
 	o.height = height;
 	o.quality = quality;
 	o.preset = preset ? preset : "veryfast";
+	if (start < 0 || (end >= 0 && end <= start) || start > 86400 || end > 86400) {
+		fprintf(stderr, "jsontimeline render: --start must be >= 0 and --end after it\n");
+		return EXIT_USAGE;
+	}
+	o.start = GstClockTime(start * GST_SECOND + 0.5);
+	o.stop = end >= 0 ? GstClockTime(end * GST_SECOND + 0.5) : GST_CLOCK_TIME_NONE;
 	if (!jtl::render_format_extension(o.format) || (fps != 0 && fps != 30 && fps != 60) ||
 	    scale < 0.6 || scale > 8.0 || quality < 0 || quality > 51 || width < 0 || height < 0) {
 		fprintf(stderr,
@@ -139,13 +152,17 @@ int cmd_render(int argc, char **argv)
 	if (!quiet)
 		progress = [&](guint64 pos, guint64 dur) { print_progress(tty, pos, dur, &last); };
 	g_autoptr(GError) render_error = nullptr;
-	bool ok = jtl::render_file(o, progress, &render_error);
+	jtl::RenderStats stats;
+	bool ok = jtl::render_file(o, progress, &render_error, &stats);
 	if (!quiet && tty && last >= 0)
 		fprintf(stderr, "\n");
 	if (!ok) {
 		fprintf(stderr, "jsontimeline render: %s\n", render_error->message);
 		return EXIT_INVALID;
 	}
+	if (verbose)
+		fprintf(stderr, "%u item branches built, at most %u alive at once\n",
+		        stats.branches_built, stats.max_live_branches);
 	if (!quiet)
 		fprintf(stderr, "wrote %s\n", output);
 	return EXIT_OK;

@@ -30,6 +30,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <condition_variable>
 #include <limits>
 #include <list>
 #include <memory>
@@ -63,6 +64,8 @@ enum {
 constexpr int kAudioRate = 48000;
 /* audio buffers of 10 ms: the audio track ends within 10 ms of the video */
 constexpr int kAudioSamplesPerBuffer = kAudioRate / 100;
+/* how far the video and audio inputs of the mixers may be apart */
+constexpr GstClockTime kMaxLead = GST_SECOND / 2;
 
 namespace {
 
@@ -141,6 +144,8 @@ struct State {
 	GstClockTime video_pos = 0, audio_pos = 0; /* how far each mixer's input came */
 	std::list<std::unique_ptr<LiveBranch>> live;
 	bool failed = false;
+	bool stopping = false;         /* the sources are being stopped: gates do nothing */
+	std::condition_variable moved; /* an input moved on */
 	std::atomic<guint> max_live{0}, built{0};
 
 	/* the last seek; seek_lock */
@@ -187,10 +192,25 @@ GstElement *make(JtlTimelineSrc *self, std::vector<GstElement *> *list, const ch
 		                  ("install the plugin that provides %s", factory));
 		return nullptr;
 	}
+	/* a branch's elements are added while the bin may be changing state: they are
+	 * locked until the branch starts them, downstream first (start_elements) */
+	if (list != &self->priv->state.children)
+		gst_element_set_locked_state(e, TRUE);
 	gst_bin_add(GST_BIN(self), e);
 	std::lock_guard<std::mutex> guard(self->priv->state.lock);
 	list->push_back(e);
 	return e;
+}
+
+/* Brings a branch's elements (in upstream-to-downstream order) to the bin's state,
+ * downstream first, so that no source pushes into a peer not yet active; then lets the
+ * bin handle them. */
+void start_elements(const std::vector<GstElement *> &elements)
+{
+	for (auto e = elements.rbegin(); e != elements.rend(); ++e)
+		gst_element_sync_state_with_parent(*e);
+	for (GstElement *e : elements)
+		gst_element_set_locked_state(e, FALSE);
 }
 
 GstCaps *video_caps(const char *format, int width, int height, int fps)
@@ -572,8 +592,7 @@ void on_decoded_pad(GstElement *, GstPad *pad, gpointer data)
 			                   m->plan.item_id.c_str()),
 			                  ("%s: linking %s", m->item_path.c_str(), name));
 	}
-	for (GstElement *e : elements)
-		gst_element_sync_state_with_parent(e);
+	start_elements(elements);
 	gst_pad_link(pad, in);
 }
 
@@ -684,6 +703,14 @@ void release_branch(JtlTimelineSrc *self, LiveBranch *b)
 	std::vector<GstElement *> elements;
 	{
 		std::lock_guard<std::mutex> guard(self->priv->state.lock);
+		elements = b->elements;
+	}
+	/* stopping the decoder joins its threads: after that no pad-added adds elements */
+	for (GstElement *e : elements)
+		gst_element_set_state(e, GST_STATE_NULL);
+	{
+		std::lock_guard<std::mutex> guard(self->priv->state.lock);
+		elements.clear();
 		elements.swap(b->elements);
 	}
 	for (GstElement *e : elements)
@@ -727,9 +754,7 @@ bool build_branch(JtlTimelineSrc *self, const jtl::Branch &plan)
 		std::lock_guard<std::mutex> guard(st.lock);
 		elements = b->elements;
 	}
-	/* downstream first: a source started before its peer is active loses its data */
-	for (auto e = elements.rbegin(); e != elements.rend(); ++e)
-		gst_element_sync_state_with_parent(*e);
+	start_elements(elements);
 	st.live.push_back(std::move(b));
 	st.built++;
 	if (st.live.size() > st.max_live)
@@ -742,10 +767,19 @@ bool build_branch(JtlTimelineSrc *self, const jtl::Branch &plan)
 void schedule(JtlTimelineSrc *self, bool video, GstClockTime pos)
 {
 	State &st = self->priv->state;
-	std::lock_guard<std::mutex> guard(st.schedule_lock);
+	std::unique_lock<std::mutex> guard(st.schedule_lock);
 	if (st.failed)
 		return;
 	(video ? st.video_pos : st.audio_pos) = pos;
+	st.moved.notify_all();
+	/* neither input runs more than kMaxLead ahead of the other (audio is cheap and the
+	 * queues downstream are deep): the branches alive stay those near one position */
+	st.moved.wait(guard, [&] {
+		GstClockTime other = video ? st.audio_pos : st.video_pos;
+		return st.stopping || pos <= other + kMaxLead;
+	});
+	if (st.stopping)
+		return;
 	/* a branch is built by the first of the mixers it feeds to come near it: a mixer's
 	 * input running ahead (audio is cheap) must not build the other's branches early */
 	GstClockTime ahead = std::max(st.video_pos, st.audio_pos);
@@ -782,20 +816,41 @@ void schedule(JtlTimelineSrc *self, bool video, GstClockTime pos)
 	}
 }
 
+/* The gates: buffers of the background and silence sources, before the mixers see them;
+ * at their EOS the input counts as past everything. */
+GstPadProbeReturn gate(JtlTimelineSrc *self, bool video, GstPadProbeInfo *info)
+{
+	if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
+		GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+		if (GST_BUFFER_PTS_IS_VALID(buf))
+			schedule(self, video, GST_BUFFER_PTS(buf));
+	} else if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) == GST_EVENT_EOS) {
+		State &st = self->priv->state;
+		std::lock_guard<std::mutex> guard(st.schedule_lock);
+		(video ? st.video_pos : st.audio_pos) =
+		        std::numeric_limits<GstClockTime>::max() / 2;
+		st.moved.notify_all();
+	}
+	return GST_PAD_PROBE_OK;
+}
+
 GstPadProbeReturn video_gate(GstPad *, GstPadProbeInfo *info, gpointer data)
 {
-	GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
-	if (GST_BUFFER_PTS_IS_VALID(buf))
-		schedule(JTL_TIMELINE_SRC(data), true, GST_BUFFER_PTS(buf));
-	return GST_PAD_PROBE_OK;
+	return gate(JTL_TIMELINE_SRC(data), true, info);
 }
 
 GstPadProbeReturn audio_gate(GstPad *, GstPadProbeInfo *info, gpointer data)
 {
-	GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
-	if (GST_BUFFER_PTS_IS_VALID(buf))
-		schedule(JTL_TIMELINE_SRC(data), false, GST_BUFFER_PTS(buf));
-	return GST_PAD_PROBE_OK;
+	return gate(JTL_TIMELINE_SRC(data), false, info);
+}
+
+/* Wakes gates waiting for the other input, before the sources are stopped. */
+void stop_gates(JtlTimelineSrc *self)
+{
+	State &st = self->priv->state;
+	std::lock_guard<std::mutex> guard(st.schedule_lock);
+	st.stopping = true;
+	st.moved.notify_all();
 }
 
 /* On the mixers' outputs: the segment of the rendered range (running time 0 at its
@@ -955,11 +1010,14 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 		st.next = 0;
 		st.video_pos = st.audio_pos = ctx.range.start;
 		st.failed = false;
+		st.stopping = false;
 	}
 	g_autoptr(GstPad) bg_src = gst_element_get_static_pad(bg, "src");
-	gst_pad_add_probe(bg_src, GST_PAD_PROBE_TYPE_BUFFER, video_gate, self, nullptr);
+	const auto gate_types =
+	        GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM);
+	gst_pad_add_probe(bg_src, gate_types, video_gate, self, nullptr);
 	g_autoptr(GstPad) silence_src = gst_element_get_static_pad(silence, "src");
-	gst_pad_add_probe(silence_src, GST_PAD_PROBE_TYPE_BUFFER, audio_gate, self, nullptr);
+	gst_pad_add_probe(silence_src, gate_types, audio_gate, self, nullptr);
 	/* the first branches now, so that a bad asset fails the state change; not while
 	 * streaming (after a seek), where they would start before the mixers they feed: the
 	 * gates build them when the sources start */
@@ -1013,6 +1071,7 @@ void compute_output(JtlTimelineSrc *self, const Settings &settings)
 void teardown_graph(JtlTimelineSrc *self)
 {
 	State &st = self->priv->state;
+	stop_gates(self);
 	gst_ghost_pad_set_target(GST_GHOST_PAD(self->video_pad), nullptr);
 	gst_ghost_pad_set_target(GST_GHOST_PAD(self->audio_pad), nullptr);
 	std::list<std::unique_ptr<LiveBranch>> live;
@@ -1126,6 +1185,18 @@ bool do_seek(JtlTimelineSrc *self, GstEvent *event)
 	return true;
 }
 
+/* A seek sent to the element itself (gst_element_send_event), also before it streams: in
+ * READY it sets the range the next run renders. */
+gboolean send_event(GstElement *element, GstEvent *event)
+{
+	if (GST_EVENT_TYPE(event) == GST_EVENT_SEEK) {
+		bool ok = do_seek(JTL_TIMELINE_SRC(element), event);
+		gst_event_unref(event);
+		return ok;
+	}
+	return GST_ELEMENT_CLASS(jtl_timeline_src_parent_class)->send_event(element, event);
+}
+
 gboolean src_event(GstPad *pad, GstObject *parent, GstEvent *event)
 {
 	JtlTimelineSrc *self = JTL_TIMELINE_SRC(parent);
@@ -1201,6 +1272,8 @@ static GstStateChangeReturn jtl_timeline_src_change_state(GstElement *element,
 		teardown(self);
 		return GST_STATE_CHANGE_FAILURE;
 	}
+	if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+		stop_gates(self); /* before the sources stop: a gate may wait */
 	if (transition == GST_STATE_CHANGE_READY_TO_PAUSED &&
 	    self->priv->state.ctx.comp == nullptr && !build_graph(self, 0, GST_CLOCK_TIME_NONE)) {
 		teardown_graph(self);
@@ -1332,6 +1405,7 @@ static void jtl_timeline_src_class_init(JtlTimelineSrcClass *klass)
 	object_class->get_property = jtl_timeline_src_get_property;
 	object_class->finalize = jtl_timeline_src_finalize;
 	element_class->change_state = jtl_timeline_src_change_state;
+	element_class->send_event = send_event;
 	GST_BIN_CLASS(klass)->handle_message = jtl_timeline_src_handle_message;
 
 	const GParamFlags rw =

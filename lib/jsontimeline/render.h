@@ -6,6 +6,7 @@
 #include <string>
 
 #include <glib.h>
+#include <gst/gst.h>
 
 namespace jtl {
 
@@ -19,6 +20,15 @@ struct RenderOptions {
 	int width = 0, height = 0;       /* 0: the composition size */
 	int quality = 23;                /* constant quality: x264 quantizer / VP9 cq-level */
 	std::string preset = "veryfast"; /* x264 speed preset */
+	/* the part of the timeline to render, ns: [start, stop); the file starts at 0 */
+	GstClockTime start = 0;
+	GstClockTime stop = GST_CLOCK_TIME_NONE;
+};
+
+/* What a render did, for the curious (and the closing notes of benchmarks). */
+struct RenderStats {
+	unsigned branches_built = 0;
+	unsigned max_live_branches = 0;
 };
 
 /* Progress of a render: position and duration in nanoseconds. */
@@ -28,7 +38,8 @@ using RenderProgress = std::function<void(guint64 position, guint64 duration)>;
  * registered (the plugin on GST_PLUGIN_PATH, or registered statically by the caller).
  * Returns false with error set on failure; the output file is then not created (a
  * partial file is removed). */
-bool render_file(const RenderOptions &options, const RenderProgress &progress, GError **error);
+bool render_file(const RenderOptions &options, const RenderProgress &progress, GError **error,
+                 RenderStats *stats = nullptr);
 
 /* The file extension a format writes ("mp4", "webm"), or nullptr for an unknown format. */
 const char *render_format_extension(const std::string &format);

@@ -2,6 +2,7 @@
 // Rendering a document to a file: the output pipeline around jsontimelinesrc.
 #include <jsontimeline/render.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <memory>
@@ -82,7 +83,8 @@ const char *render_format_extension(const std::string &format)
 	return nullptr;
 }
 
-bool render_file(const RenderOptions &o, const RenderProgress &progress, GError **error)
+bool render_file(const RenderOptions &o, const RenderProgress &progress, GError **error,
+                 RenderStats *stats)
 {
 	if (!render_format_extension(o.format)) {
 		g_set_error(error, JTL_ERROR, JTL_ERROR_FAILED, "unknown output format \"%s\"",
@@ -143,8 +145,26 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 	g_autoptr(GstBus) bus = gst_element_get_bus(pipeline.get());
 	bool ok = true;
 	std::string message;
-	bool started = gst_element_set_state(pipeline.get(), GST_STATE_PLAYING) !=
-	               GST_STATE_CHANGE_FAILURE;
+	bool started =
+	        gst_element_set_state(pipeline.get(), GST_STATE_READY) != GST_STATE_CHANGE_FAILURE;
+	bool ranged = o.start > 0 || GST_CLOCK_TIME_IS_VALID(o.stop);
+	if (started && ranged) {
+		/* a range: a seek on the source while it is READY, before anything streams */
+		GstEvent *seek = gst_event_new_seek(
+		        1.0, GST_FORMAT_TIME,
+		        GstSeekFlags(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE),
+		        GST_SEEK_TYPE_SET, gint64(o.start),
+		        GST_CLOCK_TIME_IS_VALID(o.stop) ? GST_SEEK_TYPE_SET : GST_SEEK_TYPE_NONE,
+		        GST_CLOCK_TIME_IS_VALID(o.stop) ? gint64(o.stop) : -1);
+		if (!gst_element_send_event(src, seek)) {
+			g_set_error(error, JTL_ERROR, JTL_ERROR_FAILED,
+			            "the range to render cannot be set");
+			gst_element_set_state(pipeline.get(), GST_STATE_NULL);
+			return false;
+		}
+	}
+	started = started && gst_element_set_state(pipeline.get(), GST_STATE_PLAYING) !=
+	                             GST_STATE_CHANGE_FAILURE;
 	g_autoptr(GstPad) video = gst_element_get_static_pad(src, "video");
 	bool done = false;
 	while (!done) {
@@ -160,9 +180,15 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 			gint64 pos = -1;
 			guint64 dur = 0;
 			g_object_get(src, "duration", &dur, nullptr);
+			/* of the range: position and duration from its start */
+			guint64 from = std::min<guint64>(o.start, dur);
+			guint64 to = GST_CLOCK_TIME_IS_VALID(o.stop)
+			                     ? std::min<guint64>(o.stop, dur)
+			                     : dur;
 			if (progress && gst_pad_query_position(video, GST_FORMAT_TIME, &pos) &&
 			    pos >= 0)
-				progress(guint64(pos), dur);
+				progress(guint64(pos) - std::min<guint64>(guint64(pos), from),
+				         to - std::min(to, from));
 			continue;
 		}
 		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
@@ -176,6 +202,9 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 		}
 		done = true;
 	}
+	if (stats)
+		g_object_get(src, "branches-built", &stats->branches_built, "max-live-branches",
+		             &stats->max_live_branches, nullptr);
 	gst_element_set_state(pipeline.get(), GST_STATE_NULL);
 	if (ok && g_rename(part.c_str(), o.output.c_str()) != 0) {
 		int e = errno;

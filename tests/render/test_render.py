@@ -369,6 +369,42 @@ def test_playback_rate():
     expect(near(pixel(frames[22], 160, 120), BLUE), f"0.73 s = 1.47 s of the clip {pixel(frames[22], 160, 120)}")
 
 
+def test_many_clips_and_a_range():
+    """60 sequential video clips of 0.1 s: each shows its part of the file, the graph holds
+    only the branches near the position, and a range renders alone."""
+    clip_doc = document([[solid("r", "#ff0000", 0, 240000, 0, 0, W, H),
+                          solid("b", "#0000ff", 240000, 240000, 0, 0, W, H)]])
+    code, _, err = render(clip_doc, "clip-many")
+    expect(code == 0, err)
+    clips = [media_item(f"c{i}", "video", "clip", i * 24000, 24000,
+                        start_from=0.2 if i % 2 == 0 else 1.2, w=W, h=H) for i in range(60)]
+    doc = document([clips])
+    doc["assets"] = {"clip": {"id": "clip", "type": "video", "filename": "clip-many.mp4",
+                              "size": 1, "mimeType": "video/mp4", "remoteUrl": None,
+                              "remoteKey": None, "durationInSeconds": 2,
+                              "hasAudioTrack": True, "width": W, "height": H}}
+    code, out, err = render(doc, "many", "-v")
+    expect(code == 0, err)
+    import re
+    m = re.search(r"(\d+) item branches built, at most (\d+) alive at once", err)
+    expect(m and int(m.group(1)) == 60 and int(m.group(2)) <= 24, err)
+    frames = decode_frames(out)
+    expect(len(frames) == 180, f"{len(frames)} frames")
+    for i in range(60):
+        want = RED if i % 2 == 0 else BLUE
+        got = pixel(frames[3 * i + 1], 160, 120)
+        expect(near(got, want), f"clip {i}: {got}")
+    # 1.0 s to 1.5 s alone: 15 frames, starting with clip 10 (red), clip 11 blue
+    code, part, err = render(doc, "many-range", "--start", "1.0", "--end", "1.5")
+    expect(code == 0, err)
+    frames = decode_frames(part)
+    expect(len(frames) == 15, f"{len(frames)} frames in the range")
+    expect(near(pixel(frames[1], 160, 120), RED) and near(pixel(frames[4], 160, 120), BLUE),
+           f"{pixel(frames[1], 160, 120)} {pixel(frames[4], 160, 120)}")
+    stamps = timestamps(part, "video_0")
+    expect(stamps and stamps[0][0] == 0.0, f"the range starts at 0 in the file: {stamps[:3]}")
+
+
 def test_invalid_document_leaves_no_file():
     doc = document([[solid("a", "#ff0000", 0, 240000, 0, 0, 10, 10)]])
     doc["items"]["a"]["startTicks"] = -1
