@@ -705,16 +705,22 @@ void release_branch(JtlTimelineSrc *self, LiveBranch *b)
 		std::lock_guard<std::mutex> guard(self->priv->state.lock);
 		elements = b->elements;
 	}
-	/* stopping the decoder joins its threads: after that no pad-added adds elements */
-	for (GstElement *e : elements)
+	/* locked first: a state change of the bin running in another thread must not start
+	 * them again. Stopping the decoder joins its threads: after that no pad-added adds
+	 * elements. */
+	for (GstElement *e : elements) {
+		gst_element_set_locked_state(e, TRUE);
 		gst_element_set_state(e, GST_STATE_NULL);
+	}
 	{
 		std::lock_guard<std::mutex> guard(self->priv->state.lock);
 		elements.clear();
 		elements.swap(b->elements);
 	}
-	for (GstElement *e : elements)
+	for (GstElement *e : elements) {
+		gst_element_set_locked_state(e, TRUE);
 		gst_element_set_state(e, GST_STATE_NULL);
+	}
 	for (GstElement *e : elements)
 		gst_bin_remove(GST_BIN(self), e);
 	const Context &ctx = self->priv->state.ctx;
@@ -1093,6 +1099,21 @@ void teardown_graph(JtlTimelineSrc *self)
 		release_branch(self, b.get());
 	for (GstElement *e : children)
 		gst_bin_remove(GST_BIN(self), e);
+	/* and anything a decoder added while its branch was being released */
+	for (;;) {
+		GST_OBJECT_LOCK(self);
+		GstElement *e = GST_BIN_CHILDREN(self)
+		                        ? GST_ELEMENT(gst_object_ref(GST_BIN_CHILDREN(self)->data))
+		                        : nullptr;
+		GST_OBJECT_UNLOCK(self);
+		if (!e)
+			break;
+		GST_DEBUG_OBJECT(self, "removing the stray %" GST_PTR_FORMAT, e);
+		gst_element_set_locked_state(e, TRUE);
+		gst_element_set_state(e, GST_STATE_NULL);
+		gst_bin_remove(GST_BIN(self), e);
+		gst_object_unref(e);
+	}
 	st.ctx.comp = st.ctx.mixer = nullptr;
 }
 
@@ -1240,6 +1261,19 @@ gboolean src_query(GstPad *pad, GstObject *parent, GstQuery *query)
  * the item's JSON path, so that the user learns which asset is at fault. */
 static void jtl_timeline_src_handle_message(GstBin *bin, GstMessage *msg)
 {
+	/* a decoder built while streaming goes through an asynchronous state change of its
+	 * own; the mixers wait for its data, so the bin (and the pipeline) need not: its
+	 * ASYNC messages would make them lose and regain their state over and over */
+	if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ASYNC_START ||
+	    GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ASYNC_DONE) {
+		for (GstObject *o = GST_MESSAGE_SRC(msg); o; o = GST_OBJECT_PARENT(o)) {
+			const char *name = GST_OBJECT_NAME(o);
+			if (name && g_str_has_prefix(name, "media:")) {
+				gst_message_unref(msg);
+				return;
+			}
+		}
+	}
 	if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
 		for (GstObject *o = GST_MESSAGE_SRC(msg); o; o = GST_OBJECT_PARENT(o)) {
 			const char *name = GST_OBJECT_NAME(o);
