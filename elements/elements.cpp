@@ -3,6 +3,7 @@
 #include "elements.h"
 
 #include "jsontimelinesrc/jtltimelinesrc.h"
+#include "textoverlaykf/jtltextoverlay.h"
 
 gboolean jsontimeline_elements_register(GstPlugin *plugin)
 {
@@ -10,5 +11,6 @@ gboolean jsontimeline_elements_register(GstPlugin *plugin)
 	/* Each element declares itself with GST_ELEMENT_REGISTER_DEFINE in its own file;
 	 * they are added here as they land. */
 	ok &= GST_ELEMENT_REGISTER(jsontimelinesrc, plugin);
+	ok &= GST_ELEMENT_REGISTER(textoverlay_kf, plugin);
 	return ok;
 }

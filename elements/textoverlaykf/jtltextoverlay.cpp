@@ -1,0 +1,634 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// textoverlay-kf: text drawn with Pango/Cairo over video, every visual property animatable.
+/**
+ * SECTION:element-textoverlay-kf
+ *
+ * Draws a text box over video: the text is laid out with Pango inside a box of
+ * #JtlTextOverlay:box-width (wrapped at that width) and drawn with the styling editor
+ * JSON carries (family, weight, italic, size, line height, letter spacing, alignment,
+ * direction, colour, stroke, a rounded background box with horizontal padding). The box
+ * is placed at (#JtlTextOverlay:x, #JtlTextOverlay:y), scaled and rotated around its
+ * centre and blended with #JtlTextOverlay:opacity.
+ *
+ * Every visual property is controllable (GstController): position, box size, scale,
+ * rotation, opacity, colours, sizes. The text is laid out and drawn once into a cached
+ * picture, again only when the text or a style property changes; per frame only the
+ * transform is applied.
+ *
+ * A font family that is not installed is replaced by Roboto, with a warning on the bus.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 videotestsrc ! videoconvert ! textoverlay-kf text="Hello" \
+ *     font-size=64 x=40 y=60 box-width=400 css-color="#ffcc00" ! videoconvert ! autovideosink
+ * ]|
+ */
+#include "jtltextoverlay.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <string>
+
+#include <cairo.h>
+#include <gst/controller/controller.h>
+
+#include <jsontimeline/color.h>
+#include <jsontimeline/draw.h>
+
+GST_DEBUG_CATEGORY_STATIC(jtl_text_overlay_debug);
+#define GST_CAT_DEFAULT jtl_text_overlay_debug
+
+enum {
+	PROP_0,
+	PROP_TEXT,
+	PROP_FONT_FAMILY,
+	PROP_FONT_WEIGHT,
+	PROP_ITALIC,
+	PROP_FONT_SIZE,
+	PROP_LINE_HEIGHT,
+	PROP_LETTER_SPACING,
+	PROP_ALIGNMENT,
+	PROP_DIRECTION,
+	PROP_COLOR,
+	PROP_CSS_COLOR,
+	PROP_STROKE_WIDTH,
+	PROP_STROKE_COLOR,
+	PROP_BACKGROUND_COLOR,
+	PROP_BACKGROUND_PADDING,
+	PROP_BACKGROUND_RADIUS,
+	PROP_X,
+	PROP_Y,
+	PROP_BOX_WIDTH,
+	PROP_BOX_HEIGHT,
+	PROP_SCALE_X,
+	PROP_SCALE_Y,
+	PROP_ROTATION,
+	PROP_OPACITY,
+};
+
+typedef enum {
+	JTL_TEXT_ALIGN_LEFT,
+	JTL_TEXT_ALIGN_CENTER,
+	JTL_TEXT_ALIGN_RIGHT,
+} JtlTextAlign;
+
+typedef enum {
+	JTL_TEXT_DIRECTION_LTR,
+	JTL_TEXT_DIRECTION_RTL,
+} JtlTextDirection;
+
+static GType jtl_text_align_get_type()
+{
+	static GType type = 0;
+	static const GEnumValue values[] = {
+	        {JTL_TEXT_ALIGN_LEFT, "Left", "left"},
+	        {JTL_TEXT_ALIGN_CENTER, "Center", "center"},
+	        {JTL_TEXT_ALIGN_RIGHT, "Right", "right"},
+	        {0, nullptr, nullptr},
+	};
+	if (g_once_init_enter(&type))
+		g_once_init_leave(&type, g_enum_register_static("JtlTextAlign", values));
+	return type;
+}
+
+static GType jtl_text_direction_get_type()
+{
+	static GType type = 0;
+	static const GEnumValue values[] = {
+	        {JTL_TEXT_DIRECTION_LTR, "Left to right", "ltr"},
+	        {JTL_TEXT_DIRECTION_RTL, "Right to left", "rtl"},
+	        {0, nullptr, nullptr},
+	};
+	if (g_once_init_enter(&type))
+		g_once_init_leave(&type, g_enum_register_static("JtlTextDirection", values));
+	return type;
+}
+
+namespace {
+
+/* Everything that changes the drawn text (not its placement). */
+struct Style {
+	std::string text;
+	std::string family = jtl::kDefaultFontFamily;
+	int weight = 400;
+	bool italic = false;
+	double font_size = 48.0;
+	double line_height = 1.2;
+	double letter_spacing = 0.0;
+	int alignment = JTL_TEXT_ALIGN_LEFT;
+	int direction = JTL_TEXT_DIRECTION_LTR;
+	guint color = 0xffffffff;
+	double stroke_width = 0.0;
+	guint stroke_color = 0xff000000;
+	guint background_color = 0; /* fully transparent: no background box */
+	double background_padding = 0.0;
+	double background_radius = 0.0;
+};
+
+/* Where the box goes, per frame. */
+struct Placement {
+	double x = 0, y = 0;
+	double box_width = 0, box_height = 0; /* 0: the frame's */
+	double scale_x = 1, scale_y = 1;
+	double rotation = 0;
+	double opacity = 1;
+};
+
+std::string css(guint argb)
+{
+	char buf[64];
+	g_snprintf(buf, sizeof buf, "rgba(%u,%u,%u,%.6f)", (argb >> 16) & 0xff, (argb >> 8) & 0xff,
+	           argb & 0xff, ((argb >> 24) & 0xff) / 255.0);
+	return buf;
+}
+
+struct SurfaceDeleter {
+	void operator()(cairo_surface_t *s) const { cairo_surface_destroy(s); }
+};
+
+} /* namespace */
+
+struct _JtlTextOverlay {
+	GstVideoFilter parent;
+	struct Private {
+		Style style;         /* object lock */
+		Placement placement; /* object lock */
+		bool dirty = true;   /* style changed since the picture was drawn; object lock */
+		/* the cached picture (premultiplied), of the box size it was drawn for;
+		 * streaming thread only */
+		std::unique_ptr<cairo_surface_t, SurfaceDeleter> picture;
+		int picture_w = 0, picture_h = 0;
+		std::string warned_family;
+	} * priv;
+};
+
+G_DEFINE_TYPE(JtlTextOverlay, jtl_text_overlay, GST_TYPE_VIDEO_FILTER)
+GST_ELEMENT_REGISTER_DEFINE(textoverlay_kf, "textoverlay-kf", GST_RANK_NONE, JTL_TYPE_TEXT_OVERLAY);
+
+#define FORMATS "{ BGRA, BGRx }"
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
+        "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE(FORMATS)));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
+        "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE(FORMATS)));
+
+namespace {
+
+/* Draws the text into a new cached picture of w x h. */
+void redraw(JtlTextOverlay *self, const Style &st, int w, int h)
+{
+	jtl::TextStyle ts;
+	ts.color = css(st.color);
+	ts.align = st.alignment == JTL_TEXT_ALIGN_CENTER  ? jtl::TextAlign::Center
+	           : st.alignment == JTL_TEXT_ALIGN_RIGHT ? jtl::TextAlign::Right
+	                                                  : jtl::TextAlign::Left;
+	ts.font_family = st.family;
+	ts.font_style.variant = st.italic ? "italic" : "normal";
+	ts.font_style.weight = std::to_string(st.weight);
+	ts.font_size = st.font_size;
+	ts.line_height = st.line_height;
+	ts.letter_spacing = st.letter_spacing;
+	ts.direction = st.direction == JTL_TEXT_DIRECTION_RTL ? jtl::TextDirection::Rtl
+	                                                      : jtl::TextDirection::Ltr;
+	ts.stroke_width = st.stroke_width;
+	ts.stroke_color = css(st.stroke_color);
+	if ((st.background_color >> 24) != 0)
+		ts.background = jtl::TextBackground{css(st.background_color), st.background_padding,
+		                                    st.background_radius};
+	std::string warning;
+	jtl::Raster r = jtl::draw_text(st.text, ts, w, h, 1.0, &warning);
+	if (!warning.empty() && self->priv->warned_family != st.family) {
+		self->priv->warned_family = st.family;
+		GST_ELEMENT_WARNING(self, RESOURCE, NOT_FOUND, ("%s.", warning.c_str()),
+		                    ("font-family \"%s\"", st.family.c_str()));
+	}
+	/* straight BGRA -> premultiplied ARGB32 */
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+	cairo_surface_flush(s);
+	unsigned char *data = cairo_image_surface_get_data(s);
+	int stride = cairo_image_surface_get_stride(s);
+	for (int y = 0; y < h; y++) {
+		const uint8_t *in = r.data.data() + size_t(y) * w * 4;
+		uint8_t *out = data + size_t(y) * stride;
+		for (int x = 0; x < w; x++, in += 4, out += 4) {
+			unsigned a = in[3];
+			out[0] = uint8_t((in[0] * a + 127) / 255);
+			out[1] = uint8_t((in[1] * a + 127) / 255);
+			out[2] = uint8_t((in[2] * a + 127) / 255);
+			out[3] = uint8_t(a);
+		}
+	}
+	cairo_surface_mark_dirty(s);
+	self->priv->picture.reset(s);
+	self->priv->picture_w = w;
+	self->priv->picture_h = h;
+}
+
+/* Premultiplies (or un-premultiplies) the BGRA pixels of a rectangle in place. */
+void premultiply(uint8_t *data, int stride, int x0, int y0, int x1, int y1, bool forward)
+{
+	for (int y = y0; y < y1; y++) {
+		uint8_t *p = data + size_t(y) * stride + size_t(x0) * 4;
+		for (int x = x0; x < x1; x++, p += 4) {
+			unsigned a = p[3];
+			if (a == 255)
+				continue;
+			for (int c = 0; c < 3; c++) {
+				if (forward)
+					p[c] = uint8_t((p[c] * a + 127) / 255);
+				else
+					p[c] = a ? uint8_t(std::min(255u, (p[c] * 255 + a / 2) / a))
+					         : 0;
+			}
+		}
+	}
+}
+
+} /* namespace */
+
+static void jtl_text_overlay_before_transform(GstBaseTransform *trans, GstBuffer *buf)
+{
+	GstClockTime ts = GST_BUFFER_PTS(buf);
+	if (!GST_CLOCK_TIME_IS_VALID(ts))
+		return;
+	GstClockTime stream_time = gst_segment_to_stream_time(&trans->segment, GST_FORMAT_TIME, ts);
+	if (GST_CLOCK_TIME_IS_VALID(stream_time))
+		gst_object_sync_values(GST_OBJECT(trans), stream_time);
+}
+
+static GstFlowReturn jtl_text_overlay_transform_frame_ip(GstVideoFilter *filter,
+                                                         GstVideoFrame *frame)
+{
+	JtlTextOverlay *self = JTL_TEXT_OVERLAY(filter);
+	int fw = GST_VIDEO_FRAME_WIDTH(frame), fh = GST_VIDEO_FRAME_HEIGHT(frame);
+	GST_OBJECT_LOCK(self);
+	Placement p = self->priv->placement;
+	bool dirty = self->priv->dirty;
+	self->priv->dirty = false;
+	Style st = dirty ? self->priv->style : Style();
+	GST_OBJECT_UNLOCK(self);
+	int bw = p.box_width > 0 ? int(std::lround(p.box_width)) : fw;
+	int bh = p.box_height > 0 ? int(std::lround(p.box_height)) : fh;
+	bw = std::clamp(bw, 1, 16384);
+	bh = std::clamp(bh, 1, 16384);
+	if (dirty || !self->priv->picture || bw != self->priv->picture_w ||
+	    bh != self->priv->picture_h) {
+		if (!dirty) {
+			GST_OBJECT_LOCK(self);
+			st = self->priv->style;
+			GST_OBJECT_UNLOCK(self);
+		}
+		redraw(self, st, bw, bh);
+	}
+	if (p.opacity <= 0.0 || p.scale_x == 0.0 || p.scale_y == 0.0)
+		return GST_FLOW_OK;
+
+	uint8_t *data = static_cast<uint8_t *>(GST_VIDEO_FRAME_PLANE_DATA(frame, 0));
+	int stride = GST_VIDEO_FRAME_PLANE_STRIDE(frame, 0);
+	bool alpha = GST_VIDEO_FRAME_FORMAT(frame) == GST_VIDEO_FORMAT_BGRA;
+	std::unique_ptr<cairo_surface_t, SurfaceDeleter> target(cairo_image_surface_create_for_data(
+	        data, alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, fw, fh, stride));
+	cairo_t *cr = cairo_create(target.get());
+	/* the box's centre is the origin of scale and rotation */
+	cairo_translate(cr, p.x + bw / 2.0, p.y + bh / 2.0);
+	cairo_rotate(cr, p.rotation * G_PI / 180.0);
+	cairo_scale(cr, p.scale_x, p.scale_y);
+	cairo_translate(cr, -bw / 2.0, -bh / 2.0);
+	/* the pixels it may touch, for the alpha conversion of BGRA frames */
+	double x0 = 0, y0 = 0, x1 = bw, y1 = bh;
+	cairo_user_to_device(cr, &x0, &y0);
+	cairo_user_to_device(cr, &x1, &y1);
+	double cx[4] = {0, double(bw), 0, double(bw)}, cy[4] = {0, 0, double(bh), double(bh)};
+	double minx = G_MAXDOUBLE, miny = G_MAXDOUBLE, maxx = -G_MAXDOUBLE, maxy = -G_MAXDOUBLE;
+	for (int i = 0; i < 4; i++) {
+		cairo_user_to_device(cr, &cx[i], &cy[i]);
+		minx = std::min(minx, cx[i]);
+		maxx = std::max(maxx, cx[i]);
+		miny = std::min(miny, cy[i]);
+		maxy = std::max(maxy, cy[i]);
+	}
+	int rx0 = std::clamp(int(std::floor(minx)) - 1, 0, fw);
+	int ry0 = std::clamp(int(std::floor(miny)) - 1, 0, fh);
+	int rx1 = std::clamp(int(std::ceil(maxx)) + 1, 0, fw);
+	int ry1 = std::clamp(int(std::ceil(maxy)) + 1, 0, fh);
+	if (alpha)
+		premultiply(data, stride, rx0, ry0, rx1, ry1, true);
+	cairo_surface_mark_dirty(target.get());
+	cairo_set_source_surface(cr, self->priv->picture.get(), 0, 0);
+	cairo_paint_with_alpha(cr, std::clamp(p.opacity, 0.0, 1.0));
+	cairo_destroy(cr);
+	cairo_surface_flush(target.get());
+	if (alpha)
+		premultiply(data, stride, rx0, ry0, rx1, ry1, false);
+	return GST_FLOW_OK;
+}
+
+static void jtl_text_overlay_set_property(GObject *object, guint id, const GValue *value,
+                                          GParamSpec *pspec)
+{
+	JtlTextOverlay *self = JTL_TEXT_OVERLAY(object);
+	Style &s = self->priv->style;
+	Placement &p = self->priv->placement;
+	GST_OBJECT_LOCK(self);
+	Style before = s;
+	auto str = [&](std::string &field) {
+		const char *v = g_value_get_string(value);
+		field = v ? v : "";
+	};
+	switch (id) {
+	case PROP_TEXT:
+		str(s.text);
+		break;
+	case PROP_FONT_FAMILY:
+		str(s.family);
+		if (s.family.empty())
+			s.family = jtl::kDefaultFontFamily;
+		break;
+	case PROP_FONT_WEIGHT:
+		s.weight = g_value_get_int(value);
+		break;
+	case PROP_ITALIC:
+		s.italic = g_value_get_boolean(value);
+		break;
+	case PROP_FONT_SIZE:
+		s.font_size = g_value_get_double(value);
+		break;
+	case PROP_LINE_HEIGHT:
+		s.line_height = g_value_get_double(value);
+		break;
+	case PROP_LETTER_SPACING:
+		s.letter_spacing = g_value_get_double(value);
+		break;
+	case PROP_ALIGNMENT:
+		s.alignment = g_value_get_enum(value);
+		break;
+	case PROP_DIRECTION:
+		s.direction = g_value_get_enum(value);
+		break;
+	case PROP_COLOR:
+		s.color = g_value_get_uint(value);
+		break;
+	case PROP_CSS_COLOR: {
+		const char *v = g_value_get_string(value);
+		if (std::optional<jtl::Color> c = jtl::parse_color(v ? v : ""))
+			s.color = c->argb();
+		else
+			GST_WARNING_OBJECT(self, "css-color \"%s\" is not a CSS colour",
+			                   v ? v : "");
+		break;
+	}
+	case PROP_STROKE_WIDTH:
+		s.stroke_width = g_value_get_double(value);
+		break;
+	case PROP_STROKE_COLOR:
+		s.stroke_color = g_value_get_uint(value);
+		break;
+	case PROP_BACKGROUND_COLOR:
+		s.background_color = g_value_get_uint(value);
+		break;
+	case PROP_BACKGROUND_PADDING:
+		s.background_padding = g_value_get_double(value);
+		break;
+	case PROP_BACKGROUND_RADIUS:
+		s.background_radius = g_value_get_double(value);
+		break;
+	case PROP_X:
+		p.x = g_value_get_double(value);
+		break;
+	case PROP_Y:
+		p.y = g_value_get_double(value);
+		break;
+	case PROP_BOX_WIDTH:
+		p.box_width = g_value_get_double(value);
+		break;
+	case PROP_BOX_HEIGHT:
+		p.box_height = g_value_get_double(value);
+		break;
+	case PROP_SCALE_X:
+		p.scale_x = g_value_get_double(value);
+		break;
+	case PROP_SCALE_Y:
+		p.scale_y = g_value_get_double(value);
+		break;
+	case PROP_ROTATION:
+		p.rotation = g_value_get_double(value);
+		break;
+	case PROP_OPACITY:
+		p.opacity = g_value_get_double(value);
+		break;
+	default:
+		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+		break;
+	}
+	/* a controller sets every bound property each frame: only a real change redraws */
+	if (s.text != before.text || s.family != before.family || s.weight != before.weight ||
+	    s.italic != before.italic || s.font_size != before.font_size ||
+	    s.line_height != before.line_height || s.letter_spacing != before.letter_spacing ||
+	    s.alignment != before.alignment || s.direction != before.direction ||
+	    s.color != before.color || s.stroke_width != before.stroke_width ||
+	    s.stroke_color != before.stroke_color ||
+	    s.background_color != before.background_color ||
+	    s.background_padding != before.background_padding ||
+	    s.background_radius != before.background_radius)
+		self->priv->dirty = true;
+	GST_OBJECT_UNLOCK(self);
+}
+
+static void jtl_text_overlay_get_property(GObject *object, guint id, GValue *value,
+                                          GParamSpec *pspec)
+{
+	JtlTextOverlay *self = JTL_TEXT_OVERLAY(object);
+	const Style &s = self->priv->style;
+	const Placement &p = self->priv->placement;
+	GST_OBJECT_LOCK(self);
+	switch (id) {
+	case PROP_TEXT:
+		g_value_set_string(value, s.text.c_str());
+		break;
+	case PROP_FONT_FAMILY:
+		g_value_set_string(value, s.family.c_str());
+		break;
+	case PROP_FONT_WEIGHT:
+		g_value_set_int(value, s.weight);
+		break;
+	case PROP_ITALIC:
+		g_value_set_boolean(value, s.italic);
+		break;
+	case PROP_FONT_SIZE:
+		g_value_set_double(value, s.font_size);
+		break;
+	case PROP_LINE_HEIGHT:
+		g_value_set_double(value, s.line_height);
+		break;
+	case PROP_LETTER_SPACING:
+		g_value_set_double(value, s.letter_spacing);
+		break;
+	case PROP_ALIGNMENT:
+		g_value_set_enum(value, s.alignment);
+		break;
+	case PROP_DIRECTION:
+		g_value_set_enum(value, s.direction);
+		break;
+	case PROP_COLOR:
+		g_value_set_uint(value, s.color);
+		break;
+	case PROP_CSS_COLOR:
+		g_value_set_string(value, css(s.color).c_str());
+		break;
+	case PROP_STROKE_WIDTH:
+		g_value_set_double(value, s.stroke_width);
+		break;
+	case PROP_STROKE_COLOR:
+		g_value_set_uint(value, s.stroke_color);
+		break;
+	case PROP_BACKGROUND_COLOR:
+		g_value_set_uint(value, s.background_color);
+		break;
+	case PROP_BACKGROUND_PADDING:
+		g_value_set_double(value, s.background_padding);
+		break;
+	case PROP_BACKGROUND_RADIUS:
+		g_value_set_double(value, s.background_radius);
+		break;
+	case PROP_X:
+		g_value_set_double(value, p.x);
+		break;
+	case PROP_Y:
+		g_value_set_double(value, p.y);
+		break;
+	case PROP_BOX_WIDTH:
+		g_value_set_double(value, p.box_width);
+		break;
+	case PROP_BOX_HEIGHT:
+		g_value_set_double(value, p.box_height);
+		break;
+	case PROP_SCALE_X:
+		g_value_set_double(value, p.scale_x);
+		break;
+	case PROP_SCALE_Y:
+		g_value_set_double(value, p.scale_y);
+		break;
+	case PROP_ROTATION:
+		g_value_set_double(value, p.rotation);
+		break;
+	case PROP_OPACITY:
+		g_value_set_double(value, p.opacity);
+		break;
+	default:
+		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+		break;
+	}
+	GST_OBJECT_UNLOCK(self);
+}
+
+static void jtl_text_overlay_finalize(GObject *object)
+{
+	delete JTL_TEXT_OVERLAY(object)->priv;
+	G_OBJECT_CLASS(jtl_text_overlay_parent_class)->finalize(object);
+}
+
+static void jtl_text_overlay_init(JtlTextOverlay *self)
+{
+	self->priv = new _JtlTextOverlay::Private();
+}
+
+static void jtl_text_overlay_class_init(JtlTextOverlayClass *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+	GstElementClass *element_class = GST_ELEMENT_CLASS(klass);
+	object_class->set_property = jtl_text_overlay_set_property;
+	object_class->get_property = jtl_text_overlay_get_property;
+	object_class->finalize = jtl_text_overlay_finalize;
+	GST_BASE_TRANSFORM_CLASS(klass)->before_transform = jtl_text_overlay_before_transform;
+	GST_VIDEO_FILTER_CLASS(klass)->transform_frame_ip = jtl_text_overlay_transform_frame_ip;
+
+	const auto rw = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+	const auto anim = GParamFlags(rw | GST_PARAM_CONTROLLABLE);
+	auto dbl = [&](guint id, const char *name, const char *nick, const char *blurb, double lo,
+	               double hi, double def) {
+		g_object_class_install_property(
+		        object_class, id,
+		        g_param_spec_double(name, nick, blurb, lo, hi, def, anim));
+	};
+	auto argb = [&](guint id, const char *name, const char *nick, const char *blurb,
+	                guint def) {
+		g_object_class_install_property(
+		        object_class, id,
+		        g_param_spec_uint(name, nick, blurb, 0, G_MAXUINT, def, anim));
+	};
+	g_object_class_install_property(
+	        object_class, PROP_TEXT,
+	        g_param_spec_string("text", "Text", "The text (UTF-8; newlines break lines)", "",
+	                            rw));
+	g_object_class_install_property(
+	        object_class, PROP_FONT_FAMILY,
+	        g_param_spec_string("font-family", "Font family",
+	                            "Fontconfig family; one not installed is replaced by Roboto "
+	                            "(a warning is posted)",
+	                            jtl::kDefaultFontFamily, rw));
+	g_object_class_install_property(object_class, PROP_FONT_WEIGHT,
+	                                g_param_spec_int("font-weight", "Font weight",
+	                                                 "CSS weight, 100 (thin) to 900 (black)",
+	                                                 100, 900, 400, anim));
+	g_object_class_install_property(
+	        object_class, PROP_ITALIC,
+	        g_param_spec_boolean("italic", "Italic", "Italic style", FALSE, rw));
+	dbl(PROP_FONT_SIZE, "font-size", "Font size", "Font size in pixels", 1.0, 2000.0, 48.0);
+	dbl(PROP_LINE_HEIGHT, "line-height", "Line height",
+	    "Line height as a multiple of the font size", 0.1, 10.0, 1.2);
+	dbl(PROP_LETTER_SPACING, "letter-spacing", "Letter spacing",
+	    "Extra space between letters in pixels", -1000.0, 1000.0, 0.0);
+	g_object_class_install_property(
+	        object_class, PROP_ALIGNMENT,
+	        g_param_spec_enum("alignment", "Alignment", "Alignment of the lines in the box",
+	                          jtl_text_align_get_type(), JTL_TEXT_ALIGN_LEFT, rw));
+	g_object_class_install_property(
+	        object_class, PROP_DIRECTION,
+	        g_param_spec_enum("direction", "Direction", "Base direction of the text",
+	                          jtl_text_direction_get_type(), JTL_TEXT_DIRECTION_LTR, rw));
+	argb(PROP_COLOR, "color", "Colour", "Text colour, 0xAARRGGBB", 0xffffffff);
+	g_object_class_install_property(
+	        object_class, PROP_CSS_COLOR,
+	        g_param_spec_string(
+	                "css-color", "CSS colour",
+	                "Text colour as CSS: #rgb, #rrggbb, #rrggbbaa, rgb(), rgba() or "
+	                "a name (sets color)",
+	                "rgba(255,255,255,1.000000)", rw));
+	dbl(PROP_STROKE_WIDTH, "stroke-width", "Stroke width",
+	    "Outline width in pixels around the glyphs (0: none)", 0.0, 500.0, 0.0);
+	argb(PROP_STROKE_COLOR, "stroke-color", "Stroke colour", "Outline colour, 0xAARRGGBB",
+	     0xff000000);
+	argb(PROP_BACKGROUND_COLOR, "background-color", "Background colour",
+	     "Colour of the box behind the text block, 0xAARRGGBB (alpha 0: no box)", 0);
+	dbl(PROP_BACKGROUND_PADDING, "background-padding", "Background padding",
+	    "Horizontal padding of the background box in pixels", 0.0, 1000.0, 0.0);
+	dbl(PROP_BACKGROUND_RADIUS, "background-radius", "Background radius",
+	    "Corner radius of the background box in pixels", 0.0, 1000.0, 0.0);
+	dbl(PROP_X, "x", "X", "Left edge of the box in pixels", -100000.0, 100000.0, 0.0);
+	dbl(PROP_Y, "y", "Y", "Top edge of the box in pixels", -100000.0, 100000.0, 0.0);
+	dbl(PROP_BOX_WIDTH, "box-width", "Box width",
+	    "Width of the box the text wraps in, pixels (0: the frame's)", 0.0, 16384.0, 0.0);
+	dbl(PROP_BOX_HEIGHT, "box-height", "Box height",
+	    "Height of the box, pixels; the text block is centred in it (0: the frame's)", 0.0,
+	    16384.0, 0.0);
+	dbl(PROP_SCALE_X, "scale-x", "Scale X", "Horizontal scale around the box centre", -100.0,
+	    100.0, 1.0);
+	dbl(PROP_SCALE_Y, "scale-y", "Scale Y", "Vertical scale around the box centre", -100.0,
+	    100.0, 1.0);
+	dbl(PROP_ROTATION, "rotation", "Rotation",
+	    "Rotation in degrees, clockwise, around the box centre", -36000.0, 36000.0, 0.0);
+	dbl(PROP_OPACITY, "opacity", "Opacity", "Opacity of the whole box, 0 to 1", 0.0, 1.0, 1.0);
+
+	gst_type_mark_as_plugin_api(jtl_text_align_get_type(), GstPluginAPIFlags(0));
+	gst_type_mark_as_plugin_api(jtl_text_direction_get_type(), GstPluginAPIFlags(0));
+	gst_element_class_add_static_pad_template(element_class, &sink_template);
+	gst_element_class_add_static_pad_template(element_class, &src_template);
+	gst_element_class_set_static_metadata(
+	        element_class, "Keyframable text overlay", "Filter/Editor/Video",
+	        "Draws styled text over video; position, size, scale, rotation, opacity and "
+	        "colours are controllable",
+	        "jsontimeline developers");
+	GST_DEBUG_CATEGORY_INIT(jtl_text_overlay_debug, "textoverlay-kf", 0,
+	                        "keyframable text overlay");
+}
