@@ -156,6 +156,8 @@ int cmd_render(int argc, char **argv)
 	bool ok = jtl::render_file(o, progress, &render_error, &stats);
 	if (!quiet && tty && last >= 0)
 		fprintf(stderr, "\n");
+	for (const std::string &w : stats.warnings)
+		fprintf(stderr, "jsontimeline render: warning: %s\n", w.c_str());
 	if (!ok) {
 		fprintf(stderr, "jsontimeline render: %s\n", render_error->message);
 		return EXIT_INVALID;

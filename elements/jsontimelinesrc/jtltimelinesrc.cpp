@@ -31,6 +31,7 @@
 #include <atomic>
 #include <cmath>
 #include <condition_variable>
+#include <functional>
 #include <limits>
 #include <list>
 #include <memory>
@@ -393,12 +394,15 @@ void control_geometry(GstPad *sink, const jtl::Item &item, const Context &ctx, d
 /* A picture repeated at the output rate for the frames [k, k + count) into a new
  * compositor pad, returned (a ref), or nullptr after posting an error naming what. */
 GstPad *add_picture(JtlTimelineSrc *self, std::vector<GstElement *> *list, const Context &ctx,
-                    const jtl::Raster &raster, uint64_t k, uint64_t count, const std::string &what)
+                    const jtl::Raster &raster, uint64_t k, uint64_t count, const std::string &what,
+                    const std::function<GstElement *()> &make_filter = nullptr)
 {
 	GstElement *src = make(self, list, "appsrc");
 	GstElement *freeze = make(self, list, "imagefreeze");
+	/* an element drawing on the repeated picture, between the two */
+	GstElement *filter = make_filter ? make_filter() : nullptr;
 	GstElement *rate = make(self, list, "capsfilter");
-	if (!src || !freeze || !rate)
+	if (!src || !freeze || !rate || (make_filter && !filter))
 		return nullptr;
 	g_autoptr(GstCaps) caps = video_caps("BGRA", raster.width, raster.height, ctx.fps);
 	g_object_set(src, "caps", caps, "format", GST_FORMAT_TIME, nullptr);
@@ -406,7 +410,10 @@ GstPad *add_picture(JtlTimelineSrc *self, std::vector<GstElement *> *list, const
 	 * (25/1 when free): pin it to the output rate */
 	g_object_set(freeze, "num-buffers", gint(std::min<uint64_t>(count, G_MAXINT)), nullptr);
 	g_object_set(rate, "caps", caps, nullptr);
-	gst_element_link_many(src, freeze, rate, nullptr);
+	if (filter)
+		gst_element_link_many(src, freeze, filter, rate, nullptr);
+	else
+		gst_element_link_many(src, freeze, rate, nullptr);
 	GstBuffer *buf = gst_buffer_new_memdup(raster.data.data(), raster.data.size());
 	GST_BUFFER_PTS(buf) = 0;
 	GstFlowReturn flow;
@@ -441,11 +448,113 @@ bool item_frames(const jtl::Item &item, const Context &ctx, uint64_t *k, uint64_
 	return true;
 }
 
+/* A CSS font weight as a number: "100".."900", "normal", "bold". */
+int css_weight(const std::string &w)
+{
+	if (w == "bold" || w == "bolder")
+		return 700;
+	if (w == "lighter")
+		return 300;
+	int n = int(g_ascii_strtoll(w.c_str(), nullptr, 10));
+	return n >= 100 && n <= 900 ? n : 400;
+}
+
+/* Builds a text item's branch: textoverlay-kf draws the text on a transparent canvas of
+ * the box (of its bounding square when the item turns, the rotation then being replayed
+ * frame by frame on the element); the compositor pad places and scales the canvas. */
+bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jtl::TextData &text)
+{
+	JtlTimelineSrc *self = b->self;
+	uint64_t k, count;
+	if (!item_frames(item, ctx, &k, &count))
+		return true;
+	const double scale = ctx.scale;
+	jtl::ItemFrame f0 = jtl::evaluate_item(item, item.start);
+	int w = int(std::clamp(std::lround(f0.width * scale), 1L, 8192L));
+	int h = int(std::clamp(std::lround(f0.height * scale), 1L, 8192L));
+	bool turns = item.geometry && (item.geometry->rotation.is_animated() ||
+	                               item.geometry->rotation.value != 0.0);
+	int cw = w, ch = h;
+	if (turns)
+		cw = ch = int(std::min(8192.0, std::ceil(std::hypot(double(w), double(h)))));
+	jtl::Raster canvas;
+	canvas.width = cw;
+	canvas.height = ch;
+	canvas.data.assign(size_t(cw) * ch * 4, 0);
+	const jtl::TextStyle &st = text.style;
+	GstElement *overlay = nullptr;
+	auto make_overlay = [&]() -> GstElement * {
+		std::string name = "text:" + item.json_path;
+		overlay = make(self, &b->elements, "textoverlay-kf", name.c_str());
+		if (!overlay)
+			return nullptr;
+		jtl::Color fg = jtl::parse_color(st.color).value_or(jtl::Color{1, 1, 1, 1});
+		jtl::Color stroke =
+		        jtl::parse_color(st.stroke_color).value_or(jtl::Color{0, 0, 0, 1});
+		g_object_set(overlay, "text", text.text.c_str(), "font-family",
+		             st.font_family.empty() ? jtl::kDefaultFontFamily
+		                                    : st.font_family.c_str(),
+		             "font-weight", css_weight(st.font_style.weight), "italic",
+		             gboolean(st.font_style.variant == "italic"), "font-size",
+		             std::clamp(st.font_size * scale, 1.0, 2000.0), "line-height",
+		             std::clamp(st.line_height, 0.1, 10.0), "letter-spacing",
+		             std::clamp(st.letter_spacing * scale, -1000.0, 1000.0), "alignment",
+		             st.align == jtl::TextAlign::Center  ? 1
+		             : st.align == jtl::TextAlign::Right ? 2
+		                                                 : 0,
+		             "direction", st.direction == jtl::TextDirection::Rtl ? 1 : 0, "color",
+		             guint(fg.argb()), "stroke-width",
+		             std::clamp(st.stroke_width * scale, 0.0, 500.0), "stroke-color",
+		             guint(stroke.argb()), "x", (cw - w) / 2.0, "y", (ch - h) / 2.0,
+		             "box-width", double(w), "box-height", double(h), nullptr);
+		if (st.background) {
+			if (std::optional<jtl::Color> bg = jtl::parse_color(st.background->color))
+				g_object_set(overlay, "background-color", guint(bg->argb()),
+				             "background-padding",
+				             std::clamp(st.background->horizontal_padding * scale,
+				                        0.0, 1000.0),
+				             "background-radius",
+				             std::clamp(st.background->border_radius * scale, 0.0,
+				                        1000.0),
+				             nullptr);
+		}
+		if (turns) {
+			/* the element's stream time starts at 0 with the branch's first frame */
+			GstControlSource *cs = frame_values();
+			double last = NAN;
+			for (uint64_t j = 0; j < count; j++) {
+				GstClockTime ts = jtl::frame_to_ns(k + j, ctx.fps, 1);
+				double r = jtl::evaluate_item(item, jtl::ns_to_ticks(ts)).rotation;
+				if (r == last)
+					continue;
+				last = r;
+				gst_timed_value_control_source_set(
+				        GST_TIMED_VALUE_CONTROL_SOURCE(cs), key_time(j, ctx.fps),
+				        r);
+			}
+			gst_object_add_control_binding(
+			        GST_OBJECT(overlay), gst_direct_control_binding_new_absolute(
+			                                     GST_OBJECT(overlay), "rotation", cs));
+			gst_object_unref(cs);
+		}
+		return overlay;
+	};
+	b->video_sink = add_picture(self, &b->elements, ctx, canvas, k, count,
+	                            "The item at " + item.json_path, make_overlay);
+	if (!b->video_sink)
+		return false;
+	g_object_set(b->video_sink, "zorder", b->plan.zorder + 1, nullptr);
+	control_geometry(b->video_sink, item, ctx, double(cw) / w, double(ch) / h);
+	return true;
+}
+
 /* Builds one drawn item's branch: its picture placed and scaled by its compositor pad,
  * whose geometry and opacity replay the item's keyframes frame by frame. */
 bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const jtl::Item &item)
 {
 	JtlTimelineSrc *self = b->self;
+	if (const jtl::TextData *text = item.as<jtl::TextData>())
+		return add_text(b, ctx, item, *text);
 	uint64_t k, count;
 	if (!item_frames(item, ctx, &k, &count))
 		return true;
@@ -1272,6 +1381,25 @@ static void jtl_timeline_src_handle_message(GstBin *bin, GstMessage *msg)
 				gst_message_unref(msg);
 				return;
 			}
+		}
+	}
+	if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_WARNING) {
+		/* a text item's missing font family: said with the item's path */
+		const char *name = GST_OBJECT_NAME(GST_MESSAGE_SRC(msg));
+		if (name && g_str_has_prefix(name, "text:")) {
+			g_autoptr(GError) error = nullptr;
+			g_autofree gchar *debug = nullptr;
+			gst_message_parse_warning(msg, &error, &debug);
+			g_autofree gchar *text = g_strdup_printf("The text item at %s: %s",
+			                                         name + 5, error->message);
+			g_autofree gchar *details =
+			        g_strdup_printf("%s/fontFamily: %s", name + 5, debug ? debug : "");
+			GError *e = g_error_new_literal(error->domain, error->code, text);
+			GstMessage *own = gst_message_new_warning(GST_OBJECT(bin), e, details);
+			g_error_free(e);
+			gst_message_unref(msg);
+			GST_BIN_CLASS(jtl_timeline_src_parent_class)->handle_message(bin, own);
+			return;
 		}
 	}
 	if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <glib.h>
 #include <gst/gst.h>
@@ -29,6 +30,8 @@ struct RenderOptions {
 struct RenderStats {
 	unsigned branches_built = 0;
 	unsigned max_live_branches = 0;
+	/* warnings posted while rendering (a font family replaced, ...), readable */
+	std::vector<std::string> warnings;
 };
 
 /* Progress of a render: position and duration in nanoseconds. */

@@ -171,7 +171,7 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 		/* a failed state change has posted its error already: do not wait for more */
 		g_autoptr(GstMessage) msg = gst_bus_timed_pop_filtered(
 		        bus, started ? 200 * GST_MSECOND : GST_SECOND,
-		        GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+		        GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING));
 		if (!msg && !started) {
 			ok = false;
 			break;
@@ -189,6 +189,17 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 			    pos >= 0)
 				progress(guint64(pos) - std::min<guint64>(guint64(pos), from),
 				         to - std::min(to, from));
+			continue;
+		}
+		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_WARNING) {
+			g_autoptr(GError) e = nullptr;
+			g_autofree gchar *dbg = nullptr;
+			gst_message_parse_warning(msg, &e, &dbg);
+			std::string text = e->message;
+			if (dbg)
+				text += std::string(" (") + dbg + ")";
+			if (stats)
+				stats->warnings.push_back(text);
 			continue;
 		}
 		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {

@@ -196,6 +196,56 @@ def test_gradient_background():
     expect(code == 1 and "/globalBackground/gradient" in err, err)
 
 
+def text_item(item_id, text, start, dur, left, top, w, h, color="#ff0000", size=40, **extra):
+    item = solid(item_id, "#000000", start, dur, left, top, w, h)
+    for key in ("color", "shape", "keepAspectRatio", "borderRadius"):
+        item.pop(key, None)
+    item.update({"type": "text", "text": text, "color": color, "fontFamily": "Roboto",
+                 "fontStyle": {"variant": "normal", "weight": "700"}, "fontSize": size,
+                 "lineHeight": 1.2, "letterSpacing": 0, "align": "center",
+                 "direction": "ltr", "strokeWidth": 0, "strokeColor": "#000000",
+                 "resizeOnEdit": False})
+    item.update(extra)
+    return item
+
+
+def red_bounds(frame, w=W, h=H):
+    xs, ys = [], []
+    for y in range(0, h):
+        for x in range(0, w):
+            r, g, b = pixel(frame, x, y, w)
+            if r > 150 and g < 80 and b < 80:
+                xs.append(x)
+                ys.append(y)
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
+
+
+def test_text_rotation_keyframes_and_font_fallback():
+    """A text item turning from 0 to 90 degrees over its 1 s: flat at the start, upright
+    at the end, around the box centre; an unknown family falls back with a warning naming
+    the item."""
+    t = text_item("t", "HHHH", 0, 240000, 60, 95, 200, 50)  # centre (160, 120)
+    t["rotation"] = animated(0, [(0, 0), (240000, 90)])
+    code, out, err = render(document([[t]], background="#000000"), "text-turn")
+    expect(code == 0, err)
+    frames = decode_frames(out)
+    expect(len(frames) == 30, len(frames))
+    b0, b1 = red_bounds(frames[0]), red_bounds(frames[29])
+    expect(b0 and b1, "text drawn")
+    w0, h0 = b0[2] - b0[0], b0[3] - b0[1]
+    w1, h1 = b1[2] - b1[0], b1[3] - b1[1]
+    expect(w0 > 2 * h0 and h1 > 2 * w1, f"flat {w0}x{h0} at 0 s, upright {w1}x{h1} at the end")
+    cx, cy = (b1[0] + b1[2]) / 2, (b1[1] + b1[3]) / 2
+    expect(abs(cx - 160) <= 8 and abs(cy - 120) <= 8, f"turned around ({cx}, {cy})")
+    t = text_item("u", "HHHH", 0, 48000, 60, 95, 200, 50, fontFamily="NoSuchFamilyAtAll")
+    src = os.path.join(TMP, "font.json")
+    with open(src, "w") as f:
+        json.dump(document([[t]], background="#000000"), f)
+    code, _, err = run("render", "-q", src, "-o", os.path.join(TMP, "font.mp4"), timeout=300)
+    expect(code == 0 and "warning" in err and "/items/u" in err and "NoSuchFamilyAtAll" in err,
+           err)
+
+
 def test_product_page_example():
     example = os.path.join(os.path.dirname(__file__), "..", "data", "indream",
                            "product-page.legacy.json")
