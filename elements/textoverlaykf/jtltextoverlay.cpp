@@ -15,7 +15,7 @@
  * picture, again only when the text or a style property changes; per frame only the
  * transform is applied.
  *
- * A font family that is not installed is replaced by Roboto, with a warning on the bus.
+ * A font family that is not installed is replaced by DejaVu Sans, with a warning on the bus.
  *
  * ## Example launch line
  * |[
@@ -564,7 +564,7 @@ static void jtl_text_overlay_class_init(JtlTextOverlayClass *klass)
 	g_object_class_install_property(
 	        object_class, PROP_FONT_FAMILY,
 	        g_param_spec_string("font-family", "Font family",
-	                            "Fontconfig family; one not installed is replaced by Roboto "
+	                            "Fontconfig family; one not installed is replaced by DejaVu Sans "
 	                            "(a warning is posted)",
 	                            jtl::kDefaultFontFamily, rw));
 	g_object_class_install_property(object_class, PROP_FONT_WEIGHT,
