@@ -114,8 +114,10 @@ struct LiveBranch {
 	GstClockTime file_end = 0;   /* ns into the file where the item ends */
 	GstClockTimeDiff offset = 0; /* running time = file time + offset */
 	GstControlSource *gain = nullptr;
-	GstPad *audio_src = nullptr; /* the decoder pad feeding audio_sink (not a ref) */
-	double rate = 1.0;           /* playbackRate: file time runs this much faster */
+	GstPad *audio_src = nullptr;     /* the decoder pad feeding audio_sink (not a ref) */
+	double rate = 1.0;               /* playbackRate: file time runs this much faster */
+	GstClockTime item_start = 0;     /* in the timeline */
+	GstElement *audio_out = nullptr; /* the last element of the sound's chain */
 	std::atomic<bool> video_linked{false}, audio_linked{false};
 
 	~LiveBranch()
@@ -637,6 +639,34 @@ GstPadProbeReturn trim_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 	return GST_PAD_PROBE_OK;
 }
 
+/* The decoder's segment at playbackRate: its rate says how fast to play (scaletempo
+ * stretches the sound to it), and the pad offset is set so that the item's first sound
+ * falls at its start in the timeline. */
+GstPadProbeReturn rate_segment(GstPad *, GstPadProbeInfo *info, gpointer data)
+{
+	LiveBranch *m = static_cast<LiveBranch *>(data);
+	GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
+	if (GST_EVENT_TYPE(event) != GST_EVENT_SEGMENT)
+		return GST_PAD_PROBE_OK;
+	const GstSegment *in;
+	gst_event_parse_segment(event, &in);
+	if (in->format != GST_FORMAT_TIME)
+		return GST_PAD_PROBE_OK;
+	GstSegment seg;
+	gst_segment_copy_into(in, &seg);
+	seg.rate = in->rate * m->rate;
+	/* running time of the file's trim point, then shifted to the item's start */
+	GstClockTime at = m->file_start + seg.start - std::min(seg.start, seg.time);
+	guint64 rt = gst_segment_to_running_time(&seg, GST_FORMAT_TIME, std::max(at, seg.start));
+	g_autoptr(GstPad) out = gst_element_get_static_pad(m->audio_out, "src");
+	gst_pad_set_offset(out, GstClockTimeDiff(m->item_start) - GstClockTimeDiff(rt));
+	GstEvent *own = gst_event_new_segment(&seg);
+	gst_event_set_seqnum(own, gst_event_get_seqnum(event));
+	gst_event_unref(event);
+	GST_PAD_PROBE_INFO_DATA(info) = own;
+	return GST_PAD_PROBE_OK;
+}
+
 /* Creates and links factories in a row, recorded in list; returns them in order (empty on
  * failure). */
 std::vector<GstElement *> chain(JtlTimelineSrc *self, std::vector<GstElement *> *list,
@@ -669,16 +699,28 @@ void on_decoded_pad(GstElement *, GstPad *pad, gpointer data)
 		elements = chain(self, &m->elements, {"queue", "videoconvert"});
 		target = m->video_sink;
 	} else if (audio && m->audio_sink && !m->audio_linked.exchange(true)) {
-		elements =
-		        chain(self, &m->elements,
-		              {"queue", "audioconvert", "audioresample", "volume", "capsfilter"});
+		/* at a playbackRate other than 1, scaletempo plays the sound faster or slower
+		 * keeping its pitch, as browsers do (preservesPitch) */
+		if (m->rate != 1.0)
+			elements = chain(self, &m->elements,
+			                 {"queue", "scaletempo", "audioconvert", "audioresample",
+			                  "volume", "capsfilter"});
+		else
+			elements = chain(
+			        self, &m->elements,
+			        {"queue", "audioconvert", "audioresample", "volume", "capsfilter"});
 		if (!elements.empty()) {
+			GstElement *volume = elements[elements.size() - 2];
 			g_autoptr(GstCaps) ac = gst_static_pad_template_get_caps(&audio_template);
-			g_object_set(elements[4], "caps", ac, nullptr);
+			g_object_set(elements.back(), "caps", ac, nullptr);
 			gst_object_add_control_binding(
-			        GST_OBJECT(elements[3]),
-			        gst_direct_control_binding_new_absolute(GST_OBJECT(elements[3]),
-			                                                "volume", m->gain));
+			        GST_OBJECT(volume), gst_direct_control_binding_new_absolute(
+			                                    GST_OBJECT(volume), "volume", m->gain));
+			if (m->rate != 1.0) {
+				m->audio_out = elements.back();
+				gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+				                  rate_segment, m, nullptr);
+			}
 		}
 		target = m->audio_sink;
 		m->audio_src = pad;
@@ -747,14 +789,6 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 	                                    (asset->type == jtl::AssetType::Video
 	                                             ? asset->has_audio_track
 	                                             : asset->type == jtl::AssetType::Audio));
-	if (rate != 1.0 && want_audio) {
-		/* pictures are retimed frame by frame; sound would need time stretching */
-		GST_ELEMENT_WARNING(self, STREAM, NOT_IMPLEMENTED,
-		                    ("Item \"%s\": at playbackRate %g its sound is not played yet.",
-		                     item.id.c_str(), rate),
-		                    ("%s/playbackRate", item.json_path.c_str()));
-		want_audio = false;
-	}
 	if (!want_video && !want_audio)
 		return true;
 
@@ -765,6 +799,7 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 	m->file_end =
 	        m->file_start + GstClockTime(std::llround(double(to - item.start_ns()) * rate));
 	m->offset = GstClockTimeDiff(item.start_ns()) - GstClockTimeDiff(m->file_start);
+	m->item_start = item.start_ns();
 	if (want_video) {
 		m->video_sink = gst_element_request_pad_simple(ctx.comp, "sink_%u");
 		g_object_set(m->video_sink, "zorder", m->plan.zorder + 1, "sizing-policy",

@@ -455,6 +455,34 @@ def test_many_clips_and_a_range():
     expect(stamps and stamps[0][0] == 0.0, f"the range starts at 0 in the file: {stamps[:3]}")
 
 
+def test_audio_playback_rate():
+    """A 2 s tone played at playbackRate 2 in a 1 s item: audible over exactly the item, at
+    its dB level, at its pitch (scaletempo keeps it)."""
+    tone = os.path.join(TMP, "tone-rate.wav")
+    subprocess.run(["gst-launch-1.0", "-q", "audiotestsrc", "freq=440", "volume=0.5",
+                    "num-buffers=100", "samplesperbuffer=960", "!",
+                    "audio/x-raw,rate=48000,channels=2", "!", "wavenc", "!", "filesink",
+                    f"location={tone}"], check=True, timeout=60)
+    music = media_item("m", "audio", "tone", 120000, 240000, db=-6.0)
+    music["playbackRate"] = 2
+    doc = document([[solid("s", "#ff0000", 0, 480000, 0, 0, 10, 10)], [music]])
+    doc["assets"] = {"tone": {"id": "tone", "type": "audio", "filename": "tone-rate.wav",
+                              "size": 1, "mimeType": "audio/wav", "remoteUrl": None,
+                              "remoteKey": None, "durationInSeconds": 2}}
+    code, out, err = render(doc, "audio-rate")
+    expect(code == 0 and "not played" not in err, err)
+    audio = decode_audio(out)
+    full = 0.5 * 32767 / 2 ** 0.5
+    inside = rms(audio, 0.6, 1.4)
+    level = 20 * __import__("math").log10(max(inside, 1) / full)
+    expect(abs(level - -6.0) <= 0.5, f"tone at {level:.2f} dB, want -6 +/- 0.5")
+    expect(rms(audio, 0.0, 0.45) < 50, f"before the item {rms(audio, 0.0, 0.45)}")
+    expect(rms(audio, 1.56, 1.95) < 50, f"after the item {rms(audio, 1.56, 1.95)}")
+    window = audio[int(0.7 * 48000):int(1.3 * 48000)]
+    crossings = sum(1 for a, b in zip(window, window[1:]) if a < 0 <= b)
+    expect(abs(crossings / 0.6 - 440) < 15, f"pitch {crossings / 0.6:.0f} Hz, want 440")
+
+
 def test_invalid_document_leaves_no_file():
     doc = document([[solid("a", "#ff0000", 0, 240000, 0, 0, 10, 10)]])
     doc["items"]["a"]["startTicks"] = -1
