@@ -3,6 +3,7 @@
 #include "elements.h"
 
 #include "jsontimelinesrc/jtltimelinesrc.h"
+#include "layer/jtllayer.h"
 #include "textoverlaykf/jtltextoverlay.h"
 
 gboolean jsontimeline_elements_register(GstPlugin *plugin)
@@ -12,5 +13,6 @@ gboolean jsontimeline_elements_register(GstPlugin *plugin)
 	 * they are added here as they land. */
 	ok &= GST_ELEMENT_REGISTER(jsontimelinesrc, plugin);
 	ok &= GST_ELEMENT_REGISTER(textoverlay_kf, plugin);
+	ok &= GST_ELEMENT_REGISTER(jtllayer, plugin);
 	return ok;
 }

@@ -118,6 +118,12 @@ struct LiveBranch {
 	double rate = 1.0;               /* playbackRate: file time runs this much faster */
 	GstClockTime item_start = 0;     /* in the timeline */
 	GstElement *audio_out = nullptr; /* the last element of the sound's chain */
+	/* crop, corners and rotation of a video item, done by jtllayer: its canvas and box
+	 * (output pixels) and per-frame values (crop-left, -top, -right, -bottom, radius,
+	 * rotation) keyed at the pictures' stream time; no canvas = not shaped */
+	int canvas_w = 0, canvas_h = 0, box_w = 0, box_h = 0;
+	bool keep_aspect_ratio = false;
+	GstControlSource *shape[6] = {};
 	std::atomic<bool> video_linked{false}, audio_linked{false};
 
 	~LiveBranch()
@@ -128,6 +134,9 @@ struct LiveBranch {
 			gst_object_unref(audio_sink);
 		if (gain)
 			gst_object_unref(gain);
+		for (GstControlSource *cs : shape)
+			if (cs)
+				gst_object_unref(cs);
 	}
 };
 
@@ -412,8 +421,9 @@ GstPad *add_picture(JtlTimelineSrc *self, std::vector<GstElement *> *list, const
 	 * (25/1 when free): pin it to the output rate */
 	g_object_set(freeze, "num-buffers", gint(std::min<uint64_t>(count, G_MAXINT)), nullptr);
 	g_object_set(rate, "caps", caps, nullptr);
+	/* the rate is pinned right after imagefreeze; the filter may change the size */
 	if (filter)
-		gst_element_link_many(src, freeze, filter, rate, nullptr);
+		gst_element_link_many(src, freeze, rate, filter, nullptr);
 	else
 		gst_element_link_many(src, freeze, rate, nullptr);
 	GstBuffer *buf = gst_buffer_new_memdup(raster.data.data(), raster.data.size());
@@ -424,7 +434,7 @@ GstPad *add_picture(JtlTimelineSrc *self, std::vector<GstElement *> *list, const
 	g_signal_emit_by_name(src, "end-of-stream", &flow);
 
 	GstPad *sink = gst_element_request_pad_simple(ctx.comp, "sink_%u");
-	g_autoptr(GstPad) out = gst_element_get_static_pad(rate, "src");
+	g_autoptr(GstPad) out = gst_element_get_static_pad(filter ? filter : rate, "src");
 	gst_pad_set_offset(out, GstClockTimeDiff(jtl::frame_to_ns(k, ctx.fps, 1)));
 	if (gst_pad_link(out, sink) != GST_PAD_LINK_OK) {
 		GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
@@ -448,6 +458,78 @@ bool item_frames(const jtl::Item &item, const Context &ctx, uint64_t *k, uint64_
 	*k = first;
 	*count = end - first;
 	return true;
+}
+
+/* Whether an item needs jtllayer: cropped, rounded or turned at some point. */
+bool needs_shape(const jtl::Item &item)
+{
+	if (!item.geometry)
+		return false;
+	const jtl::Geometry &g = *item.geometry;
+	for (const jtl::AnimatedNumber *n : {&g.crop_left, &g.crop_top, &g.crop_right,
+	                                     &g.crop_bottom, &g.border_radius, &g.rotation})
+		if (n->is_animated() || n->value != 0.0)
+			return true;
+	return false;
+}
+
+const char *const kShapeProps[6] = {"crop-left",   "crop-top", "crop-right",
+                                    "crop-bottom", "radius",   "rotation"};
+
+/* Sets up the shaping of an item: canvas and box at the size of its box at clip start
+ * (the bounding square when it turns), and the per-frame values of the frames [k, k +
+ * count), keyed at at(j) for the j-th. */
+void plan_shape(LiveBranch *b, const Context &ctx, const jtl::Item &item, uint64_t k,
+                uint64_t count, const std::function<GstClockTime(uint64_t)> &at,
+                bool rotation_only = false)
+{
+	jtl::ItemFrame f0 = jtl::evaluate_item(item, item.start);
+	b->box_w = int(std::clamp(std::lround(f0.width * ctx.scale), 1L, 8192L));
+	b->box_h = int(std::clamp(std::lround(f0.height * ctx.scale), 1L, 8192L));
+	b->canvas_w = b->box_w;
+	b->canvas_h = b->box_h;
+	const jtl::Geometry &g = *item.geometry;
+	if (g.rotation.is_animated() || g.rotation.value != 0.0)
+		b->canvas_w = b->canvas_h = int(std::min(
+		        8192.0, std::ceil(std::hypot(double(b->box_w), double(b->box_h)))));
+	double last[6] = {NAN, NAN, NAN, NAN, NAN, NAN};
+	for (GstControlSource *&cs : b->shape)
+		cs = frame_values();
+	for (uint64_t j = 0; j < count; j++) {
+		jtl::ItemFrame f = jtl::evaluate_item(
+		        item, jtl::ns_to_ticks(jtl::frame_to_ns(k + j, ctx.fps, 1)));
+		double v[6] = {f.crop_left,
+		               f.crop_top,
+		               f.crop_right,
+		               f.crop_bottom,
+		               f.border_radius * ctx.scale,
+		               f.rotation};
+		if (rotation_only)
+			v[0] = v[1] = v[2] = v[3] = v[4] = 0.0;
+		for (int i = 0; i < 6; i++) {
+			if (v[i] == last[i])
+				continue;
+			last[i] = v[i];
+			gst_timed_value_control_source_set(
+			        GST_TIMED_VALUE_CONTROL_SOURCE(b->shape[i]), at(j), v[i]);
+		}
+	}
+}
+
+/* A jtllayer shaping a branch as plan_shape said. */
+GstElement *make_layer(LiveBranch *b)
+{
+	GstElement *layer = make(b->self, &b->elements, "jtllayer");
+	if (!layer)
+		return nullptr;
+	g_object_set(layer, "width", b->canvas_w, "height", b->canvas_h, "box-width",
+	             double(b->box_w), "box-height", double(b->box_h), "keep-aspect-ratio",
+	             gboolean(b->keep_aspect_ratio), nullptr);
+	for (int i = 0; i < 6; i++)
+		gst_object_add_control_binding(
+		        GST_OBJECT(layer), gst_direct_control_binding_new_absolute(
+		                                   GST_OBJECT(layer), kShapeProps[i], b->shape[i]));
+	return layer;
 }
 
 /* A CSS font weight as a number: "100".."900", "normal", "bold". */
@@ -565,17 +647,26 @@ bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const
 		return false;
 	if (raster.data.empty())
 		return true;
-	/* rotation: the picture is turned once, on a canvas that holds it, and its box grows
-	 * around the centre to match; keyframed rotation is not followed */
-	double rotation = item.geometry ? item.geometry->rotation.value : 0.0;
 	if (item.geometry && item.geometry->rotation.is_animated()) {
-		rotation = item.geometry->rotation.at(0, item.duration);
-		GST_ELEMENT_WARNING(self, STREAM, NOT_IMPLEMENTED,
-		                    ("Item \"%s\": rotation keyframes are not followed yet; it "
-		                     "keeps its rotation at the clip start.",
-		                     item.id.c_str()),
-		                    ("%s/rotation", item.json_path.c_str()));
+		/* turning: jtllayer replays the rotation frame by frame on the picture, keyed
+		 * at its stream time (0 at the branch's first frame) */
+		int fps = ctx.fps;
+		plan_shape(
+		        b, ctx, item, k, count, [fps](uint64_t j) { return key_time(j, fps); },
+		        true);
+		b->video_sink = add_picture(self, &b->elements, ctx, raster, k, count,
+		                            "The item at " + item.json_path,
+		                            [b]() { return make_layer(b); });
+		if (!b->video_sink)
+			return false;
+		g_object_set(b->video_sink, "zorder", b->plan.zorder + 1, nullptr);
+		control_geometry(b->video_sink, item, ctx, double(b->canvas_w) / b->box_w,
+		                 double(b->canvas_h) / b->box_h);
+		return true;
 	}
+	/* a fixed rotation: the picture is turned once, on a canvas that holds it, and its box
+	 * grows around the centre to match */
+	double rotation = item.geometry ? item.geometry->rotation.value : 0.0;
 	double grow_x = 1.0, grow_y = 1.0;
 	if (rotation != 0.0) {
 		jtl::Raster turned = jtl::rotate(raster, rotation);
@@ -696,7 +787,23 @@ void on_decoded_pad(GstElement *, GstPad *pad, gpointer data)
 	GstPad *target = nullptr;
 	std::vector<GstElement *> elements;
 	if (video && m->video_sink && !m->video_linked.exchange(true)) {
-		elements = chain(self, &m->elements, {"queue", "videoconvert"});
+		if (m->canvas_w > 0) {
+			/* cropped, rounded or turned: jtllayer draws it into its canvas */
+			elements =
+			        chain(self, &m->elements, {"queue", "videoconvert", "capsfilter"});
+			GstElement *layer = elements.empty() ? nullptr : make_layer(m);
+			if (layer) {
+				g_autoptr(GstCaps) bgra =
+				        gst_caps_from_string("video/x-raw, format=BGRA");
+				g_object_set(elements.back(), "caps", bgra, nullptr);
+				gst_element_link(elements.back(), layer);
+				elements.push_back(layer);
+			} else {
+				elements.clear();
+			}
+		} else {
+			elements = chain(self, &m->elements, {"queue", "videoconvert"});
+		}
 		target = m->video_sink;
 	} else if (audio && m->audio_sink && !m->audio_linked.exchange(true)) {
 		/* at a playbackRate other than 1, scaletempo plays the sound faster or slower
@@ -804,7 +911,27 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 		m->video_sink = gst_element_request_pad_simple(ctx.comp, "sink_%u");
 		g_object_set(m->video_sink, "zorder", m->plan.zorder + 1, "sizing-policy",
 		             media->keep_aspect_ratio ? 1 : 0, nullptr);
-		control_geometry(m->video_sink, item, ctx);
+		uint64_t k, count;
+		if (needs_shape(item) && item_frames(item, ctx, &k, &count)) {
+			/* the pictures' stream time: file_start + time since the item's start
+			 * (the trim probe retimes them at other rates) */
+			m->keep_aspect_ratio = media->keep_aspect_ratio;
+			GstClockTime file_start = m->file_start, start = item.start_ns();
+			int fps = ctx.fps;
+			plan_shape(m, ctx, item, k, count, [&](uint64_t j) {
+				if (j == 0)
+					return GstClockTime(0);
+				GstClockTime t = jtl::frame_to_ns(k + j, fps, 1);
+				GstClockTime since = t > start ? t - start : 0;
+				GstClockTime half = jtl::frame_to_ns(1, fps, 1) / 2;
+				return file_start + (since > half ? since - half : 0);
+			});
+			g_object_set(m->video_sink, "sizing-policy", 0, nullptr);
+			control_geometry(m->video_sink, item, ctx, double(m->canvas_w) / m->box_w,
+			                 double(m->canvas_h) / m->box_h);
+		} else {
+			control_geometry(m->video_sink, item, ctx);
+		}
 	}
 	if (want_audio) {
 		m->audio_sink = gst_element_request_pad_simple(ctx.mixer, "sink_%u");

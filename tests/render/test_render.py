@@ -483,6 +483,39 @@ def test_audio_playback_rate():
     expect(abs(crossings / 0.6 - 440) < 15, f"pitch {crossings / 0.6:.0f} Hz, want 440")
 
 
+def test_video_crop_corners_and_turning_solid():
+    """A video item cropped to its right half (blue) with rounded corners: blue across the
+    box, the background in its corners; a solid turning 0 -> 90 degrees by keyframes."""
+    clip_doc = document([[solid("r", "#ff0000", 0, 240000, 0, 0, W // 2, H)],
+                         [solid("b", "#0000ff", 0, 240000, W // 2, 0, W // 2, H)]])
+    code, _, err = render(clip_doc, "clip-halves")
+    expect(code == 0, err)
+    video = media_item("v", "video", "clip", 0, 240000, left=40, top=20, w=240, h=200)
+    video["keepAspectRatio"] = False
+    video["cropLeft"] = animated(0.5)
+    video["borderRadius"] = animated(40)
+    doc = document([[video]])
+    doc["assets"] = {"clip": {"id": "clip", "type": "video", "filename": "clip-halves.mp4",
+                              "size": 1, "mimeType": "video/mp4", "remoteUrl": None,
+                              "remoteKey": None, "durationInSeconds": 1,
+                              "hasAudioTrack": False, "width": W, "height": H}}
+    code, out, err = render(doc, "crop")
+    expect(code == 0, err)
+    f = decode_frames(out)[15]
+    expect(near(pixel(f, 60, 120), BLUE), f"left of the box: the kept right half {pixel(f, 60, 120)}")
+    expect(near(pixel(f, 260, 120), BLUE), f"right of the box {pixel(f, 260, 120)}")
+    expect(near(pixel(f, 42, 22), GREEN), f"a rounded corner shows the background {pixel(f, 42, 22)}")
+    expect(near(pixel(f, 30, 120), GREEN), f"outside the box {pixel(f, 30, 120)}")
+    bar = solid("bar", "#ff0000", 0, 240000, 110, 110, 100, 20)  # centre (160, 120)
+    bar["rotation"] = animated(0, [(0, 0), (240000, 90)])
+    code, out, err = render(document([[bar]], background="#000000"), "turning")
+    expect(code == 0 and "not followed" not in err, err)
+    frames = decode_frames(out)
+    b0, b1 = red_bounds(frames[0]), red_bounds(frames[29])
+    expect(b0 and b1 and (b0[2] - b0[0]) > 3 * (b0[3] - b0[1])
+           and (b1[3] - b1[1]) > 3 * (b1[2] - b1[0]), f"flat {b0}, upright {b1}")
+
+
 def test_invalid_document_leaves_no_file():
     doc = document([[solid("a", "#ff0000", 0, 240000, 0, 0, 10, 10)]])
     doc["items"]["a"]["startTicks"] = -1
