@@ -563,10 +563,11 @@ static void jtl_text_overlay_class_init(JtlTextOverlayClass *klass)
 	                            rw));
 	g_object_class_install_property(
 	        object_class, PROP_FONT_FAMILY,
-	        g_param_spec_string("font-family", "Font family",
-	                            "Fontconfig family; one not installed is replaced by DejaVu Sans "
-	                            "(a warning is posted)",
-	                            jtl::kDefaultFontFamily, rw));
+	        g_param_spec_string(
+	                "font-family", "Font family",
+	                "Fontconfig family; one not installed is replaced by DejaVu Sans "
+	                "(a warning is posted)",
+	                jtl::kDefaultFontFamily, rw));
 	g_object_class_install_property(object_class, PROP_FONT_WEIGHT,
 	                                g_param_spec_int("font-weight", "Font weight",
 	                                                 "CSS weight, 100 (thin) to 900 (black)",
