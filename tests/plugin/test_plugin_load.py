@@ -13,6 +13,20 @@ checks = [
                                                 "libgstjsontimeline.so") in p.stdout),
     ("licence LGPL", "License                  LGPL" in p.stdout),
 ]
+# the runnable examples in pipelines/, headless
+here = os.path.dirname(os.path.abspath(__file__))
+pipelines = os.path.join(here, "..", "..", "pipelines")
+env = dict(os.environ, SINK="fakesink", VSINK="fakesink", ASINK="fakesink", NUM_BUFFERS="10")
+for script in ("textoverlay-kf.sh", "jsontimelinesrc-preview.sh"):
+    r = subprocess.run(["sh", os.path.join(pipelines, script)], capture_output=True,
+                       text=True, timeout=120, env=env)
+    checks.append((f"pipelines/{script} runs", r.returncode == 0))
+    if r.returncode:
+        print(r.stdout, r.stderr)
+inspect = subprocess.run(["gst-inspect-1.0", "textoverlay-kf"], capture_output=True,
+                         text=True, timeout=120)
+checks.append(("textoverlay-kf properties are controllable",
+               "controllable" in inspect.stdout and "rotation" in inspect.stdout))
 failed = 0
 for name, ok in checks:
     print(("ok - " if ok else "FAIL - ") + name)
