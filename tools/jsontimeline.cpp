@@ -3,6 +3,9 @@
 #include "config.h"
 
 #include <clocale>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <cstdio>
 #include <cstring>
 
@@ -43,6 +46,13 @@ int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
 	g_set_prgname("jsontimeline");
+#ifdef __GLIBC__
+	/* video frames are megabytes: by default glibc maps each one afresh and the first
+	 * touch of every page faults (a tenth of a 1080p render's time); keep them in the
+	 * heap for reuse instead */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 128 << 20);
+#endif
 	if (argc < 2) {
 		print_help(stderr);
 		return EXIT_USAGE;

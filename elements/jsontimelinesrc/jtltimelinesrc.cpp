@@ -637,8 +637,12 @@ bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jt
 bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const jtl::Item &item)
 {
 	JtlTimelineSrc *self = b->self;
-	if (const jtl::TextData *text = item.as<jtl::TextData>())
-		return add_text(b, ctx, item, *text);
+	/* a turning text goes through textoverlay-kf; one that does not is drawn once by the
+	 * same code (jtl::draw_text) and repeated, which costs nothing per frame */
+	if (const jtl::TextData *text = item.as<jtl::TextData>()) {
+		if (item.geometry && item.geometry->rotation.is_animated())
+			return add_text(b, ctx, item, *text);
+	}
 	uint64_t k, count;
 	if (!item_frames(item, ctx, &k, &count))
 		return true;
@@ -1225,13 +1229,23 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 	g_object_set(bg, "pattern", 17, "foreground-color", bg_color, "num-buffers",
 	             gint(std::min<uint64_t>(count, G_MAXINT)), "timestamp-offset",
 	             gint64(ctx.range.start), nullptr);
-	g_autoptr(GstCaps) bgc = video_caps("AYUV", ctx.width, ctx.height, fps);
+	/* black and white are the compositor's own backgrounds: the background source then
+	 * only paces the graph (tiny, transparent) and no frame is filled twice */
+	bool own = bg_color == 0xff000000 || bg_color == 0xffffffff;
+	g_autoptr(GstCaps) bgc = own ? video_caps("AYUV", 16, 16, fps)
+	                             : video_caps("AYUV", ctx.width, ctx.height, fps);
 	g_object_set(bg_caps, "caps", bgc, nullptr);
-	g_object_set(comp, "background", 1 /* black */, "start-time-selection", 2 /* set */,
-	             "start-time", guint64(ctx.range.start), nullptr);
+	g_object_set(comp, "background", bg_color == 0xffffffff ? 2 /* white */ : 1 /* black */,
+	             "start-time-selection", 2 /* set */, "start-time", guint64(ctx.range.start),
+	             nullptr);
 	g_autoptr(GstCaps) outc = video_caps("AYUV", ctx.width, ctx.height, fps);
 	g_object_set(comp_caps, "caps", outc, nullptr);
 	gst_element_link_many(bg, bg_caps, comp, comp_caps, nullptr);
+	if (own) {
+		g_autoptr(GstPad) bg_pad = gst_element_get_static_pad(bg_caps, "src");
+		g_autoptr(GstPad) bg_sink = gst_pad_get_peer(bg_pad);
+		g_object_set(bg_sink, "alpha", 0.0, nullptr);
+	}
 	if (tl.background.type == jtl::GlobalBackground::Type::Color && tl.background.gradient &&
 	    !tl.background.gradient->empty() && count > 0) {
 		/* a CSS gradient over the colour (zorder 0), below every track (2 and up) */
