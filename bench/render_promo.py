@@ -145,7 +145,7 @@ def main():
     launch("filesrc", f"location={out}", "!", "qtdemux", "!", "h264parse", "!", "avdec_h264",
            "!", "videoconvert", "!", "video/x-raw,format=I420", "!", "filesink",
            f"location={raw}")
-    enc_wall, enc_cpu, _ = timed([
+    enc_wall, enc_cpu, enc_rss = timed([
         "gst-launch-1.0", "-q", "filesrc", f"location={raw}", "blocksize=3110400", "!",
         "rawvideoparse", f"width={W}", f"height={H}", "format=i420", f"framerate={FPS}/1",
         "!", "x264enc", "speed-preset=veryfast", "pass=quant", "quantizer=23", "bframes=0",
@@ -154,7 +154,8 @@ def main():
     print(f"render wall         {wall:.2f} s ({SECONDS / wall:.2f}x realtime)")
     print(f"render CPU          {cpu:.2f} s")
     print(f"peak RSS            {rss / 1024:.0f} MiB")
-    print(f"encode-only wall    {enc_wall:.2f} s (reference, CPU {enc_cpu:.2f} s)")
+    print(f"encode-only wall    {enc_wall:.2f} s (reference, CPU {enc_cpu:.2f} s, "
+          f"peak RSS {enc_rss / 1024:.0f} MiB)")
     print(f"encode-only ratio   {wall / enc_wall:.2f}")
     if not args.keep:
         shutil.rmtree(d)

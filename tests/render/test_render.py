@@ -151,6 +151,12 @@ def test_exact_frame_counts_and_audio():
         audio = timestamps(out, "audio_0")
         end = audio[-1][0] + audio[-1][1]
         expect(abs(end - 1.6) <= 1024 / 48000 + 1e-3, f"audio ends at {end}")
+        # what a player sees: GstDiscoverer's duration of the file
+        d = subprocess.run(["gst-discoverer-1.0", out], capture_output=True, text=True,
+                           timeout=120).stdout
+        line = [l for l in d.splitlines() if l.strip().startswith("Duration:")]
+        expect(line and abs(seconds(line[0].split("Duration:")[1].strip()) - 1.6) <= 0.025,
+               f"discoverer: {line}")
 
 
 def test_shapes():
