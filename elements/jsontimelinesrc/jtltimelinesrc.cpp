@@ -1717,8 +1717,21 @@ static void jtl_timeline_src_finalize(GObject *object)
 	G_OBJECT_CLASS(jtl_timeline_src_parent_class)->finalize(object);
 }
 
+/* Decoders inside media branches: libav's frame threads each hold a picture buffer set
+ * (tens of megabytes at 1080p per decoder, and a few decoders are alive around a cut);
+ * the mixers and the encoder keep the cores busy, so one thread per decoder costs little
+ * time and much less memory. */
+static void on_deep_element_added(GstBin *, GstBin *, GstElement *element, gpointer)
+{
+	GstElementFactory *f = gst_element_get_factory(element);
+	if (f && g_str_has_prefix(GST_OBJECT_NAME(f), "avdec_") &&
+	    g_object_class_find_property(G_OBJECT_GET_CLASS(element), "max-threads"))
+		g_object_set(element, "max-threads", 1, nullptr);
+}
+
 static void jtl_timeline_src_init(JtlTimelineSrc *self)
 {
+	g_signal_connect(self, "deep-element-added", G_CALLBACK(on_deep_element_added), nullptr);
 	self->priv = new _JtlTimelineSrc::Private();
 	GstPadTemplate *vt = gst_static_pad_template_get(&video_template);
 	GstPadTemplate *at = gst_static_pad_template_get(&audio_template);
