@@ -632,6 +632,51 @@ bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jt
 	return true;
 }
 
+/* An image whose crop or corners have keyframes: the whole picture, drawn once at its own
+ * aspect ratio covering the box, then cropped, fitted, rounded (and turned) frame by frame
+ * by jtllayer. */
+bool add_shaped_image(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl,
+                      const jtl::Item &item, const jtl::MediaData &media, uint64_t k,
+                      uint64_t count)
+{
+	JtlTimelineSrc *self = b->self;
+	const jtl::Asset *asset = tl.asset(media.asset_id);
+	std::string error;
+	std::string path = asset ? jtl::resolve_asset_path(*asset, ctx.asset_base, &error) : "";
+	double iw = 0, ih = 0;
+	jtl::Raster raster;
+	int fps = ctx.fps;
+	plan_shape(b, ctx, item, k, count, [fps](uint64_t j) { return key_time(j, fps); });
+	b->keep_aspect_ratio = media.keep_aspect_ratio;
+	bool ok = !path.empty() && jtl::image_size(path, &iw, &ih, &error);
+	if (ok) {
+		if (iw <= 0 || ih <= 0) {
+			iw = b->box_w;
+			ih = b->box_h;
+		}
+		double cover = std::max(b->box_w / iw, b->box_h / ih);
+		int pw = int(std::clamp(std::ceil(iw * cover), 1.0, 8192.0));
+		int ph = int(std::clamp(std::ceil(ih * cover), 1.0, 8192.0));
+		ok = jtl::draw_image(path, pw, ph, false, 0, 0, 0, 0, 0, &raster, &error);
+	}
+	if (!ok) {
+		GST_ELEMENT_ERROR(self, RESOURCE, READ,
+		                  ("Item \"%s\": the image asset \"%s\" cannot be used: %s.",
+		                   item.id.c_str(), media.asset_id.c_str(), error.c_str()),
+		                  ("%s/assetId", item.json_path.c_str()));
+		return false;
+	}
+	b->video_sink =
+	        add_picture(self, &b->elements, ctx, raster, k, count,
+	                    "The item at " + item.json_path, [b]() { return make_layer(b); });
+	if (!b->video_sink)
+		return false;
+	g_object_set(b->video_sink, "zorder", b->plan.zorder + 1, nullptr);
+	control_geometry(b->video_sink, item, ctx, double(b->canvas_w) / b->box_w,
+	                 double(b->canvas_h) / b->box_h);
+	return true;
+}
+
 /* Builds one drawn item's branch: its picture placed and scaled by its compositor pad,
  * whose geometry and opacity replay the item's keyframes frame by frame. */
 bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const jtl::Item &item)
@@ -646,6 +691,14 @@ bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const
 	uint64_t k, count;
 	if (!item_frames(item, ctx, &k, &count))
 		return true;
+	const jtl::MediaData *media = item.as<jtl::MediaData>();
+	if (media && item.type == jtl::ItemType::Image && item.geometry) {
+		const jtl::Geometry &g = *item.geometry;
+		if (g.crop_left.is_animated() || g.crop_top.is_animated() ||
+		    g.crop_right.is_animated() || g.crop_bottom.is_animated() ||
+		    g.border_radius.is_animated())
+			return add_shaped_image(b, ctx, tl, item, *media, k, count);
+	}
 	jtl::Raster raster;
 	if (!draw_item(self, tl, item, ctx.scale, ctx.asset_base, &raster))
 		return false;

@@ -63,6 +63,10 @@ std::string resolve_asset_path(const Asset &asset, const std::string &base, std:
  * (centred, the rest transparent); crops are fractions cut from each side of the source
  * first; corners rounded by radius. Returns false with *error set when the file cannot
  * be read or decoded. */
+/* The size of an image file in pixels (SVG: its intrinsic size, else 0 x 0 with true).
+ * Returns false with *error set when the file cannot be read. */
+bool image_size(const std::string &path, double *width, double *height, std::string *error);
+
 bool draw_image(const std::string &path, int width, int height, bool keep_aspect_ratio,
                 double radius, double crop_left, double crop_top, double crop_right,
                 double crop_bottom, Raster *out, std::string *error);

@@ -444,6 +444,31 @@ std::string resolve_asset_path(const Asset &asset, const std::string &base, std:
 	return where;
 }
 
+bool image_size(const std::string &path, double *width, double *height, std::string *error)
+{
+	g_autoptr(GError) e = nullptr;
+	*width = *height = 0;
+	if (g_str_has_suffix(path.c_str(), ".svg") || g_str_has_suffix(path.c_str(), ".SVG")) {
+		RsvgHandle *handle = rsvg_handle_new_from_file(path.c_str(), &e);
+		if (!handle) {
+			*error = e ? e->message : "cannot read the SVG file";
+			return false;
+		}
+		if (!rsvg_handle_get_intrinsic_size_in_pixels(handle, width, height))
+			*width = *height = 0;
+		g_object_unref(handle);
+		return true;
+	}
+	int w = 0, h = 0;
+	if (!gdk_pixbuf_get_file_info(path.c_str(), &w, &h)) {
+		*error = "cannot read the image";
+		return false;
+	}
+	*width = w;
+	*height = h;
+	return true;
+}
+
 bool draw_image(const std::string &path, int width, int height, bool keep_aspect_ratio,
                 double radius, double crop_left, double crop_top, double crop_right,
                 double crop_bottom, Raster *out, std::string *error)

@@ -322,6 +322,34 @@ def test_images():
     expect(not os.path.exists(out), "an output was left")
 
 
+def test_image_crop_keyframes():
+    """An image half red (left) half blue (right) whose cropLeft goes 0 -> 0.5 over 1 s,
+    stretched into its box: red on the box's left at the start, blue all over at the
+    end; its corners round by keyframes too."""
+    svg = os.path.join(TMP, "halves.svg")
+    with open(svg, "w") as f:
+        f.write('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">'
+                '<rect width="100" height="100" fill="#ff0000"/>'
+                '<rect x="100" width="100" height="100" fill="#0000ff"/></svg>')
+    img = image_item("img", "halves", 60, 40, 200, 100, keep=False)
+    img["durationTicks"] = 240000
+    img["cropLeft"] = animated(0, [(0, 0), (240000, 0.5)])
+    img["borderRadius"] = animated(0, [(0, 0), (240000, 40)])
+    doc = document([[img]], background="#000000")
+    doc["assets"] = {"halves": image_asset("halves", "halves.svg", "image/svg+xml", 200, 100)}
+    code, out, err = render(doc, "image-crop")
+    expect(code == 0, err)
+    frames = decode_frames(out)
+    expect(len(frames) == 30, len(frames))
+    first, last = frames[0], frames[29]
+    expect(near(pixel(first, 80, 90), RED) and near(pixel(first, 240, 90), BLUE),
+           f"uncropped at the start {pixel(first, 80, 90)} {pixel(first, 240, 90)}")
+    expect(near(pixel(last, 80, 90), BLUE) and near(pixel(last, 240, 90), BLUE),
+           f"left half cropped away at the end {pixel(last, 80, 90)} {pixel(last, 240, 90)}")
+    expect(near(pixel(last, 62, 42), BLACK) and near(pixel(first, 62, 42), RED),
+           f"corner: square at the start {pixel(first, 62, 42)}, round at the end {pixel(last, 62, 42)}")
+
+
 def media_item(item_id, kind, asset_id, start, dur, start_from=0.0, db=0.0, **geometry):
     item = solid(item_id, "#000000", start, dur, geometry.get("left", 0), geometry.get("top", 0),
                  geometry.get("w", 160), geometry.get("h", 120))
