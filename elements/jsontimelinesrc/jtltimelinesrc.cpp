@@ -418,8 +418,10 @@ GstPad *add_picture(JtlTimelineSrc *self, std::vector<GstElement *> *list, const
 	g_autoptr(GstCaps) caps = video_caps("BGRA", raster.width, raster.height, ctx.fps);
 	g_object_set(src, "caps", caps, "format", GST_FORMAT_TIME, nullptr);
 	/* imagefreeze repeats the picture num-buffers times at the rate downstream asks for
-	 * (25/1 when free): pin it to the output rate */
-	g_object_set(freeze, "num-buffers", gint(std::min<uint64_t>(count, G_MAXINT)), nullptr);
+	 * (25/1 when free): pin it to the output rate. One frame more, hidden by the pad's
+	 * alpha (and dropped after the range): the compositor may let a pad's last picture go
+	 * at its EOS before mixing the frame it belongs to */
+	g_object_set(freeze, "num-buffers", gint(std::min<uint64_t>(count + 1, G_MAXINT)), nullptr);
 	g_object_set(rate, "caps", caps, nullptr);
 	/* the rate is pinned right after imagefreeze; the filter may change the size */
 	if (filter)
@@ -1416,8 +1418,6 @@ void teardown_graph(JtlTimelineSrc *self)
 {
 	State &st = self->priv->state;
 	stop_gates(self);
-	gst_ghost_pad_set_target(GST_GHOST_PAD(self->video_pad), nullptr);
-	gst_ghost_pad_set_target(GST_GHOST_PAD(self->audio_pad), nullptr);
 	std::list<std::unique_ptr<LiveBranch>> live;
 	{
 		std::lock_guard<std::mutex> guard(st.schedule_lock);
@@ -1435,6 +1435,9 @@ void teardown_graph(JtlTimelineSrc *self)
 		gst_element_set_state(e, GST_STATE_NULL);
 	for (auto &b : live)
 		release_branch(self, b.get());
+	/* only now: a source still pushing into an unlinked ghost pad posts an error */
+	gst_ghost_pad_set_target(GST_GHOST_PAD(self->video_pad), nullptr);
+	gst_ghost_pad_set_target(GST_GHOST_PAD(self->audio_pad), nullptr);
 	for (GstElement *e : children)
 		gst_bin_remove(GST_BIN(self), e);
 	/* and anything a decoder added while its branch was being released */
@@ -1539,8 +1542,14 @@ bool do_seek(JtlTimelineSrc *self, GstEvent *event)
 		std::lock_guard<std::mutex> guard(st.lock);
 		children = st.children;
 	}
-	for (auto e = children.rbegin(); e != children.rend(); ++e)
-		gst_element_sync_state_with_parent(*e);
+	/* the mixers and every other element before any source: a source's gate may build a
+	 * branch of either mixer at its first buffer, whose data must find its mixer active */
+	for (bool sources : {false, true}) {
+		for (auto e = children.rbegin(); e != children.rend(); ++e) {
+			if (GST_OBJECT_FLAG_IS_SET(*e, GST_ELEMENT_FLAG_SOURCE) == sources)
+				gst_element_sync_state_with_parent(*e);
+		}
+	}
 	return true;
 }
 

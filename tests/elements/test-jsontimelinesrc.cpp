@@ -306,6 +306,63 @@ GST_START_TEST(test_dynamic_branches)
 }
 GST_END_TEST;
 
+GST_START_TEST(test_seek_while_playing)
+{
+	/* 200 clips of 0.1 s: play 30 frames, then seek (flushing) to 10.0 - 10.5 s while
+	 * playing: the frames after the seek are those of that range, in their colours */
+	const char *colors[] = {"#ff0000", "#00ff00", "#0000ff"};
+	std::vector<SolidSpec> solids;
+	for (int i = 0; i < 200; i++)
+		solids.push_back({colors[i % 3], i * 0.1, 0.1});
+	GstElement *pipeline = gst_parse_launch(
+	        "jsontimelinesrc name=src src.video ! videoconvert ! video/x-raw,format=RGB ! "
+	        "appsink name=v sync=false max-buffers=4  src.audio ! fakesink sync=false",
+	        nullptr);
+	GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "v");
+	g_object_set(src, "json", solids_document(solids).c_str(), "fps", 30, nullptr);
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	for (int i = 0; i < 30; i++) {
+		GstSample *sample =
+		        gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
+		fail_unless(sample != nullptr, "frame %d before the seek", i);
+		gst_sample_unref(sample);
+	}
+	fail_unless(gst_element_seek(pipeline, 1.0, GST_FORMAT_TIME, GST_SEEK_FLAG_FLUSH,
+	                             GST_SEEK_TYPE_SET, 10 * GST_SECOND, GST_SEEK_TYPE_SET,
+	                             10 * GST_SECOND + GST_SECOND / 2));
+	int want[3][3] = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}};
+	guint n = 0;
+	for (;;) {
+		GstSample *sample =
+		        gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
+		if (!sample)
+			break;
+		GstBuffer *buf = gst_sample_get_buffer(sample);
+		GstVideoInfo info;
+		gst_video_info_from_caps(&info, gst_sample_get_caps(sample));
+		GstMapInfo map;
+		gst_buffer_map(buf, &map, GST_MAP_READ);
+		const guint8 *px = map.data + 8 * GST_VIDEO_INFO_PLANE_STRIDE(&info, 0) + 8 * 3;
+		guint64 k = gst_util_uint64_scale_round(GST_BUFFER_PTS(buf), 30, GST_SECOND);
+		fail_unless_equals_uint64(k, 300 + n);
+		const int *c = want[(k / 3) % 3];
+		fail_unless(std::abs(px[0] - c[0]) < 24 && std::abs(px[1] - c[1]) < 24 &&
+		                    std::abs(px[2] - c[2]) < 24,
+		            "frame %" G_GUINT64_FORMAT ": %d %d %d", k, px[0], px[1], px[2]);
+		gst_buffer_unmap(buf, &map);
+		gst_sample_unref(sample);
+		n++;
+	}
+	fail_unless_equals_int(n, 15);
+	fail_unless(gst_app_sink_is_eos(GST_APP_SINK(sink)));
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(sink);
+	gst_object_unref(src);
+	gst_object_unref(pipeline);
+}
+GST_END_TEST;
+
 static Suite *jsontimelinesrc_suite()
 {
 	Suite *s = suite_create("jsontimelinesrc");
@@ -317,6 +374,7 @@ static Suite *jsontimelinesrc_suite()
 	tcase_add_test(tc, test_invalid_document);
 	tcase_add_test(tc, test_seek_renders_a_range);
 	tcase_add_test(tc, test_dynamic_branches);
+	tcase_add_test(tc, test_seek_while_playing);
 	return s;
 }
 
