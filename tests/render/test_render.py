@@ -550,6 +550,48 @@ def test_video_crop_corners_and_turning_solid():
            and (b1[3] - b1[1]) > 3 * (b1[2] - b1[0]), f"flat {b0}, upright {b1}")
 
 
+def test_scale_around_the_centre():
+    bar = solid("bar", "#ff0000", 0, 48000, 110, 95, 100, 50)  # centre (160, 120)
+    bar["scaleX"] = animated(2)
+    bar["scaleY"] = animated(0.5)
+    code, out, err = render(document([[bar]], background="#000000"), "scale")
+    expect(code == 0, err)
+    f = decode_frames(out)[3]
+    # 200 x 25 around (160, 120): x 60..260, y 107.5..132.5
+    for x, y, want in ((64, 120, RED), (256, 120, RED), (160, 110, RED), (160, 130, RED),
+                       (54, 120, BLACK), (266, 120, BLACK), (160, 102, BLACK),
+                       (160, 138, BLACK)):
+        expect(near(pixel(f, x, y), want), f"({x}, {y}) is {pixel(f, x, y)}, want {want}")
+
+
+def test_audio_fades():
+    """A tone item of 1 s with 0.4 s fades: the level ramps up, holds, ramps down."""
+    tone = os.path.join(TMP, "tone-fade.wav")
+    subprocess.run(["gst-launch-1.0", "-q", "audiotestsrc", "freq=440", "volume=0.5",
+                    "num-buffers=100", "samplesperbuffer=960", "!",
+                    "audio/x-raw,rate=48000,channels=2", "!", "wavenc", "!", "filesink",
+                    f"location={tone}"], check=True, timeout=60)
+    music = media_item("m", "audio", "tone", 0, 240000)
+    music["audioFadeInDurationInSeconds"] = 0.4
+    music["audioFadeOutDurationInSeconds"] = 0.4
+    doc = document([[music]])
+    doc["assets"] = {"tone": {"id": "tone", "type": "audio", "filename": "tone-fade.wav",
+                              "size": 1, "mimeType": "audio/wav", "remoteUrl": None,
+                              "remoteKey": None, "durationInSeconds": 2}}
+    code, out, err = render(doc, "fades")
+    expect(code == 0, err)
+    audio = decode_audio(out)
+    full = 0.5 * 32767 / 2 ** 0.5
+    ups = [rms(audio, t, t + 0.08) / full for t in (0.0, 0.1, 0.2, 0.3)]
+    downs = [rms(audio, t, t + 0.08) / full for t in (0.6, 0.7, 0.8, 0.9)]
+    mid = rms(audio, 0.45, 0.55) / full
+    expect(all(a < b for a, b in zip(ups, ups[1:])), f"fade-in levels {ups}")
+    expect(all(a > b for a, b in zip(downs, downs[1:])), f"fade-out levels {downs}")
+    expect(abs(mid - 1.0) < 0.06, f"full level between the fades: {mid:.3f}")
+    # linear in amplitude: the window 0.1-0.18 s averages about 0.35 of full
+    expect(abs(ups[1] - 0.35) < 0.08, f"fade-in at 0.1-0.18 s: {ups[1]:.3f}")
+
+
 def test_invalid_document_leaves_no_file():
     doc = document([[solid("a", "#ff0000", 0, 240000, 0, 0, 10, 10)]])
     doc["items"]["a"]["startTicks"] = -1
