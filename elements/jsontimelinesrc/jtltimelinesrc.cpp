@@ -684,12 +684,8 @@ bool add_shaped_image(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl
 bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const jtl::Item &item)
 {
 	JtlTimelineSrc *self = b->self;
-	/* a turning text goes through textoverlay-kf; one that does not is drawn once by the
-	 * same code (jtl::draw_text) and repeated, which costs nothing per frame */
-	if (const jtl::TextData *text = item.as<jtl::TextData>()) {
-		if (item.geometry && item.geometry->rotation.is_animated())
-			return add_text(b, ctx, item, *text);
-	}
+	if (const jtl::TextData *text = item.as<jtl::TextData>())
+		return add_text(b, ctx, item, *text);
 	uint64_t k, count;
 	if (!item_frames(item, ctx, &k, &count))
 		return true;

@@ -160,6 +160,14 @@ struct _JtlTextOverlay {
 		std::unique_ptr<cairo_surface_t, SurfaceDeleter> picture;
 		int picture_w = 0, picture_h = 0;
 		std::string warned_family;
+		/* the last frame drawn: when the same picture comes in again (imagefreeze repeats
+		 * one memory) and nothing changed, its result goes out again without work;
+		 * streaming thread only */
+		GstMemory *last_in = nullptr;  /* a ref, so that its address is not reused */
+		GstBuffer *last_out = nullptr; /* a ref */
+		Placement last_placement;
+		GstMemory *pending_in = nullptr; /* the input of the frame being drawn */
+		bool reuse = false;              /* this frame reuses last_out */
 	} * priv;
 };
 
@@ -246,6 +254,79 @@ void premultiply(uint8_t *data, int stride, int x0, int y0, int x1, int y1, bool
 }
 
 } /* namespace */
+
+static void forget_last(JtlTextOverlay *self)
+{
+	auto *p = self->priv;
+	if (p->last_in)
+		gst_memory_unref(p->last_in);
+	if (p->last_out)
+		gst_buffer_unref(p->last_out);
+	p->last_in = nullptr;
+	p->last_out = nullptr;
+}
+
+static bool same_placement(const Placement &a, const Placement &b)
+{
+	return a.x == b.x && a.y == b.y && a.box_width == b.box_width &&
+	       a.box_height == b.box_height && a.scale_x == b.scale_x && a.scale_y == b.scale_y &&
+	       a.rotation == b.rotation && a.opacity == b.opacity;
+}
+
+static GstFlowReturn jtl_text_overlay_prepare_output_buffer(GstBaseTransform *trans,
+                                                            GstBuffer *input, GstBuffer **outbuf)
+{
+	JtlTextOverlay *self = JTL_TEXT_OVERLAY(trans);
+	auto *p = self->priv;
+	GST_OBJECT_LOCK(self);
+	Placement now = p->placement;
+	bool dirty = p->dirty;
+	GST_OBJECT_UNLOCK(self);
+	GstMemory *mem =
+	        gst_buffer_n_memory(input) == 1 ? gst_buffer_peek_memory(input, 0) : nullptr;
+	p->reuse = !dirty && mem && mem == p->last_in && p->last_out &&
+	           same_placement(now, p->last_placement);
+	if (p->reuse) {
+		/* the same result, sharing its memory, with this frame's timing */
+		*outbuf = gst_buffer_copy(p->last_out);
+		GST_BUFFER_PTS(*outbuf) = GST_BUFFER_PTS(input);
+		GST_BUFFER_DTS(*outbuf) = GST_BUFFER_DTS(input);
+		GST_BUFFER_DURATION(*outbuf) = GST_BUFFER_DURATION(input);
+		GST_BUFFER_OFFSET(*outbuf) = GST_BUFFER_OFFSET(input);
+		GST_BUFFER_OFFSET_END(*outbuf) = GST_BUFFER_OFFSET_END(input);
+		return GST_FLOW_OK;
+	}
+	p->pending_in = mem;
+	return GST_BASE_TRANSFORM_CLASS(jtl_text_overlay_parent_class)
+	        ->prepare_output_buffer(trans, input, outbuf);
+}
+
+static GstFlowReturn jtl_text_overlay_transform_ip(GstBaseTransform *trans, GstBuffer *buf)
+{
+	JtlTextOverlay *self = JTL_TEXT_OVERLAY(trans);
+	auto *p = self->priv;
+	if (p->reuse)
+		return GST_FLOW_OK;
+	GST_OBJECT_LOCK(self);
+	Placement now = p->placement;
+	GST_OBJECT_UNLOCK(self);
+	GstFlowReturn ret =
+	        GST_BASE_TRANSFORM_CLASS(jtl_text_overlay_parent_class)->transform_ip(trans, buf);
+	forget_last(self);
+	if (ret == GST_FLOW_OK && p->pending_in) {
+		p->last_in = gst_memory_ref(p->pending_in);
+		p->last_out = gst_buffer_ref(buf);
+		p->last_placement = now;
+	}
+	p->pending_in = nullptr;
+	return ret;
+}
+
+static gboolean jtl_text_overlay_stop(GstBaseTransform *trans)
+{
+	forget_last(JTL_TEXT_OVERLAY(trans));
+	return TRUE;
+}
 
 static void jtl_text_overlay_before_transform(GstBaseTransform *trans, GstBuffer *buf)
 {
@@ -524,6 +605,7 @@ static void jtl_text_overlay_get_property(GObject *object, guint id, GValue *val
 
 static void jtl_text_overlay_finalize(GObject *object)
 {
+	forget_last(JTL_TEXT_OVERLAY(object));
 	delete JTL_TEXT_OVERLAY(object)->priv;
 	G_OBJECT_CLASS(jtl_text_overlay_parent_class)->finalize(object);
 }
@@ -542,6 +624,12 @@ static void jtl_text_overlay_class_init(JtlTextOverlayClass *klass)
 	object_class->finalize = jtl_text_overlay_finalize;
 	GST_BASE_TRANSFORM_CLASS(klass)->before_transform = jtl_text_overlay_before_transform;
 	GST_VIDEO_FILTER_CLASS(klass)->transform_frame_ip = jtl_text_overlay_transform_frame_ip;
+	/* after GstVideoFilter's own: a repeated picture with nothing changed is not drawn
+	 * again (see prepare_output_buffer) */
+	GST_BASE_TRANSFORM_CLASS(klass)->prepare_output_buffer =
+	        jtl_text_overlay_prepare_output_buffer;
+	GST_BASE_TRANSFORM_CLASS(klass)->transform_ip = jtl_text_overlay_transform_ip;
+	GST_BASE_TRANSFORM_CLASS(klass)->stop = jtl_text_overlay_stop;
 
 	const auto rw = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 	const auto anim = GParamFlags(rw | GST_PARAM_CONTROLLABLE);

@@ -209,6 +209,36 @@ GST_START_TEST(test_missing_font_family_warns)
 }
 GST_END_TEST;
 
+GST_START_TEST(test_repeated_picture_is_not_drawn_again)
+{
+	GstHarness *h = harness("text=HH font-size=30 css-color=#ff0000 x=10 y=40 box-width=100 "
+	                        "box-height=40");
+	/* one picture pushed three times, as imagefreeze repeats it */
+	GstBuffer *in = black_frame(0);
+	GstBuffer *a = gst_harness_push_and_pull(h, gst_buffer_ref(in));
+	GstBuffer *again = gst_buffer_copy(in);
+	GST_BUFFER_PTS(again) = GST_SECOND / 30;
+	GstBuffer *b = gst_harness_push_and_pull(h, again);
+	fail_unless(a && b);
+	fail_unless(gst_buffer_peek_memory(a, 0) == gst_buffer_peek_memory(b, 0),
+	            "the unchanged frame was drawn again");
+	fail_unless_equals_uint64(GST_BUFFER_PTS(b), GST_SECOND / 30);
+	Box ba = red_box(a), bb = red_box(b);
+	fail_unless(ba.count > 50 && ba.count == bb.count && ba.x0 == bb.x0);
+	/* a change draws again */
+	g_object_set(h->element, "x", 50.0, nullptr);
+	GstBuffer *moved_in = gst_buffer_copy(in);
+	GST_BUFFER_PTS(moved_in) = 2 * GST_SECOND / 30;
+	GstBuffer *c = gst_harness_push_and_pull(h, moved_in);
+	fail_unless(gst_buffer_peek_memory(c, 0) != gst_buffer_peek_memory(a, 0));
+	Box bc = red_box(c);
+	fail_unless(std::abs((bc.x0 - ba.x0) - 40) <= 1, "moved from %d to %d", ba.x0, bc.x0);
+	for (GstBuffer *buf : {in, a, b, c})
+		gst_buffer_unref(buf);
+	gst_harness_teardown(h);
+}
+GST_END_TEST;
+
 static Suite *textoverlay_suite()
 {
 	Suite *s = suite_create("textoverlay-kf");
@@ -219,6 +249,7 @@ static Suite *textoverlay_suite()
 	tcase_add_test(tc, test_controller_motion_and_colour);
 	tcase_add_test(tc, test_opacity_and_rotation);
 	tcase_add_test(tc, test_missing_font_family_warns);
+	tcase_add_test(tc, test_repeated_picture_is_not_drawn_again);
 	return s;
 }
 
