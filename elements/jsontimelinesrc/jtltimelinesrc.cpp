@@ -125,6 +125,8 @@ struct LiveBranch {
 	bool keep_aspect_ratio = false;
 	GstControlSource *shape[6] = {};
 	std::atomic<bool> video_linked{false}, audio_linked{false};
+	std::atomic<bool> video_ended{false}, audio_ended{false};
+	GstPad *video_in = nullptr, *audio_in = nullptr; /* our chains' first pads (refs) */
 
 	~LiveBranch()
 	{
@@ -137,6 +139,9 @@ struct LiveBranch {
 		for (GstControlSource *cs : shape)
 			if (cs)
 				gst_object_unref(cs);
+		for (GstPad *p : {video_in, audio_in})
+			if (p)
+				gst_object_unref(p);
 	}
 };
 
@@ -764,8 +769,19 @@ GstPadProbeReturn trim_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 	if (end <= m->trim_start || (audio && pts < m->trim_start))
 		return GST_PAD_PROBE_DROP;
 	if (pts >= m->file_end) {
-		if (!GST_PAD_IS_EOS(pad))
-			gst_pad_push_event(pad, gst_event_new_eos());
+		/* the item's part is over: the mixer pad gets EOS now (it must not wait for the
+		 * rest of the file), sent from another thread into our chain; the decoder goes
+		 * on into this probe, which drops the rest. (Pushing EOS on the decoder's pad
+		 * from here made its multiqueue fail with a flow error now and then.) */
+		std::atomic<bool> &ended = audio ? m->audio_ended : m->video_ended;
+		GstPad *in = audio ? m->audio_in : m->video_in;
+		if (in && !ended.exchange(true))
+			gst_element_call_async(
+			        GST_ELEMENT(m->self),
+			        [](GstElement *, gpointer target) {
+				        gst_pad_send_event(GST_PAD(target), gst_event_new_eos());
+			        },
+			        gst_object_ref(in), gst_object_unref);
 		return GST_PAD_PROBE_DROP;
 	}
 	if (m->rate != 1.0 && !audio) {
@@ -896,6 +912,8 @@ void on_decoded_pad(GstElement *, GstPad *pad, gpointer data)
 		return;
 	g_autoptr(GstPad) in = gst_element_get_static_pad(elements.front(), "sink");
 	if (target) {
+		GstPad *&first = target == m->audio_sink ? m->audio_in : m->video_in;
+		first = GST_PAD(gst_object_ref(in));
 		gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, trim_probe, m, nullptr);
 		g_autoptr(GstPad) out = gst_element_get_static_pad(elements.back(), "src");
 		gst_pad_set_offset(out, m->offset);
