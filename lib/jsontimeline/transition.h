@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Transition maths: which picture shows where, at a progress from 0 (all A) to 1 (all B).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <jsontimeline/keyframes.h>
+#include <jsontimeline/model.h>
+
+namespace jtl {
+
+/* TransitionType and transition_type_name() are the model's (jsontimeline/model.h). */
+
+/* Where B comes from. Slide and flip use the four sides; wipe also the four corners. */
+enum class TransitionDirection {
+	FromLeft,
+	FromTopLeft,
+	FromTop,
+	FromTopRight,
+	FromRight,
+	FromBottomRight,
+	FromBottom,
+	FromBottomLeft,
+};
+
+/* "fade", "slide", "wipe", "flip", "clock-wipe", "iris"; nullopt for anything else. */
+std::optional<TransitionType> parse_transition_type(const std::string &name);
+/* "from-left", "from-top-left", ...; nullopt for anything else. */
+std::optional<TransitionDirection> parse_transition_direction(const std::string &name);
+const char *transition_direction_name(TransitionDirection direction);
+/* Whether a type takes that direction (slide and flip: the four sides; wipe: all eight;
+ * fade, clock-wipe and iris: none matter). */
+bool transition_accepts(TransitionType type, TransitionDirection direction);
+
+/* The eased progress of a transition at local time t of duration d (clamped to 0..1). */
+double transition_progress(double t, double duration, Easing easing);
+
+/* For the mask types (fade, wipe, clock-wipe, iris): how much of B shows at pixel centre
+ * (x + 0.5, y + 0.5) of a width x height frame at progress p, 0..1, with an edge one pixel
+ * wide antialiased. Fade: p everywhere. Wipe: B covers the part of the frame swept from
+ * its side or corner. Clock-wipe: B covers the angle p x 360 degrees swept clockwise from
+ * 12 o'clock around the centre. Iris: B covers a circle from the centre whose radius
+ * reaches the corners at p = 1. */
+double transition_weight(TransitionType type, TransitionDirection direction, int width, int height,
+                         double x, double y, double p);
+
+/* Slide: where A and B are drawn (offsets in pixels of their top-left corner) at progress
+ * p. B enters from its side while A leaves through the opposite one, edge to edge. */
+struct SlideOffsets {
+	double a_x = 0, a_y = 0, b_x = 0, b_y = 0;
+};
+SlideOffsets slide_offsets(TransitionDirection direction, int width, int height, double p);
+
+/* Flip: a card turning around its vertical (from-left/right) or horizontal (from-top/
+ * bottom) axis. The first half shows A narrowing to an edge, the second B widening from
+ * it; `squash` is the visible width (or height) fraction, 1 at p = 0 and 1, 0 at 0.5. */
+struct FlipState {
+	bool shows_b = false;
+	double squash = 1.0;
+	bool horizontal_axis = false; /* true: squash the height */
+};
+FlipState flip_state(TransitionDirection direction, double p);
+
+} /* namespace jtl */

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Transition maths: which picture shows where, at a progress from 0 (all A) to 1 (all B).
+#include <jsontimeline/transition.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace jtl {
+
+namespace {
+
+struct Named {
+	const char *name;
+	int value;
+};
+
+const Named kTypes[] = {
+        {"fade", int(TransitionType::Fade)},
+        {"slide", int(TransitionType::Slide)},
+        {"wipe", int(TransitionType::Wipe)},
+        {"flip", int(TransitionType::Flip)},
+        {"clock-wipe", int(TransitionType::ClockWipe)},
+        {"iris", int(TransitionType::Iris)},
+};
+
+const Named kDirections[] = {
+        {"from-left", int(TransitionDirection::FromLeft)},
+        {"from-top-left", int(TransitionDirection::FromTopLeft)},
+        {"from-top", int(TransitionDirection::FromTop)},
+        {"from-top-right", int(TransitionDirection::FromTopRight)},
+        {"from-right", int(TransitionDirection::FromRight)},
+        {"from-bottom-right", int(TransitionDirection::FromBottomRight)},
+        {"from-bottom", int(TransitionDirection::FromBottom)},
+        {"from-bottom-left", int(TransitionDirection::FromBottomLeft)},
+};
+
+/* The unit vector B travels along, and the sides it starts from. */
+void direction_vector(TransitionDirection d, double *dx, double *dy)
+{
+	switch (d) {
+	case TransitionDirection::FromLeft:
+		*dx = 1, *dy = 0;
+		break;
+	case TransitionDirection::FromTopLeft:
+		*dx = 1, *dy = 1;
+		break;
+	case TransitionDirection::FromTop:
+		*dx = 0, *dy = 1;
+		break;
+	case TransitionDirection::FromTopRight:
+		*dx = -1, *dy = 1;
+		break;
+	case TransitionDirection::FromRight:
+		*dx = -1, *dy = 0;
+		break;
+	case TransitionDirection::FromBottomRight:
+		*dx = -1, *dy = -1;
+		break;
+	case TransitionDirection::FromBottom:
+		*dx = 0, *dy = -1;
+		break;
+	case TransitionDirection::FromBottomLeft:
+		*dx = 1, *dy = -1;
+		break;
+	}
+}
+
+/* 1 inside (d < 0), 0 outside, a linear ramp one pixel wide across the edge. */
+double edge(double d)
+{
+	return std::clamp(0.5 - d, 0.0, 1.0);
+}
+
+} /* namespace */
+
+std::optional<TransitionType> parse_transition_type(const std::string &name)
+{
+	for (const Named &n : kTypes)
+		if (name == n.name)
+			return TransitionType(n.value);
+	return std::nullopt;
+}
+
+std::optional<TransitionDirection> parse_transition_direction(const std::string &name)
+{
+	for (const Named &n : kDirections)
+		if (name == n.name)
+			return TransitionDirection(n.value);
+	return std::nullopt;
+}
+
+const char *transition_direction_name(TransitionDirection direction)
+{
+	for (const Named &n : kDirections)
+		if (n.value == int(direction))
+			return n.name;
+	return "from-left";
+}
+
+bool transition_accepts(TransitionType type, TransitionDirection direction)
+{
+	bool side = direction == TransitionDirection::FromLeft ||
+	            direction == TransitionDirection::FromRight ||
+	            direction == TransitionDirection::FromTop ||
+	            direction == TransitionDirection::FromBottom;
+	switch (type) {
+	case TransitionType::Slide:
+	case TransitionType::Flip:
+		return side;
+	default:
+		return true;
+	}
+}
+
+double transition_progress(double t, double duration, Easing easing)
+{
+	if (duration <= 0)
+		return t >= 0 ? 1.0 : 0.0;
+	return ease(easing, std::clamp(t / duration, 0.0, 1.0));
+}
+
+double transition_weight(TransitionType type, TransitionDirection direction, int width, int height,
+                         double x, double y, double p)
+{
+	p = std::clamp(p, 0.0, 1.0);
+	const double w = std::max(1, width), h = std::max(1, height);
+	const double cx = x + 0.5, cy = y + 0.5;
+	switch (type) {
+	case TransitionType::Wipe: {
+		double dx = 0, dy = 0;
+		direction_vector(direction, &dx, &dy);
+		/* distance travelled along the direction, from the starting side or corner,
+		 * in pixels; the front has swept p of the whole extent */
+		double along = (dx > 0   ? cx
+		                : dx < 0 ? w - cx
+		                         : 0) *
+		                       std::abs(dx) +
+		               (dy > 0   ? cy
+		                : dy < 0 ? h - cy
+		                         : 0) *
+		                       std::abs(dy);
+		double extent = w * std::abs(dx) + h * std::abs(dy);
+		if (p <= 0)
+			return 0.0;
+		if (p >= 1)
+			return 1.0;
+		/* diagonal fronts are measured along x + y: scale to pixels of that axis */
+		double norm = std::hypot(dx, dy);
+		return edge((along - p * extent) / norm);
+	}
+	case TransitionType::ClockWipe: {
+		if (p <= 0)
+			return 0.0;
+		if (p >= 1)
+			return 1.0;
+		/* angle clockwise from 12 o'clock, 0..1 of a turn */
+		double a = std::atan2(cx - w / 2.0, -(cy - h / 2.0)) / (2 * M_PI);
+		if (a < 0)
+			a += 1.0;
+		double r = std::max(1.0, std::hypot(cx - w / 2.0, cy - h / 2.0));
+		/* the edge in pixels along the arc at this radius */
+		return edge((a - p) * 2 * M_PI * r);
+	}
+	case TransitionType::Iris: {
+		if (p <= 0)
+			return 0.0;
+		if (p >= 1)
+			return 1.0;
+		double radius = p * std::hypot(w / 2.0, h / 2.0);
+		return edge(std::hypot(cx - w / 2.0, cy - h / 2.0) - radius);
+	}
+	case TransitionType::Fade:
+	case TransitionType::Slide:
+	case TransitionType::Flip:
+		break;
+	}
+	return p;
+}
+
+SlideOffsets slide_offsets(TransitionDirection direction, int width, int height, double p)
+{
+	double dx = 0, dy = 0;
+	direction_vector(direction, &dx, &dy);
+	p = std::clamp(p, 0.0, 1.0);
+	SlideOffsets o;
+	/* B starts one frame away against the direction and moves with it; A moves on ahead */
+	o.b_x = -dx * width * (1.0 - p);
+	o.b_y = -dy * height * (1.0 - p);
+	o.a_x = dx * width * p;
+	o.a_y = dy * height * p;
+	return o;
+}
+
+FlipState flip_state(TransitionDirection direction, double p)
+{
+	p = std::clamp(p, 0.0, 1.0);
+	FlipState f;
+	f.horizontal_axis = direction == TransitionDirection::FromTop ||
+	                    direction == TransitionDirection::FromBottom;
+	f.shows_b = p >= 0.5;
+	f.squash = std::abs(std::cos(p * M_PI));
+	return f;
+}
+
+} /* namespace jtl */
