@@ -5,6 +5,7 @@
 #include "jsontimelinesrc/jtltimelinesrc.h"
 #include "layer/jtllayer.h"
 #include "textoverlaykf/jtltextoverlay.h"
+#include "transitionmixer/jtltransitionmixer.h"
 
 gboolean jsontimeline_elements_register(GstPlugin *plugin)
 {
@@ -14,5 +15,6 @@ gboolean jsontimeline_elements_register(GstPlugin *plugin)
 	ok &= GST_ELEMENT_REGISTER(jsontimelinesrc, plugin);
 	ok &= GST_ELEMENT_REGISTER(textoverlay_kf, plugin);
 	ok &= GST_ELEMENT_REGISTER(jtllayer, plugin);
+	ok &= GST_ELEMENT_REGISTER(transitionmixer, plugin);
 	return ok;
 }
