@@ -3,6 +3,7 @@
 // progress 0, 0.5 and 1 for each type, and the progress following its time window.
 #include <gst/app/gstappsink.h>
 #include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
 #include <gst/video/video.h>
 
 #include <cstdlib>
@@ -127,6 +128,55 @@ GST_START_TEST(test_window_and_easing)
 }
 GST_END_TEST;
 
+/* A frame of one BGRA colour (b, g, r) at pts. */
+static GstBuffer *solid_frame(guint8 b, guint8 g, guint8 r, GstClockTime pts)
+{
+	GstBuffer *buf = gst_buffer_new_and_alloc(W * H * 4);
+	GstMapInfo map;
+	gst_buffer_map(buf, &map, GST_MAP_WRITE);
+	for (int i = 0; i < W * H; i++) {
+		map.data[i * 4] = b;
+		map.data[i * 4 + 1] = g;
+		map.data[i * 4 + 2] = r;
+		map.data[i * 4 + 3] = 255;
+	}
+	gst_buffer_unmap(buf, &map);
+	GST_BUFFER_PTS(buf) = pts;
+	GST_BUFFER_DURATION(buf) = GST_SECOND / 10;
+	return buf;
+}
+
+GST_START_TEST(test_harness_two_inputs)
+{
+	/* one harness per sink pad of the same element; the output comes out of the first */
+	GstHarness *a = gst_harness_new_with_padnames("transitionmixer", "sink_0", "src");
+	GstHarness *b = gst_harness_new_with_element(a->element, "sink_1", nullptr);
+	const char *caps = "video/x-raw, format=BGRA, width=160, height=90, framerate=10/1";
+	gst_harness_set_src_caps_str(a, caps);
+	gst_harness_set_src_caps_str(b, caps);
+	gst_util_set_object_arg(G_OBJECT(a->element), "type", "iris");
+	g_object_set(a->element, "progress", 0.5, nullptr);
+	fail_unless_equals_int(gst_harness_push(a, solid_frame(0, 0, 255, 0)), GST_FLOW_OK);
+	fail_unless_equals_int(gst_harness_push(b, solid_frame(255, 0, 0, 0)), GST_FLOW_OK);
+	gst_harness_push_event(a, gst_event_new_eos());
+	gst_harness_push_event(b, gst_event_new_eos());
+	GstBuffer *out = gst_harness_pull(a);
+	fail_unless(out != nullptr);
+	GstMapInfo map;
+	gst_buffer_map(out, &map, GST_MAP_READ);
+	const guint8 *centre = map.data + (45 * W + 80) * 4, *corner = map.data;
+	/* BGRA: centre blue (B), corner red (A) */
+	fail_unless(centre[0] == 255 && centre[2] == 0, "centre %d %d %d", centre[2], centre[1],
+	            centre[0]);
+	fail_unless(corner[0] == 0 && corner[2] == 255, "corner %d %d %d", corner[2], corner[1],
+	            corner[0]);
+	gst_buffer_unmap(out, &map);
+	gst_buffer_unref(out);
+	gst_harness_teardown(b);
+	gst_harness_teardown(a);
+}
+GST_END_TEST;
+
 static Suite *transitionmixer_suite()
 {
 	Suite *s = suite_create("transitionmixer");
@@ -136,6 +186,7 @@ static Suite *transitionmixer_suite()
 	tcase_add_test(tc, test_ends_show_a_then_b);
 	tcase_add_test(tc, test_halfway);
 	tcase_add_test(tc, test_window_and_easing);
+	tcase_add_test(tc, test_harness_two_inputs);
 	return s;
 }
 
