@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// The eight colour looks of editorState filters, as colour matrices.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jtl {
+
+/* out = M x (r, g, b, 1) on values 0..1: rows r, g, b; column 3 is an offset. */
+struct ColorMatrix {
+	double m[3][4] = {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}};
+};
+
+/* The filter types of editorState v1, in the schema's order. */
+const std::vector<std::string> &filter_names();
+
+/* The look of a filter type (documented in docs/format-indream.md); nullopt for an
+ * unknown name. */
+std::optional<ColorMatrix> filter_matrix(const std::string &name);
+
+/* The look mixed with the identity: amount 0 leaves colours alone, 1 is the full look
+ * (amount = intensity x blend, clamped to 0..1). */
+ColorMatrix mix_matrix(const ColorMatrix &look, double amount);
+
+/* Applies m to pixels of 4 bytes, B G R A (alpha untouched), clamping to 0..255. */
+void apply_matrix_bgra(const ColorMatrix &m, uint8_t *pixels, std::size_t count);
+
+} /* namespace jtl */
