@@ -31,6 +31,7 @@
 #include <atomic>
 #include <cmath>
 #include <condition_variable>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <list>
@@ -1635,40 +1636,35 @@ static void jtl_timeline_src_handle_message(GstBin *bin, GstMessage *msg)
 			}
 		}
 	}
-	if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_WARNING) {
-		/* a text item's missing font family: said with the item's path */
-		const char *name = GST_OBJECT_NAME(GST_MESSAGE_SRC(msg));
-		if (name && g_str_has_prefix(name, "text:")) {
-			g_autoptr(GError) error = nullptr;
-			g_autofree gchar *debug = nullptr;
-			gst_message_parse_warning(msg, &error, &debug);
-			g_autofree gchar *text = g_strdup_printf("The text item at %s: %s",
-			                                         name + 5, error->message);
-			g_autofree gchar *details =
-			        g_strdup_printf("%s/fontFamily: %s", name + 5, debug ? debug : "");
-			GError *e = g_error_new_literal(error->domain, error->code, text);
-			GstMessage *own = gst_message_new_warning(GST_OBJECT(bin), e, details);
-			g_error_free(e);
-			gst_message_unref(msg);
-			GST_BIN_CLASS(jtl_timeline_src_parent_class)->handle_message(bin, own);
-			return;
-		}
-	}
-	if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
+	/* a text item's missing font family (a warning), an undecodable file (an error) */
+	GstMessageType type = GST_MESSAGE_TYPE(msg);
+	if (type == GST_MESSAGE_WARNING || type == GST_MESSAGE_ERROR) {
+		bool warning = type == GST_MESSAGE_WARNING;
+		const char *prefix = warning ? "text:" : "media:";
 		for (GstObject *o = GST_MESSAGE_SRC(msg); o; o = GST_OBJECT_PARENT(o)) {
 			const char *name = GST_OBJECT_NAME(o);
-			if (!name || !g_str_has_prefix(name, "media:"))
+			if (!name || !g_str_has_prefix(name, prefix))
 				continue;
+			const char *path = name + strlen(prefix);
 			g_autoptr(GError) error = nullptr;
 			g_autofree gchar *debug = nullptr;
-			gst_message_parse_error(msg, &error, &debug);
+			if (warning)
+				gst_message_parse_warning(msg, &error, &debug);
+			else
+				gst_message_parse_error(msg, &error, &debug);
 			g_autofree gchar *text =
-			        g_strdup_printf("The media of the item at %s cannot be played: %s",
-			                        name + 6, error->message);
-			g_autofree gchar *details =
-			        g_strdup_printf("%s/assetId: %s", name + 6, debug ? debug : "");
+			        warning ? g_strdup_printf("The text item at %s: %s", path,
+			                                  error->message)
+			                : g_strdup_printf("The media of the item at %s cannot be "
+			                                  "played: %s",
+			                                  path, error->message);
+			g_autofree gchar *details = g_strdup_printf(
+			        "%s/%s: %s", path, warning ? "fontFamily" : "assetId",
+			        debug ? debug : "");
 			GError *e = g_error_new_literal(error->domain, error->code, text);
-			GstMessage *own = gst_message_new_error(GST_OBJECT(bin), e, details);
+			GstMessage *own =
+			        warning ? gst_message_new_warning(GST_OBJECT(bin), e, details)
+			                : gst_message_new_error(GST_OBJECT(bin), e, details);
 			g_error_free(e);
 			gst_message_unref(msg);
 			GST_BIN_CLASS(jtl_timeline_src_parent_class)->handle_message(bin, own);

@@ -21,12 +21,16 @@
  */
 #include "jtllayer.h"
 
+#include "controlled.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 
 #include <cairo.h>
+
+#include <jsontimeline/draw.h>
 
 GST_DEBUG_CATEGORY_STATIC(jtl_layer_debug);
 #define GST_CAT_DEFAULT jtl_layer_debug
@@ -62,6 +66,9 @@ struct Settings {
 struct _JtlLayer {
 	GstVideoFilter parent;
 	Settings *settings; /* object lock */
+	/* the input as a premultiplied surface, kept between frames of one size; streaming
+	 * thread only */
+	cairo_surface_t *source;
 };
 
 G_DEFINE_TYPE(JtlLayer, jtl_layer, GST_TYPE_VIDEO_FILTER)
@@ -99,31 +106,6 @@ static GstCaps *jtl_layer_transform_caps(GstBaseTransform *trans, GstPadDirectio
 	return out;
 }
 
-static void jtl_layer_before_transform(GstBaseTransform *trans, GstBuffer *buf)
-{
-	GstClockTime ts = GST_BUFFER_PTS(buf);
-	if (!GST_CLOCK_TIME_IS_VALID(ts))
-		return;
-	GstClockTime st = gst_segment_to_stream_time(&trans->segment, GST_FORMAT_TIME, ts);
-	if (GST_CLOCK_TIME_IS_VALID(st))
-		gst_object_sync_values(GST_OBJECT(trans), st);
-}
-
-static void rounded_box(cairo_t *cr, double x, double y, double w, double h, double r)
-{
-	r = std::min({r, w / 2, h / 2});
-	if (r <= 0) {
-		cairo_rectangle(cr, x, y, w, h);
-		return;
-	}
-	cairo_new_sub_path(cr);
-	cairo_arc(cr, x + w - r, y + r, r, -G_PI / 2, 0);
-	cairo_arc(cr, x + w - r, y + h - r, r, 0, G_PI / 2);
-	cairo_arc(cr, x + r, y + h - r, r, G_PI / 2, G_PI);
-	cairo_arc(cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
-	cairo_close_path(cr);
-}
-
 static GstFlowReturn jtl_layer_transform_frame(GstVideoFilter *filter, GstVideoFrame *in,
                                                GstVideoFrame *out)
 {
@@ -139,7 +121,13 @@ static GstFlowReturn jtl_layer_transform_frame(GstVideoFilter *filter, GstVideoF
 		memset(odata + size_t(y) * ostride, 0, size_t(ow) * 4);
 
 	/* the input as a premultiplied surface (copied: GStreamer's alpha is straight) */
-	cairo_surface_t *src = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, iw, ih);
+	if (!self->source || cairo_image_surface_get_width(self->source) != iw ||
+	    cairo_image_surface_get_height(self->source) != ih) {
+		if (self->source)
+			cairo_surface_destroy(self->source);
+		self->source = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, iw, ih);
+	}
+	cairo_surface_t *src = self->source;
 	cairo_surface_flush(src);
 	uint8_t *sdata = cairo_image_surface_get_data(src);
 	int sstride = cairo_image_surface_get_stride(src);
@@ -183,7 +171,7 @@ static GstFlowReturn jtl_layer_transform_frame(GstVideoFilter *filter, GstVideoF
 	cairo_translate(cr, ow / 2.0, oh / 2.0);
 	cairo_rotate(cr, s.rotation * G_PI / 180.0);
 	cairo_translate(cr, -bw / 2.0, -bh / 2.0);
-	rounded_box(cr, 0, 0, bw, bh, s.radius);
+	jtl::rounded_rect(cr, 0, 0, bw, bh, s.radius);
 	cairo_clip(cr);
 	cairo_translate(cr, dx, dy);
 	cairo_scale(cr, dw / sw, dh / sh);
@@ -194,7 +182,6 @@ static GstFlowReturn jtl_layer_transform_frame(GstVideoFilter *filter, GstVideoF
 	cairo_destroy(cr);
 	cairo_surface_flush(dst);
 	cairo_surface_destroy(dst);
-	cairo_surface_destroy(src);
 	/* back to straight alpha */
 	for (int y = 0; y < oh; y++) {
 		uint8_t *p = odata + size_t(y) * ostride;
@@ -294,7 +281,10 @@ static void jtl_layer_get_property(GObject *object, guint id, GValue *value, GPa
 
 static void jtl_layer_finalize(GObject *object)
 {
-	delete JTL_LAYER(object)->settings;
+	JtlLayer *self = JTL_LAYER(object);
+	if (self->source)
+		cairo_surface_destroy(self->source);
+	delete self->settings;
 	G_OBJECT_CLASS(jtl_layer_parent_class)->finalize(object);
 }
 
@@ -311,7 +301,7 @@ static void jtl_layer_class_init(JtlLayerClass *klass)
 	object_class->get_property = jtl_layer_get_property;
 	object_class->finalize = jtl_layer_finalize;
 	GST_BASE_TRANSFORM_CLASS(klass)->transform_caps = jtl_layer_transform_caps;
-	GST_BASE_TRANSFORM_CLASS(klass)->before_transform = jtl_layer_before_transform;
+	GST_BASE_TRANSFORM_CLASS(klass)->before_transform = jtl_sync_controlled_values;
 	GST_VIDEO_FILTER_CLASS(klass)->transform_frame = jtl_layer_transform_frame;
 
 	const auto fixed =

@@ -25,9 +25,12 @@
  */
 #include "jtltextoverlay.h"
 
+#include "controlled.h"
+
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <cairo.h>
@@ -328,16 +331,6 @@ static gboolean jtl_text_overlay_stop(GstBaseTransform *trans)
 	return TRUE;
 }
 
-static void jtl_text_overlay_before_transform(GstBaseTransform *trans, GstBuffer *buf)
-{
-	GstClockTime ts = GST_BUFFER_PTS(buf);
-	if (!GST_CLOCK_TIME_IS_VALID(ts))
-		return;
-	GstClockTime stream_time = gst_segment_to_stream_time(&trans->segment, GST_FORMAT_TIME, ts);
-	if (GST_CLOCK_TIME_IS_VALID(stream_time))
-		gst_object_sync_values(GST_OBJECT(trans), stream_time);
-}
-
 static GstFlowReturn jtl_text_overlay_transform_frame_ip(GstVideoFilter *filter,
                                                          GstVideoFrame *frame)
 {
@@ -345,23 +338,17 @@ static GstFlowReturn jtl_text_overlay_transform_frame_ip(GstVideoFilter *filter,
 	int fw = GST_VIDEO_FRAME_WIDTH(frame), fh = GST_VIDEO_FRAME_HEIGHT(frame);
 	GST_OBJECT_LOCK(self);
 	Placement p = self->priv->placement;
-	bool dirty = self->priv->dirty;
+	int bw = std::clamp(p.box_width > 0 ? int(std::lround(p.box_width)) : fw, 1, 16384);
+	int bh = std::clamp(p.box_height > 0 ? int(std::lround(p.box_height)) : fh, 1, 16384);
+	/* drawn again only when the text, its style or the box size changed */
+	std::optional<Style> changed;
+	if (self->priv->dirty || !self->priv->picture || bw != self->priv->picture_w ||
+	    bh != self->priv->picture_h)
+		changed = self->priv->style;
 	self->priv->dirty = false;
-	Style st = dirty ? self->priv->style : Style();
 	GST_OBJECT_UNLOCK(self);
-	int bw = p.box_width > 0 ? int(std::lround(p.box_width)) : fw;
-	int bh = p.box_height > 0 ? int(std::lround(p.box_height)) : fh;
-	bw = std::clamp(bw, 1, 16384);
-	bh = std::clamp(bh, 1, 16384);
-	if (dirty || !self->priv->picture || bw != self->priv->picture_w ||
-	    bh != self->priv->picture_h) {
-		if (!dirty) {
-			GST_OBJECT_LOCK(self);
-			st = self->priv->style;
-			GST_OBJECT_UNLOCK(self);
-		}
-		redraw(self, st, bw, bh);
-	}
+	if (changed)
+		redraw(self, *changed, bw, bh);
 	if (p.opacity <= 0.0 || p.scale_x == 0.0 || p.scale_y == 0.0)
 		return GST_FLOW_OK;
 
@@ -622,7 +609,7 @@ static void jtl_text_overlay_class_init(JtlTextOverlayClass *klass)
 	object_class->set_property = jtl_text_overlay_set_property;
 	object_class->get_property = jtl_text_overlay_get_property;
 	object_class->finalize = jtl_text_overlay_finalize;
-	GST_BASE_TRANSFORM_CLASS(klass)->before_transform = jtl_text_overlay_before_transform;
+	GST_BASE_TRANSFORM_CLASS(klass)->before_transform = jtl_sync_controlled_values;
 	GST_VIDEO_FILTER_CLASS(klass)->transform_frame_ip = jtl_text_overlay_transform_frame_ip;
 	/* after GstVideoFilter's own: a repeated picture with nothing changed is not drawn
 	 * again (see prepare_output_buffer) */

@@ -126,6 +126,11 @@ static GstFlowReturn jtl_transition_mixer_aggregate_frames(GstVideoAggregator *v
                                                            GstBuffer *outbuf)
 {
 	JtlTransitionMixer *self = JTL_TRANSITION_MIXER(vagg);
+	/* a controller on progress follows the output's stream time */
+	GstSegment *seg = &GST_AGGREGATOR_PAD(GST_AGGREGATOR(vagg)->srcpad)->segment;
+	GstClockTime st = gst_segment_to_stream_time(seg, GST_FORMAT_TIME, GST_BUFFER_PTS(outbuf));
+	if (GST_CLOCK_TIME_IS_VALID(st))
+		gst_object_sync_values(GST_OBJECT(self), st);
 	GstVideoFrame out;
 	if (!gst_video_frame_map(&out, &vagg->info, outbuf, GST_MAP_WRITE))
 		return GST_FLOW_ERROR;
@@ -143,8 +148,6 @@ static GstFlowReturn jtl_transition_mixer_aggregate_frames(GstVideoAggregator *v
 	double fixed = self->progress;
 	GST_OBJECT_UNLOCK(self);
 
-	GstSegment *seg = &GST_AGGREGATOR_PAD(GST_AGGREGATOR(vagg)->srcpad)->segment;
-	GstClockTime st = gst_segment_to_stream_time(seg, GST_FORMAT_TIME, GST_BUFFER_PTS(outbuf));
 	double p = fixed;
 	if (p < 0) {
 		double t =

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <cairo.h>
+
 #include <jsontimeline/color.h>
 #include <jsontimeline/model.h>
 
@@ -36,6 +38,10 @@ bool draw_linear_gradient(const std::string &css, int width, int height, Raster 
 /* A shape filling a width x height box: rectangle (with corner radius), circle (an
  * ellipse touching the box), triangle (apex at the top centre), five-pointed star. */
 Raster draw_shape(Shape shape, const Color &color, int width, int height, double radius);
+
+/* A rectangle path with corners rounded by r (clamped to half the shorter side; 0: square
+ * corners). */
+void rounded_rect(cairo_t *cr, double x, double y, double w, double h, double r);
 
 /* The family used when a font family is not installed. */
 extern const char *const kDefaultFontFamily;

@@ -69,21 +69,6 @@ Surface new_surface(int width, int height)
 	                                          std::max(1, height)));
 }
 
-void rounded_rect(cairo_t *cr, double x, double y, double w, double h, double r)
-{
-	r = std::clamp(r, 0.0, std::min(w, h) / 2.0);
-	if (r <= 0.0) {
-		cairo_rectangle(cr, x, y, w, h);
-		return;
-	}
-	cairo_new_sub_path(cr);
-	cairo_arc(cr, x + w - r, y + r, r, -M_PI / 2, 0);
-	cairo_arc(cr, x + w - r, y + h - r, r, 0, M_PI / 2);
-	cairo_arc(cr, x + r, y + h - r, r, M_PI / 2, M_PI);
-	cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
-	cairo_close_path(cr);
-}
-
 void set_color(cairo_t *cr, const Color &c)
 {
 	cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a);
@@ -113,6 +98,21 @@ bool family_installed(PangoFontMap *map, const std::string &family)
 }
 
 } /* namespace */
+
+void rounded_rect(cairo_t *cr, double x, double y, double w, double h, double r)
+{
+	r = std::clamp(r, 0.0, std::min(w, h) / 2.0);
+	if (r <= 0.0) {
+		cairo_rectangle(cr, x, y, w, h);
+		return;
+	}
+	cairo_new_sub_path(cr);
+	cairo_arc(cr, x + w - r, y + r, r, -M_PI / 2, 0);
+	cairo_arc(cr, x + w - r, y + h - r, r, 0, M_PI / 2);
+	cairo_arc(cr, x + r, y + h - r, r, M_PI / 2, M_PI);
+	cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
+	cairo_close_path(cr);
+}
 
 Raster rotate(const Raster &in, double degrees)
 {

@@ -4,6 +4,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
+#include <gst/controller/controller.h>
 #include <gst/video/video.h>
 
 #include <cstdlib>
@@ -177,6 +178,38 @@ GST_START_TEST(test_harness_two_inputs)
 }
 GST_END_TEST;
 
+GST_START_TEST(test_progress_controller)
+{
+	/* a controller holding progress at 1: B at the first frame, where the window alone
+	 * would still show A */
+	GstHarness *a = gst_harness_new_with_padnames("transitionmixer", "sink_0", "src");
+	GstHarness *b = gst_harness_new_with_element(a->element, "sink_1", nullptr);
+	const char *caps = "video/x-raw, format=BGRA, width=160, height=90, framerate=10/1";
+	gst_harness_set_src_caps_str(a, caps);
+	gst_harness_set_src_caps_str(b, caps);
+	GstControlSource *cs = gst_interpolation_control_source_new();
+	gst_timed_value_control_source_set(GST_TIMED_VALUE_CONTROL_SOURCE(cs), 0, 1.0);
+	gst_object_add_control_binding(
+	        GST_OBJECT(a->element),
+	        gst_direct_control_binding_new_absolute(GST_OBJECT(a->element), "progress", cs));
+	gst_harness_push(a, solid_frame(0, 0, 255, 0));
+	gst_harness_push(b, solid_frame(255, 0, 0, 0));
+	gst_harness_push_event(a, gst_event_new_eos());
+	gst_harness_push_event(b, gst_event_new_eos());
+	GstBuffer *out = gst_harness_pull(a);
+	fail_unless(out != nullptr);
+	GstMapInfo map;
+	gst_buffer_map(out, &map, GST_MAP_READ);
+	fail_unless(map.data[0] == 255 && map.data[2] == 0, "pixel %d %d %d", map.data[2],
+	            map.data[1], map.data[0]);
+	gst_buffer_unmap(out, &map);
+	gst_buffer_unref(out);
+	gst_object_unref(cs);
+	gst_harness_teardown(b);
+	gst_harness_teardown(a);
+}
+GST_END_TEST;
+
 static Suite *transitionmixer_suite()
 {
 	Suite *s = suite_create("transitionmixer");
@@ -187,6 +220,7 @@ static Suite *transitionmixer_suite()
 	tcase_add_test(tc, test_halfway);
 	tcase_add_test(tc, test_window_and_easing);
 	tcase_add_test(tc, test_harness_two_inputs);
+	tcase_add_test(tc, test_progress_controller);
 	return s;
 }
 
