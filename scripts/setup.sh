@@ -18,7 +18,7 @@ packages=(
   # fonts used by the default styles and tests
   fontconfig fonts-dejavu-core fonts-roboto-unhinted
   # test oracles and helpers
-  python3 python3-jsonschema time
+  python3 python3-jsonschema python3-yaml time
 )
 
 if [ "$(id -u)" -ne 0 ]; then

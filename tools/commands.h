@@ -11,3 +11,4 @@ enum ExitCode {
 
 int cmd_validate(int argc, char **argv);
 int cmd_render(int argc, char **argv);
+int cmd_capabilities(int argc, char **argv);

@@ -25,6 +25,8 @@ const Command kCommands[] = {
         {"validate", "Check editor JSON against the editorState v1 schema and editor rules",
          cmd_validate},
         {"render", "Render editor JSON to a video file (MP4 or WebM)", cmd_render},
+        {"capabilities", "List the transitions, effects, filters, ... the engine renders",
+         cmd_capabilities},
 };
 
 void print_help(FILE *out)

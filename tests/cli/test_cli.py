@@ -157,6 +157,37 @@ def test_max_bytes_option():
     expect(code == 2, err)
 
 
+def test_capabilities_json():
+    """capabilities --json is an EditorCapabilities of the Open API, and names exactly the
+    transition, effect, filter and shape types the editorState schema allows."""
+    import jsonschema
+    import yaml
+    code, out, err = run("capabilities", "--json")
+    expect(code == 0, err)
+    caps = json.loads(out)
+    with open(os.path.join(INDREAM, "openapi.yaml")) as f:
+        spec = yaml.safe_load(f)
+    jsonschema.validate(caps, spec["components"]["schemas"]["EditorCapabilities"])
+    schema_path = os.path.join(os.path.dirname(__file__), "..", "..", "lib", "schemas",
+                               "editor-state.v1.schema.json")
+    with open(schema_path) as f:
+        text = f.read()
+    for key, enum_of in (("effects", "effectType"), ("filters", "filterType"),
+                         ("shapes", "shape")):
+        start = text.index('"%s": {' % enum_of)
+        enum = json.loads("{" + text[start:text.index("]", start) + 1] + "}}")[enum_of]["enum"]
+        expect(sorted(caps[key]) == sorted(enum), (key, caps[key], enum))
+    expect(caps["transitions"] == ["fade", "slide", "wipe", "flip", "clock-wipe", "iris"],
+           caps["transitions"])
+    wipes = [p["params"]["direction"] for p in caps["transitionPresets"] if p["type"] == "wipe"]
+    expect(len(wipes) == 8 and len(set(wipes)) == 8, wipes)
+    expect(caps["backgroundPresets"]["blurLevels"] == [0, 1, 2, 3, 4], caps["backgroundPresets"])
+    code, out, _ = run("capabilities")
+    expect(code == 0 and "clock-wipe" in out and "sakura-pink" in out, out)
+    code, _, _ = run("capabilities", "extra")
+    expect(code == 2, "an argument is a usage error")
+
+
 for name, fn in list(globals().items()):
     if name.startswith("test_") and callable(fn):
         check(name, fn)
