@@ -3,12 +3,15 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <gst/gst.h>
 
 #include <jsontimeline/model.h>
+#include <jsontimeline/transition.h>
 
 namespace jtl {
 
@@ -23,11 +26,58 @@ struct ItemFrame {
 	double opacity = 1;  /* 0..1 */
 	double border_radius = 0;
 	double crop_left = 0, crop_top = 0, crop_right = 0, crop_bottom = 0; /* 0..1 */
+	/* an incoming clip of a wipe, clock-wipe or iris: the progress of the mask that
+	 * shows it (transition_weight()); -1 when no mask applies */
+	double mask = -1;
 };
 
 /* Evaluates item at timeline tick t (not local time). Items without geometry (audio,
  * effects, filters) are never visible. */
 ItemFrame evaluate_item(const Item &item, Ticks t);
+
+/* How a transition acts on one of its two clips, over the window [window_start,
+ * window_end) centred on the cut between them. */
+struct ClipTransition {
+	std::string id; /* of the transition */
+	TransitionType type = TransitionType::Fade;
+	TransitionDirection direction = TransitionDirection::FromLeft;
+	Easing easing = Easing::Linear;
+	Ticks window_start = 0, window_end = 0;
+
+	/* The eased progress at timeline tick t: 0 before the window, 1 after it. */
+	double progress(Ticks t) const;
+	/* The linear progress (for the audio crossfade). */
+	double linear(Ticks t) const;
+};
+
+/* An item's part in the transitions of its track. A transition of duration D joins
+ * touching clips A (outgoing) and B (incoming) of one track: A goes on D/2 past its end
+ * and B starts D/2 before its start (holding their last and first frames where the source
+ * has no more), so the timeline's duration does not change. */
+struct ClipSpan {
+	Ticks lead = 0; /* shown this long before its start (as the incoming clip) */
+	Ticks tail = 0; /* shown this long after its end (as the outgoing clip) */
+	std::optional<ClipTransition> in;  /* as the incoming clip, around its start */
+	std::optional<ClipTransition> out; /* as the outgoing clip, around its end */
+};
+using ClipSpans = std::map<std::string, ClipSpan>;
+
+/* The spans of the clips that transitions join, by item id. A transition whose clips are
+ * missing, on different tracks or do not touch is left out with a warning naming its JSON
+ * path; a duration longer than either clip is shortened to fit. */
+ClipSpans plan_transitions(const Timeline &timeline, std::vector<std::string> *warnings);
+
+/* evaluate_item() within an item's span: in the lead and tail the item shows as at its
+ * first and last tick; inside a window its transition acts on it (fade: the incoming
+ * clip's opacity; slide: both move by slide_offsets() of a width x height composition;
+ * flip: the outgoing clip narrows away, then the incoming widens; wipe, clock-wipe, iris:
+ * the incoming clip's mask). */
+ItemFrame evaluate_clip(const Item &item, const ClipSpan &span, Ticks t, int width, int height);
+
+/* audio_gain() within an item's span: crossfaded over its transitions' windows (linear in
+ * amplitude: the two gains add up to the clips' own), held at the item's ends in its lead
+ * and tail. */
+double clip_audio_gain(const Item &item, const ClipSpan &span, Ticks t);
 
 /* Linear gain of an audible item (video, audio) at timeline tick t: its
  * decibelAdjustment keyframes (10^(dB/20)) times the audio fade-in/fade-out ramps (linear
@@ -58,9 +108,11 @@ struct PlanOptions {
 	GstClockTime linger = GST_SECOND / 2; /* release it this long after it ends */
 };
 
-/* The branches of a timeline, sorted by build time. Hidden tracks give no video
+/* The branches of a timeline, sorted by build time; with spans, a branch covers its
+ * item's lead and tail too. Hidden tracks give no video
  * branch, muted tracks no audio branch; an item with neither gives no branch. */
-std::vector<Branch> plan_branches(const Timeline &timeline, const PlanOptions &options = {});
+std::vector<Branch> plan_branches(const Timeline &timeline, const PlanOptions &options = {},
+                                  const ClipSpans *spans = nullptr);
 
 /* The largest number of branches alive (built and not yet released) at any instant. */
 std::size_t max_live_branches(const std::vector<Branch> &branches);

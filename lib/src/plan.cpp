@@ -62,7 +62,151 @@ double media_time(const Item &item, Ticks t)
 	return start + double(t - item.start) / double(kTicksPerSecond) * rate;
 }
 
-std::vector<Branch> plan_branches(const Timeline &timeline, const PlanOptions &options)
+double ClipTransition::progress(Ticks t) const
+{
+	return transition_progress(double(t - window_start), double(window_end - window_start),
+	                           easing);
+}
+
+double ClipTransition::linear(Ticks t) const
+{
+	return transition_progress(double(t - window_start), double(window_end - window_start),
+	                           Easing::Linear);
+}
+
+ClipSpans plan_transitions(const Timeline &timeline, std::vector<std::string> *warnings)
+{
+	ClipSpans spans;
+	auto warn = [&](const Transition &tr, const std::string &what) {
+		if (warnings)
+			warnings->push_back("/transitions/" + tr.id + ": " + what +
+			                    "; the transition is left out");
+	};
+	for (const auto &kv : timeline.transitions) {
+		const Transition &tr = kv.second;
+		const Item *a = timeline.item(tr.from_clip_id);
+		const Item *b = timeline.item(tr.to_clip_id);
+		if (!a || !b) {
+			warn(tr, "its clip \"" + (a ? tr.to_clip_id : tr.from_clip_id) +
+			                 "\" does not exist");
+			continue;
+		}
+		int ta = timeline.track_of(a->id), tb = timeline.track_of(b->id);
+		if (ta < 0 || ta != tb ||
+		    (!tr.track_id.empty() && timeline.tracks[std::size_t(ta)].id != tr.track_id)) {
+			warn(tr, "its clips are not both on track \"" + tr.track_id + "\"");
+			continue;
+		}
+		if (a->end() != b->start) {
+			warn(tr,
+			     "clip \"" + a->id + "\" does not end where \"" + b->id + "\" starts");
+			continue;
+		}
+		if (spans[a->id].out || spans[b->id].in) {
+			warn(tr, "another transition already joins these clips");
+			continue;
+		}
+		Ticks d = std::min({tr.duration, 2 * a->duration, 2 * b->duration});
+		if (d < tr.duration && warnings)
+			warnings->push_back("/transitions/" + tr.id +
+			                    "/durationTicks: longer than twice a clip it joins; "
+			                    "shortened to " +
+			                    std::to_string(d));
+		if (d <= 0)
+			continue;
+		ClipTransition ct;
+		ct.id = tr.id;
+		ct.type = tr.type;
+		std::string dir = param_string(tr.params, "direction", "from-left");
+		ct.direction =
+		        parse_transition_direction(dir).value_or(TransitionDirection::FromLeft);
+		if (!transition_accepts(ct.type, ct.direction))
+			ct.direction = TransitionDirection::FromLeft;
+		ct.easing = tr.easing;
+		ct.window_start = a->end() - d / 2;
+		ct.window_end = ct.window_start + d;
+		ClipSpan &sa = spans[a->id];
+		sa.out = ct;
+		sa.tail = ct.window_end - a->end();
+		ClipSpan &sb = spans[b->id];
+		sb.in = ct;
+		sb.lead = b->start - ct.window_start;
+	}
+	return spans;
+}
+
+ItemFrame evaluate_clip(const Item &item, const ClipSpan &span, Ticks t, int width, int height)
+{
+	if (t < item.start - span.lead || t >= item.end() + span.tail || item.duration <= 0)
+		return ItemFrame{};
+	ItemFrame f = evaluate_item(item, std::clamp(t, item.start, item.end() - 1));
+	auto squash = [&](double s, bool horizontal_axis) {
+		if (horizontal_axis)
+			f.scale_y *= s;
+		else
+			f.scale_x *= s;
+	};
+	if (span.out && t >= span.out->window_start) {
+		const ClipTransition &ct = *span.out;
+		double p = ct.progress(t);
+		if (ct.type == TransitionType::Slide) {
+			SlideOffsets o = slide_offsets(ct.direction, width, height, p);
+			f.left += o.a_x;
+			f.top += o.a_y;
+		} else if (ct.type == TransitionType::Flip) {
+			FlipState fs = flip_state(ct.direction, p);
+			if (fs.shows_b)
+				f.opacity = 0;
+			else
+				squash(fs.squash, fs.horizontal_axis);
+		}
+	}
+	if (span.in && t < span.in->window_end) {
+		const ClipTransition &ct = *span.in;
+		double p = ct.progress(t);
+		switch (ct.type) {
+		case TransitionType::Fade:
+			f.opacity *= p;
+			break;
+		case TransitionType::Slide: {
+			SlideOffsets o = slide_offsets(ct.direction, width, height, p);
+			f.left += o.b_x;
+			f.top += o.b_y;
+			break;
+		}
+		case TransitionType::Flip: {
+			FlipState fs = flip_state(ct.direction, p);
+			if (!fs.shows_b)
+				f.opacity = 0;
+			else
+				squash(fs.squash, fs.horizontal_axis);
+			break;
+		}
+		case TransitionType::Wipe:
+		case TransitionType::ClockWipe:
+		case TransitionType::Iris:
+			f.mask = p;
+			break;
+		}
+	}
+	f.visible = f.opacity > 0.0 && f.width * f.scale_x != 0.0 && f.height * f.scale_y != 0.0;
+	return f;
+}
+
+double clip_audio_gain(const Item &item, const ClipSpan &span, Ticks t)
+{
+	if (t < item.start - span.lead || t >= item.end() + span.tail || item.duration <= 0)
+		return 0.0;
+	double g = audio_gain(item, std::clamp(t, item.start, item.end() - 1));
+	if (span.out && t >= span.out->window_start)
+		g *= 1.0 - span.out->linear(t);
+	if (span.in && t < span.in->window_end)
+		g *= span.in->linear(t);
+	return g;
+}
+
+std::vector<Branch> plan_branches(const Timeline &timeline, const PlanOptions &options,
+                                  const ClipSpans *spans)
 {
 	std::vector<Branch> out;
 	std::size_t n = timeline.tracks.size();
@@ -81,6 +225,13 @@ std::vector<Branch> plan_branches(const Timeline &timeline, const PlanOptions &o
 				continue;
 			b.start = item->start_ns();
 			b.end = item->end_ns();
+			if (spans) {
+				auto it = spans->find(id);
+				if (it != spans->end()) {
+					b.start = ticks_to_ns(item->start - it->second.lead);
+					b.end = ticks_to_ns(item->end() + it->second.tail);
+				}
+			}
 			b.build_at = b.start > options.lead ? b.start - options.lead : 0;
 			b.release_at = b.end + options.linger;
 			out.push_back(std::move(b));

@@ -50,6 +50,136 @@ static std::string track(const std::string &id, const std::string &items, bool h
 	       ", \"muted\": " + (muted ? "true" : "false") + "}";
 }
 
+/* Two touching solids a [1 s, 2 s) and b [2 s, 3 s) on one track, joined by a transition of
+ * 0.2 s: the window is [1.9 s, 2.1 s). */
+static std::unique_ptr<Timeline> joined(TransitionType type, const std::string &direction,
+                                        Ticks duration = 48000)
+{
+	auto tl = timeline(solid("a", 240000, 240000) + ", " + solid("b", 480000, 240000),
+	                   track("t", "\"a\", \"b\""));
+	Transition tr;
+	tr.id = "tr";
+	tr.track_id = "t";
+	tr.from_clip_id = "a";
+	tr.to_clip_id = "b";
+	tr.type = type;
+	tr.duration = duration;
+	if (!direction.empty())
+		tr.params["direction"] = direction;
+	tl->transitions.emplace("tr", tr);
+	return tl;
+}
+
+static void test_transition_spans()
+{
+	auto tl = joined(TransitionType::Wipe, "from-right");
+	std::vector<std::string> warnings;
+	ClipSpans spans = plan_transitions(*tl, &warnings);
+	g_assert_cmpuint(warnings.size(), ==, 0);
+	const ClipSpan &a = spans.at("a"), &b = spans.at("b");
+	g_assert_cmpint(a.lead, ==, 0);
+	g_assert_cmpint(a.tail, ==, 24000);
+	g_assert_cmpint(b.lead, ==, 24000);
+	g_assert_cmpint(b.tail, ==, 0);
+	g_assert_true(a.out && !a.in && b.in && !b.out);
+	g_assert_cmpint(b.in->window_start, ==, 456000);
+	g_assert_cmpint(b.in->window_end, ==, 504000);
+	g_assert_true(b.in->direction == TransitionDirection::FromRight);
+	/* b shows from the window's start, masked by the progress; a until its end */
+	g_assert_false(evaluate_clip(*tl->item("b"), b, 455999, 320, 240).visible);
+	ItemFrame fb = evaluate_clip(*tl->item("b"), b, 456000, 320, 240);
+	g_assert_true(fb.visible);
+	g_assert_cmpfloat_with_epsilon(fb.mask, 0.0, 1e-9);
+	g_assert_cmpfloat_with_epsilon(evaluate_clip(*tl->item("b"), b, 480000, 320, 240).mask, 0.5,
+	                               1e-9);
+	g_assert_cmpfloat(evaluate_clip(*tl->item("b"), b, 504000, 320, 240).mask, ==, -1.0);
+	ItemFrame fa = evaluate_clip(*tl->item("a"), a, 503999, 320, 240);
+	g_assert_true(fa.visible);
+	g_assert_cmpfloat(fa.mask, ==, -1.0);
+	g_assert_cmpfloat(fa.left, ==, 20.0);
+	g_assert_false(evaluate_clip(*tl->item("a"), a, 504000, 320, 240).visible);
+	/* the branches cover the spans */
+	std::vector<Branch> branches = plan_branches(*tl, PlanOptions{}, &spans);
+	g_assert_cmpuint(branches.size(), ==, 2);
+	g_assert_cmpuint(branches[0].end, ==, ticks_to_ns(504000));
+	g_assert_cmpuint(branches[1].start, ==, ticks_to_ns(456000));
+	/* the total duration does not change */
+	g_assert_cmpint(tl->duration(), ==, 720000);
+}
+
+static void test_transition_types()
+{
+	{ /* fade: the incoming clip's opacity follows the progress */
+		auto tl = joined(TransitionType::Fade, "");
+		ClipSpans spans = plan_transitions(*tl, nullptr);
+		ItemFrame f = evaluate_clip(*tl->item("b"), spans.at("b"), 468000, 320, 240);
+		g_assert_cmpfloat_with_epsilon(f.opacity, 0.25, 1e-9);
+		g_assert_cmpfloat(f.mask, ==, -1.0);
+		f = evaluate_clip(*tl->item("a"), spans.at("a"), 468000, 320, 240);
+		g_assert_cmpfloat_with_epsilon(f.opacity, 1.0, 1e-9);
+	}
+	{ /* slide from the right: b half way in from the right, a half way out left */
+		auto tl = joined(TransitionType::Slide, "from-right");
+		ClipSpans spans = plan_transitions(*tl, nullptr);
+		ItemFrame fb = evaluate_clip(*tl->item("b"), spans.at("b"), 480000, 320, 240);
+		ItemFrame fa = evaluate_clip(*tl->item("a"), spans.at("a"), 480000, 320, 240);
+		g_assert_cmpfloat_with_epsilon(fb.left, 20.0 + 160.0, 1e-9);
+		g_assert_cmpfloat_with_epsilon(fa.left, 20.0 - 160.0, 1e-9);
+		g_assert_cmpfloat_with_epsilon(fb.top, 10.0, 1e-9);
+	}
+	{ /* flip from the left: a narrows to nothing over the first half, b widens after */
+		auto tl = joined(TransitionType::Flip, "from-left");
+		ClipSpans spans = plan_transitions(*tl, nullptr);
+		ItemFrame fa = evaluate_clip(*tl->item("a"), spans.at("a"), 468000, 320, 240);
+		ItemFrame fb = evaluate_clip(*tl->item("b"), spans.at("b"), 468000, 320, 240);
+		g_assert_true(fa.visible && !fb.visible);
+		/* a quarter turn of the card: its projected width is cos(45 degrees) */
+		g_assert_cmpfloat_with_epsilon(fa.scale_x, std::sqrt(0.5), 1e-9);
+		g_assert_cmpfloat_with_epsilon(fa.scale_y, 1.0, 1e-9);
+		fa = evaluate_clip(*tl->item("a"), spans.at("a"), 492000, 320, 240);
+		fb = evaluate_clip(*tl->item("b"), spans.at("b"), 492000, 320, 240);
+		g_assert_true(!fa.visible && fb.visible);
+		g_assert_cmpfloat_with_epsilon(fb.scale_x, std::sqrt(0.5), 1e-9);
+	}
+	{ /* easing acts on the progress */
+		auto tl = joined(TransitionType::Iris, "");
+		tl->transitions.at("tr").easing = Easing::EaseIn;
+		ClipSpans spans = plan_transitions(*tl, nullptr);
+		double m = evaluate_clip(*tl->item("b"), spans.at("b"), 480000, 320, 240).mask;
+		g_assert_cmpfloat_with_epsilon(m, ease(Easing::EaseIn, 0.5), 1e-9);
+		g_assert_cmpfloat(m, <, 0.45);
+	}
+}
+
+static void test_transition_rejected()
+{
+	std::vector<std::string> warnings;
+	{ /* not touching: left out, with a warning naming the transition */
+		auto tl = joined(TransitionType::Fade, "");
+		tl->items.at("b").start += 1;
+		ClipSpans spans = plan_transitions(*tl, &warnings);
+		g_assert_true(spans.empty());
+		g_assert_cmpuint(warnings.size(), ==, 1);
+		g_assert_true(warnings[0].rfind("/transitions/tr: ", 0) == 0);
+	}
+	{ /* longer than twice a clip: shortened to fit */
+		warnings.clear();
+		auto tl = joined(TransitionType::Fade, "", 960000);
+		ClipSpans spans = plan_transitions(*tl, &warnings);
+		g_assert_cmpuint(warnings.size(), ==, 1);
+		g_assert_true(warnings[0].find("/durationTicks") != std::string::npos);
+		g_assert_cmpint(spans.at("b").in->window_start, ==, 240000);
+		g_assert_cmpint(spans.at("b").in->window_end, ==, 720000);
+	}
+	{ /* a missing clip */
+		warnings.clear();
+		auto tl = joined(TransitionType::Fade, "");
+		tl->transitions.at("tr").to_clip_id = "nope";
+		g_assert_true(plan_transitions(*tl, &warnings).empty());
+		g_assert_true(warnings.at(0).find("\"nope\" does not exist") != std::string::npos);
+	}
+}
+
 static void test_evaluate_geometry()
 {
 	std::string extra = ", \"animations\": {\"in\": {\"type\": \"fade\", \"durationTicks\": "
@@ -158,6 +288,9 @@ static void test_audio_gain()
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, nullptr);
+	g_test_add_func("/plan/transition-spans", test_transition_spans);
+	g_test_add_func("/plan/transition-types", test_transition_types);
+	g_test_add_func("/plan/transition-rejected", test_transition_rejected);
 	g_test_add_func("/plan/evaluate-geometry", test_evaluate_geometry);
 	g_test_add_func("/plan/zorder-and-flags", test_plan_zorder_and_flags);
 	g_test_add_func("/plan/sequential-clips", test_plan_sequential_clips);
