@@ -98,6 +98,9 @@ struct Context {
 	int width = 0, height = 0; /* output */
 	uint64_t frames = 0;       /* of the whole timeline */
 	Range range;
+	int comp_w = 0, comp_h = 0; /* the composition's size (slide distances) */
+	/* the clips that transitions extend, by item id (State::spans) */
+	const jtl::ClipSpans *spans = nullptr;
 };
 
 /* One built branch of the graph: its elements (owned by the bin) and its mixer pads. For
@@ -124,7 +127,15 @@ struct LiveBranch {
 	 * rotation) keyed at the pictures' stream time; no canvas = not shaped */
 	int canvas_w = 0, canvas_h = 0, box_w = 0, box_h = 0;
 	bool keep_aspect_ratio = false;
-	GstControlSource *shape[6] = {};
+	GstControlSource *shape[7] = {};
+	const char *mask = nullptr; /* the transition type of the mask jtllayer applies */
+	const char *mask_direction = nullptr;
+	/* video shown from its first picture's time minus hold (ns) where an incoming clip's
+	 * file has no picture yet: that picture is held */
+	GstClockTime hold = 0;
+	GstClockTime shift = 0; /* retimed pictures: stream time = shown time + shift */
+	bool retime = false;    /* the trim probe retimes the pictures */
+	std::atomic<bool> first_picture{true};
 	std::atomic<bool> video_linked{false}, audio_linked{false};
 	std::atomic<bool> video_ended{false}, audio_ended{false};
 	GstPad *video_in = nullptr, *audio_in = nullptr; /* our chains' first pads (refs) */
@@ -149,6 +160,7 @@ struct LiveBranch {
 /* Streaming state, built on NULL->READY and rebuilt by seeks. */
 struct State {
 	std::unique_ptr<jtl::Timeline> timeline;
+	jtl::ClipSpans spans; /* of the loaded timeline */
 	guint64 duration = 0; /* of the output, ns: frames / fps; object lock */
 	std::mutex lock;      /* guards element lists: decoders add elements from their threads */
 	std::vector<GstElement *> children; /* the fixed part of the graph, owned by the bin */
@@ -273,6 +285,38 @@ void bind(GstPad *pad, const char *property, GstControlSource *cs)
 	                                                        GST_OBJECT(pad), property, cs));
 }
 
+/* An item's part in transitions (none for most items). */
+const jtl::ClipSpan &span_of(const Context &ctx, const jtl::Item &item)
+{
+	static const jtl::ClipSpan none;
+	if (!ctx.spans)
+		return none;
+	auto it = ctx.spans->find(item.id);
+	return it == ctx.spans->end() ? none : it->second;
+}
+
+/* Where and how an item shows at output frame k, transitions included. */
+jtl::ItemFrame frame_of(const Context &ctx, const jtl::Item &item, uint64_t k)
+{
+	return jtl::evaluate_clip(item, span_of(ctx, item),
+	                          jtl::ns_to_ticks(jtl::frame_to_ns(k, ctx.fps, 1)), ctx.comp_w,
+	                          ctx.comp_h);
+}
+
+/* The transition whose mask shows this item (the incoming clip of a wipe, clock-wipe or
+ * iris), or nullptr. */
+const jtl::ClipTransition *mask_of(const Context &ctx, const jtl::Item &item)
+{
+	const jtl::ClipSpan &span = span_of(ctx, item);
+	if (!span.in)
+		return nullptr;
+	jtl::TransitionType t = span.in->type;
+	return t == jtl::TransitionType::Wipe || t == jtl::TransitionType::ClockWipe ||
+	                       t == jtl::TransitionType::Iris
+	               ? &*span.in
+	               : nullptr;
+}
+
 bool load(JtlTimelineSrc *self, Settings &settings)
 {
 	jtl::EditorStateResult result;
@@ -309,6 +353,10 @@ bool load(JtlTimelineSrc *self, Settings &settings)
 	for (const jtl::Diagnostic &d : result.diagnostics.warnings())
 		GST_WARNING_OBJECT(self, "%s: %s (%s)", d.path.c_str(), d.message.c_str(),
 		                   d.code.c_str());
+	std::vector<std::string> warnings;
+	self->priv->state.spans = jtl::plan_transitions(*result.timeline, &warnings);
+	for (const std::string &w : warnings)
+		GST_ELEMENT_WARNING(self, STREAM, FORMAT, ("%s.", w.c_str()), (nullptr));
 	self->priv->state.timeline = std::move(result.timeline);
 	return true;
 }
@@ -366,6 +414,8 @@ bool draw_item(JtlTimelineSrc *self, const jtl::Timeline &tl, const jtl::Item &i
 	return true;
 }
 
+bool item_frames(const jtl::Item &item, const Context &ctx, uint64_t *k, uint64_t *count);
+
 /* Replays an item's box on its compositor pad, one value per output frame of the item
  * (the pad is hidden outside them). */
 void control_geometry(GstPad *sink, const jtl::Item &item, const Context &ctx, double grow_x = 1.0,
@@ -385,11 +435,11 @@ void control_geometry(GstPad *sink, const jtl::Item &item, const Context &ctx, d
 	};
 	set(4, 0, 0.0);
 	const double scale = ctx.scale;
-	uint64_t first = std::max(first_frame_at(item.start_ns(), ctx.fps), ctx.range.k0);
-	uint64_t end = std::min(first_frame_at(item.end_ns(), ctx.fps), ctx.range.k1);
+	uint64_t first = 0, count = 0;
+	item_frames(item, ctx, &first, &count);
+	uint64_t end = first + count;
 	for (uint64_t k = first; k < end; k++) {
-		GstClockTime ts = jtl::frame_to_ns(k, ctx.fps, 1);
-		jtl::ItemFrame f = jtl::evaluate_item(item, jtl::ns_to_ticks(ts));
+		jtl::ItemFrame f = frame_of(ctx, item, k);
 		/* scale acts around the box centre */
 		double bw = f.width * f.scale_x * grow_x, bh = f.height * f.scale_y * grow_y;
 		double left = f.left + (f.width - bw) / 2.0, top = f.top + (f.height - bh) / 2.0;
@@ -412,14 +462,21 @@ void control_geometry(GstPad *sink, const jtl::Item &item, const Context &ctx, d
  * compositor pad, returned (a ref), or nullptr after posting an error naming what. */
 GstPad *add_picture(JtlTimelineSrc *self, std::vector<GstElement *> *list, const Context &ctx,
                     const jtl::Raster &raster, uint64_t k, uint64_t count, const std::string &what,
-                    const std::function<GstElement *()> &make_filter = nullptr)
+                    const std::function<std::vector<GstElement *>()> &make_filters = nullptr)
 {
 	GstElement *src = make(self, list, "appsrc");
 	GstElement *freeze = make(self, list, "imagefreeze");
-	/* an element drawing on the repeated picture, between the two */
-	GstElement *filter = make_filter ? make_filter() : nullptr;
+	/* elements drawing on the repeated picture, linked in a row, after the rate */
+	std::vector<GstElement *> filters;
+	if (make_filters)
+		filters = make_filters();
+	for (GstElement *e : filters)
+		if (!e)
+			return nullptr;
+	GstElement *filter = filters.empty() ? nullptr : filters.front();
+	GstElement *last = filters.empty() ? nullptr : filters.back();
 	GstElement *rate = make(self, list, "capsfilter");
-	if (!src || !freeze || !rate || (make_filter && !filter))
+	if (!src || !freeze || !rate || (make_filters && !filter))
 		return nullptr;
 	g_autoptr(GstCaps) caps = video_caps("BGRA", raster.width, raster.height, ctx.fps);
 	g_object_set(src, "caps", caps, "format", GST_FORMAT_TIME, nullptr);
@@ -442,7 +499,7 @@ GstPad *add_picture(JtlTimelineSrc *self, std::vector<GstElement *> *list, const
 	g_signal_emit_by_name(src, "end-of-stream", &flow);
 
 	GstPad *sink = gst_element_request_pad_simple(ctx.comp, "sink_%u");
-	g_autoptr(GstPad) out = gst_element_get_static_pad(filter ? filter : rate, "src");
+	g_autoptr(GstPad) out = gst_element_get_static_pad(last ? last : rate, "src");
 	gst_pad_set_offset(out, GstClockTimeDiff(jtl::frame_to_ns(k, ctx.fps, 1)));
 	if (gst_pad_link(out, sink) != GST_PAD_LINK_OK) {
 		GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
@@ -455,12 +512,15 @@ GstPad *add_picture(JtlTimelineSrc *self, std::vector<GstElement *> *list, const
 	return sink;
 }
 
-/* The output frames [*k, *k + *count) an item shows in the rendered range; false when
- * none. */
+/* The output frames [*k, *k + *count) an item shows in the rendered range (with the lead
+ * and tail of its transitions); false when none. */
 bool item_frames(const jtl::Item &item, const Context &ctx, uint64_t *k, uint64_t *count)
 {
-	uint64_t first = std::max(first_frame_at(item.start_ns(), ctx.fps), ctx.range.k0);
-	uint64_t end = std::min(first_frame_at(item.end_ns(), ctx.fps), ctx.range.k1);
+	const jtl::ClipSpan &span = span_of(ctx, item);
+	uint64_t first = std::max(first_frame_at(jtl::ticks_to_ns(item.start - span.lead), ctx.fps),
+	                          ctx.range.k0);
+	uint64_t end = std::min(first_frame_at(jtl::ticks_to_ns(item.end() + span.tail), ctx.fps),
+	                        ctx.range.k1);
 	if (first >= end)
 		return false;
 	*k = first;
@@ -481,40 +541,56 @@ bool needs_shape(const jtl::Item &item)
 	return false;
 }
 
-const char *const kShapeProps[6] = {"crop-left",   "crop-top", "crop-right",
-                                    "crop-bottom", "radius",   "rotation"};
+const char *const kShapeProps[7] = {"crop-left", "crop-top", "crop-right",   "crop-bottom",
+                                    "radius",    "rotation", "mask-progress"};
+
+/* What jtllayer does to a branch: everything the item asks for, only its rotation (a
+ * picture drawn already cropped and rounded), or only a transition's mask. */
+enum class ShapeMode { Full, RotationOnly, MaskOnly };
 
 /* Sets up the shaping of an item: canvas and box at the size of its box at clip start
  * (the bounding square when it turns), and the per-frame values of the frames [k, k +
  * count), keyed at at(j) for the j-th. */
 void plan_shape(LiveBranch *b, const Context &ctx, const jtl::Item &item, uint64_t k,
                 uint64_t count, const std::function<GstClockTime(uint64_t)> &at,
-                bool rotation_only = false)
+                ShapeMode mode = ShapeMode::Full, int mask_w = 0, int mask_h = 0)
 {
-	jtl::ItemFrame f0 = jtl::evaluate_item(item, item.start);
-	b->box_w = int(std::clamp(std::lround(f0.width * ctx.scale), 1L, 8192L));
-	b->box_h = int(std::clamp(std::lround(f0.height * ctx.scale), 1L, 8192L));
-	b->canvas_w = b->box_w;
-	b->canvas_h = b->box_h;
-	const jtl::Geometry &g = *item.geometry;
-	if (g.rotation.is_animated() || g.rotation.value != 0.0)
-		b->canvas_w = b->canvas_h = int(std::min(
-		        8192.0, std::ceil(std::hypot(double(b->box_w), double(b->box_h)))));
-	double last[6] = {NAN, NAN, NAN, NAN, NAN, NAN};
+	if (mode == ShapeMode::MaskOnly) {
+		/* a picture drawn whole: the canvas is its size */
+		b->box_w = b->canvas_w = mask_w;
+		b->box_h = b->canvas_h = mask_h;
+	} else {
+		jtl::ItemFrame f0 = jtl::evaluate_item(item, item.start);
+		b->box_w = int(std::clamp(std::lround(f0.width * ctx.scale), 1L, 8192L));
+		b->box_h = int(std::clamp(std::lround(f0.height * ctx.scale), 1L, 8192L));
+		b->canvas_w = b->box_w;
+		b->canvas_h = b->box_h;
+		const jtl::Geometry &g = *item.geometry;
+		if (g.rotation.is_animated() || g.rotation.value != 0.0)
+			b->canvas_w = b->canvas_h = int(std::min(
+			        8192.0, std::ceil(std::hypot(double(b->box_w), double(b->box_h)))));
+	}
+	if (const jtl::ClipTransition *mask = mask_of(ctx, item)) {
+		b->mask = jtl::transition_type_name(mask->type);
+		b->mask_direction = jtl::transition_direction_name(mask->direction);
+	}
+	double last[7] = {NAN, NAN, NAN, NAN, NAN, NAN, NAN};
 	for (GstControlSource *&cs : b->shape)
 		cs = frame_values();
 	for (uint64_t j = 0; j < count; j++) {
-		jtl::ItemFrame f = jtl::evaluate_item(
-		        item, jtl::ns_to_ticks(jtl::frame_to_ns(k + j, ctx.fps, 1)));
-		double v[6] = {f.crop_left,
+		jtl::ItemFrame f = frame_of(ctx, item, k + j);
+		double v[7] = {f.crop_left,
 		               f.crop_top,
 		               f.crop_right,
 		               f.crop_bottom,
 		               f.border_radius * ctx.scale,
-		               f.rotation};
-		if (rotation_only)
+		               f.rotation,
+		               f.mask < 0 ? 1.0 : f.mask};
+		if (mode != ShapeMode::Full)
 			v[0] = v[1] = v[2] = v[3] = v[4] = 0.0;
-		for (int i = 0; i < 6; i++) {
+		if (mode == ShapeMode::MaskOnly)
+			v[5] = 0.0;
+		for (int i = 0; i < 7; i++) {
 			if (v[i] == last[i])
 				continue;
 			last[i] = v[i];
@@ -533,7 +609,9 @@ GstElement *make_layer(LiveBranch *b)
 	g_object_set(layer, "width", b->canvas_w, "height", b->canvas_h, "box-width",
 	             double(b->box_w), "box-height", double(b->box_h), "keep-aspect-ratio",
 	             gboolean(b->keep_aspect_ratio), nullptr);
-	for (int i = 0; i < 6; i++)
+	if (b->mask)
+		g_object_set(layer, "mask", b->mask, "mask-direction", b->mask_direction, nullptr);
+	for (int i = 0; i < 7; i++)
 		gst_object_add_control_binding(
 		        GST_OBJECT(layer), gst_direct_control_binding_new_absolute(
 		                                   GST_OBJECT(layer), kShapeProps[i], b->shape[i]));
@@ -615,8 +693,7 @@ bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jt
 			GstControlSource *cs = frame_values();
 			double last = NAN;
 			for (uint64_t j = 0; j < count; j++) {
-				GstClockTime ts = jtl::frame_to_ns(k + j, ctx.fps, 1);
-				double r = jtl::evaluate_item(item, jtl::ns_to_ticks(ts)).rotation;
+				double r = frame_of(ctx, item, k + j).rotation;
 				if (r == last)
 					continue;
 				last = r;
@@ -631,8 +708,23 @@ bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jt
 		}
 		return overlay;
 	};
+	/* the incoming clip of a masking transition: jtllayer masks the drawn text */
+	int fps = ctx.fps;
+	if (mask_of(ctx, item))
+		plan_shape(
+		        b, ctx, item, k, count, [fps](uint64_t j) { return key_time(j, fps); },
+		        ShapeMode::MaskOnly, cw, ch);
+	auto make_filters = [&]() -> std::vector<GstElement *> {
+		GstElement *o = make_overlay();
+		if (!b->mask)
+			return {o};
+		GstElement *layer = make_layer(b);
+		if (o && layer)
+			gst_element_link(o, layer);
+		return {o, layer};
+	};
 	b->video_sink = add_picture(self, &b->elements, ctx, canvas, k, count,
-	                            "The item at " + item.json_path, make_overlay);
+	                            "The item at " + item.json_path, make_filters);
 	if (!b->video_sink)
 		return false;
 	g_object_set(b->video_sink, "zorder", b->plan.zorder + 1, nullptr);
@@ -674,9 +766,9 @@ bool add_shaped_image(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl
 		                  ("%s/assetId", item.json_path.c_str()));
 		return false;
 	}
-	b->video_sink =
-	        add_picture(self, &b->elements, ctx, raster, k, count,
-	                    "The item at " + item.json_path, [b]() { return make_layer(b); });
+	b->video_sink = add_picture(self, &b->elements, ctx, raster, k, count,
+	                            "The item at " + item.json_path,
+	                            [b]() { return std::vector<GstElement *>{make_layer(b)}; });
 	if (!b->video_sink)
 		return false;
 	g_object_set(b->video_sink, "zorder", b->plan.zorder + 1, nullptr);
@@ -714,10 +806,10 @@ bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const
 		int fps = ctx.fps;
 		plan_shape(
 		        b, ctx, item, k, count, [fps](uint64_t j) { return key_time(j, fps); },
-		        true);
-		b->video_sink = add_picture(self, &b->elements, ctx, raster, k, count,
-		                            "The item at " + item.json_path,
-		                            [b]() { return make_layer(b); });
+		        ShapeMode::RotationOnly);
+		b->video_sink = add_picture(
+		        self, &b->elements, ctx, raster, k, count, "The item at " + item.json_path,
+		        [b]() { return std::vector<GstElement *>{make_layer(b)}; });
 		if (!b->video_sink)
 			return false;
 		g_object_set(b->video_sink, "zorder", b->plan.zorder + 1, nullptr);
@@ -735,8 +827,17 @@ bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const
 		grow_y = double(turned.height) / raster.height;
 		raster = std::move(turned);
 	}
+	std::function<std::vector<GstElement *>()> make_filters;
+	if (mask_of(ctx, item)) {
+		/* the incoming clip of a masking transition: jtllayer masks the picture */
+		int fps = ctx.fps;
+		plan_shape(
+		        b, ctx, item, k, count, [fps](uint64_t j) { return key_time(j, fps); },
+		        ShapeMode::MaskOnly, raster.width, raster.height);
+		make_filters = [b]() { return std::vector<GstElement *>{make_layer(b)}; };
+	}
 	b->video_sink = add_picture(self, &b->elements, ctx, raster, k, count,
-	                            "The item at " + item.json_path);
+	                            "The item at " + item.json_path, make_filters);
 	if (!b->video_sink)
 		return false;
 	g_object_set(b->video_sink, "zorder", b->plan.zorder + 1, nullptr);
@@ -785,20 +886,49 @@ GstPadProbeReturn trim_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 			        gst_object_ref(in), gst_object_unref);
 		return GST_PAD_PROBE_DROP;
 	}
-	if (m->rate != 1.0 && !audio) {
+	if (m->retime && !audio) {
 		/* playbackRate: a frame at file time f shows at file_start + (f - file_start) /
-		 * rate; the compositor then takes the latest frame for each output frame */
+		 * rate (+ shift); the compositor then takes the latest frame for each output
+		 * frame. The first picture of a held clip starts hold earlier and lasts that
+		 * much longer. */
 		buf = gst_buffer_make_writable(buf);
-		GstClockTime shown = m->file_start +
-		                     GstClockTime(std::llround(
-		                             double(pts - std::min(pts, m->file_start)) / m->rate));
-		GstClockTimeDiff shift = GstClockTimeDiff(shown) - GstClockTimeDiff(pts);
-		GST_BUFFER_PTS(buf) = GstClockTime(GstClockTimeDiff(GST_BUFFER_PTS(buf)) + shift);
-		if (GST_BUFFER_DURATION_IS_VALID(buf))
-			GST_BUFFER_DURATION(buf) =
-			        GstClockTime(std::llround(GST_BUFFER_DURATION(buf) / m->rate));
+		double shown = double(m->file_start) +
+		               (double(pts) - double(m->file_start)) / m->rate + double(m->shift);
+		GstClockTimeDiff pts_out =
+		        GstClockTimeDiff(GST_BUFFER_PTS(buf)) + std::llround(shown - double(pts));
+		GstClockTime duration =
+		        GST_BUFFER_DURATION_IS_VALID(buf)
+		                ? GstClockTime(std::llround(GST_BUFFER_DURATION(buf) / m->rate))
+		                : GST_CLOCK_TIME_NONE;
+		if (m->first_picture.exchange(false) && m->hold > 0) {
+			pts_out -= GstClockTimeDiff(m->hold);
+			if (GST_CLOCK_TIME_IS_VALID(duration))
+				duration += m->hold;
+		}
+		GST_BUFFER_PTS(buf) = GstClockTime(std::max<GstClockTimeDiff>(0, pts_out));
+		GST_BUFFER_DURATION(buf) = duration;
 		GST_PAD_PROBE_INFO_DATA(info) = buf;
 	}
+	return GST_PAD_PROBE_OK;
+}
+
+/* Retimed pictures may run past the end of the decoder's segment: it is left open. */
+GstPadProbeReturn open_segment(GstPad *, GstPadProbeInfo *info, gpointer)
+{
+	GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
+	if (GST_EVENT_TYPE(event) != GST_EVENT_SEGMENT)
+		return GST_PAD_PROBE_OK;
+	const GstSegment *in;
+	gst_event_parse_segment(event, &in);
+	if (in->format != GST_FORMAT_TIME || !GST_CLOCK_TIME_IS_VALID(in->stop))
+		return GST_PAD_PROBE_OK;
+	GstSegment seg;
+	gst_segment_copy_into(in, &seg);
+	seg.stop = GST_CLOCK_TIME_NONE;
+	GstEvent *own = gst_event_new_segment(&seg);
+	gst_event_set_seqnum(own, gst_event_get_seqnum(event));
+	gst_event_unref(event);
+	GST_PAD_PROBE_INFO_DATA(info) = own;
 	return GST_PAD_PROBE_OK;
 }
 
@@ -859,14 +989,26 @@ void on_decoded_pad(GstElement *, GstPad *pad, gpointer data)
 	GstPad *target = nullptr;
 	std::vector<GstElement *> elements;
 	if (video && m->video_sink && !m->video_linked.exchange(true)) {
-		if (m->canvas_w > 0) {
-			/* cropped, rounded or turned: jtllayer draws it into its canvas */
+		if (m->canvas_w > 0 && m->hold > 0) {
+			/* a held first picture that jtllayer masks or shapes frame by frame:
+			 * videorate repeats it at the output rate */
+			elements = chain(self, &m->elements,
+			                 {"queue", "videoconvert", "videorate", "capsfilter"});
+			if (!elements.empty())
+				g_object_set(elements[2], "skip-to-first", TRUE, nullptr);
+		} else if (m->canvas_w > 0) {
 			elements =
 			        chain(self, &m->elements, {"queue", "videoconvert", "capsfilter"});
+		}
+		if (m->canvas_w > 0) {
+			/* cropped, rounded, turned or masked: jtllayer draws it into its canvas */
 			GstElement *layer = elements.empty() ? nullptr : make_layer(m);
 			if (layer) {
 				g_autoptr(GstCaps) bgra =
 				        gst_caps_from_string("video/x-raw, format=BGRA");
+				if (m->hold > 0)
+					gst_caps_set_simple(bgra, "framerate", GST_TYPE_FRACTION,
+					                    self->priv->state.ctx.fps, 1, nullptr);
 				g_object_set(elements.back(), "caps", bgra, nullptr);
 				gst_element_link(elements.back(), layer);
 				elements.push_back(layer);
@@ -917,7 +1059,12 @@ void on_decoded_pad(GstElement *, GstPad *pad, gpointer data)
 		first = GST_PAD(gst_object_ref(in));
 		gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, trim_probe, m, nullptr);
 		g_autoptr(GstPad) out = gst_element_get_static_pad(elements.back(), "src");
-		gst_pad_set_offset(out, m->offset);
+		bool video_chain = target == m->video_sink;
+		gst_pad_set_offset(out, video_chain ? m->offset - GstClockTimeDiff(m->shift)
+		                                    : m->offset);
+		if (video_chain && m->retime)
+			gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, open_segment,
+			                  nullptr, nullptr);
 		if (gst_pad_link(out, target) != GST_PAD_LINK_OK)
 			GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
 			                  ("Item \"%s\": its decoded media cannot be mixed.",
@@ -959,9 +1106,11 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 		                  ("%s/assetId", item.json_path.c_str()));
 		return false;
 	}
-	/* the part of the item inside the rendered range */
-	GstClockTime from = std::max(item.start_ns(), ctx.range.start);
-	GstClockTime to = std::min(item.end_ns(), ctx.range.stop);
+	/* the part of the item inside the rendered range, with its transitions' lead and
+	 * tail */
+	const jtl::ClipSpan &span = span_of(ctx, item);
+	GstClockTime from = std::max(jtl::ticks_to_ns(item.start - span.lead), ctx.range.start);
+	GstClockTime to = std::min(jtl::ticks_to_ns(item.end() + span.tail), ctx.range.stop);
 	if (from >= to)
 		return true;
 	double rate = media->playback_rate > 0 ? media->playback_rate : 1.0;
@@ -975,30 +1124,49 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 
 	m->file_start = GstClockTime(std::llround(media->start_from_seconds * GST_SECOND));
 	m->rate = rate;
-	m->trim_start =
-	        m->file_start + GstClockTime(std::llround(double(from - item.start_ns()) * rate));
+	/* file time at timeline time t; before 0 in the lead of an incoming clip whose file
+	 * has no earlier material */
+	const double file_start = double(m->file_start), start_ns = double(item.start_ns());
+	auto file_at = [&](GstClockTime t) { return file_start + (double(t) - start_ns) * rate; };
+	m->trim_start = GstClockTime(std::max(0.0, std::round(file_at(from))));
 	m->file_end =
-	        m->file_start + GstClockTime(std::llround(double(to - item.start_ns()) * rate));
+	        std::max(GstClockTime(std::llround(std::max(0.0, file_at(to)))), m->trim_start + 1);
 	m->offset = GstClockTimeDiff(item.start_ns()) - GstClockTimeDiff(m->file_start);
 	m->item_start = item.start_ns();
+	/* pictures show at file_start + (file time - file_start) / rate + offset; the first
+	 * one is held from `from` when it would show later, and all are shifted by `shift`
+	 * (taken off the pad offset) so that the held one keeps a time >= 0 */
+	double first_shown = file_start + (double(m->trim_start) - file_start) / rate;
+	double held = first_shown + double(m->offset) - double(from);
+	m->hold = held > 0.5 ? GstClockTime(std::llround(held)) : 0;
+	double need = double(m->hold) - first_shown;
+	m->shift = need > 0 ? GstClockTime(std::ceil(need)) : 0;
+	m->retime = rate != 1.0 || m->hold > 0 || m->shift > 0;
 	if (want_video) {
 		m->video_sink = gst_element_request_pad_simple(ctx.comp, "sink_%u");
 		g_object_set(m->video_sink, "zorder", m->plan.zorder + 1, "sizing-policy",
 		             media->keep_aspect_ratio ? 1 : 0, nullptr);
+		/* the outgoing clip of a transition: its last picture stays where the file ends
+		 * before the tail does */
+		if (span.tail > 0)
+			g_object_set(m->video_sink, "repeat-after-eos", TRUE, nullptr);
 		uint64_t k, count;
-		if (needs_shape(item) && item_frames(item, ctx, &k, &count)) {
-			/* the pictures' stream time: file_start + time since the item's start
-			 * (the trim probe retimes them at other rates) */
+		if ((needs_shape(item) || mask_of(ctx, item)) &&
+		    item_frames(item, ctx, &k, &count)) {
+			/* the pictures' stream time: timeline time - offset + shift (the trim
+			 * probe retimes them at other rates and when held) */
 			m->keep_aspect_ratio = media->keep_aspect_ratio;
-			GstClockTime file_start = m->file_start, start = item.start_ns();
+			GstClockTimeDiff video_offset = m->offset - GstClockTimeDiff(m->shift);
 			int fps = ctx.fps;
 			plan_shape(m, ctx, item, k, count, [&](uint64_t j) {
 				if (j == 0)
 					return GstClockTime(0);
-				GstClockTime t = jtl::frame_to_ns(k + j, fps, 1);
-				GstClockTime since = t > start ? t - start : 0;
-				GstClockTime half = jtl::frame_to_ns(1, fps, 1) / 2;
-				return file_start + (since > half ? since - half : 0);
+				GstClockTimeDiff t =
+				        GstClockTimeDiff(jtl::frame_to_ns(k + j, fps, 1));
+				GstClockTimeDiff half =
+				        GstClockTimeDiff(jtl::frame_to_ns(1, fps, 1) / 2);
+				return GstClockTime(
+				        std::max<GstClockTimeDiff>(0, t - video_offset - half));
 			});
 			g_object_set(m->video_sink, "sizing-policy", 0, nullptr);
 			control_geometry(m->video_sink, item, ctx, double(m->canvas_w) / m->box_w,
@@ -1011,18 +1179,21 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 		m->audio_sink = gst_element_request_pad_simple(ctx.mixer, "sink_%u");
 		m->gain = gst_interpolation_control_source_new();
 		g_object_set(m->gain, "mode", GST_INTERPOLATION_MODE_LINEAR, nullptr);
-		/* keyed at file time: the volume element sees the decoder's timestamps */
+		/* keyed at file time: the volume element sees the decoder's timestamps; over
+		 * the lead and tail too, where transitions crossfade */
 		GstTimedValueControlSource *g = GST_TIMED_VALUE_CONTROL_SOURCE(m->gain);
+		jtl::Ticks lo = item.start - span.lead, hi = item.end() + span.tail;
 		uint64_t steps = std::max<uint64_t>(
-		        2, jtl::frames_in(item.end_ns() - item.start_ns(), ctx.fps, 1));
+		        2, jtl::frames_in(jtl::ticks_to_ns(hi - lo), ctx.fps, 1));
 		for (uint64_t k = 0; k <= steps; k++) {
-			jtl::Ticks t =
-			        item.start + jtl::Ticks(k) * item.duration / jtl::Ticks(steps);
-			GstClockTime file_t =
-			        m->file_start + (jtl::ticks_to_ns(t) - item.start_ns());
+			jtl::Ticks t = lo + jtl::Ticks(k) * (hi - lo) / jtl::Ticks(steps);
+			GstClockTimeDiff file_t = GstClockTimeDiff(m->file_start) +
+			                          (GstClockTimeDiff(jtl::ticks_to_ns(t)) -
+			                           GstClockTimeDiff(item.start_ns()));
 			gst_timed_value_control_source_set(
-			        g, file_t,
-			        std::min(10.0, jtl::audio_gain(item, std::min(t, item.end() - 1))));
+			        g, GstClockTime(std::max<GstClockTimeDiff>(0, file_t)),
+			        std::min(10.0,
+			                 jtl::clip_audio_gain(item, span, std::min(t, hi - 1))));
 		}
 	}
 	GST_INFO_OBJECT(self,
@@ -1290,6 +1461,9 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 	if (!bg || !bg_caps || !comp || !comp_caps)
 		return false;
 	ctx.comp = comp;
+	ctx.spans = &st.spans;
+	ctx.comp_w = tl.width;
+	ctx.comp_h = tl.height;
 	uint32_t bg_color = 0xff000000;
 	if (tl.background.type == jtl::GlobalBackground::Type::Color) {
 		if (std::optional<jtl::Color> c = jtl::parse_color(tl.background.color))
@@ -1363,7 +1537,7 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 	{
 		std::lock_guard<std::mutex> guard(st.schedule_lock);
 		st.plan.clear();
-		for (jtl::Branch &b : jtl::plan_branches(tl)) {
+		for (jtl::Branch &b : jtl::plan_branches(tl, jtl::PlanOptions{}, &st.spans)) {
 			if (b.end > ctx.range.start && b.start < ctx.range.stop)
 				st.plan.push_back(std::move(b));
 		}

@@ -12,6 +12,12 @@
  * frame. jsontimelinesrc puts it into a video or picture branch when the item is cropped,
  * rounded or turned.
  *
+ * With `mask` set to `wipe`, `clock-wipe` or `iris`, the result is also shown only where
+ * that transition has uncovered it at `mask-progress` (controllable, 0..1; see
+ * transitionmixer for the shapes and `mask-direction` for the wipe's side or corner):
+ * jsontimelinesrc draws the incoming clip of such a transition this way over the outgoing
+ * one.
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 videotestsrc ! videoconvert ! jtllayer width=400 height=400 \
@@ -30,7 +36,10 @@
 
 #include <cairo.h>
 
+#include <string>
+
 #include <jsontimeline/draw.h>
+#include <jsontimeline/transition.h>
 
 GST_DEBUG_CATEGORY_STATIC(jtl_layer_debug);
 #define GST_CAT_DEFAULT jtl_layer_debug
@@ -48,6 +57,9 @@ enum {
 	PROP_CROP_BOTTOM,
 	PROP_RADIUS,
 	PROP_ROTATION,
+	PROP_MASK,
+	PROP_MASK_DIRECTION,
+	PROP_MASK_PROGRESS,
 };
 
 namespace {
@@ -59,6 +71,9 @@ struct Settings {
 	double crop[4] = {0, 0, 0, 0}; /* left, top, right, bottom */
 	double radius = 0;
 	double rotation = 0;
+	std::string mask; /* "" or a transition type */
+	std::string mask_direction = "from-left";
+	double mask_progress = 1.0;
 };
 
 } /* namespace */
@@ -182,10 +197,23 @@ static GstFlowReturn jtl_layer_transform_frame(GstVideoFilter *filter, GstVideoF
 	cairo_destroy(cr);
 	cairo_surface_flush(dst);
 	cairo_surface_destroy(dst);
+	/* the transition's mask: weights per pixel, 0..256 */
+	std::optional<jtl::TransitionType> mask = jtl::parse_transition_type(s.mask);
+	jtl::TransitionDirection direction = jtl::parse_transition_direction(s.mask_direction)
+	                                             .value_or(jtl::TransitionDirection::FromLeft);
+	bool masked = mask && s.mask_progress < 1.0;
 	/* back to straight alpha */
 	for (int y = 0; y < oh; y++) {
 		uint8_t *p = odata + size_t(y) * ostride;
 		for (int x = 0; x < ow; x++, p += 4) {
+			if (masked && p[3] != 0) {
+				double w = jtl::transition_weight(*mask, direction, ow, oh, x, y,
+				                                  s.mask_progress);
+				unsigned k = unsigned(std::lround(w * 256.0));
+				/* premultiplied: colour and alpha scale together */
+				for (int c = 0; c < 4; c++)
+					p[c] = uint8_t((p[c] * k + 128) >> 8);
+			}
 			unsigned a = p[3];
 			if (a == 255 || a == 0)
 				continue;
@@ -230,6 +258,19 @@ static void jtl_layer_set_property(GObject *object, guint id, const GValue *valu
 	case PROP_ROTATION:
 		s.rotation = g_value_get_double(value);
 		break;
+	case PROP_MASK: {
+		const char *v = g_value_get_string(value);
+		s.mask = v && jtl::parse_transition_type(v) ? v : "";
+		break;
+	}
+	case PROP_MASK_DIRECTION: {
+		const char *v = g_value_get_string(value);
+		s.mask_direction = v && jtl::parse_transition_direction(v) ? v : "from-left";
+		break;
+	}
+	case PROP_MASK_PROGRESS:
+		s.mask_progress = g_value_get_double(value);
+		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 		break;
@@ -271,6 +312,15 @@ static void jtl_layer_get_property(GObject *object, guint id, GValue *value, GPa
 		break;
 	case PROP_ROTATION:
 		g_value_set_double(value, s.rotation);
+		break;
+	case PROP_MASK:
+		g_value_set_string(value, s.mask.c_str());
+		break;
+	case PROP_MASK_DIRECTION:
+		g_value_set_string(value, s.mask_direction.c_str());
+		break;
+	case PROP_MASK_PROGRESS:
+		g_value_set_double(value, s.mask_progress);
 		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
@@ -350,6 +400,24 @@ static void jtl_layer_class_init(JtlLayerClass *klass)
 	        g_param_spec_double("rotation", "Rotation",
 	                            "Degrees clockwise around the canvas centre", -36000, 36000, 0,
 	                            anim));
+	g_object_class_install_property(
+	        object_class, PROP_MASK,
+	        g_param_spec_string("mask", "Mask",
+	                            "Show the picture only where this transition (wipe, "
+	                            "clock-wipe, iris) has uncovered it; \"\": everywhere",
+	                            "", fixed));
+	g_object_class_install_property(
+	        object_class, PROP_MASK_DIRECTION,
+	        g_param_spec_string("mask-direction", "Mask direction",
+	                            "Side or corner a wipe starts from (from-left, "
+	                            "from-top-left, ..., from-bottom-left)",
+	                            "from-left", fixed));
+	g_object_class_install_property(
+	        object_class, PROP_MASK_PROGRESS,
+	        g_param_spec_double("mask-progress", "Mask progress",
+	                            "How far the mask's transition has come: 0 hides the "
+	                            "picture, 1 shows it whole",
+	                            0.0, 1.0, 1.0, anim));
 
 	gst_element_class_add_static_pad_template(element_class, &sink_template);
 	gst_element_class_add_static_pad_template(element_class, &src_template);

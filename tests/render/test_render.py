@@ -630,7 +630,8 @@ def test_usage():
     expect(code == 2, err)
 
 
-for name, fn in list(globals().items()):
-    if name.startswith("test_") and callable(fn):
-        check(name, fn)
-finish()
+if __name__ == "__main__":
+    for name, fn in list(globals().items()):
+        if name.startswith("test_") and callable(fn):
+            check(name, fn)
+    finish()
