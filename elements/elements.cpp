@@ -2,6 +2,7 @@
 // Registration of every element of the jsontimeline plugin.
 #include "elements.h"
 
+#include "adjust/jtladjust.h"
 #include "jsontimelinesrc/jtltimelinesrc.h"
 #include "layer/jtllayer.h"
 #include "textoverlaykf/jtltextoverlay.h"
@@ -16,5 +17,6 @@ gboolean jsontimeline_elements_register(GstPlugin *plugin)
 	ok &= GST_ELEMENT_REGISTER(textoverlay_kf, plugin);
 	ok &= GST_ELEMENT_REGISTER(jtllayer, plugin);
 	ok &= GST_ELEMENT_REGISTER(transitionmixer, plugin);
+	ok &= GST_ELEMENT_REGISTER(jtladjust, plugin);
 	return ok;
 }

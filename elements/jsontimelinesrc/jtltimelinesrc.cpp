@@ -41,6 +41,7 @@
 
 #include <gst/controller/controller.h>
 
+#include <jsontimeline/adjust.h>
 #include <jsontimeline/color.h>
 #include <jsontimeline/draw.h>
 #include <jsontimeline/editorstate.h>
@@ -90,7 +91,11 @@ struct Range {
 
 /* What every branch is built against: fixed for one graph. */
 struct Context {
-	GstElement *comp = nullptr;  /* compositor */
+	GstElement *comp = nullptr; /* the top compositor */
+	/* compositors bottom up, adjustment items' jtladjust between them; comp_above[i]:
+	 * the pad zorders from which items go into compositors[i + 1] */
+	std::vector<GstElement *> compositors;
+	std::vector<unsigned> comp_above;
 	GstElement *mixer = nullptr; /* audiomixer */
 	std::string asset_base;
 	double scale = 1.0;
@@ -285,6 +290,16 @@ void bind(GstPad *pad, const char *property, GstControlSource *cs)
 	                                                        GST_OBJECT(pad), property, cs));
 }
 
+/* The compositor a pad of this zorder joins: the one above every adjustment track at or
+ * below it. */
+GstElement *compositor_for(const Context &ctx, unsigned zorder)
+{
+	std::size_t i = 0;
+	while (i < ctx.comp_above.size() && ctx.comp_above[i] <= zorder)
+		i++;
+	return ctx.compositors.empty() ? ctx.comp : ctx.compositors[i];
+}
+
 /* An item's part in transitions (none for most items). */
 const jtl::ClipSpan &span_of(const Context &ctx, const jtl::Item &item)
 {
@@ -461,7 +476,8 @@ void control_geometry(GstPad *sink, const jtl::Item &item, const Context &ctx, d
 /* A picture repeated at the output rate for the frames [k, k + count) into a new
  * compositor pad, returned (a ref), or nullptr after posting an error naming what. */
 GstPad *add_picture(JtlTimelineSrc *self, std::vector<GstElement *> *list, const Context &ctx,
-                    const jtl::Raster &raster, uint64_t k, uint64_t count, const std::string &what,
+                    const jtl::Raster &raster, uint64_t k, uint64_t count, unsigned zorder,
+                    const std::string &what,
                     const std::function<std::vector<GstElement *>()> &make_filters = nullptr)
 {
 	GstElement *src = make(self, list, "appsrc");
@@ -498,14 +514,16 @@ GstPad *add_picture(JtlTimelineSrc *self, std::vector<GstElement *> *list, const
 	gst_buffer_unref(buf);
 	g_signal_emit_by_name(src, "end-of-stream", &flow);
 
-	GstPad *sink = gst_element_request_pad_simple(ctx.comp, "sink_%u");
+	GstElement *comp = compositor_for(ctx, zorder);
+	GstPad *sink = gst_element_request_pad_simple(comp, "sink_%u");
+	g_object_set(sink, "zorder", zorder, nullptr);
 	g_autoptr(GstPad) out = gst_element_get_static_pad(last ? last : rate, "src");
 	gst_pad_set_offset(out, GstClockTimeDiff(jtl::frame_to_ns(k, ctx.fps, 1)));
 	if (gst_pad_link(out, sink) != GST_PAD_LINK_OK) {
 		GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
 		                  ("%s cannot be composited.", what.c_str()),
 		                  ("linking its picture to the compositor failed"));
-		gst_element_release_request_pad(ctx.comp, sink);
+		gst_element_release_request_pad(comp, sink);
 		gst_object_unref(sink);
 		return nullptr;
 	}
@@ -723,11 +741,10 @@ bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jt
 			gst_element_link(o, layer);
 		return {o, layer};
 	};
-	b->video_sink = add_picture(self, &b->elements, ctx, canvas, k, count,
+	b->video_sink = add_picture(self, &b->elements, ctx, canvas, k, count, b->plan.zorder + 1,
 	                            "The item at " + item.json_path, make_filters);
 	if (!b->video_sink)
 		return false;
-	g_object_set(b->video_sink, "zorder", b->plan.zorder + 1, nullptr);
 	control_geometry(b->video_sink, item, ctx, double(cw) / w, double(ch) / h);
 	return true;
 }
@@ -766,12 +783,11 @@ bool add_shaped_image(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl
 		                  ("%s/assetId", item.json_path.c_str()));
 		return false;
 	}
-	b->video_sink = add_picture(self, &b->elements, ctx, raster, k, count,
+	b->video_sink = add_picture(self, &b->elements, ctx, raster, k, count, b->plan.zorder + 1,
 	                            "The item at " + item.json_path,
 	                            [b]() { return std::vector<GstElement *>{make_layer(b)}; });
 	if (!b->video_sink)
 		return false;
-	g_object_set(b->video_sink, "zorder", b->plan.zorder + 1, nullptr);
 	control_geometry(b->video_sink, item, ctx, double(b->canvas_w) / b->box_w,
 	                 double(b->canvas_h) / b->box_h);
 	return true;
@@ -807,12 +823,12 @@ bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const
 		plan_shape(
 		        b, ctx, item, k, count, [fps](uint64_t j) { return key_time(j, fps); },
 		        ShapeMode::RotationOnly);
-		b->video_sink = add_picture(
-		        self, &b->elements, ctx, raster, k, count, "The item at " + item.json_path,
-		        [b]() { return std::vector<GstElement *>{make_layer(b)}; });
+		b->video_sink =
+		        add_picture(self, &b->elements, ctx, raster, k, count, b->plan.zorder + 1,
+		                    "The item at " + item.json_path,
+		                    [b]() { return std::vector<GstElement *>{make_layer(b)}; });
 		if (!b->video_sink)
 			return false;
-		g_object_set(b->video_sink, "zorder", b->plan.zorder + 1, nullptr);
 		control_geometry(b->video_sink, item, ctx, double(b->canvas_w) / b->box_w,
 		                 double(b->canvas_h) / b->box_h);
 		return true;
@@ -836,11 +852,10 @@ bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const
 		        ShapeMode::MaskOnly, raster.width, raster.height);
 		make_filters = [b]() { return std::vector<GstElement *>{make_layer(b)}; };
 	}
-	b->video_sink = add_picture(self, &b->elements, ctx, raster, k, count,
+	b->video_sink = add_picture(self, &b->elements, ctx, raster, k, count, b->plan.zorder + 1,
 	                            "The item at " + item.json_path, make_filters);
 	if (!b->video_sink)
 		return false;
-	g_object_set(b->video_sink, "zorder", b->plan.zorder + 1, nullptr);
 	control_geometry(b->video_sink, item, ctx, grow_x, grow_y);
 	return true;
 }
@@ -1143,7 +1158,8 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 	m->shift = need > 0 ? GstClockTime(std::ceil(need)) : 0;
 	m->retime = rate != 1.0 || m->hold > 0 || m->shift > 0;
 	if (want_video) {
-		m->video_sink = gst_element_request_pad_simple(ctx.comp, "sink_%u");
+		m->video_sink = gst_element_request_pad_simple(
+		        compositor_for(ctx, m->plan.zorder + 1), "sink_%u");
 		g_object_set(m->video_sink, "zorder", m->plan.zorder + 1, "sizing-policy",
 		             media->keep_aspect_ratio ? 1 : 0, nullptr);
 		/* the outgoing clip of a transition: its last picture stays where the file ends
@@ -1240,8 +1256,12 @@ void release_branch(JtlTimelineSrc *self, LiveBranch *b)
 	for (GstElement *e : elements)
 		gst_bin_remove(GST_BIN(self), e);
 	const Context &ctx = self->priv->state.ctx;
-	if (b->video_sink)
-		gst_element_release_request_pad(ctx.comp, b->video_sink);
+	if (b->video_sink) {
+		if (GstElement *comp = gst_pad_get_parent_element(b->video_sink)) {
+			gst_element_release_request_pad(comp, b->video_sink);
+			gst_object_unref(comp);
+		}
+	}
 	if (b->audio_sink)
 		gst_element_release_request_pad(ctx.mixer, b->audio_sink);
 	GST_DEBUG_OBJECT(self, "released the branch of %s", b->plan.item_id.c_str());
@@ -1439,6 +1459,8 @@ Range frame_range(GstClockTime start, GstClockTime stop, int fps, uint64_t frame
  * silence sources into the compositor and the audiomixer, the ghost pads' targets, and
  * the schedule of branches (built later as the mixers' inputs reach them). The output
  * geometry is computed once, at NULL->READY (compute_output). */
+bool add_adjustments(JtlTimelineSrc *self, GstElement *bottom, GstElement *out);
+
 bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 {
 	State &st = self->priv->state;
@@ -1484,7 +1506,9 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 	             nullptr);
 	g_autoptr(GstCaps) outc = video_caps("AYUV", ctx.width, ctx.height, fps);
 	g_object_set(comp_caps, "caps", outc, nullptr);
-	gst_element_link_many(bg, bg_caps, comp, comp_caps, nullptr);
+	gst_element_link_many(bg, bg_caps, comp, nullptr);
+	if (!add_adjustments(self, comp, comp_caps))
+		return false;
 	if (own) {
 		g_autoptr(GstPad) bg_pad = gst_element_get_static_pad(bg_caps, "src");
 		g_autoptr(GstPad) bg_sink = gst_pad_get_peer(bg_pad);
@@ -1504,11 +1528,11 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 			         tl.background.gradient->c_str()));
 			return false;
 		}
-		g_autoptr(GstPad) pad = add_picture(self, children, ctx, gradient, ctx.range.k0,
-		                                    count, "The background gradient");
+		g_autoptr(GstPad) pad =
+		        add_picture(self, children, ctx, gradient, ctx.range.k0, count,
+		                    1u /* items start at 2 */, "The background gradient");
 		if (!pad)
 			return false;
-		g_object_set(pad, "zorder", 1u, nullptr); /* items start at 2 */
 	}
 
 	/* audio: silence of the range's length into the mixer */
@@ -1572,6 +1596,74 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 	gst_ghost_pad_set_target(GST_GHOST_PAD(self->video_pad), vsrc);
 	gst_ghost_pad_set_target(GST_GHOST_PAD(self->audio_pad), asrc);
 	return true;
+}
+
+/* Adjustment items (effects, filters) act on what the tracks below them composite: each
+ * track holding some splits the compositing there. The compositor below feeds jtladjust,
+ * driven by that track's items frame by frame, whose output is the lowest pad of the
+ * compositor above. Links bottom (the first compositor) through them to out. */
+bool add_adjustments(JtlTimelineSrc *self, GstElement *bottom, GstElement *out)
+{
+	State &st = self->priv->state;
+	const jtl::Timeline &tl = *st.timeline;
+	Context &ctx = st.ctx;
+	ctx.compositors = {bottom};
+	ctx.comp_above.clear();
+	GstElement *below = bottom;
+	std::vector<int> tracks = jtl::adjustment_tracks(tl);
+	const unsigned n = unsigned(tl.tracks.size());
+	for (auto ti = tracks.rbegin(); ti != tracks.rend(); ++ti) {
+		GstElement *caps = make(self, &st.children, "capsfilter");
+		GstElement *adjust = make(self, &st.children, "jtladjust");
+		GstElement *above = make(self, &st.children, "compositor");
+		if (!caps || !adjust || !above)
+			return false;
+		g_autoptr(GstCaps) bgra = video_caps("BGRA", ctx.width, ctx.height, ctx.fps);
+		g_object_set(caps, "caps", bgra, nullptr);
+		g_object_set(above, "background", 3 /* transparent */, "start-time-selection",
+		             2 /* set */, "start-time", guint64(ctx.range.start), nullptr);
+		gst_element_link_many(below, caps, adjust, above, nullptr);
+		/* the pictures below: the lowest pad of the compositor above */
+		g_autoptr(GstPad) adjust_src = gst_element_get_static_pad(adjust, "src");
+		g_autoptr(GstPad) lowest = gst_pad_get_peer(adjust_src);
+		g_object_set(lowest, "zorder", 0u, nullptr);
+		/* the track's items, frame by frame, keyed at the frames' times (the
+		 * compositor's stream time is timeline time) */
+		std::vector<std::string> props = {"blur", "darken"};
+		for (const std::string &look : jtl::filter_names())
+			props.push_back(look);
+		std::vector<GstControlSource *> cs(props.size());
+		std::vector<double> last(props.size(), NAN);
+		for (GstControlSource *&c : cs)
+			c = frame_values();
+		for (uint64_t k = ctx.range.k0; k < ctx.range.k1; k++) {
+			jtl::Adjustment a = jtl::evaluate_track_adjustment(
+			        tl, *ti, jtl::ns_to_ticks(jtl::frame_to_ns(k, ctx.fps, 1)),
+			        ctx.fps);
+			std::vector<double> v = {a.blur * ctx.scale, a.darkness};
+			v.insert(v.end(), a.looks.begin(), a.looks.end());
+			for (std::size_t i = 0; i < props.size(); i++) {
+				if (v[i] == last[i])
+					continue;
+				last[i] = v[i];
+				gst_timed_value_control_source_set(
+				        GST_TIMED_VALUE_CONTROL_SOURCE(cs[i]), key_time(k, ctx.fps),
+				        v[i]);
+			}
+		}
+		for (std::size_t i = 0; i < props.size(); i++) {
+			gst_object_add_control_binding(
+			        GST_OBJECT(adjust),
+			        gst_direct_control_binding_new_absolute(GST_OBJECT(adjust),
+			                                                props[i].c_str(), cs[i]));
+			gst_object_unref(cs[i]);
+		}
+		ctx.comp_above.push_back(n - unsigned(*ti) + 1);
+		ctx.compositors.push_back(above);
+		below = above;
+	}
+	ctx.comp = below;
+	return gst_element_link(below, out);
 }
 
 /* Output size and rate from the settings and the loaded timeline. */
@@ -1645,6 +1737,8 @@ void teardown_graph(JtlTimelineSrc *self)
 		gst_object_unref(e);
 	}
 	st.ctx.comp = st.ctx.mixer = nullptr;
+	st.ctx.compositors.clear();
+	st.ctx.comp_above.clear();
 }
 
 bool build(JtlTimelineSrc *self)

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Adjustment items: effects and filters over the tracks below them.
+#include <jsontimeline/adjust.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace jtl {
+
+bool Adjustment::is_identity() const
+{
+	if (blur > 0.0 || darkness > 0.0)
+		return false;
+	for (double a : looks)
+		if (a > 0.0)
+			return false;
+	return true;
+}
+
+ColorMatrix Adjustment::matrix() const
+{
+	ColorMatrix out;
+	const std::vector<std::string> &names = filter_names();
+	for (std::size_t i = 0; i < names.size() && i < looks.size(); i++) {
+		if (looks[i] <= 0.0)
+			continue;
+		ColorMatrix look = *filter_matrix(names[i]), identity;
+		for (int r = 0; r < 3; r++)
+			for (int c = 0; c < 4; c++)
+				out.m[r][c] += looks[i] * (look.m[r][c] - identity.m[r][c]);
+	}
+	return out;
+}
+
+bool is_adjustment(const Item &item)
+{
+	return item.type == ItemType::Effect || item.type == ItemType::Filter;
+}
+
+Adjustment evaluate_adjustment(const Item &item, Ticks t, int fps)
+{
+	Adjustment a;
+	if (t < item.start || t >= item.end() || item.duration <= 0)
+		return a;
+	const double local = double(t - item.start), d = double(item.duration);
+	if (const FilterData *f = item.as<FilterData>()) {
+		const std::vector<std::string> &names = filter_names();
+		auto it = std::find(names.begin(), names.end(), f->filter_type);
+		if (it != names.end())
+			a.looks[std::size_t(it - names.begin())] = std::clamp(
+			        std::max(0.0, f->intensity) * param_number(f->params, "blend", 1.0),
+			        0.0, 1.0);
+		return a;
+	}
+	const EffectData *e = item.as<EffectData>();
+	if (!e)
+		return a;
+	const double k = std::max(0.0, e->intensity);
+	const std::string &type = e->effect_type;
+	if (type == "fade-in") {
+		a.darkness = k * (1.0 - local / d);
+	} else if (type == "fade-out") {
+		a.darkness = k * (local / d);
+	} else if (type == "flash-to-black") {
+		double bright = std::max(0.0, std::round(param_number(e->params, "brightFrames",
+		                                                      kDefaultFlashBrightFrames)));
+		double dark = std::max(0.0, std::round(param_number(e->params, "darkFrames",
+		                                                    kDefaultFlashDarkFrames)));
+		double tail = std::max(0.0, std::round(param_number(e->params, "tailDarkFrames",
+		                                                    kDefaultFlashTailDarkFrames)));
+		double opacity = std::clamp(
+		        param_number(e->params, "maxOpacity", kDefaultFlashMaxOpacity), 0.0, 1.0);
+		/* frames counted from the item's start; the frame at local time x is
+		 * floor(x x fps) (half a tick of slack against rounding) */
+		double frame = std::floor((local + 0.5) * fps / double(kTicksPerSecond));
+		double frames = std::round(d * fps / double(kTicksPerSecond));
+		bool is_dark = false;
+		if (frame >= frames - tail)
+			is_dark = true;
+		else if (bright + dark > 0)
+			is_dark = std::fmod(frame, bright + dark) >= bright;
+		a.darkness = is_dark ? opacity * k : 0.0;
+	} else if (type == "blur") {
+		a.blur = k * std::max(0.0, param_number(e->params, "radiusPx", kDefaultBlurRadius));
+	} else if (type == "blurred-opening") {
+		a.blur = k * std::max(0.0, param_number(e->params, "maxBlurPx", kDefaultMaxBlur)) *
+		         (1.0 - local / d);
+	}
+	a.darkness = std::clamp(a.darkness, 0.0, 1.0);
+	return a;
+}
+
+std::vector<int> adjustment_tracks(const Timeline &timeline)
+{
+	std::vector<int> out;
+	for (std::size_t i = 0; i < timeline.tracks.size(); i++) {
+		const Track &track = timeline.tracks[i];
+		if (track.hidden)
+			continue;
+		for (const std::string &id : track.item_ids) {
+			const Item *item = timeline.item(id);
+			if (item && is_adjustment(*item)) {
+				out.push_back(int(i));
+				break;
+			}
+		}
+	}
+	return out;
+}
+
+Adjustment evaluate_track_adjustment(const Timeline &timeline, int track, Ticks t, int fps)
+{
+	Adjustment sum;
+	if (track < 0 || std::size_t(track) >= timeline.tracks.size())
+		return sum;
+	double light = 1.0, variance = 0.0;
+	for (const std::string &id : timeline.tracks[std::size_t(track)].item_ids) {
+		const Item *item = timeline.item(id);
+		if (!item || !is_adjustment(*item) || t < item->start || t >= item->end())
+			continue;
+		Adjustment a = evaluate_adjustment(*item, t, fps);
+		for (std::size_t i = 0; i < sum.looks.size(); i++)
+			sum.looks[i] = std::min(1.0, sum.looks[i] + a.looks[i]);
+		variance += a.blur * a.blur;
+		light *= 1.0 - a.darkness;
+	}
+	sum.blur = std::sqrt(variance);
+	sum.darkness = std::clamp(1.0 - light, 0.0, 1.0);
+	return sum;
+}
+
+namespace {
+
+/* One box pass of width 2r + 1 along a line of n pixels, every step bytes apart; tmp holds
+ * a copy of the line. Edges are extended. */
+void box_line(uint8_t *line, std::size_t step, int n, int r, std::vector<uint8_t> &tmp)
+{
+	tmp.resize(std::size_t(n) * 4);
+	for (int i = 0; i < n; i++)
+		for (int c = 0; c < 4; c++)
+			tmp[std::size_t(i) * 4 + c] = line[std::size_t(i) * step + c];
+	const int width = 2 * r + 1;
+	/* fixed point reciprocal of the window size */
+	const uint32_t inv = uint32_t((1u << 24) / unsigned(width));
+	for (int c = 0; c < 4; c++) {
+		auto at = [&](int i) {
+			return uint32_t(tmp[std::size_t(std::clamp(i, 0, n - 1)) * 4 + c]);
+		};
+		uint32_t sum = 0;
+		for (int i = -r; i <= r; i++)
+			sum += at(i);
+		for (int i = 0; i < n; i++) {
+			line[std::size_t(i) * step + c] =
+			        uint8_t((uint64_t(sum) * inv + (1u << 23)) >> 24);
+			sum += at(i + r + 1);
+			sum -= at(i - r);
+		}
+	}
+}
+
+} /* namespace */
+
+void blur_bgra(uint8_t *pixels, int width, int height, int stride, double sigma)
+{
+	if (sigma <= 0.0 || width <= 0 || height <= 0)
+		return;
+	/* three boxes of radius r approximate a Gaussian of sigma: each has variance
+	 * ((2r + 1)^2 - 1) / 12 */
+	int r = int(std::lround((std::sqrt(4.0 * sigma * sigma + 1.0) - 1.0) / 2.0));
+	if (r < 1)
+		return;
+	r = std::min(r, std::max(width, height));
+	std::vector<uint8_t> tmp;
+	for (int pass = 0; pass < 3; pass++) {
+		for (int y = 0; y < height; y++)
+			box_line(pixels + std::size_t(y) * std::size_t(stride), 4, width, r, tmp);
+		for (int x = 0; x < width; x++)
+			box_line(pixels + std::size_t(x) * 4, std::size_t(stride), height, r, tmp);
+	}
+}
+
+} /* namespace jtl */

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Effects and filters (adjustment items): they change everything composited below their
+# track over their time range, and nothing above it. Pixel statistics over known cards.
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from test_render import W, H, decode_frames, document, near, pixel, render, solid  # noqa: E402
+from clitest import check, expect, finish  # noqa: E402
+
+SECOND = 240000
+
+# A grey card (#808080) under each filter look at full intensity, as documented in
+# docs/format-indream.md ("Filters").
+GREY_CARD = {
+    "verdant-glow": (122, 159, 115),
+    "cyberpunk-neon": (154, 102, 174),
+    "vaporwave-blue": (128, 122, 173),
+    "sunset-orange": (164, 128, 96),
+    "lemon-cyan": (128, 148, 147),
+    "absolute-red": (128, 115, 115),
+    "sakura-pink": (151, 122, 140),
+    "twilight-dusk": (122, 109, 152),
+}
+
+
+def adjustment(item_id, kind, name, start, dur, intensity=1.0, params=None):
+    item = {"id": item_id, "type": kind, "startTicks": start, "durationTicks": dur,
+            "isDraggingInTimeline": False, "intensity": intensity}
+    item["effectType" if kind == "effect" else "filterType"] = name
+    if params is not None:
+        item["params"] = params
+    return item
+
+
+def test_filters_move_a_grey_card():
+    looks = list(GREY_CARD)
+    q = SECOND // 4
+    filters = [adjustment(f"f{i}", "filter", name, i * q, q, params={"blend": 1})
+               for i, name in enumerate(looks)]
+    # intensity 0 leaves the frame untouched
+    filters.append(adjustment("f-none", "filter", "sunset-orange", 8 * q, q, intensity=0))
+    # half intensity: half way from grey to the look
+    filters.append(adjustment("f-half", "filter", "sunset-orange", 9 * q, q, intensity=0.5))
+    top = solid("white", "#ffffff", 0, 10 * q, 0, 0, 40, 40)
+    grey = solid("grey", "#808080", 0, 10 * q, 0, 0, W, H)
+    code, out, err = render(document([[top], filters, [grey]]), "filters")
+    expect(code == 0, err)
+    frames = decode_frames(out)
+    expect(len(frames) == 75, f"{len(frames)} frames, want 75")
+    for i, name in enumerate(looks):
+        k = round(i * 7.5) + 3
+        got = pixel(frames[k], 200, 150)
+        expect(near(got, GREY_CARD[name], 10), f"{name} at frame {k}: {got}, want {GREY_CARD[name]}")
+        # the track above the filter is untouched
+        expect(near(pixel(frames[k], 20, 20), (255, 255, 255), 10), f"{name}: above {pixel(frames[k], 20, 20)}")
+    untouched = pixel(frames[63], 200, 150)
+    expect(near(untouched, (128, 128, 128), 6), f"intensity 0: {untouched}")
+    half = pixel(frames[70], 200, 150)
+    want = tuple((128 + c) / 2 for c in GREY_CARD["sunset-orange"])
+    expect(near(half, want, 10), f"intensity 0.5: {half}, want {want}")
+
+
+def contrast(frame, x0=150, x1=170):
+    """Green across the edge of the white half at x = 160 (white 255, red 0)."""
+    return pixel(frame, x0, 120)[1] - pixel(frame, x1, 120)[1]
+
+
+def test_effects():
+    h = SECOND // 2
+    effects = [adjustment("in", "effect", "fade-in", 0, h),
+               adjustment("blur", "effect", "blur", h, h, params={"radiusPx": 8}),
+               adjustment("flash", "effect", "flash-to-black", 2 * h, h),
+               adjustment("open", "effect", "blurred-opening", 3 * h, h),
+               adjustment("out", "effect", "fade-out", 4 * h, h),
+               adjustment("weak", "effect", "fade-in", 5 * h, h, intensity=0.5)]
+    white = solid("white", "#ffffff", 0, 7 * h, 0, 0, W // 2, H)
+    red = solid("red", "#ff0000", 0, 7 * h, 0, 0, W, H)
+    code, out, err = render(document([effects, [white], [red]]), "effects")
+    expect(code == 0, err)
+    frames = decode_frames(out)
+    expect(len(frames) == 105, f"{len(frames)} frames, want 105")
+    # fade-in: black at the start, 0.233 s into 0.5 s: 47 % of the picture
+    expect(near(pixel(frames[0], 240, 120), (0, 0, 0), 12), f"fade-in start {pixel(frames[0], 240, 120)}")
+    r = pixel(frames[7], 240, 120)[0]
+    expect(abs(r - 255 * 7 / 15) <= 16, f"fade-in at 7/15: red {r}")
+    # blur of 8 px: the white/red edge loses contrast; without effects it is sharp
+    sharp = contrast(frames[100])
+    blurred = contrast(frames[20])
+    expect(sharp >= 235, f"no effect: contrast {sharp}")
+    expect(60 <= blurred <= 215, f"blur 8 px: contrast {blurred} (sharp {sharp})")
+    # flash-to-black with its defaults: 2 frames bright, 2 dark, ...
+    for k, dark in ((30, False), (31, False), (32, True), (33, True), (34, False), (36, True)):
+        r = pixel(frames[k], 240, 120)[0]
+        expect(r < 20 if dark else r > 230, f"flash frame {k}: red {r}, dark {dark}")
+    # blurred-opening: very blurred at its start, nearly sharp at its end
+    first, last = contrast(frames[45]), contrast(frames[59])
+    expect(first < 120 and last > first + 60, f"blurred-opening: {first} then {last}")
+    # fade-out: 7/15 of the way to black
+    r = pixel(frames[67], 240, 120)[0]
+    expect(abs(r - 255 * 8 / 15) <= 16, f"fade-out at 7/15: red {r}")
+    # intensity 0.5 scales the fade: half dark at its start
+    r = pixel(frames[75], 240, 120)[0]
+    expect(abs(r - 128) <= 16, f"fade-in at intensity 0.5, start: red {r}")
+
+
+def test_effect_range_render():
+    """A range render starting inside an effect applies it at the right times."""
+    h = SECOND // 2
+    effects = [adjustment("out", "effect", "fade-out", h, h)]
+    red = solid("red", "#ff0000", 0, 2 * h, 0, 0, W, H)
+    code, out, err = render(document([effects, [red]]), "effects-range", "--start", "0.6")
+    expect(code == 0, err)
+    frames = decode_frames(out)
+    expect(len(frames) == 12, f"{len(frames)} frames, want 12")
+    # frame 0 of the output is 0.6 s: 0.1 s into the 0.5 s fade-out
+    r = pixel(frames[0], 160, 120)[0]
+    expect(abs(r - 255 * 0.8) <= 16, f"range start: red {r}")
+
+
+if __name__ == "__main__":
+    for name, fn in list(globals().items()):
+        if name.startswith("test_") and callable(fn):
+            check(name, fn)
+    finish()
