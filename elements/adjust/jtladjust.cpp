@@ -7,8 +7,11 @@
  * filters (one property per look, named after it, its amount 0..1; looks add up), a blur
  * (`blur`, the Gaussian standard deviation in pixels) and darkening towards black
  * (`darken`, 0..1). Every property is controllable; a frame with nothing to do passes
- * through untouched. jsontimelinesrc puts one between the compositors below and above a
- * track of effect and filter items, driven by those items frame by frame.
+ * through untouched. With `backdrop`, a frame whose content does not fill it (transparent
+ * pixels) finally gets an enlarged copy of that content, blurred by `backdrop-blur`, behind
+ * it: the "blur" background of short-video editors. jsontimelinesrc puts one between the
+ * compositors below and above a track of effect and filter items, driven by those items frame by
+ * frame.
  *
  * ## Example launch line
  * |[
@@ -32,6 +35,8 @@ GST_DEBUG_CATEGORY_STATIC(jtl_adjust_debug);
 
 enum {
 	PROP_0,
+	PROP_BACKDROP,
+	PROP_BACKDROP_BLUR,
 	PROP_BLUR,
 	PROP_DARKEN,
 	PROP_LOOK_FIRST, /* one per filter look, in filter_names() order */
@@ -40,6 +45,8 @@ enum {
 struct _JtlAdjust {
 	GstVideoFilter parent;
 	jtl::Adjustment *settings; /* object lock */
+	gboolean backdrop;         /* object lock */
+	double backdrop_blur;      /* object lock */
 };
 
 G_DEFINE_TYPE(JtlAdjust, jtl_adjust, GST_TYPE_VIDEO_FILTER)
@@ -55,7 +62,7 @@ static void jtl_adjust_before_transform(GstBaseTransform *trans, GstBuffer *buf)
 	jtl_sync_controlled_values(trans, buf);
 	JtlAdjust *self = JTL_ADJUST(trans);
 	GST_OBJECT_LOCK(self);
-	bool identity = self->settings->is_identity();
+	bool identity = self->settings->is_identity() && !self->backdrop;
 	GST_OBJECT_UNLOCK(self);
 	/* nothing to do: no copy, no pass over the pixels */
 	gst_base_transform_set_passthrough(trans, identity);
@@ -66,6 +73,8 @@ static GstFlowReturn jtl_adjust_transform_frame_ip(GstVideoFilter *filter, GstVi
 	JtlAdjust *self = JTL_ADJUST(filter);
 	GST_OBJECT_LOCK(self);
 	jtl::Adjustment a = *self->settings;
+	bool backdrop = self->backdrop;
+	double backdrop_blur = self->backdrop_blur;
 	GST_OBJECT_UNLOCK(self);
 	int w = GST_VIDEO_FRAME_WIDTH(frame), h = GST_VIDEO_FRAME_HEIGHT(frame);
 	int stride = GST_VIDEO_FRAME_PLANE_STRIDE(frame, 0);
@@ -89,6 +98,8 @@ static GstFlowReturn jtl_adjust_transform_frame_ip(GstVideoFilter *filter, GstVi
 					p[c] = uint8_t((p[c] * keep + 128) >> 8);
 		}
 	}
+	if (backdrop)
+		jtl::backdrop_bgra(data, w, h, stride, backdrop_blur);
 	return GST_FLOW_OK;
 }
 
@@ -98,7 +109,11 @@ static void jtl_adjust_set_property(GObject *object, guint id, const GValue *val
 	JtlAdjust *self = JTL_ADJUST(object);
 	GST_OBJECT_LOCK(self);
 	jtl::Adjustment &s = *self->settings;
-	if (id == PROP_BLUR)
+	if (id == PROP_BACKDROP)
+		self->backdrop = g_value_get_boolean(value);
+	else if (id == PROP_BACKDROP_BLUR)
+		self->backdrop_blur = g_value_get_double(value);
+	else if (id == PROP_BLUR)
 		s.blur = g_value_get_double(value);
 	else if (id == PROP_DARKEN)
 		s.darkness = g_value_get_double(value);
@@ -114,7 +129,11 @@ static void jtl_adjust_get_property(GObject *object, guint id, GValue *value, GP
 	JtlAdjust *self = JTL_ADJUST(object);
 	GST_OBJECT_LOCK(self);
 	const jtl::Adjustment &s = *self->settings;
-	if (id == PROP_BLUR)
+	if (id == PROP_BACKDROP)
+		g_value_set_boolean(value, self->backdrop);
+	else if (id == PROP_BACKDROP_BLUR)
+		g_value_set_double(value, self->backdrop_blur);
+	else if (id == PROP_BLUR)
 		g_value_set_double(value, s.blur);
 	else if (id == PROP_DARKEN)
 		g_value_set_double(value, s.darkness);
@@ -148,6 +167,18 @@ static void jtl_adjust_class_init(JtlAdjustClass *klass)
 
 	const auto anim =
 	        GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_CONTROLLABLE);
+	g_object_class_install_property(
+	        object_class, PROP_BACKDROP,
+	        g_param_spec_boolean("backdrop", "Backdrop",
+	                             "Last, where the frame's content leaves it transparent, put "
+	                             "an enlarged, blurred copy of the content behind it",
+	                             FALSE,
+	                             GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS)));
+	g_object_class_install_property(
+	        object_class, PROP_BACKDROP_BLUR,
+	        g_param_spec_double("backdrop-blur", "Backdrop blur",
+	                            "Blur of the backdrop: Gaussian standard deviation in pixels",
+	                            0.0, 1000.0, 0.0, anim));
 	g_object_class_install_property(
 	        object_class, PROP_BLUR,
 	        g_param_spec_double("blur", "Blur",

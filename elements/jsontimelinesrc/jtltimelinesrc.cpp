@@ -1461,6 +1461,47 @@ Range frame_range(GstClockTime start, GstClockTime stop, int fps, uint64_t frame
  * geometry is computed once, at NULL->READY (compute_output). */
 bool add_adjustments(JtlTimelineSrc *self, GstElement *bottom, GstElement *out);
 
+/* globalBackground "image": the picture (imageAssetId's asset, else imageUrl: a path or
+ * file:// URI, relative to the asset base) cover-fitted to the frame, below every track. */
+bool add_background_image(JtlTimelineSrc *self, const jtl::Timeline &tl)
+{
+	State &st = self->priv->state;
+	const Context &ctx = st.ctx;
+	const jtl::GlobalBackground &bg = tl.background;
+	jtl::Asset by_url;
+	by_url.filename = bg.image_url;
+	const jtl::Asset *asset = bg.image_asset_id ? tl.asset(*bg.image_asset_id) : nullptr;
+	const char *field = asset ? "imageAssetId" : "imageUrl";
+	std::string error;
+	std::string path = jtl::resolve_asset_path(asset ? *asset : by_url, ctx.asset_base, &error);
+	double iw = 0, ih = 0;
+	jtl::Raster picture;
+	bool ok = !path.empty() && jtl::image_size(path, &iw, &ih, &error);
+	if (ok) {
+		/* cover: cut what sticks out of the frame's aspect ratio, evenly */
+		double cx = 0, cy = 0;
+		if (iw > 0 && ih > 0) {
+			double frame = double(ctx.width) / ctx.height, image = iw / ih;
+			if (image > frame)
+				cx = (1.0 - frame / image) / 2.0;
+			else
+				cy = (1.0 - image / frame) / 2.0;
+		}
+		ok = jtl::draw_image(path, ctx.width, ctx.height, false, 0, cx, cy, cx, cy,
+		                     &picture, &error);
+	}
+	if (!ok) {
+		GST_ELEMENT_ERROR(self, RESOURCE, READ,
+		                  ("The background image cannot be used: %s.", error.c_str()),
+		                  ("/globalBackground/%s", field));
+		return false;
+	}
+	g_autoptr(GstPad) pad = add_picture(self, &st.children, ctx, picture, ctx.range.k0,
+	                                    ctx.range.k1 - ctx.range.k0, 1u /* items start at 2 */,
+	                                    "The background image");
+	return pad != nullptr;
+}
+
 bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 {
 	State &st = self->priv->state;
@@ -1501,7 +1542,11 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 	g_autoptr(GstCaps) bgc = own ? video_caps("AYUV", 16, 16, fps)
 	                             : video_caps("AYUV", ctx.width, ctx.height, fps);
 	g_object_set(bg_caps, "caps", bgc, nullptr);
-	g_object_set(comp, "background", bg_color == 0xffffffff ? 2 /* white */ : 1 /* black */,
+	bool blur_bg = tl.background.type == jtl::GlobalBackground::Type::Blur;
+	g_object_set(comp, "background",
+	             blur_bg                  ? 3 /* transparent: the backdrop fills it */
+	             : bg_color == 0xffffffff ? 2 /* white */
+	                                      : 1 /* black */,
 	             "start-time-selection", 2 /* set */, "start-time", guint64(ctx.range.start),
 	             nullptr);
 	g_autoptr(GstCaps) outc = video_caps("AYUV", ctx.width, ctx.height, fps);
@@ -1534,6 +1579,10 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 		if (!pad)
 			return false;
 	}
+
+	if (tl.background.type == jtl::GlobalBackground::Type::Image && count > 0 &&
+	    !add_background_image(self, tl))
+		return false;
 
 	/* audio: silence of the range's length into the mixer */
 	GstElement *silence = make(self, children, "audiotestsrc", "silence");
@@ -1663,7 +1712,20 @@ bool add_adjustments(JtlTimelineSrc *self, GstElement *bottom, GstElement *out)
 		below = above;
 	}
 	ctx.comp = below;
-	return gst_element_link(below, out);
+	if (tl.background.type != jtl::GlobalBackground::Type::Blur)
+		return gst_element_link(below, out);
+	/* the blur background: behind everything, an enlarged blurred copy of the frame's
+	 * content where it leaves the frame transparent */
+	GstElement *caps = make(self, &st.children, "capsfilter");
+	GstElement *backdrop = make(self, &st.children, "jtladjust", "backdrop");
+	GstElement *convert = make(self, &st.children, "videoconvert");
+	if (!caps || !backdrop || !convert)
+		return false;
+	g_autoptr(GstCaps) bgra = video_caps("BGRA", ctx.width, ctx.height, ctx.fps);
+	g_object_set(caps, "caps", bgra, nullptr);
+	g_object_set(backdrop, "backdrop", TRUE, "backdrop-blur",
+	             jtl::background_blur_sigma(tl.background.blur_level, ctx.width), nullptr);
+	return gst_element_link_many(below, caps, backdrop, convert, out, nullptr);
 }
 
 /* Output size and rate from the settings and the loaded timeline. */

@@ -59,4 +59,15 @@ Adjustment evaluate_track_adjustment(const Timeline &timeline, int track, Ticks 
  * 4-byte pixels (every channel, alpha too), rows of stride bytes. Edges are extended. */
 void blur_bgra(uint8_t *pixels, int width, int height, int stride, double sigma);
 
+/* The "blur" background: where a frame's content (its non-transparent pixels) does not fill
+ * it, puts behind it an enlarged copy of that content covering the frame (the content's
+ * bounding box scaled to cover it, centred), blurred with standard deviation sigma pixels.
+ * In place on straight-alpha BGRA; a frame filled edge to edge, or empty, is left alone.
+ * Returns whether it changed the frame. */
+bool backdrop_bgra(uint8_t *pixels, int width, int height, int stride, double sigma);
+
+/* The blur of globalBackground.level 0..4 in pixels of a frame width wide: level x width /
+ * 160 (12 px steps at 1920); level 0 is the enlarged copy without blur. */
+double background_blur_sigma(int level, int width);
+
 } /* namespace jtl */

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <cairo.h>
+
 namespace jtl {
 
 bool Adjustment::is_identity() const
@@ -177,6 +179,103 @@ void blur_bgra(uint8_t *pixels, int width, int height, int stride, double sigma)
 		for (int x = 0; x < width; x++)
 			box_line(pixels + std::size_t(x) * 4, std::size_t(stride), height, r, tmp);
 	}
+}
+
+double background_blur_sigma(int level, int width)
+{
+	return std::clamp(level, 0, 4) * std::max(1, width) / 160.0;
+}
+
+bool backdrop_bgra(uint8_t *pixels, int width, int height, int stride, double sigma)
+{
+	if (width <= 0 || height <= 0)
+		return false;
+	/* the content's bounding box and whether anything is transparent */
+	int x0 = width, y0 = height, x1 = -1, y1 = -1;
+	bool holes = false;
+	for (int y = 0; y < height; y++) {
+		const uint8_t *p = pixels + std::size_t(y) * std::size_t(stride);
+		for (int x = 0; x < width; x++, p += 4) {
+			if (p[3] == 0) {
+				holes = true;
+				continue;
+			}
+			x0 = std::min(x0, x);
+			x1 = std::max(x1, x);
+			y0 = std::min(y0, y);
+			y1 = std::max(y1, y);
+		}
+	}
+	if (!holes || x1 < 0)
+		return false;
+	/* the content, premultiplied, as a Cairo surface */
+	cairo_surface_t *content = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
+	uint8_t *cdata = cairo_image_surface_get_data(content);
+	int cstride = cairo_image_surface_get_stride(content);
+	for (int y = 0; y < height; y++) {
+		const uint8_t *p = pixels + std::size_t(y) * std::size_t(stride);
+		uint8_t *q = cdata + std::size_t(y) * std::size_t(cstride);
+		for (int x = 0; x < width * 4; x += 4) {
+			unsigned a = p[x + 3];
+			for (int c = 0; c < 3; c++)
+				q[x + c] = uint8_t((p[x + c] * a + 127) / 255);
+			q[x + 3] = uint8_t(a);
+		}
+	}
+	cairo_surface_mark_dirty(content);
+	/* the enlarged copy, drawn and blurred at a quarter of the size (it is blurred
+	 * anyway), then scaled up behind the content */
+	const int f = sigma >= 4.0 ? 4 : 1;
+	int sw = std::max(1, width / f), sh = std::max(1, height / f);
+	cairo_surface_t *small = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, sw, sh);
+	double bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+	double cover = std::max(double(width) / bw, double(height) / bh);
+	cairo_t *cr = cairo_create(small);
+	cairo_scale(cr, double(sw) / width, double(sh) / height);
+	cairo_translate(cr, width / 2.0, height / 2.0);
+	cairo_scale(cr, cover, cover);
+	cairo_translate(cr, -(x0 + bw / 2.0), -(y0 + bh / 2.0));
+	cairo_set_source_surface(cr, content, 0, 0);
+	cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	cairo_surface_flush(small);
+	blur_bgra(cairo_image_surface_get_data(small), sw, sh,
+	          cairo_image_surface_get_stride(small), sigma / f);
+	cairo_surface_mark_dirty(small);
+	/* the result: the blurred copy, then the content over it */
+	cairo_surface_t *out = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
+	cr = cairo_create(out);
+	cairo_save(cr);
+	cairo_scale(cr, double(width) / sw, double(height) / sh);
+	cairo_set_source_surface(cr, small, 0, 0);
+	cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD);
+	cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_BILINEAR);
+	cairo_paint(cr);
+	cairo_restore(cr);
+	cairo_set_source_surface(cr, content, 0, 0);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	cairo_surface_flush(out);
+	/* back to straight alpha */
+	const uint8_t *odata = cairo_image_surface_get_data(out);
+	int ostride = cairo_image_surface_get_stride(out);
+	for (int y = 0; y < height; y++) {
+		const uint8_t *q = odata + std::size_t(y) * std::size_t(ostride);
+		uint8_t *p = pixels + std::size_t(y) * std::size_t(stride);
+		for (int x = 0; x < width * 4; x += 4) {
+			unsigned a = q[x + 3];
+			p[x + 3] = uint8_t(a);
+			for (int c = 0; c < 3; c++)
+				p[x + c] = a == 0 ? 0
+				                  : uint8_t(std::min(
+				                            255u, (q[x + c] * 255u + a / 2) / a));
+		}
+	}
+	cairo_surface_destroy(out);
+	cairo_surface_destroy(small);
+	cairo_surface_destroy(content);
+	return true;
 }
 
 } /* namespace jtl */

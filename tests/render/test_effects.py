@@ -119,6 +119,56 @@ def test_effect_range_render():
     expect(abs(r - 255 * 0.8) <= 16, f"range start: red {r}")
 
 
+def test_image_background_covers_the_frame():
+    """An image wider than the frame is cover-fitted: cut evenly left and right."""
+    from test_render import TMP
+    svg = os.path.join(TMP, "bg-wide.svg")
+    with open(svg, "w") as f:
+        # 640 x 240: the middle 320 columns show in a 320 x 240 frame, red then blue
+        f.write('<svg xmlns="http://www.w3.org/2000/svg" width="640" height="240">'
+                '<rect width="320" height="240" fill="#ff0000"/>'
+                '<rect x="320" width="320" height="240" fill="#0000ff"/></svg>')
+    doc = document([[solid("white", "#ffffff", 0, SECOND, 0, 0, 40, 40)]])
+    doc["globalBackground"] = {"type": "image", "imageAssetId": None,
+                               "imageUrl": "bg-wide.svg", "source": "custom"}
+    code, out, err = render(doc, "bg-image")
+    expect(code == 0, err)
+    frames = decode_frames(out)
+    expect(len(frames) == 30, len(frames))
+    f = frames[15]
+    for x, y, want in ((100, 120, (255, 0, 0)), (220, 120, (0, 0, 255)),
+                       (20, 20, (255, 255, 255)), (150, 200, (255, 0, 0))):
+        expect(near(pixel(f, x, y), want), f"image background at ({x},{y}): {pixel(f, x, y)}")
+    # a missing file: a clear error naming the field
+    doc["globalBackground"]["imageUrl"] = "nope.png"
+    code, out, err = render(doc, "bg-image-missing")
+    expect(code == 1 and "/globalBackground/imageUrl" in err and "nope.png" in err, err)
+
+
+def test_blur_background():
+    """Content that does not fill the frame gets an enlarged, blurred copy of itself behind
+    it: a red|blue square in the middle spreads red to the left and blue to the right."""
+    def doc(level):
+        d = document([[solid("r", "#ff0000", 0, SECOND, 110, 70, 50, 100)],
+                      [solid("b", "#0000ff", 0, SECOND, 160, 70, 50, 100)]])
+        d["globalBackground"] = {"type": "blur", "level": level}
+        return d
+    edges = {}
+    for level in (0, 4):
+        code, out, err = render(doc(level), f"bg-blur-{level}")
+        expect(code == 0, err)
+        f = decode_frames(out)[15]
+        expect(near(pixel(f, 20, 20), (255, 0, 0), 40), f"level {level}: left {pixel(f, 20, 20)}")
+        expect(near(pixel(f, 300, 220), (0, 0, 255), 40), f"level {level}: right {pixel(f, 300, 220)}")
+        # the content itself stays sharp on top
+        expect(near(pixel(f, 150, 120), (255, 0, 0), 20) and near(pixel(f, 170, 120), (0, 0, 255), 20),
+               f"level {level}: content {pixel(f, 150, 120)} {pixel(f, 170, 120)}")
+        # across the enlarged copy's red|blue edge, above the content
+        edges[level] = pixel(f, 150, 30)[0] - pixel(f, 170, 30)[0]
+    expect(edges[0] > 200, f"level 0 is a sharp copy: {edges[0]}")
+    expect(edges[4] < edges[0] - 40, f"level 4 blurs the copy: {edges[4]} vs {edges[0]}")
+
+
 if __name__ == "__main__":
     for name, fn in list(globals().items()):
         if name.startswith("test_") and callable(fn):
