@@ -132,7 +132,7 @@ struct LiveBranch {
 	 * rotation) keyed at the pictures' stream time; no canvas = not shaped */
 	int canvas_w = 0, canvas_h = 0, box_w = 0, box_h = 0;
 	bool keep_aspect_ratio = false;
-	GstControlSource *shape[7] = {};
+	GstControlSource *shape[9] = {};
 	const char *mask = nullptr; /* the transition type of the mask jtllayer applies */
 	const char *mask_direction = nullptr;
 	/* video shown from its first picture's time minus hold (ns) where an incoming clip's
@@ -330,6 +330,15 @@ const jtl::ClipTransition *mask_of(const Context &ctx, const jtl::Item &item)
 	                       t == jtl::TransitionType::Iris
 	               ? &*span.in
 	               : nullptr;
+}
+
+/* Whether a transition needs jtllayer on this item: a mask (mask_of()) or a flip, which
+ * turns both clips in perspective. */
+bool transition_layer(const Context &ctx, const jtl::Item &item)
+{
+	const jtl::ClipSpan &span = span_of(ctx, item);
+	return mask_of(ctx, item) || (span.in && span.in->type == jtl::TransitionType::Flip) ||
+	       (span.out && span.out->type == jtl::TransitionType::Flip);
 }
 
 bool load(JtlTimelineSrc *self, Settings &settings)
@@ -559,8 +568,9 @@ bool needs_shape(const jtl::Item &item)
 	return false;
 }
 
-const char *const kShapeProps[7] = {"crop-left", "crop-top", "crop-right",   "crop-bottom",
-                                    "radius",    "rotation", "mask-progress"};
+const char *const kShapeProps[9] = {"crop-left",     "crop-top", "crop-right",
+                                    "crop-bottom",   "radius",   "rotation",
+                                    "mask-progress", "turn-x",   "turn-y"};
 
 /* What jtllayer does to a branch: everything the item asks for, only its rotation (a
  * picture drawn already cropped and rounded), or only a transition's mask. */
@@ -592,23 +602,25 @@ void plan_shape(LiveBranch *b, const Context &ctx, const jtl::Item &item, uint64
 		b->mask = jtl::transition_type_name(mask->type);
 		b->mask_direction = jtl::transition_direction_name(mask->direction);
 	}
-	double last[7] = {NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+	double last[9] = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
 	for (GstControlSource *&cs : b->shape)
 		cs = frame_values();
 	for (uint64_t j = 0; j < count; j++) {
 		jtl::ItemFrame f = frame_of(ctx, item, k + j);
-		double v[7] = {f.crop_left,
+		double v[9] = {f.crop_left,
 		               f.crop_top,
 		               f.crop_right,
 		               f.crop_bottom,
 		               f.border_radius * ctx.scale,
 		               f.rotation,
-		               f.mask < 0 ? 1.0 : f.mask};
+		               f.mask < 0 ? 1.0 : f.mask,
+		               f.turn_x,
+		               f.turn_y};
 		if (mode != ShapeMode::Full)
 			v[0] = v[1] = v[2] = v[3] = v[4] = 0.0;
 		if (mode == ShapeMode::MaskOnly)
 			v[5] = 0.0;
-		for (int i = 0; i < 7; i++) {
+		for (int i = 0; i < 9; i++) {
 			if (v[i] == last[i])
 				continue;
 			last[i] = v[i];
@@ -629,7 +641,7 @@ GstElement *make_layer(LiveBranch *b)
 	             gboolean(b->keep_aspect_ratio), nullptr);
 	if (b->mask)
 		g_object_set(layer, "mask", b->mask, "mask-direction", b->mask_direction, nullptr);
-	for (int i = 0; i < 7; i++)
+	for (int i = 0; i < 9; i++)
 		gst_object_add_control_binding(
 		        GST_OBJECT(layer), gst_direct_control_binding_new_absolute(
 		                                   GST_OBJECT(layer), kShapeProps[i], b->shape[i]));
@@ -728,13 +740,13 @@ bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jt
 	};
 	/* the incoming clip of a masking transition: jtllayer masks the drawn text */
 	int fps = ctx.fps;
-	if (mask_of(ctx, item))
+	if (transition_layer(ctx, item))
 		plan_shape(
 		        b, ctx, item, k, count, [fps](uint64_t j) { return key_time(j, fps); },
 		        ShapeMode::MaskOnly, cw, ch);
 	auto make_filters = [&]() -> std::vector<GstElement *> {
 		GstElement *o = make_overlay();
-		if (!b->mask)
+		if (b->canvas_w == 0)
 			return {o};
 		GstElement *layer = make_layer(b);
 		if (o && layer)
@@ -844,8 +856,8 @@ bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const
 		raster = std::move(turned);
 	}
 	std::function<std::vector<GstElement *>()> make_filters;
-	if (mask_of(ctx, item)) {
-		/* the incoming clip of a masking transition: jtllayer masks the picture */
+	if (transition_layer(ctx, item)) {
+		/* a clip of a masking or flipping transition: jtllayer masks or turns it */
 		int fps = ctx.fps;
 		plan_shape(
 		        b, ctx, item, k, count, [fps](uint64_t j) { return key_time(j, fps); },
@@ -1167,7 +1179,7 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 		if (span.tail > 0)
 			g_object_set(m->video_sink, "repeat-after-eos", TRUE, nullptr);
 		uint64_t k, count;
-		if ((needs_shape(item) || mask_of(ctx, item)) &&
+		if ((needs_shape(item) || transition_layer(ctx, item)) &&
 		    item_frames(item, ctx, &k, &count)) {
 			/* the pictures' stream time: timeline time - offset + shift (the trim
 			 * probe retimes them at other rates and when held) */

@@ -16,7 +16,8 @@
  * that transition has uncovered it at `mask-progress` (controllable, 0..1; see
  * transitionmixer for the shapes and `mask-direction` for the wipe's side or corner):
  * jsontimelinesrc draws the incoming clip of such a transition this way over the outgoing
- * one.
+ * one. Last, `turn-x` or `turn-y` turns the canvas in perspective around its horizontal or
+ * vertical axis (the flip transition's card).
  *
  * ## Example launch line
  * |[
@@ -33,6 +34,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include <cairo.h>
 
@@ -60,6 +62,8 @@ enum {
 	PROP_MASK,
 	PROP_MASK_DIRECTION,
 	PROP_MASK_PROGRESS,
+	PROP_TURN_X,
+	PROP_TURN_Y,
 };
 
 namespace {
@@ -74,13 +78,15 @@ struct Settings {
 	std::string mask; /* "" or a transition type */
 	std::string mask_direction = "from-left";
 	double mask_progress = 1.0;
+	double turn_x = 0.0, turn_y = 0.0; /* degrees, in perspective */
 };
 
 } /* namespace */
 
 struct _JtlLayer {
 	GstVideoFilter parent;
-	Settings *settings; /* object lock */
+	Settings *settings;         /* object lock */
+	std::vector<uint8_t> *flat; /* the canvas before a turn; streaming thread only */
 	/* the input as a premultiplied surface, kept between frames of one size; streaming
 	 * thread only */
 	cairo_surface_t *source;
@@ -221,6 +227,30 @@ static GstFlowReturn jtl_layer_transform_frame(GstVideoFilter *filter, GstVideoF
 				p[c] = uint8_t(std::min(255u, (p[c] * 255 + a / 2) / a));
 		}
 	}
+	if (s.turn_x != 0.0 || s.turn_y != 0.0) {
+		/* turned in perspective: each pixel samples the flat canvas */
+		bool horizontal = s.turn_x != 0.0;
+		double degrees = horizontal ? s.turn_x : s.turn_y;
+		std::vector<uint8_t> &flat = *self->flat;
+		flat.resize(size_t(ow) * oh * 4);
+		for (int y = 0; y < oh; y++)
+			memcpy(&flat[size_t(y) * ow * 4], odata + size_t(y) * ostride,
+			       size_t(ow) * 4);
+		for (int y = 0; y < oh; y++) {
+			uint8_t *p = odata + size_t(y) * ostride;
+			for (int x = 0; x < ow; x++, p += 4) {
+				double fx, fy;
+				if (!jtl::turned_source(ow, oh, degrees, horizontal, x, y, &fx,
+				                        &fy)) {
+					memset(p, 0, 4);
+					continue;
+				}
+				int ix = std::clamp(int(fx), 0, ow - 1),
+				    iy = std::clamp(int(fy), 0, oh - 1);
+				memcpy(p, &flat[(size_t(iy) * ow + ix) * 4], 4);
+			}
+		}
+	}
 	return GST_FLOW_OK;
 }
 
@@ -270,6 +300,12 @@ static void jtl_layer_set_property(GObject *object, guint id, const GValue *valu
 	}
 	case PROP_MASK_PROGRESS:
 		s.mask_progress = g_value_get_double(value);
+		break;
+	case PROP_TURN_X:
+		s.turn_x = g_value_get_double(value);
+		break;
+	case PROP_TURN_Y:
+		s.turn_y = g_value_get_double(value);
 		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
@@ -322,6 +358,12 @@ static void jtl_layer_get_property(GObject *object, guint id, GValue *value, GPa
 	case PROP_MASK_PROGRESS:
 		g_value_set_double(value, s.mask_progress);
 		break;
+	case PROP_TURN_X:
+		g_value_set_double(value, s.turn_x);
+		break;
+	case PROP_TURN_Y:
+		g_value_set_double(value, s.turn_y);
+		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 		break;
@@ -335,12 +377,14 @@ static void jtl_layer_finalize(GObject *object)
 	if (self->source)
 		cairo_surface_destroy(self->source);
 	delete self->settings;
+	delete self->flat;
 	G_OBJECT_CLASS(jtl_layer_parent_class)->finalize(object);
 }
 
 static void jtl_layer_init(JtlLayer *self)
 {
 	self->settings = new Settings();
+	self->flat = new std::vector<uint8_t>();
 }
 
 static void jtl_layer_class_init(JtlLayerClass *klass)
@@ -418,6 +462,20 @@ static void jtl_layer_class_init(JtlLayerClass *klass)
 	                            "How far the mask's transition has come: 0 hides the "
 	                            "picture, 1 shows it whole",
 	                            0.0, 1.0, 1.0, anim));
+	g_object_class_install_property(
+	        object_class, PROP_TURN_X,
+	        g_param_spec_double("turn-x", "Turn around x",
+	                            "Degrees the canvas turns in perspective around its horizontal "
+	                            "axis (positive: the top edge comes forward)",
+	                            -90.0, 90.0, 0.0, anim));
+	g_object_class_install_property(
+	        object_class, PROP_TURN_Y,
+	        g_param_spec_double(
+	                "turn-y", "Turn around y",
+	                "Degrees the canvas turns in perspective around its vertical "
+	                "axis (positive: the left edge comes forward); turn-x wins when "
+	                "both are set",
+	                -90.0, 90.0, 0.0, anim));
 
 	gst_element_class_add_static_pad_template(element_class, &sink_template);
 	gst_element_class_add_static_pad_template(element_class, &src_template);

@@ -7,8 +7,9 @@
  * transition, the second (`sink_1`, B) after it. Over the window [`start`, `start` +
  * `duration`) of stream time the progress runs from 0 to 1 through `easing`, or it
  * follows the controllable `progress` property when that is 0 or more. The pixel maths
- * is `lib/jsontimeline/transition.h`: fade, slide, wipe (eight directions), flip (the
- * picture narrows to its axis and widens as B), clock-wipe and iris.
+ * is `lib/jsontimeline/transition.h`: fade, slide, wipe (eight directions), flip (a card
+ * turning in perspective: A turns away to edge-on, then B turns in from edge-on), clock-wipe and
+ * iris.
  *
  * ## Example launch line
  * |[
@@ -158,7 +159,7 @@ static GstFlowReturn jtl_transition_mixer_aggregate_frames(GstVideoAggregator *v
 	guint8 *data = static_cast<guint8 *>(GST_VIDEO_FRAME_PLANE_DATA(&out, 0));
 	int stride = GST_VIDEO_FRAME_PLANE_STRIDE(&out, 0);
 	jtl::SlideOffsets slide = jtl::slide_offsets(dir, w, h, p);
-	jtl::FlipState flip = jtl::flip_state(dir, p);
+	jtl::FlipTurn flip = jtl::flip_turn(dir, p);
 	for (int y = 0; y < h; y++) {
 		guint8 *o = data + y * stride;
 		for (int x = 0; x < w; x++, o += 4) {
@@ -175,12 +176,11 @@ static GstFlowReturn jtl_transition_mixer_aggregate_frames(GstVideoAggregator *v
 			}
 			if (type == jtl::TransitionType::Flip) {
 				GstVideoFrame *f = flip.shows_b ? in[1] : in[0];
-				double c = flip.horizontal_axis ? h / 2.0 : w / 2.0;
-				double v = flip.horizontal_axis ? y + 0.5 : x + 0.5;
-				double src = flip.squash > 1e-6 ? c + (v - c) / flip.squash : -1;
-				int sx = flip.horizontal_axis ? x : int(std::floor(src));
-				int sy = flip.horizontal_axis ? int(std::floor(src)) : y;
-				memcpy(o, pixel(f, sx, sy), 4);
+				double sx = -1, sy = -1;
+				if (!jtl::turned_source(w, h, flip.degrees, flip.horizontal_axis, x,
+				                        y, &sx, &sy))
+					sx = sy = -1;
+				memcpy(o, pixel(f, int(std::floor(sx)), int(std::floor(sy))), 4);
 				continue;
 			}
 			double wb = jtl::transition_weight(type, dir, w, h, x, y, p);

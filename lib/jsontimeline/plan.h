@@ -29,6 +29,9 @@ struct ItemFrame {
 	/* an incoming clip of a wipe, clock-wipe or iris: the progress of the mask that
 	 * shows it (transition_weight()); -1 when no mask applies */
 	double mask = -1;
+	/* a clip of a flip: turned in perspective by these degrees around its horizontal
+	 * (turn_x) or vertical (turn_y) axis (flip_turn(), turned_source()) */
+	double turn_x = 0, turn_y = 0;
 };
 
 /* Evaluates item at timeline tick t (not local time). Items without geometry (audio,
@@ -70,8 +73,8 @@ ClipSpans plan_transitions(const Timeline &timeline, std::vector<std::string> *w
 /* evaluate_item() within an item's span: in the lead and tail the item shows as at its
  * first and last tick; inside a window its transition acts on it (fade: the incoming
  * clip's opacity; slide: both move by slide_offsets() of a width x height composition;
- * flip: the outgoing clip narrows away, then the incoming widens; wipe, clock-wipe, iris:
- * the incoming clip's mask). */
+ * flip: the outgoing clip turns away in perspective, then the incoming turns in; wipe, clock-wipe,
+ * iris: the incoming clip's mask). */
 ItemFrame evaluate_clip(const Item &item, const ClipSpan &span, Ticks t, int width, int height);
 
 /* audio_gain() within an item's span: crossfaded over its transitions' windows (linear in

@@ -52,14 +52,24 @@ struct SlideOffsets {
 };
 SlideOffsets slide_offsets(TransitionDirection direction, int width, int height, double p);
 
-/* Flip: a card turning around its vertical (from-left/right) or horizontal (from-top/
- * bottom) axis. The first half shows A narrowing to an edge, the second B widening from
- * it; `squash` is the visible width (or height) fraction, 1 at p = 0 and 1, 0 at 0.5. */
-struct FlipState {
+/* Flip: a card turning in perspective around its vertical (from-left/right) or horizontal
+ * (from-top/bottom) axis through the centre. The first half shows A turning from flat to
+ * edge-on (0 to 90 degrees), the second B turning from edge-on to flat (-90 to 0). From the
+ * left (top) the card's left (top) edge comes towards the viewer; from the right (bottom)
+ * the other way round. */
+struct FlipTurn {
 	bool shows_b = false;
-	double squash = 1.0;
-	bool horizontal_axis = false; /* true: squash the height */
+	double degrees = 0.0;
+	bool horizontal_axis = false; /* true: around the horizontal axis */
 };
-FlipState flip_state(TransitionDirection direction, double p);
+FlipTurn flip_turn(TransitionDirection direction, double p);
+
+/* Where the pixel centre (x + 0.5, y + 0.5) of a width x height frame samples a picture of
+ * the same size turned by `degrees` around its centre's vertical axis (horizontal_axis:
+ * the horizontal one), seen in perspective from twice its width (height) away: *sx, *sy
+ * in the picture's pixel coordinates. False where the turned picture does not cover that
+ * pixel. */
+bool turned_source(int width, int height, double degrees, bool horizontal_axis, double x, double y,
+                   double *sx, double *sy);
 
 } /* namespace jtl */

@@ -140,11 +140,8 @@ ItemFrame evaluate_clip(const Item &item, const ClipSpan &span, Ticks t, int wid
 	if (t < item.start - span.lead || t >= item.end() + span.tail || item.duration <= 0)
 		return ItemFrame{};
 	ItemFrame f = evaluate_item(item, std::clamp(t, item.start, item.end() - 1));
-	auto squash = [&](double s, bool horizontal_axis) {
-		if (horizontal_axis)
-			f.scale_y *= s;
-		else
-			f.scale_x *= s;
+	auto turn = [&](const FlipTurn &ft) {
+		(ft.horizontal_axis ? f.turn_x : f.turn_y) = ft.degrees;
 	};
 	if (span.out && t >= span.out->window_start) {
 		const ClipTransition &ct = *span.out;
@@ -154,11 +151,11 @@ ItemFrame evaluate_clip(const Item &item, const ClipSpan &span, Ticks t, int wid
 			f.left += o.a_x;
 			f.top += o.a_y;
 		} else if (ct.type == TransitionType::Flip) {
-			FlipState fs = flip_state(ct.direction, p);
-			if (fs.shows_b)
+			FlipTurn ft = flip_turn(ct.direction, p);
+			if (ft.shows_b)
 				f.opacity = 0;
 			else
-				squash(fs.squash, fs.horizontal_axis);
+				turn(ft);
 		}
 	}
 	if (span.in && t < span.in->window_end) {
@@ -175,11 +172,11 @@ ItemFrame evaluate_clip(const Item &item, const ClipSpan &span, Ticks t, int wid
 			break;
 		}
 		case TransitionType::Flip: {
-			FlipState fs = flip_state(ct.direction, p);
-			if (!fs.shows_b)
+			FlipTurn ft = flip_turn(ct.direction, p);
+			if (!ft.shows_b)
 				f.opacity = 0;
 			else
-				squash(fs.squash, fs.horizontal_axis);
+				turn(ft);
 			break;
 		}
 		case TransitionType::Wipe:

@@ -191,15 +191,49 @@ SlideOffsets slide_offsets(TransitionDirection direction, int width, int height,
 	return o;
 }
 
-FlipState flip_state(TransitionDirection direction, double p)
+FlipTurn flip_turn(TransitionDirection direction, double p)
 {
 	p = std::clamp(p, 0.0, 1.0);
-	FlipState f;
+	FlipTurn f;
 	f.horizontal_axis = direction == TransitionDirection::FromTop ||
 	                    direction == TransitionDirection::FromBottom;
+	double sign = direction == TransitionDirection::FromRight ||
+	                              direction == TransitionDirection::FromBottom
+	                      ? -1.0
+	                      : 1.0;
 	f.shows_b = p >= 0.5;
-	f.squash = std::abs(std::cos(p * M_PI));
+	f.degrees = sign * (f.shows_b ? (p - 1.0) : p) * 180.0;
 	return f;
+}
+
+bool turned_source(int width, int height, double degrees, bool horizontal_axis, double x, double y,
+                   double *sx, double *sy)
+{
+	const double w = std::max(1, width), h = std::max(1, height);
+	/* u: across the axis, v: along it; both from the centre */
+	double u = horizontal_axis ? y + 0.5 - h / 2.0 : x + 0.5 - w / 2.0;
+	double v = horizontal_axis ? x + 0.5 - w / 2.0 : y + 0.5 - h / 2.0;
+	double half_u = (horizontal_axis ? h : w) / 2.0, half_v = (horizontal_axis ? w : h) / 2.0;
+	double distance = 4.0 * half_u;
+	double theta = degrees * M_PI / 180.0;
+	/* a card point at u' (depth u' sin theta, positive = away) is seen at
+	 * u' cos theta x distance / (distance + depth): solve for u' */
+	double denom = distance * std::cos(theta) - u * std::sin(theta);
+	if (denom <= 1e-9)
+		return false;
+	double cu = u * distance / denom;
+	double depth = cu * std::sin(theta);
+	double cv = v * (distance + depth) / distance;
+	if (std::abs(cu) > half_u || std::abs(cv) > half_v)
+		return false;
+	if (horizontal_axis) {
+		*sx = cv + w / 2.0;
+		*sy = cu + h / 2.0;
+	} else {
+		*sx = cu + w / 2.0;
+		*sy = cv + h / 2.0;
+	}
+	return true;
 }
 
 } /* namespace jtl */

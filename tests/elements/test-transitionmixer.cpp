@@ -8,7 +8,9 @@
 #include <gst/video/video.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <string>
+#include <vector>
 
 constexpr int W = 160, H = 90;
 
@@ -210,6 +212,137 @@ GST_START_TEST(test_progress_controller)
 }
 GST_END_TEST;
 
+/* One output frame (BGRA) of transitionmixer in GstHarness: A red, B blue, at a fixed
+ * progress. */
+static std::string harness_frame(const char *type, const char *direction, double progress)
+{
+	GstHarness *a = gst_harness_new_with_padnames("transitionmixer", "sink_0", "src");
+	GstHarness *b = gst_harness_new_with_element(a->element, "sink_1", nullptr);
+	const char *caps = "video/x-raw, format=BGRA, width=160, height=90, framerate=10/1";
+	gst_harness_set_src_caps_str(a, caps);
+	gst_harness_set_src_caps_str(b, caps);
+	gst_util_set_object_arg(G_OBJECT(a->element), "type", type);
+	if (direction)
+		gst_util_set_object_arg(G_OBJECT(a->element), "direction", direction);
+	g_object_set(a->element, "progress", progress, nullptr);
+	gst_harness_push(a, solid_frame(0, 0, 255, 0));
+	gst_harness_push(b, solid_frame(255, 0, 0, 0));
+	gst_harness_push_event(a, gst_event_new_eos());
+	gst_harness_push_event(b, gst_event_new_eos());
+	GstBuffer *out = gst_harness_pull(a);
+	fail_unless(out != nullptr);
+	GstMapInfo map;
+	gst_buffer_map(out, &map, GST_MAP_READ);
+	std::string frame(reinterpret_cast<const char *>(map.data), W * H * 4);
+	gst_buffer_unmap(out, &map);
+	gst_buffer_unref(out);
+	gst_harness_teardown(b);
+	gst_harness_teardown(a);
+	return frame;
+}
+
+/* What a pixel shows: A (red), B (blue), nothing (transparent black) or the even mix. */
+enum class Shows { A, B, None, Mix };
+
+static bool shows(const std::string &f, int x, int y, Shows want)
+{
+	const unsigned char *p =
+	        reinterpret_cast<const unsigned char *>(f.data()) + (y * W + x) * 4;
+	int b = p[0], r = p[2], alpha = p[3];
+	switch (want) {
+	case Shows::A:
+		return r >= 250 && b <= 5 && alpha == 255;
+	case Shows::B:
+		return b >= 250 && r <= 5 && alpha == 255;
+	case Shows::None:
+		return alpha == 0;
+	case Shows::Mix:
+		return std::abs(r - 128) <= 2 && std::abs(b - 128) <= 2;
+	}
+	return false;
+}
+
+struct Probe {
+	int x, y;
+	Shows want;
+};
+
+struct Case {
+	const char *type, *direction;
+	double progress;
+	std::vector<Probe> probes;
+};
+
+GST_START_TEST(test_every_type_and_direction)
+{
+	const Shows A = Shows::A, B = Shows::B, N = Shows::None;
+	const char *all_types[] = {"fade", "slide", "wipe", "flip", "clock-wipe", "iris"};
+	const char *sides[] = {"from-left", "from-right", "from-top", "from-bottom"};
+	const char *eight[] = {"from-left",      "from-top-left",   "from-top",
+	                       "from-top-right", "from-right",      "from-bottom-right",
+	                       "from-bottom",    "from-bottom-left"};
+	std::vector<Case> cases;
+	/* the ends: all A at 0, all B at 1, whatever the direction */
+	for (const char *type : all_types)
+		for (const char *dir : eight)
+			for (double p : {0.0, 1.0})
+				cases.push_back({type,
+				                 dir,
+				                 p,
+				                 {{1, 1, p == 0 ? A : B},
+				                  {80, 45, p == 0 ? A : B},
+				                  {158, 88, p == 0 ? A : B}}});
+	/* half way */
+	cases.push_back({"fade", nullptr, 0.5, {{80, 45, Shows::Mix}, {1, 1, Shows::Mix}}});
+	cases.push_back({"slide", "from-left", 0.5, {{40, 45, B}, {120, 45, A}}});
+	cases.push_back({"slide", "from-right", 0.5, {{120, 45, B}, {40, 45, A}}});
+	cases.push_back({"slide", "from-top", 0.5, {{80, 20, B}, {80, 70, A}}});
+	cases.push_back({"slide", "from-bottom", 0.5, {{80, 70, B}, {80, 20, A}}});
+	cases.push_back({"wipe", "from-left", 0.5, {{20, 45, B}, {140, 45, A}}});
+	cases.push_back({"wipe", "from-right", 0.5, {{140, 45, B}, {20, 45, A}}});
+	cases.push_back({"wipe", "from-top", 0.5, {{80, 10, B}, {80, 80, A}}});
+	cases.push_back({"wipe", "from-bottom", 0.5, {{80, 80, B}, {80, 10, A}}});
+	cases.push_back({"wipe", "from-top-left", 0.5, {{4, 4, B}, {155, 85, A}, {30, 20, B}}});
+	cases.push_back({"wipe", "from-top-right", 0.5, {{155, 4, B}, {4, 85, A}}});
+	cases.push_back({"wipe", "from-bottom-right", 0.5, {{155, 85, B}, {4, 4, A}}});
+	cases.push_back({"wipe", "from-bottom-left", 0.5, {{4, 85, B}, {155, 4, A}}});
+	/* clock-wipe: at 0.5 the right half swept, at 0.25 the top-right quarter */
+	cases.push_back({"clock-wipe",
+	                 nullptr,
+	                 0.5,
+	                 {{120, 20, B}, {120, 70, B}, {40, 20, A}, {40, 70, A}}});
+	cases.push_back({"clock-wipe",
+	                 nullptr,
+	                 0.25,
+	                 {{120, 20, B}, {120, 70, A}, {40, 70, A}, {40, 20, A}}});
+	cases.push_back({"iris", nullptr, 0.5, {{80, 45, B}, {1, 1, A}, {158, 88, A}, {1, 88, A}}});
+	/* flip: at 0.25 A turned 45 degrees, narrower than the frame (nothing at the far
+	 * side); edge-on at 0.5; B turned the other way at 0.75 */
+	for (const char *dir : sides) {
+		bool vertical_axis = !strcmp(dir, "from-left") || !strcmp(dir, "from-right");
+		bool near_first = !strcmp(dir, "from-left") || !strcmp(dir, "from-top");
+		/* the far side of A at 0.25, of B at 0.75: opposite edges */
+		Probe far_a = vertical_axis ? Probe{near_first ? 150 : 9, 45, N}
+		                            : Probe{80, near_first ? 86 : 3, N};
+		Probe far_b = vertical_axis ? Probe{near_first ? 9 : 150, 45, N}
+		                            : Probe{80, near_first ? 3 : 86, N};
+		/* the near edge of A at 0.25 is taller than the frame: it reaches the corner
+		 * on its side */
+		Probe near_a = vertical_axis ? Probe{near_first ? 12 : 147, 1, A}
+		                             : Probe{1, near_first ? 8 : 81, A};
+		cases.push_back({"flip", dir, 0.25, {{80, 45, A}, far_a, near_a}});
+		cases.push_back({"flip", dir, 0.5, {{80, 45, N}, {1, 1, N}}});
+		cases.push_back({"flip", dir, 0.75, {{80, 45, B}, far_b}});
+	}
+	for (const Case &c : cases) {
+		std::string f = harness_frame(c.type, c.direction, c.progress);
+		for (const Probe &p : c.probes)
+			fail_unless(shows(f, p.x, p.y, p.want), "%s %s at %.2f: (%d,%d) wrong",
+			            c.type, c.direction ? c.direction : "", c.progress, p.x, p.y);
+	}
+}
+GST_END_TEST;
+
 static Suite *transitionmixer_suite()
 {
 	Suite *s = suite_create("transitionmixer");
@@ -221,6 +354,7 @@ static Suite *transitionmixer_suite()
 	tcase_add_test(tc, test_window_and_easing);
 	tcase_add_test(tc, test_harness_two_inputs);
 	tcase_add_test(tc, test_progress_controller);
+	tcase_add_test(tc, test_every_type_and_direction);
 	return s;
 }
 

@@ -127,19 +127,24 @@ static void test_transition_types()
 		g_assert_cmpfloat_with_epsilon(fa.left, 20.0 - 160.0, 1e-9);
 		g_assert_cmpfloat_with_epsilon(fb.top, 10.0, 1e-9);
 	}
-	{ /* flip from the left: a narrows to nothing over the first half, b widens after */
+	{ /* flip from the left: a turns away over the first half, b turns in after */
 		auto tl = joined(TransitionType::Flip, "from-left");
 		ClipSpans spans = plan_transitions(*tl, nullptr);
 		ItemFrame fa = evaluate_clip(*tl->item("a"), spans.at("a"), 468000, 320, 240);
 		ItemFrame fb = evaluate_clip(*tl->item("b"), spans.at("b"), 468000, 320, 240);
 		g_assert_true(fa.visible && !fb.visible);
-		/* a quarter turn of the card: its projected width is cos(45 degrees) */
-		g_assert_cmpfloat_with_epsilon(fa.scale_x, std::sqrt(0.5), 1e-9);
-		g_assert_cmpfloat_with_epsilon(fa.scale_y, 1.0, 1e-9);
+		/* a quarter of the way: a turned 45 degrees around its vertical axis */
+		g_assert_cmpfloat_with_epsilon(fa.turn_y, 45.0, 1e-9);
+		g_assert_cmpfloat(fa.turn_x, ==, 0.0);
+		g_assert_cmpfloat(fa.scale_x, ==, 1.0);
 		fa = evaluate_clip(*tl->item("a"), spans.at("a"), 492000, 320, 240);
 		fb = evaluate_clip(*tl->item("b"), spans.at("b"), 492000, 320, 240);
 		g_assert_true(!fa.visible && fb.visible);
-		g_assert_cmpfloat_with_epsilon(fb.scale_x, std::sqrt(0.5), 1e-9);
+		g_assert_cmpfloat_with_epsilon(fb.turn_y, -45.0, 1e-9);
+		/* after the window b is flat */
+		g_assert_cmpfloat(
+		        evaluate_clip(*tl->item("b"), spans.at("b"), 504000, 320, 240).turn_y, ==,
+		        0.0);
 	}
 	{ /* easing acts on the progress */
 		auto tl = joined(TransitionType::Iris, "");

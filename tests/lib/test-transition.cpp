@@ -147,16 +147,54 @@ static void test_slide_and_flip()
 	g_assert_cmpfloat(o.b_y, ==, 0.0);
 	g_assert_cmpfloat(o.a_y, ==, -H);
 
-	jtl::FlipState f = jtl::flip_state(TransitionDirection::FromLeft, 0.25);
+	jtl::FlipTurn f = jtl::flip_turn(TransitionDirection::FromLeft, 0.25);
 	g_assert_false(f.shows_b);
 	g_assert_false(f.horizontal_axis);
-	g_assert_cmpfloat_with_epsilon(f.squash, std::cos(M_PI / 4), 1e-9);
-	f = jtl::flip_state(TransitionDirection::FromTop, 0.75);
+	g_assert_cmpfloat_with_epsilon(f.degrees, 45.0, 1e-9);
+	f = jtl::flip_turn(TransitionDirection::FromTop, 0.75);
 	g_assert_true(f.shows_b);
 	g_assert_true(f.horizontal_axis);
-	g_assert_cmpfloat_with_epsilon(f.squash, std::cos(M_PI / 4), 1e-9);
-	g_assert_cmpfloat_with_epsilon(jtl::flip_state(TransitionDirection::FromLeft, 0.5).squash,
+	g_assert_cmpfloat_with_epsilon(f.degrees, -45.0, 1e-9);
+	g_assert_cmpfloat_with_epsilon(jtl::flip_turn(TransitionDirection::FromRight, 0.25).degrees,
+	                               -45.0, 1e-9);
+	g_assert_cmpfloat_with_epsilon(jtl::flip_turn(TransitionDirection::FromLeft, 1.0).degrees,
 	                               0.0, 1e-9);
+
+	/* flat: every pixel samples itself */
+	double sx, sy;
+	g_assert_true(jtl::turned_source(W, H, 0.0, false, 10, 20, &sx, &sy));
+	g_assert_cmpfloat_with_epsilon(sx, 10.5, 1e-9);
+	g_assert_cmpfloat_with_epsilon(sy, 20.5, 1e-9);
+	/* edge-on: nothing covers the frame */
+	g_assert_false(jtl::turned_source(W, H, 90.0, false, W / 2, H / 2, &sx, &sy));
+	/* turned 45 degrees, left edge nearer: the centre stays, the near (left) edge spreads
+	 * wider and taller than the far (right) one */
+	g_assert_true(jtl::turned_source(W, H, 45.0, false, W / 2 - 1, H / 2, &sx, &sy));
+	g_assert_cmpfloat(std::abs(sx - W / 2.0), <, 2.0);
+	auto edge = [&](double degrees, bool left) {
+		/* the outermost column the picture reaches on that side, mid-height */
+		int found = -1;
+		for (int x = 0; x < W; x++) {
+			int col = left ? x : W - 1 - x;
+			if (jtl::turned_source(W, H, degrees, false, col, H / 2, &sx, &sy)) {
+				found = left ? col : W - 1 - col;
+				break;
+			}
+		}
+		return found;
+	};
+	int left = edge(45.0, true), right = edge(45.0, false);
+	/* cos 45 = 0.71 of the half width without perspective: 0.29 x W / 2 from each side */
+	g_assert_cmpint(left, <, int(0.29 * W / 2));
+	g_assert_cmpint(right, >, int(0.29 * W / 2));
+	/* the near edge is taller: its top row reaches above the picture's top at the far one */
+	bool near_top = jtl::turned_source(W, H, 45.0, false, left + 1, 0, &sx, &sy);
+	bool far_top = jtl::turned_source(W, H, 45.0, false, W - 1 - right - 1, 0, &sx, &sy);
+	g_assert_true(near_top);
+	g_assert_false(far_top);
+	/* the horizontal axis: the same across y */
+	g_assert_true(jtl::turned_source(W, H, 0.0, true, 10, 20, &sx, &sy));
+	g_assert_false(jtl::turned_source(W, H, -90.0, true, W / 2, H / 2, &sx, &sy));
 }
 
 int main(int argc, char **argv)

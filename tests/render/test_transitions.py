@@ -99,14 +99,17 @@ def test_slide_from_right():
 
 def test_flip_from_left():
     frames = rendered("flip", "from-left")
-    # 0.25: A turned 45 degrees, cos 45 = 0.71 of its width, centred: the background shows
-    # at the sides
+    # 0.25: A turned 45 degrees in perspective, its left edge nearer: narrower than the
+    # frame, the near (left) edge taller than the far one
     f = frames[27]
-    expect(near(pixel(f, 160, 120), RED) and near(pixel(f, 20, 120), GREEN),
-           f"flip at 0.25: {pixel(f, 160, 120)} {pixel(f, 20, 120)}")
+    for x, y, want in ((160, 120, RED), (10, 120, GREEN), (300, 120, GREEN),
+                       (30, 5, RED), (250, 5, GREEN)):
+        expect(near(pixel(f, x, y), want), f"flip at 0.25 ({x},{y}): {pixel(f, x, y)}")
+    # 0.75: B turning in, now its right edge nearer
     f = frames[33]
-    expect(near(pixel(f, 160, 120), BLUE) and near(pixel(f, 20, 120), GREEN),
-           f"flip at 0.75: {pixel(f, 160, 120)} {pixel(f, 20, 120)}")
+    for x, y, want in ((160, 120, BLUE), (40, 120, GREEN), (310, 120, GREEN),
+                       (290, 5, BLUE), (70, 5, GREEN)):
+        expect(near(pixel(f, x, y), want), f"flip at 0.75 ({x},{y}): {pixel(f, x, y)}")
 
 
 def test_video_clips_and_audio_crossfade():
