@@ -88,16 +88,7 @@ static GstFlowReturn jtl_adjust_transform_frame_ip(GstVideoFilter *filter, GstVi
 	}
 	if (a.blur > 0)
 		jtl::blur_bgra(data, w, h, stride, a.blur);
-	if (a.darkness > 0) {
-		unsigned keep =
-		        unsigned(std::lround((1.0 - std::clamp(a.darkness, 0.0, 1.0)) * 256));
-		for (int y = 0; y < h; y++) {
-			uint8_t *p = data + std::size_t(y) * std::size_t(stride);
-			for (int x = 0; x < w; x++, p += 4)
-				for (int c = 0; c < 3; c++)
-					p[c] = uint8_t((p[c] * keep + 128) >> 8);
-		}
-	}
+	jtl::darken_bgra(data, w, h, stride, a.darkness);
 	if (backdrop)
 		jtl::backdrop_bgra(data, w, h, stride, backdrop_blur);
 	return GST_FLOW_OK;

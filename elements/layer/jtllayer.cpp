@@ -203,23 +203,17 @@ static GstFlowReturn jtl_layer_transform_frame(GstVideoFilter *filter, GstVideoF
 	cairo_destroy(cr);
 	cairo_surface_flush(dst);
 	cairo_surface_destroy(dst);
-	/* the transition's mask: weights per pixel, 0..256 */
+	/* the transition's mask, on premultiplied pixels */
 	std::optional<jtl::TransitionType> mask = jtl::parse_transition_type(s.mask);
-	jtl::TransitionDirection direction = jtl::parse_transition_direction(s.mask_direction)
-	                                             .value_or(jtl::TransitionDirection::FromLeft);
-	bool masked = mask && s.mask_progress < 1.0;
+	if (mask)
+		jtl::apply_mask_premultiplied(*mask,
+		                              jtl::parse_transition_direction(s.mask_direction)
+		                                      .value_or(jtl::TransitionDirection::FromLeft),
+		                              s.mask_progress, odata, ow, oh, ostride);
 	/* back to straight alpha */
 	for (int y = 0; y < oh; y++) {
 		uint8_t *p = odata + size_t(y) * ostride;
 		for (int x = 0; x < ow; x++, p += 4) {
-			if (masked && p[3] != 0) {
-				double w = jtl::transition_weight(*mask, direction, ow, oh, x, y,
-				                                  s.mask_progress);
-				unsigned k = unsigned(std::lround(w * 256.0));
-				/* premultiplied: colour and alpha scale together */
-				for (int c = 0; c < 4; c++)
-					p[c] = uint8_t((p[c] * k + 128) >> 8);
-			}
 			unsigned a = p[3];
 			if (a == 255 || a == 0)
 				continue;
@@ -227,30 +221,11 @@ static GstFlowReturn jtl_layer_transform_frame(GstVideoFilter *filter, GstVideoF
 				p[c] = uint8_t(std::min(255u, (p[c] * 255 + a / 2) / a));
 		}
 	}
-	if (s.turn_x != 0.0 || s.turn_y != 0.0) {
-		/* turned in perspective: each pixel samples the flat canvas */
-		bool horizontal = s.turn_x != 0.0;
-		double degrees = horizontal ? s.turn_x : s.turn_y;
-		std::vector<uint8_t> &flat = *self->flat;
-		flat.resize(size_t(ow) * oh * 4);
-		for (int y = 0; y < oh; y++)
-			memcpy(&flat[size_t(y) * ow * 4], odata + size_t(y) * ostride,
-			       size_t(ow) * 4);
-		for (int y = 0; y < oh; y++) {
-			uint8_t *p = odata + size_t(y) * ostride;
-			for (int x = 0; x < ow; x++, p += 4) {
-				double fx, fy;
-				if (!jtl::turned_source(ow, oh, degrees, horizontal, x, y, &fx,
-				                        &fy)) {
-					memset(p, 0, 4);
-					continue;
-				}
-				int ix = std::clamp(int(fx), 0, ow - 1),
-				    iy = std::clamp(int(fy), 0, oh - 1);
-				memcpy(p, &flat[(size_t(iy) * ow + ix) * 4], 4);
-			}
-		}
-	}
+	/* turned in perspective (a flip) */
+	if (s.turn_x != 0.0)
+		jtl::turn_bgra(s.turn_x, true, odata, ow, oh, ostride, self->flat);
+	else if (s.turn_y != 0.0)
+		jtl::turn_bgra(s.turn_y, false, odata, ow, oh, ostride, self->flat);
 	return GST_FLOW_OK;
 }
 

@@ -59,6 +59,9 @@ Adjustment evaluate_track_adjustment(const Timeline &timeline, int track, Ticks 
  * 4-byte pixels (every channel, alpha too), rows of stride bytes. Edges are extended. */
 void blur_bgra(uint8_t *pixels, int width, int height, int stride, double sigma);
 
+/* Darkens 4-byte pixels towards black by darkness 0..1 (alpha untouched), in place. */
+void darken_bgra(uint8_t *pixels, int width, int height, int stride, double darkness);
+
 /* The "blur" background: where a frame's content (its non-transparent pixels) does not fill
  * it, puts behind it an enlarged copy of that content covering the frame (the content's
  * bounding box scaled to cover it, centred), blurred with standard deviation sigma pixels.

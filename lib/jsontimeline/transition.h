@@ -2,8 +2,10 @@
 // Transition maths: which picture shows where, at a progress from 0 (all A) to 1 (all B).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <jsontimeline/keyframes.h>
 #include <jsontimeline/model.h>
@@ -71,5 +73,16 @@ FlipTurn flip_turn(TransitionDirection direction, double p);
  * pixel. */
 bool turned_source(int width, int height, double degrees, bool horizontal_axis, double x, double y,
                    double *sx, double *sy);
+
+/* The mask of a wipe, clock-wipe or iris at progress p over premultiplied 4-byte pixels
+ * (rows of stride bytes): each pixel scaled by its transition_weight(), so it shows only
+ * where B would. */
+void apply_mask_premultiplied(TransitionType type, TransitionDirection direction, double p,
+                              uint8_t *pixels, int width, int height, int stride);
+
+/* A picture of 4-byte pixels turned in perspective (turned_source()), in place; scratch
+ * holds a copy. Transparent where the turned picture does not reach. */
+void turn_bgra(double degrees, bool horizontal_axis, uint8_t *pixels, int width, int height,
+               int stride, std::vector<uint8_t> *scratch);
 
 } /* namespace jtl */

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include <cairo.h>
 
@@ -134,38 +135,46 @@ Adjustment evaluate_track_adjustment(const Timeline &timeline, int track, Ticks 
 namespace {
 
 /* One box pass of width 2r + 1 along a line of n pixels, every step bytes apart; tmp holds
- * a copy of the line. Edges are extended. */
+ * a copy of the line with its end pixels repeated r + 1 times on each side (edges are
+ * extended). */
 void box_line(uint8_t *line, std::size_t step, int n, int r, std::vector<uint8_t> &tmp)
 {
-	tmp.resize(std::size_t(n) * 4);
+	const std::size_t pad = std::size_t(r) + 1;
+	tmp.resize((std::size_t(n) + 2 * pad) * 4);
+	uint8_t *t = tmp.data();
+	for (std::size_t i = 0; i < pad; i++)
+		memcpy(t + i * 4, line, 4);
 	for (int i = 0; i < n; i++)
-		for (int c = 0; c < 4; c++)
-			tmp[std::size_t(i) * 4 + c] = line[std::size_t(i) * step + c];
+		memcpy(t + (pad + std::size_t(i)) * 4, line + std::size_t(i) * step, 4);
+	for (std::size_t i = 0; i < pad; i++)
+		memcpy(t + (pad + std::size_t(n) + i) * 4, line + std::size_t(n - 1) * step, 4);
 	const int width = 2 * r + 1;
 	/* fixed point reciprocal of the window size */
-	const uint32_t inv = uint32_t((1u << 24) / unsigned(width));
-	for (int c = 0; c < 4; c++) {
-		auto at = [&](int i) {
-			return uint32_t(tmp[std::size_t(std::clamp(i, 0, n - 1)) * 4 + c]);
-		};
-		uint32_t sum = 0;
-		for (int i = -r; i <= r; i++)
-			sum += at(i);
-		for (int i = 0; i < n; i++) {
-			line[std::size_t(i) * step + c] =
-			        uint8_t((uint64_t(sum) * inv + (1u << 23)) >> 24);
-			sum += at(i + r + 1);
-			sum -= at(i - r);
+	const uint64_t inv = (uint64_t(1) << 32) / uint64_t(width);
+	uint32_t sum[4] = {0, 0, 0, 0};
+	/* the window of pixel 0: tmp[pad - r .. pad + r] */
+	for (std::size_t i = pad - std::size_t(r); i <= pad + std::size_t(r); i++)
+		for (int c = 0; c < 4; c++)
+			sum[c] += t[i * 4 + c];
+	for (int i = 0; i < n; i++) {
+		uint8_t *out = line + std::size_t(i) * step;
+		const uint8_t *add = t + (pad + std::size_t(i) + std::size_t(r) + 1) * 4;
+		const uint8_t *drop = t + (pad + std::size_t(i) - std::size_t(r)) * 4;
+		for (int c = 0; c < 4; c++) {
+			out[c] = uint8_t((uint64_t(sum[c]) * inv + (uint64_t(1) << 31)) >> 32);
+			sum[c] += add[c];
+			sum[c] -= drop[c];
 		}
 	}
 }
 
 } /* namespace */
 
-void blur_bgra(uint8_t *pixels, int width, int height, int stride, double sigma)
+namespace {
+
+/* Three box passes approximating a Gaussian of sigma, at full resolution. */
+void box_blur(uint8_t *pixels, int width, int height, int stride, double sigma)
 {
-	if (sigma <= 0.0 || width <= 0 || height <= 0)
-		return;
 	/* three boxes of radius r approximate a Gaussian of sigma: each has variance
 	 * ((2r + 1)^2 - 1) / 12 */
 	int r = int(std::lround((std::sqrt(4.0 * sigma * sigma + 1.0) - 1.0) / 2.0));
@@ -178,6 +187,60 @@ void blur_bgra(uint8_t *pixels, int width, int height, int stride, double sigma)
 			box_line(pixels + std::size_t(y) * std::size_t(stride), 4, width, r, tmp);
 		for (int x = 0; x < width; x++)
 			box_line(pixels + std::size_t(x) * 4, std::size_t(stride), height, r, tmp);
+	}
+}
+
+} /* namespace */
+
+void blur_bgra(uint8_t *pixels, int width, int height, int stride, double sigma)
+{
+	if (sigma <= 0.0 || width <= 0 || height <= 0)
+		return;
+	/* a wide blur keeps no detail finer than sigma: blurred at 1/f of the size (f about
+	 * sigma / 3) and scaled back up, it looks the same at a fraction of the cost */
+	int f = sigma >= 6.0 ? std::clamp(int(sigma / 3.0), 2, 8) : 1;
+	if (f == 1 || width < 2 * f || height < 2 * f) {
+		box_blur(pixels, width, height, stride, sigma);
+		return;
+	}
+	int sw = (width + f - 1) / f, sh = (height + f - 1) / f;
+	cairo_surface_t *frame = cairo_image_surface_create_for_data(pixels, CAIRO_FORMAT_ARGB32,
+	                                                             width, height, stride);
+	cairo_surface_t *small = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, sw, sh);
+	cairo_t *cr = cairo_create(small);
+	cairo_scale(cr, double(sw) / width, double(sh) / height);
+	cairo_set_source_surface(cr, frame, 0, 0);
+	cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+	cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	cairo_surface_flush(small);
+	box_blur(cairo_image_surface_get_data(small), sw, sh, cairo_image_surface_get_stride(small),
+	         sigma / f);
+	cairo_surface_mark_dirty(small);
+	cr = cairo_create(frame);
+	cairo_scale(cr, double(width) / sw, double(height) / sh);
+	cairo_set_source_surface(cr, small, 0, 0);
+	cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_BILINEAR);
+	cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD);
+	cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	cairo_surface_flush(frame);
+	cairo_surface_destroy(small);
+	cairo_surface_destroy(frame);
+}
+
+void darken_bgra(uint8_t *pixels, int width, int height, int stride, double darkness)
+{
+	if (darkness <= 0.0)
+		return;
+	unsigned keep = unsigned(std::lround((1.0 - std::min(1.0, darkness)) * 256));
+	for (int y = 0; y < height; y++) {
+		uint8_t *p = pixels + std::size_t(y) * std::size_t(stride);
+		for (int x = 0; x < width; x++, p += 4)
+			for (int c = 0; c < 3; c++)
+				p[c] = uint8_t((p[c] * keep + 128) >> 8);
 	}
 }
 
@@ -208,24 +271,12 @@ bool backdrop_bgra(uint8_t *pixels, int width, int height, int stride, double si
 	}
 	if (!holes || x1 < 0)
 		return false;
-	/* the content, premultiplied, as a Cairo surface */
-	cairo_surface_t *content = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
-	uint8_t *cdata = cairo_image_surface_get_data(content);
-	int cstride = cairo_image_surface_get_stride(content);
-	for (int y = 0; y < height; y++) {
-		const uint8_t *p = pixels + std::size_t(y) * std::size_t(stride);
-		uint8_t *q = cdata + std::size_t(y) * std::size_t(cstride);
-		for (int x = 0; x < width * 4; x += 4) {
-			unsigned a = p[x + 3];
-			for (int c = 0; c < 3; c++)
-				q[x + c] = uint8_t((p[x + c] * a + 127) / 255);
-			q[x + 3] = uint8_t(a);
-		}
-	}
-	cairo_surface_mark_dirty(content);
 	/* the enlarged copy, drawn and blurred at a quarter of the size (it is blurred
-	 * anyway), then scaled up behind the content */
-	const int f = sigma >= 4.0 ? 4 : 1;
+	 * anyway), then scaled up to the frame. The frame is read as it is: where it is
+	 * transparent its pixels are (0, 0, 0, 0), which is the same premultiplied. */
+	cairo_surface_t *content = cairo_image_surface_create_for_data(pixels, CAIRO_FORMAT_ARGB32,
+	                                                               width, height, stride);
+	const int f = 4;
 	int sw = std::max(1, width / f), sh = std::max(1, height / f);
 	cairo_surface_t *small = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, sw, sh);
 	double bw = x1 - x0 + 1, bh = y1 - y0 + 1;
@@ -243,38 +294,34 @@ bool backdrop_bgra(uint8_t *pixels, int width, int height, int stride, double si
 	blur_bgra(cairo_image_surface_get_data(small), sw, sh,
 	          cairo_image_surface_get_stride(small), sigma / f);
 	cairo_surface_mark_dirty(small);
-	/* the result: the blurred copy, then the content over it */
-	cairo_surface_t *out = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
-	cr = cairo_create(out);
-	cairo_save(cr);
+	cairo_surface_t *back = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
+	cr = cairo_create(back);
 	cairo_scale(cr, double(width) / sw, double(height) / sh);
 	cairo_set_source_surface(cr, small, 0, 0);
 	cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD);
 	cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_BILINEAR);
 	cairo_paint(cr);
-	cairo_restore(cr);
-	cairo_set_source_surface(cr, content, 0, 0);
-	cairo_paint(cr);
 	cairo_destroy(cr);
-	cairo_surface_flush(out);
-	/* back to straight alpha */
-	const uint8_t *odata = cairo_image_surface_get_data(out);
-	int ostride = cairo_image_surface_get_stride(out);
+	cairo_surface_flush(back);
+	cairo_surface_destroy(content);
+	/* the content (straight alpha) over the copy, where it is not opaque */
+	const uint8_t *bdata = cairo_image_surface_get_data(back);
+	int bstride = cairo_image_surface_get_stride(back);
 	for (int y = 0; y < height; y++) {
-		const uint8_t *q = odata + std::size_t(y) * std::size_t(ostride);
 		uint8_t *p = pixels + std::size_t(y) * std::size_t(stride);
+		const uint8_t *q = bdata + std::size_t(y) * std::size_t(bstride);
 		for (int x = 0; x < width * 4; x += 4) {
-			unsigned a = q[x + 3];
-			p[x + 3] = uint8_t(a);
+			unsigned a = p[x + 3];
+			if (a == 255)
+				continue;
+			unsigned keep = 255 - a;
 			for (int c = 0; c < 3; c++)
-				p[x + c] = a == 0 ? 0
-				                  : uint8_t(std::min(
-				                            255u, (q[x + c] * 255u + a / 2) / a));
+				p[x + c] = uint8_t((p[x + c] * a + q[x + c] * keep + 127) / 255);
+			p[x + 3] = uint8_t(a + (q[x + 3] * keep + 127) / 255);
 		}
 	}
-	cairo_surface_destroy(out);
+	cairo_surface_destroy(back);
 	cairo_surface_destroy(small);
-	cairo_surface_destroy(content);
 	return true;
 }
 

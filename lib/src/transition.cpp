@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace jtl {
 
@@ -234,6 +235,51 @@ bool turned_source(int width, int height, double degrees, bool horizontal_axis, 
 		*sy = cv + h / 2.0;
 	}
 	return true;
+}
+
+void apply_mask_premultiplied(TransitionType type, TransitionDirection direction, double p,
+                              uint8_t *pixels, int width, int height, int stride)
+{
+	if (p >= 1.0)
+		return;
+	for (int y = 0; y < height; y++) {
+		uint8_t *px = pixels + std::size_t(y) * std::size_t(stride);
+		for (int x = 0; x < width; x++, px += 4) {
+			if (px[3] == 0)
+				continue;
+			double w = transition_weight(type, direction, width, height, x, y, p);
+			unsigned k = unsigned(std::lround(w * 256.0));
+			for (int c = 0; c < 4; c++)
+				px[c] = uint8_t((px[c] * k + 128) >> 8);
+		}
+	}
+}
+
+void turn_bgra(double degrees, bool horizontal_axis, uint8_t *pixels, int width, int height,
+               int stride, std::vector<uint8_t> *scratch)
+{
+	if (degrees == 0.0)
+		return;
+	std::vector<uint8_t> &flat = *scratch;
+	const std::size_t row = std::size_t(width) * 4;
+	flat.resize(row * std::size_t(height));
+	for (int y = 0; y < height; y++)
+		memcpy(&flat[std::size_t(y) * row], pixels + std::size_t(y) * std::size_t(stride),
+		       row);
+	for (int y = 0; y < height; y++) {
+		uint8_t *px = pixels + std::size_t(y) * std::size_t(stride);
+		for (int x = 0; x < width; x++, px += 4) {
+			double fx, fy;
+			if (!turned_source(width, height, degrees, horizontal_axis, x, y, &fx,
+			                   &fy)) {
+				memset(px, 0, 4);
+				continue;
+			}
+			int ix = std::clamp(int(fx), 0, width - 1),
+			    iy = std::clamp(int(fy), 0, height - 1);
+			memcpy(px, &flat[std::size_t(iy) * row + std::size_t(ix) * 4], 4);
+		}
+	}
 }
 
 } /* namespace jtl */
