@@ -72,7 +72,7 @@ int main(int argc, char **argv)
 	std::vector<uint8_t> scratch;
 	const Op ops[] = {
 	        {"filter look (matrix)", false,
-	         [&](uint8_t *p) { jtl::apply_matrix_bgra(look, p, std::size_t(W) * H); }},
+	         [&](uint8_t *p) { jtl::apply_matrix_frame(look, p, W, H, STRIDE); }},
 	        {"darken (fade, flash)", false,
 	         [](uint8_t *p) { jtl::darken_bgra(p, W, H, STRIDE, 0.5); }},
 	        {"blur sigma 12 px", false,

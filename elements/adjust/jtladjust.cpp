@@ -80,12 +80,8 @@ static GstFlowReturn jtl_adjust_transform_frame_ip(GstVideoFilter *filter, GstVi
 	int stride = GST_VIDEO_FRAME_PLANE_STRIDE(frame, 0);
 	uint8_t *data = static_cast<uint8_t *>(GST_VIDEO_FRAME_PLANE_DATA(frame, 0));
 	bool has_look = std::any_of(a.looks.begin(), a.looks.end(), [](double v) { return v > 0; });
-	if (has_look) {
-		jtl::ColorMatrix m = a.matrix();
-		for (int y = 0; y < h; y++)
-			jtl::apply_matrix_bgra(m, data + std::size_t(y) * std::size_t(stride),
-			                       std::size_t(w));
-	}
+	if (has_look)
+		jtl::apply_matrix_frame(a.matrix(), data, w, h, stride);
 	if (a.blur > 0)
 		jtl::blur_bgra(data, w, h, stride, a.blur);
 	jtl::darken_bgra(data, w, h, stride, a.darkness);

@@ -28,5 +28,7 @@ ColorMatrix mix_matrix(const ColorMatrix &look, double amount);
 
 /* Applies m to pixels of 4 bytes, B G R A (alpha untouched), clamping to 0..255. */
 void apply_matrix_bgra(const ColorMatrix &m, uint8_t *pixels, std::size_t count);
+/* The same over a frame of width x height pixels, rows stride bytes apart. */
+void apply_matrix_frame(const ColorMatrix &m, uint8_t *pixels, int width, int height, int stride);
 
 } /* namespace jtl */

@@ -77,24 +77,53 @@ ColorMatrix mix_matrix(const ColorMatrix &look, double amount)
 	return out;
 }
 
+namespace {
+
+/* One table per input channel and output row: out = lut[r] + lut[g] + lut[b] in fixed
+ * point (x 1024, offset and rounding folded into the red column), so a pixel costs nine
+ * lookups and three clamps. */
+struct MatrixTables {
+	int32_t lut[3][3][256];
+
+	explicit MatrixTables(const ColorMatrix &m)
+	{
+		for (int r = 0; r < 3; r++)
+			for (int c = 0; c < 3; c++)
+				for (int v = 0; v < 256; v++)
+					lut[r][c][v] =
+					        int32_t(std::lround(m.m[r][c] * 1024.0 * v)) +
+					        (c == 0 ? int32_t(std::lround(m.m[r][3] * 255.0 *
+					                                      1024.0)) +
+					                          512
+					                : 0);
+	}
+
+	void apply(uint8_t *pixels, std::size_t count) const
+	{
+		for (std::size_t i = 0; i < count; i++, pixels += 4) {
+			int b = pixels[0], g = pixels[1], r = pixels[2];
+			int nr = (lut[0][0][r] + lut[0][1][g] + lut[0][2][b]) >> 10;
+			int ng = (lut[1][0][r] + lut[1][1][g] + lut[1][2][b]) >> 10;
+			int nb = (lut[2][0][r] + lut[2][1][g] + lut[2][2][b]) >> 10;
+			pixels[0] = uint8_t(std::clamp(nb, 0, 255));
+			pixels[1] = uint8_t(std::clamp(ng, 0, 255));
+			pixels[2] = uint8_t(std::clamp(nr, 0, 255));
+		}
+	}
+};
+
+} /* namespace */
+
 void apply_matrix_bgra(const ColorMatrix &m, uint8_t *pixels, std::size_t count)
 {
-	/* fixed point: coefficients x 1024, offsets in 0..255 x 1024 */
-	int k[3][4];
-	for (int r = 0; r < 3; r++) {
-		for (int c = 0; c < 3; c++)
-			k[r][c] = int(std::lround(m.m[r][c] * 1024.0));
-		k[r][3] = int(std::lround(m.m[r][3] * 255.0 * 1024.0)) + 512;
-	}
-	for (std::size_t i = 0; i < count; i++, pixels += 4) {
-		int b = pixels[0], g = pixels[1], r = pixels[2];
-		int nr = (k[0][0] * r + k[0][1] * g + k[0][2] * b + k[0][3]) >> 10;
-		int ng = (k[1][0] * r + k[1][1] * g + k[1][2] * b + k[1][3]) >> 10;
-		int nb = (k[2][0] * r + k[2][1] * g + k[2][2] * b + k[2][3]) >> 10;
-		pixels[0] = uint8_t(std::clamp(nb, 0, 255));
-		pixels[1] = uint8_t(std::clamp(ng, 0, 255));
-		pixels[2] = uint8_t(std::clamp(nr, 0, 255));
-	}
+	MatrixTables(m).apply(pixels, count);
+}
+
+void apply_matrix_frame(const ColorMatrix &m, uint8_t *pixels, int width, int height, int stride)
+{
+	MatrixTables tables(m);
+	for (int y = 0; y < height; y++)
+		tables.apply(pixels + std::size_t(y) * std::size_t(stride), std::size_t(width));
 }
 
 } /* namespace jtl */
