@@ -14,7 +14,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from render_promo import FPS, H, TICKS, W, asset, geometry, launch, timed  # noqa: E402
+from render_promo import (FPS, H, TICKS, W, asset, encode_only, geometry, launch,  # noqa: E402
+                          timed)
 
 STILLS = 5
 EACH = 1.6  # seconds
@@ -72,15 +73,7 @@ def main():
     out = os.path.join(d, "gallery.mp4")
     wall, cpu, rss = timed([args.cli, "render", "-q", os.path.join(d, "gallery.json"), "-o",
                             out])
-    raw = os.path.join(d, "frames.i420")
-    launch("filesrc", f"location={out}", "!", "qtdemux", "!", "h264parse", "!", "avdec_h264",
-           "!", "videoconvert", "!", "video/x-raw,format=I420", "!", "filesink",
-           f"location={raw}")
-    enc_wall, enc_cpu, _ = timed([
-        "gst-launch-1.0", "-q", "filesrc", f"location={raw}", "blocksize=3110400", "!",
-        "rawvideoparse", f"width={W}", f"height={H}", "format=i420", f"framerate={FPS}/1",
-        "!", "x264enc", "speed-preset=veryfast", "pass=quant", "quantizer=23", "bframes=0",
-        "key-int-max=250", "!", "fakesink"])
+    enc_wall, enc_cpu, _ = encode_only(out, d)
     seconds = STILLS * EACH
     print(f"gallery             {STILLS} stills, {len(TRANSITIONS)} transitions "
           f"({', '.join(t for t, _ in TRANSITIONS)}), a filter; {seconds:g} s, {W}x{H}, "

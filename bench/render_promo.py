@@ -127,6 +127,20 @@ def timed(cmd):
     return float(wall), float(user) + float(system), int(rss)
 
 
+def encode_only(out, d):
+    """The reference: our frames decoded once to raw, then encoded alone with the same x264
+    settings; returns (wall s, CPU s, peak RSS KiB) of the encoding."""
+    raw = os.path.join(d, "frames.i420")
+    launch("filesrc", f"location={out}", "!", "qtdemux", "!", "h264parse", "!", "avdec_h264",
+           "!", "videoconvert", "!", "video/x-raw,format=I420", "!", "filesink",
+           f"location={raw}")
+    return timed([
+        "gst-launch-1.0", "-q", "filesrc", f"location={raw}", "blocksize=3110400", "!",
+        "rawvideoparse", f"width={W}", f"height={H}", "format=i420", f"framerate={FPS}/1",
+        "!", "x264enc", "speed-preset=veryfast", "pass=quant", "quantizer=23", "bframes=0",
+        "key-int-max=250", "!", "fakesink"])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", default="build/tools/jsontimeline")
@@ -140,16 +154,7 @@ def main():
     out = os.path.join(d, "promo.mp4")
     wall, cpu, rss = timed([args.cli, "render", "-q", os.path.join(d, "promo.json"), "-o", out])
 
-    # reference: our frames decoded once to raw, then encoded alone with the same x264
-    raw = os.path.join(d, "frames.i420")
-    launch("filesrc", f"location={out}", "!", "qtdemux", "!", "h264parse", "!", "avdec_h264",
-           "!", "videoconvert", "!", "video/x-raw,format=I420", "!", "filesink",
-           f"location={raw}")
-    enc_wall, enc_cpu, enc_rss = timed([
-        "gst-launch-1.0", "-q", "filesrc", f"location={raw}", "blocksize=3110400", "!",
-        "rawvideoparse", f"width={W}", f"height={H}", "format=i420", f"framerate={FPS}/1",
-        "!", "x264enc", "speed-preset=veryfast", "pass=quant", "quantizer=23", "bframes=0",
-        "key-int-max=250", "!", "fakesink"])
+    enc_wall, enc_cpu, enc_rss = encode_only(out, d)
     print(f"promo               {SECONDS} s, {W}x{H}, {FPS} fps")
     print(f"render wall         {wall:.2f} s ({SECONDS / wall:.2f}x realtime)")
     print(f"render CPU          {cpu:.2f} s")

@@ -1701,7 +1701,7 @@ bool add_adjustments(JtlTimelineSrc *self, GstElement *bottom, GstElement *out)
 			jtl::Adjustment a = jtl::evaluate_track_adjustment(
 			        tl, *ti, jtl::ns_to_ticks(jtl::frame_to_ns(k, ctx.fps, 1)),
 			        ctx.fps);
-			std::vector<double> v = {a.blur * ctx.scale, a.darkness};
+			std::vector<double> v = {std::min(1000.0, a.blur * ctx.scale), a.darkness};
 			v.insert(v.end(), a.looks.begin(), a.looks.end());
 			for (std::size_t i = 0; i < props.size(); i++) {
 				if (v[i] == last[i])

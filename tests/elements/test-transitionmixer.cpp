@@ -149,36 +149,7 @@ static GstBuffer *solid_frame(guint8 b, guint8 g, guint8 r, GstClockTime pts)
 	return buf;
 }
 
-GST_START_TEST(test_harness_two_inputs)
-{
-	/* one harness per sink pad of the same element; the output comes out of the first */
-	GstHarness *a = gst_harness_new_with_padnames("transitionmixer", "sink_0", "src");
-	GstHarness *b = gst_harness_new_with_element(a->element, "sink_1", nullptr);
-	const char *caps = "video/x-raw, format=BGRA, width=160, height=90, framerate=10/1";
-	gst_harness_set_src_caps_str(a, caps);
-	gst_harness_set_src_caps_str(b, caps);
-	gst_util_set_object_arg(G_OBJECT(a->element), "type", "iris");
-	g_object_set(a->element, "progress", 0.5, nullptr);
-	fail_unless_equals_int(gst_harness_push(a, solid_frame(0, 0, 255, 0)), GST_FLOW_OK);
-	fail_unless_equals_int(gst_harness_push(b, solid_frame(255, 0, 0, 0)), GST_FLOW_OK);
-	gst_harness_push_event(a, gst_event_new_eos());
-	gst_harness_push_event(b, gst_event_new_eos());
-	GstBuffer *out = gst_harness_pull(a);
-	fail_unless(out != nullptr);
-	GstMapInfo map;
-	gst_buffer_map(out, &map, GST_MAP_READ);
-	const guint8 *centre = map.data + (45 * W + 80) * 4, *corner = map.data;
-	/* BGRA: centre blue (B), corner red (A) */
-	fail_unless(centre[0] == 255 && centre[2] == 0, "centre %d %d %d", centre[2], centre[1],
-	            centre[0]);
-	fail_unless(corner[0] == 0 && corner[2] == 255, "corner %d %d %d", corner[2], corner[1],
-	            corner[0]);
-	gst_buffer_unmap(out, &map);
-	gst_buffer_unref(out);
-	gst_harness_teardown(b);
-	gst_harness_teardown(a);
-}
-GST_END_TEST;
+
 
 GST_START_TEST(test_progress_controller)
 {
@@ -352,7 +323,6 @@ static Suite *transitionmixer_suite()
 	tcase_add_test(tc, test_ends_show_a_then_b);
 	tcase_add_test(tc, test_halfway);
 	tcase_add_test(tc, test_window_and_easing);
-	tcase_add_test(tc, test_harness_two_inputs);
 	tcase_add_test(tc, test_progress_controller);
 	tcase_add_test(tc, test_every_type_and_direction);
 	return s;
