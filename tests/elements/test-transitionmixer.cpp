@@ -149,8 +149,6 @@ static GstBuffer *solid_frame(guint8 b, guint8 g, guint8 r, GstClockTime pts)
 	return buf;
 }
 
-
-
 GST_START_TEST(test_progress_controller)
 {
 	/* a controller holding progress at 1: B at the first frame, where the window alone
