@@ -169,6 +169,28 @@ def test_blur_background():
     expect(edges[4] < edges[0] - 40, f"level 4 blurs the copy: {edges[4]} vs {edges[0]}")
 
 
+def test_slideshow_example():
+    """pipelines/examples/slideshow.request.json: transitions, a filter and fades."""
+    from test_render import TMP
+    from clitest import run
+    example = os.path.join(os.path.dirname(__file__), "..", "..", "pipelines", "examples",
+                           "slideshow.request.json")
+    out = os.path.join(TMP, "slideshow.mp4")
+    code, _, err = run("render", "-q", example, "-o", out, "--width", "320", "--height", "180",
+                       timeout=300)
+    expect(code == 0, err)
+    frames = decode_frames(out, 320, 180)
+    expect(len(frames) == 180, f"{len(frames)} frames, want 180")
+    # fade-in from black, then the first slide (#1e3a8a)
+    expect(near(pixel(frames[0], 20, 20, 320), (0, 0, 0), 12), pixel(frames[0], 20, 20, 320))
+    expect(near(pixel(frames[30], 20, 20, 320), (30, 58, 138), 14), pixel(frames[30], 20, 20, 320))
+    # the wipe from the left at the first cut (2 s): slide 2 on the left, slide 1 on the right
+    left, right = pixel(frames[60], 20, 20, 320), pixel(frames[60], 300, 20, 320)
+    expect(left[0] > 150 and right[2] > 100, f"wipe at 2 s: {left} {right}")
+    # fade-out to black at the end
+    expect(near(pixel(frames[179], 20, 20, 320), (0, 0, 0), 16), pixel(frames[179], 20, 20, 320))
+
+
 if __name__ == "__main__":
     for name, fn in list(globals().items()):
         if name.startswith("test_") and callable(fn):
