@@ -13,10 +13,14 @@ packages=(
   # JSON, drawing, networking, storage
   libjson-glib-dev libcairo2-dev libpango1.0-dev librsvg2-dev libgdk-pixbuf-2.0-dev
   libsoup-3.0-dev libsqlite3-dev
+  # Lottie animations
+  librlottie-dev
   # image loaders: PNG/JPEG (gdk-pixbuf), WebP, SVG
   webp-pixbuf-loader librsvg2-common
   # fonts used by the default styles and tests
   fontconfig fonts-dejavu-core fonts-roboto-unhinted
+  # colour emoji, CJK (captions and text shaping tests)
+  fonts-noto-color-emoji fonts-wqy-microhei
   # test oracles and helpers
   python3 python3-jsonschema python3-yaml time
 )
