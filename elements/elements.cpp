@@ -3,6 +3,7 @@
 #include "elements.h"
 
 #include "adjust/jtladjust.h"
+#include "captionrender/jtlcaptionrender.h"
 #include "jsontimelinesrc/jtltimelinesrc.h"
 #include "layer/jtllayer.h"
 #include "textoverlaykf/jtltextoverlay.h"
@@ -18,5 +19,6 @@ gboolean jsontimeline_elements_register(GstPlugin *plugin)
 	ok &= GST_ELEMENT_REGISTER(jtllayer, plugin);
 	ok &= GST_ELEMENT_REGISTER(transitionmixer, plugin);
 	ok &= GST_ELEMENT_REGISTER(jtladjust, plugin);
+	ok &= GST_ELEMENT_REGISTER(captionrender, plugin);
 	return ok;
 }

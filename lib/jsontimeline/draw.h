@@ -2,7 +2,9 @@
 // Drawing with Cairo and Pango: shapes and text boxes as BGRA rasters for the compositor.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -53,6 +55,51 @@ extern const char *const kDefaultFontFamily;
  * missing and kDefaultFontFamily stands in. */
 Raster draw_text(const std::string &text, const TextStyle &style, int width, int height,
                  double scale, std::string *warning);
+
+/* How one glyph (one cluster: a letter with its marks, an emoji sequence) of an animated
+ * text looks in a frame. */
+struct GlyphLook {
+	Color color;           /* fill; the stroke keeps the style's colour */
+	double alpha = 1.0;    /* multiplies fill, stroke and background under the glyph */
+	double dx = 0, dy = 0; /* offset in pixels */
+	double scale = 1.0;    /* around the glyph's centre */
+	double rotation = 0.0; /* degrees clockwise around the glyph's centre */
+};
+
+/* Where a glyph is: its character index among count characters of the text, its byte
+ * offset, the line it is on, and its logical box in pixels of the raster. */
+struct GlyphPlace {
+	int index = 0, count = 1;
+	std::size_t byte = 0;
+	int line = 0;
+	double x = 0, y = 0, width = 0, height = 0;
+	double box_width = 0; /* of the raster */
+};
+
+/* What changes a text's frame: a look per glyph (starting from the style's colour) and a
+ * horizontal window [clip_left, clip_right) in fractions of the box width outside which
+ * nothing is drawn. */
+struct TextFrame {
+	std::function<void(const GlyphPlace &, GlyphLook *)> look;
+	double clip_left = 0.0, clip_right = 1.0;
+};
+
+/* draw_text() with a look per glyph: each glyph is drawn on its own (stroke of all glyphs
+ * first, then the fills), so text can be revealed, coloured and moved glyph by glyph.
+ * Shaping (right-to-left, marks, ligatures, colour emoji) is Pango's, as in draw_text. */
+Raster draw_text_frame(const std::string &text, const TextStyle &style, int width, int height,
+                       double scale, const TextFrame &frame, std::string *warning);
+
+/* Blends src over a packed 4-byte frame (BGRA with straight alpha when dst_alpha, else
+ * BGRx) with its top-left corner at (x, y), times opacity; parts outside are cut. */
+void blend_over(const Raster &src, int x, int y, double opacity, uint8_t *dst, int width,
+                int height, int stride, bool dst_alpha);
+
+/* How many lines Pango wraps text into at the box width (as draw_text lays it out). */
+int text_line_count(const std::string &text, const TextStyle &style, int width, double scale);
+
+/* How many characters of text no installed font can draw (Pango's missing-glyph boxes). */
+int text_unknown_glyphs(const std::string &text, const TextStyle &style, int width, double scale);
 
 } /* namespace jtl */
 

@@ -313,12 +313,13 @@ Raster draw_shape(Shape shape, const Color &color, int width, int height, double
 	return to_raster(s.get());
 }
 
-Raster draw_text(const std::string &text, const TextStyle &style, int width, int height,
-                 double scale, std::string *warning)
+namespace {
+
+/* A Pango layout of text in a box of the given width, styled as draw_text says. */
+PangoLayout *new_text_layout(cairo_t *cr, const std::string &text, const TextStyle &style,
+                             int width, double scale, std::string *warning)
 {
-	Surface s = new_surface(width, height);
-	Context cr(cairo_create(s.get()));
-	PangoLayout *layout = pango_cairo_create_layout(cr.get());
+	PangoLayout *layout = pango_cairo_create_layout(cr);
 	PangoContext *pctx = pango_layout_get_context(layout);
 	pango_context_set_base_dir(pctx, style.direction == TextDirection::Rtl
 	                                         ? PANGO_DIRECTION_RTL
@@ -354,20 +355,36 @@ Raster draw_text(const std::string &text, const TextStyle &style, int width, int
 	pango_layout_set_attributes(layout, attrs);
 	pango_attr_list_unref(attrs);
 	pango_layout_set_text(layout, text.c_str(), -1);
+	return layout;
+}
 
+/* The text block's background box (the logical extents plus horizontal padding). */
+void draw_text_background(cairo_t *cr, const TextStyle &style, const PangoRectangle &logical,
+                          double y, double scale)
+{
+	if (!style.background)
+		return;
+	if (std::optional<Color> bg = parse_color(style.background->color)) {
+		double pad = style.background->horizontal_padding * scale;
+		set_color(cr, *bg);
+		rounded_rect(cr, logical.x - pad, y + logical.y, logical.width + 2 * pad,
+		             logical.height, style.background->border_radius * scale);
+		cairo_fill(cr);
+	}
+}
+
+} /* namespace */
+
+Raster draw_text(const std::string &text, const TextStyle &style, int width, int height,
+                 double scale, std::string *warning)
+{
+	Surface s = new_surface(width, height);
+	Context cr(cairo_create(s.get()));
+	PangoLayout *layout = new_text_layout(cr.get(), text, style, width, scale, warning);
 	PangoRectangle ink, logical;
 	pango_layout_get_pixel_extents(layout, &ink, &logical);
 	double y = (height - logical.height) / 2.0;
-	if (style.background) {
-		if (std::optional<Color> bg = parse_color(style.background->color)) {
-			double pad = style.background->horizontal_padding * scale;
-			set_color(cr.get(), *bg);
-			rounded_rect(cr.get(), logical.x - pad, y + logical.y,
-			             logical.width + 2 * pad, logical.height,
-			             style.background->border_radius * scale);
-			cairo_fill(cr.get());
-		}
-	}
+	draw_text_background(cr.get(), style, logical, y, scale);
 	cairo_move_to(cr.get(), 0, y);
 	if (style.stroke_width > 0) {
 		if (std::optional<Color> stroke = parse_color(style.stroke_color)) {
@@ -381,6 +398,198 @@ Raster draw_text(const std::string &text, const TextStyle &style, int width, int
 	}
 	set_color(cr.get(), parse_color(style.color).value_or(Color{1, 1, 1, 1}));
 	pango_cairo_show_layout(cr.get(), layout);
+	g_object_unref(layout);
+	return to_raster(s.get());
+}
+
+void blend_over(const Raster &src, int x, int y, double opacity, uint8_t *dst, int width,
+                int height, int stride, bool dst_alpha)
+{
+	uint32_t op = uint32_t(std::lround(std::clamp(opacity, 0.0, 1.0) * 255));
+	if (op == 0)
+		return;
+	int x0 = std::max(0, x), y0 = std::max(0, y);
+	int x1 = std::min(width, x + src.width), y1 = std::min(height, y + src.height);
+	for (int row = y0; row < y1; row++) {
+		const uint8_t *s =
+		        src.data.data() +
+		        (std::size_t(row - y) * std::size_t(src.width) + std::size_t(x0 - x)) * 4;
+		uint8_t *d = dst + std::size_t(row) * std::size_t(stride) + std::size_t(x0) * 4;
+		for (int col = x0; col < x1; col++, s += 4, d += 4) {
+			uint32_t sa = (s[3] * op + 127) / 255;
+			if (sa == 0)
+				continue;
+			if (!dst_alpha || d[3] == 255) {
+				for (int c = 0; c < 3; c++)
+					d[c] = uint8_t((s[c] * sa + d[c] * (255 - sa) + 127) / 255);
+				continue;
+			}
+			/* straight alpha over straight alpha */
+			uint32_t da = d[3];
+			uint32_t oa = sa * 255 + da * (255 - sa); /* x 255 */
+			for (int c = 0; c < 3; c++)
+				d[c] = uint8_t((s[c] * sa * 255 + d[c] * da * (255 - sa) + oa / 2) /
+				               oa);
+			d[3] = uint8_t((oa + 127) / 255);
+		}
+	}
+}
+
+int text_line_count(const std::string &text, const TextStyle &style, int width, double scale)
+{
+	Surface s = new_surface(1, 1);
+	Context cr(cairo_create(s.get()));
+	PangoLayout *layout = new_text_layout(cr.get(), text, style, width, scale, nullptr);
+	int n = pango_layout_get_line_count(layout);
+	g_object_unref(layout);
+	return n;
+}
+
+int text_unknown_glyphs(const std::string &text, const TextStyle &style, int width, double scale)
+{
+	Surface s = new_surface(1, 1);
+	Context cr(cairo_create(s.get()));
+	PangoLayout *layout = new_text_layout(cr.get(), text, style, width, scale, nullptr);
+	int n = pango_layout_get_unknown_glyphs_count(layout);
+	g_object_unref(layout);
+	return n;
+}
+
+namespace {
+
+/* One glyph of a laid-out text: the font and glyph to draw, where its origin is (on the
+ * baseline) and its place for the look. */
+struct PlacedGlyph {
+	PangoFont *font;
+	PangoGlyphInfo info;
+	double ox, oy; /* origin, px */
+	GlyphPlace place;
+	GlyphLook look;
+};
+
+std::vector<PlacedGlyph> place_glyphs(PangoLayout *layout, const std::string &text, double y0,
+                                      double box_width)
+{
+	std::vector<PlacedGlyph> out;
+	const char *str = text.c_str();
+	int count = int(g_utf8_strlen(str, -1));
+	PangoLayoutIter *it = pango_layout_get_iter(layout);
+	int line = 0;
+	PangoLayoutLine *current = pango_layout_iter_get_line_readonly(it);
+	do {
+		PangoLayoutLine *l = pango_layout_iter_get_line_readonly(it);
+		if (l != current) {
+			current = l;
+			line++;
+		}
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+		if (!run)
+			continue;
+		PangoRectangle logical;
+		pango_layout_iter_get_run_extents(it, nullptr, &logical);
+		double baseline = pango_layout_iter_get_baseline(it) / double(PANGO_SCALE) + y0;
+		double x = logical.x / double(PANGO_SCALE);
+		PangoGlyphString *gs = run->glyphs;
+		for (int g = 0; g < gs->num_glyphs; g++) {
+			const PangoGlyphInfo &gi = gs->glyphs[g];
+			double w = gi.geometry.width / double(PANGO_SCALE);
+			PlacedGlyph p;
+			p.font = run->item->analysis.font;
+			p.info = gi;
+			p.ox = x;
+			p.oy = baseline;
+			p.place.count = std::max(1, count);
+			p.place.byte = std::size_t(run->item->offset + gs->log_clusters[g]);
+			p.place.index = int(g_utf8_pointer_to_offset(str, str + p.place.byte));
+			p.place.line = line;
+			p.place.box_width = box_width;
+			p.place.x = x;
+			p.place.y = logical.y / double(PANGO_SCALE) + y0;
+			p.place.width = w;
+			p.place.height = logical.height / double(PANGO_SCALE);
+			x += w;
+			if (gi.glyph == PANGO_GLYPH_EMPTY)
+				continue;
+			out.push_back(p);
+		}
+	} while (pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+	return out;
+}
+
+/* Draws one glyph (path for the stroke when stroke is set, else filled) with its look. */
+void draw_glyph(cairo_t *cr, const PlacedGlyph &g, const Color *stroke, double stroke_width)
+{
+	const GlyphLook &look = g.look;
+	if (look.alpha <= 0.0 || look.scale <= 0.0)
+		return;
+	PangoGlyphString *one = pango_glyph_string_new();
+	pango_glyph_string_set_size(one, 1);
+	one->glyphs[0] = g.info;
+	one->log_clusters[0] = 0;
+	cairo_save(cr);
+	double cx = g.place.x + g.place.width / 2.0, cy = g.place.y + g.place.height / 2.0;
+	cairo_translate(cr, cx + look.dx, cy + look.dy);
+	if (look.rotation != 0.0)
+		cairo_rotate(cr, look.rotation * M_PI / 180.0);
+	cairo_scale(cr, look.scale, look.scale);
+	cairo_translate(cr, -cx, -cy);
+	bool group = look.alpha < 1.0;
+	if (group)
+		cairo_push_group(cr);
+	cairo_move_to(cr, g.ox, g.oy);
+	if (stroke) {
+		pango_cairo_glyph_string_path(cr, g.font, one);
+		set_color(cr, *stroke);
+		cairo_set_line_width(cr, stroke_width);
+		cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+		cairo_stroke(cr);
+	} else {
+		set_color(cr, look.color);
+		pango_cairo_show_glyph_string(cr, g.font, one);
+	}
+	if (group) {
+		cairo_pop_group_to_source(cr);
+		cairo_paint_with_alpha(cr, look.alpha);
+	}
+	cairo_restore(cr);
+	pango_glyph_string_free(one);
+}
+
+} /* namespace */
+
+Raster draw_text_frame(const std::string &text, const TextStyle &style, int width, int height,
+                       double scale, const TextFrame &frame, std::string *warning)
+{
+	Surface s = new_surface(width, height);
+	Context cr(cairo_create(s.get()));
+	PangoLayout *layout = new_text_layout(cr.get(), text, style, width, scale, warning);
+	PangoRectangle ink, logical;
+	pango_layout_get_pixel_extents(layout, &ink, &logical);
+	double y = (height - logical.height) / 2.0;
+	double left = std::clamp(frame.clip_left, 0.0, 1.0) * width;
+	double right = std::clamp(frame.clip_right, 0.0, 1.0) * width;
+	if (right <= left) {
+		g_object_unref(layout);
+		return to_raster(s.get());
+	}
+	cairo_rectangle(cr.get(), left, 0, right - left, height);
+	cairo_clip(cr.get());
+	draw_text_background(cr.get(), style, logical, y, scale);
+	std::vector<PlacedGlyph> glyphs = place_glyphs(layout, text, y, width);
+	Color fill = parse_color(style.color).value_or(Color{1, 1, 1, 1});
+	for (PlacedGlyph &g : glyphs) {
+		g.look.color = fill;
+		if (frame.look)
+			frame.look(g.place, &g.look);
+	}
+	if (style.stroke_width > 0) {
+		if (std::optional<Color> stroke = parse_color(style.stroke_color))
+			for (const PlacedGlyph &g : glyphs)
+				draw_glyph(cr.get(), g, &*stroke, style.stroke_width * scale * 2);
+	}
+	for (const PlacedGlyph &g : glyphs)
+		draw_glyph(cr.get(), g, nullptr, 0);
 	g_object_unref(layout);
 	return to_raster(s.get());
 }
