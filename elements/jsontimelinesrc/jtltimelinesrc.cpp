@@ -42,6 +42,7 @@
 #include <gst/controller/controller.h>
 
 #include <jsontimeline/adjust.h>
+#include <jsontimeline/captions.h>
 #include <jsontimeline/color.h>
 #include <jsontimeline/draw.h>
 #include <jsontimeline/editorstate.h>
@@ -761,6 +762,128 @@ bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jt
 	return true;
 }
 
+/* A captionrender drawing over a transparent canvas of w x h (the item's box in output
+ * pixels), styled as the item says; its stream time starts at 0 with the frame k. */
+GstElement *make_caption_render(LiveBranch *b, const Context &ctx, const jtl::Item &item,
+                                const jtl::TextStyle &st, int w, int h, uint64_t k)
+{
+	std::string name = "captions:" + item.json_path;
+	GstElement *cr = make(b->self, &b->elements, "captionrender", name.c_str());
+	if (!cr)
+		return nullptr;
+	const double scale = ctx.scale;
+	/* caption time 0 is the item's start */
+	double offset = (double(jtl::frame_to_ns(k, ctx.fps, 1)) - double(item.start_ns())) / 1e6;
+	g_object_set(cr, "font-family",
+	             st.font_family.empty() ? jtl::kDefaultFontFamily : st.font_family.c_str(),
+	             "font-weight", css_weight(st.font_style.weight), "italic",
+	             gboolean(st.font_style.variant == "italic"), "font-size",
+	             std::clamp(st.font_size * scale, 1.0, 2000.0), "line-height",
+	             std::clamp(st.line_height, 0.1, 10.0), "letter-spacing",
+	             std::clamp(st.letter_spacing * scale, -1000.0, 1000.0), "alignment",
+	             st.align == jtl::TextAlign::Left    ? 0
+	             : st.align == jtl::TextAlign::Right ? 2
+	                                                 : 1,
+	             "rtl", gboolean(st.direction == jtl::TextDirection::Rtl), "color",
+	             st.color.c_str(), "stroke-width",
+	             std::clamp(st.stroke_width * scale, 0.0, 500.0), "stroke-color",
+	             st.stroke_color.c_str(), "x", 0.0, "y", 0.0, "box-width", double(w),
+	             "box-height", double(h), "offset", offset, nullptr);
+	if (st.background)
+		g_object_set(
+		        cr, "background-color", st.background->color.c_str(), "background-padding",
+		        std::clamp(st.background->horizontal_padding * scale, 0.0, 1000.0),
+		        "background-radius",
+		        std::clamp(st.background->border_radius * scale, 0.0, 1000.0), nullptr);
+	const std::optional<jtl::CaptionAnimation> *slots[3] = {&item.caption_animations.in,
+	                                                        &item.caption_animations.out,
+	                                                        &item.caption_animations.loop};
+	const char *names[3] = {"animation-in", "animation-out", "animation-loop"};
+	const char *durations[3] = {"animation-in-duration", "animation-out-duration",
+	                            "animation-loop-duration"};
+	for (int i = 0; i < 3; i++)
+		if (*slots[i])
+			g_object_set(cr, names[i], jtl::caption_animation_name((*slots[i])->type),
+			             durations[i],
+			             double(jtl::ticks_to_ns((*slots[i])->duration)) / 1e6,
+			             nullptr);
+	return cr;
+}
+
+/* Builds the branch of a captions item, or of a text item with caption animations:
+ * captionrender draws the pages over a transparent canvas of the box; jtllayer turns it
+ * or masks it for a transition; the compositor pad places it. */
+bool add_captions(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const jtl::Item &item)
+{
+	JtlTimelineSrc *self = b->self;
+	uint64_t k, count;
+	if (!item_frames(item, ctx, &k, &count))
+		return true;
+	jtl::ItemFrame f0 = jtl::evaluate_item(item, item.start);
+	int w = int(std::clamp(std::lround(f0.width * ctx.scale), 1L, 8192L));
+	int h = int(std::clamp(std::lround(f0.height * ctx.scale), 1L, 8192L));
+	const jtl::CaptionsData *cap = item.as<jtl::CaptionsData>();
+	const jtl::TextData *text = item.as<jtl::TextData>();
+	const jtl::Asset *asset = cap ? tl.asset(cap->asset_id) : nullptr;
+	if (cap && (!asset || asset->type != jtl::AssetType::Caption)) {
+		GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
+		                  ("Item \"%s\": the caption asset \"%s\" is missing.",
+		                   item.id.c_str(), cap->asset_id.c_str()),
+		                  ("%s/assetId", item.json_path.c_str()));
+		return false;
+	}
+	jtl::Raster canvas;
+	canvas.width = w;
+	canvas.height = h;
+	canvas.data.assign(size_t(w) * h * 4, 0);
+	int fps = ctx.fps;
+	auto at = [fps](uint64_t j) { return key_time(j, fps); };
+	bool turns = item.geometry && (item.geometry->rotation.is_animated() ||
+	                               item.geometry->rotation.value != 0.0);
+	bool shaped = transition_layer(ctx, item) || turns;
+	if (transition_layer(ctx, item))
+		plan_shape(b, ctx, item, k, count, at, ShapeMode::MaskOnly, w, h);
+	else if (turns)
+		plan_shape(b, ctx, item, k, count, at, ShapeMode::RotationOnly);
+	auto make_filters = [&]() -> std::vector<GstElement *> {
+		GstElement *cr =
+		        make_caption_render(b, ctx, item, cap ? cap->style : text->style, w, h, k);
+		if (!cr)
+			return {nullptr};
+		if (cap) {
+			g_object_set(cr, "captions",
+			             jtl::caption_entries_json(asset->captions).c_str(), "timing",
+			             asset->timing == jtl::TimingGranularity::Word ? 0 : 1,
+			             "page-duration", std::max(1.0, cap->page_duration_ms),
+			             "max-lines", std::max(1, cap->max_lines), "highlight-color",
+			             cap->highlight_color.c_str(), nullptr);
+			/* caption time = item time + contentStartOffsetMs */
+			double offset = 0;
+			g_object_get(cr, "offset", &offset, nullptr);
+			g_object_set(cr, "offset", offset + cap->content_start_offset_ms, nullptr);
+		} else {
+			g_object_set(cr, "text", text->text.c_str(), "text-duration",
+			             double(jtl::ticks_to_ns(item.duration)) / 1e6, nullptr);
+		}
+		if (!shaped)
+			return {cr};
+		GstElement *layer = make_layer(b);
+		if (layer)
+			gst_element_link(cr, layer);
+		return {cr, layer};
+	};
+	b->video_sink = add_picture(self, &b->elements, ctx, canvas, k, count, b->plan.zorder + 1,
+	                            "The item at " + item.json_path, make_filters);
+	if (!b->video_sink)
+		return false;
+	if (shaped)
+		control_geometry(b->video_sink, item, ctx, double(b->canvas_w) / b->box_w,
+		                 double(b->canvas_h) / b->box_h);
+	else
+		control_geometry(b->video_sink, item, ctx);
+	return true;
+}
+
 /* An image whose crop or corners have keyframes: the whole picture, drawn once at its own
  * aspect ratio covering the box, then cropped, fitted, rounded (and turned) frame by frame
  * by jtllayer. */
@@ -810,8 +933,14 @@ bool add_shaped_image(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl
 bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const jtl::Item &item)
 {
 	JtlTimelineSrc *self = b->self;
-	if (const jtl::TextData *text = item.as<jtl::TextData>())
+	if (item.type == jtl::ItemType::Captions)
+		return add_captions(b, ctx, tl, item);
+	if (const jtl::TextData *text = item.as<jtl::TextData>()) {
+		const jtl::CaptionAnimations &a = item.caption_animations;
+		if (a.in || a.out || a.loop)
+			return add_captions(b, ctx, tl, item);
 		return add_text(b, ctx, item, *text);
+	}
 	uint64_t k, count;
 	if (!item_frames(item, ctx, &k, &count))
 		return true;

@@ -17,7 +17,8 @@ checks = [
 here = os.path.dirname(os.path.abspath(__file__))
 pipelines = os.path.join(here, "..", "..", "pipelines")
 env = dict(os.environ, SINK="fakesink", VSINK="fakesink", ASINK="fakesink", NUM_BUFFERS="10")
-for script in ("textoverlay-kf.sh", "jsontimelinesrc-preview.sh", "transitionmixer.sh"):
+for script in ("textoverlay-kf.sh", "jsontimelinesrc-preview.sh", "transitionmixer.sh",
+               "captionrender-srt.sh"):
     r = subprocess.run(["sh", os.path.join(pipelines, script)], capture_output=True,
                        text=True, timeout=120, env=env)
     checks.append((f"pipelines/{script} runs", r.returncode == 0))

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// GstHarness tests of captionrender: SRT pages at their times, the highlighted word, the
+// offset, max-lines, a subtitle stream on text_sink, animations.
+#include <gst/app/gstappsink.h>
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/video/video.h>
+
+#include <glib/gstdio.h>
+
+#include <algorithm>
+#include <string>
+
+constexpr int W = 320, H = 180;
+
+/* Counts of pixels by colour in a BGRx frame, and the rows holding white ones. */
+struct Ink {
+	int white = 0, green = 0;
+	int rows = 0;  /* rows with white or green pixels */
+	int bands = 0; /* runs of such rows: lines of text */
+	int y0 = H, y1 = -1;
+};
+
+static Ink measure(GstBuffer *buf)
+{
+	Ink ink;
+	GstMapInfo map;
+	gst_buffer_map(buf, &map, GST_MAP_READ);
+	bool prev = false;
+	for (int y = 0; y < H; y++) {
+		bool any = false;
+		for (int x = 0; x < W; x++) {
+			const guint8 *p = map.data + (y * W + x) * 4;
+			if (p[0] > 200 && p[1] > 200 && p[2] > 200) {
+				ink.white++;
+				any = true;
+			} else if (p[1] > 200 && p[0] < 80 && p[2] < 80) {
+				ink.green++;
+				any = true;
+			}
+		}
+		if (any) {
+			ink.rows++;
+			ink.y0 = std::min(ink.y0, y);
+			ink.y1 = y;
+			if (!prev)
+				ink.bands++;
+		}
+		prev = any;
+	}
+	gst_buffer_unmap(buf, &map);
+	return ink;
+}
+
+/* The element in a harness, with "name=value" properties separated by spaces. */
+static GstHarness *harness(const char *props)
+{
+	GstHarness *h = gst_harness_new("captionrender");
+	gchar **pairs = g_strsplit(props, " ", -1);
+	for (gchar **p = pairs; *p; p++) {
+		gchar **kv = g_strsplit(*p, "=", 2);
+		if (kv[0] && kv[1])
+			gst_util_set_object_arg(G_OBJECT(h->element), kv[0], kv[1]);
+		g_strfreev(kv);
+	}
+	g_strfreev(pairs);
+	gst_harness_set_src_caps_str(h, "video/x-raw, format=BGRx, width=320, height=180, "
+	                                "framerate=30/1");
+	return h;
+}
+
+static Ink frame(GstHarness *h, int k)
+{
+	GstBuffer *buf = gst_buffer_new_and_alloc(W * H * 4);
+	gst_buffer_memset(buf, 0, 0, W * H * 4);
+	GST_BUFFER_PTS(buf) = gst_util_uint64_scale(k, GST_SECOND, 30);
+	GST_BUFFER_DURATION(buf) = GST_SECOND / 30;
+	GstBuffer *out = gst_harness_push_and_pull(h, buf);
+	fail_unless(out != nullptr);
+	Ink ink = measure(out);
+	gst_buffer_unref(out);
+	return ink;
+}
+
+static std::string write_temp(const char *name, const char *contents)
+{
+	gchar *dir = g_dir_make_tmp("captionrender-XXXXXX", nullptr);
+	std::string path = std::string(dir) + "/" + name;
+	g_free(dir);
+	fail_unless(g_file_set_contents(path.c_str(), contents, -1, nullptr));
+	return path;
+}
+
+static const char *kSrt = "1\n00:00:00,500 --> 00:00:01,500\nHELLO WORLD\n\n"
+                          "2\n00:00:02,000 --> 00:00:03,000\nSECOND LINE\n";
+
+GST_START_TEST(test_srt_pages_at_their_times)
+{
+	std::string srt = write_temp("a.srt", kSrt);
+	std::string launch = "font-size=24 location=" + srt;
+	GstHarness *h = harness(launch.c_str());
+	/* frames 14 (0.467 s) and 45 (1.5 s) empty; 15 (0.5 s) and 44 shown; the second cue
+	 * from frame 60 */
+	fail_unless_equals_int(frame(h, 14).white, 0);
+	Ink a = frame(h, 15);
+	fail_unless(a.white > 100, "white %d", a.white);
+	/* near the bottom: the default box is the lower quarter */
+	fail_unless(a.y0 > H / 2, "text at row %d", a.y0);
+	fail_unless(frame(h, 44).white == a.white);
+	/* the cue ends at 1.5 s; the next starts 500 ms later: no hold */
+	fail_unless_equals_int(frame(h, 45).white, 0);
+	fail_unless_equals_int(frame(h, 59).white, 0);
+	Ink b = frame(h, 60);
+	fail_unless(b.white > 100 && b.white != a.white);
+	fail_unless_equals_int(frame(h, 90).white, 0);
+	gst_harness_teardown(h);
+	g_remove(srt.c_str());
+}
+GST_END_TEST;
+
+static const char *kWords = "[{\"text\":\"AAA \",\"startMs\":900,\"endMs\":1200},"
+                            "{\"text\":\"BBB\",\"startMs\":1200,\"endMs\":1500}]";
+
+GST_START_TEST(test_highlight_only_while_spoken)
+{
+	GstHarness *h = harness("font-size=28 highlight-color=#00ff00 "
+	                        "page-duration=1000");
+	g_object_set(h->element, "captions", kWords, nullptr);
+	fail_unless_equals_int(frame(h, 26).white + frame(h, 26).green, 0); /* 0.867 s */
+	/* frame 27 (0.9 s): AAA green, BBB white */
+	Ink a = frame(h, 27);
+	fail_unless(a.green > 50 && a.white > 50, "green %d white %d", a.green, a.white);
+	/* frame 36 (1.2 s): BBB spoken */
+	Ink b = frame(h, 36);
+	fail_unless(b.green > 50 && b.white > 50);
+	fail_unless(std::abs(b.green - a.white) < a.white / 4 + 10);
+	/* frame 45 (1.5 s): over */
+	fail_unless_equals_int(frame(h, 45).white + frame(h, 45).green, 0);
+	gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_offset_shifts_by_frames)
+{
+	/* 600 ms into the captions at stream time 0: the page at 900 ms shows from 300 ms,
+	 * frame 9 at 30 fps, 18 frames earlier */
+	GstHarness *h = harness("font-size=28 offset=600");
+	g_object_set(h->element, "captions", kWords, nullptr);
+	fail_unless_equals_int(frame(h, 8).white, 0);
+	fail_unless(frame(h, 9).white > 50);
+	fail_unless(frame(h, 26).white > 50);
+	fail_unless_equals_int(frame(h, 27).white, 0);
+	gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_max_lines)
+{
+	/* ten words of 100 ms in a narrow box: at most two lines a page */
+	std::string json = "[";
+	for (int i = 0; i < 10; i++)
+		json += std::string(i ? "," : "") + "{\"text\":\"WORD" + std::to_string(i) +
+		        "\",\"startMs\":" + std::to_string(i * 100) +
+		        ",\"endMs\":" + std::to_string(i * 100 + 100) + "}";
+	json += "]";
+	for (int lines : {1, 2}) {
+		std::string launch = "font-size=20 box-width=120 box-height=100 x=0 "
+		                     "y=0 max-lines=" +
+		                     std::to_string(lines);
+		GstHarness *h = harness(launch.c_str());
+		g_object_set(h->element, "captions", json.c_str(), nullptr);
+		int most = 0, shown = 0;
+		for (int k = 0; k < 30; k++) {
+			Ink ink = frame(h, k);
+			most = std::max(most, ink.bands);
+			shown += ink.white > 0;
+		}
+		fail_unless_equals_int(most, lines);
+		fail_unless_equals_int(shown, 30);
+		gst_harness_teardown(h);
+	}
+}
+GST_END_TEST;
+
+GST_START_TEST(test_subtitle_stream_on_text_sink)
+{
+	std::string srt = write_temp("b.srt", kSrt);
+	std::string launch = "videotestsrc pattern=black num-buffers=75 ! "
+	                     "video/x-raw,format=BGRx,width=320,height=180,framerate=30/1 ! "
+	                     "captionrender name=c font-size=24 ! appsink name=out sync=false "
+	                     "filesrc location=" +
+	                     srt + " ! subparse ! c.text_sink";
+	GError *error = nullptr;
+	GstElement *pipe = gst_parse_launch(launch.c_str(), &error);
+	fail_unless(pipe != nullptr && error == nullptr);
+	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipe), "out");
+	gst_element_set_state(pipe, GST_STATE_PLAYING);
+	int k = 0, with_text = 0, shown_from = -1, shown_to = -1, next_from = -1;
+	while (GstSample *s = gst_app_sink_pull_sample(GST_APP_SINK(sink))) {
+		Ink ink = measure(gst_sample_get_buffer(s));
+		if (ink.white > 100) {
+			with_text++;
+			if (shown_from < 0)
+				shown_from = k;
+			if (k < 50)
+				shown_to = k;
+			else if (next_from < 0)
+				next_from = k;
+		}
+		gst_sample_unref(s);
+		k++;
+	}
+	fail_unless_equals_int(k, 75);
+	fail_unless_equals_int(with_text, 45);
+	fail_unless_equals_int(shown_from, 15);
+	fail_unless_equals_int(shown_to, 44);
+	fail_unless_equals_int(next_from, 60);
+	gst_element_set_state(pipe, GST_STATE_NULL);
+	gst_object_unref(sink);
+	gst_object_unref(pipe);
+	g_remove(srt.c_str());
+}
+GST_END_TEST;
+
+GST_START_TEST(test_typewriter_reveals_over_its_duration)
+{
+	GstHarness *h = harness("font-size=28 text=ABCDEFGH "
+	                        "animation-in=typewriter animation-in-duration=1000");
+	int a = frame(h, 0).white, b = frame(h, 15).white, c = frame(h, 30).white;
+	fail_unless_equals_int(a, 0);
+	fail_unless(b > c / 4 && b < c * 3 / 4, "half way %d of %d", b, c);
+	fail_unless(frame(h, 60).white == c);
+	gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_bad_file_is_an_error)
+{
+	GstHarness *h = harness("location=/nonexistent/x.srt");
+	GstBuffer *buf = gst_buffer_new_and_alloc(W * H * 4);
+	GST_BUFFER_PTS(buf) = 0;
+	fail_unless_equals_int(gst_harness_push(h, buf), GST_FLOW_ERROR);
+	gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+static Suite *captionrender_suite()
+{
+	Suite *s = suite_create("captionrender");
+	TCase *tc = tcase_create("general");
+	suite_add_tcase(s, tc);
+	tcase_add_test(tc, test_srt_pages_at_their_times);
+	tcase_add_test(tc, test_highlight_only_while_spoken);
+	tcase_add_test(tc, test_offset_shifts_by_frames);
+	tcase_add_test(tc, test_max_lines);
+	tcase_add_test(tc, test_subtitle_stream_on_text_sink);
+	tcase_add_test(tc, test_typewriter_reveals_over_its_duration);
+	tcase_add_test(tc, test_bad_file_is_an_error);
+	return s;
+}
+
+GST_CHECK_MAIN(captionrender);
