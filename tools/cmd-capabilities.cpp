@@ -5,16 +5,23 @@
 #include <glib.h>
 
 #include <jsontimeline/capabilities.h>
+#include <jsontimeline/illustrations.h>
 
 #include "commands.h"
 
 int cmd_capabilities(int argc, char **argv)
 {
-	gboolean json = FALSE, compact = FALSE;
+	gboolean json = FALSE, compact = FALSE, illustrations = FALSE;
+	g_autofree gchar *query = nullptr;
 	GOptionEntry entries[] = {
 	        {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the EditorCapabilities JSON object",
 	         nullptr},
 	        {"compact", 0, 0, G_OPTION_ARG_NONE, &compact, "JSON on one line", nullptr},
+	        {"illustrations", 0, 0, G_OPTION_ARG_NONE, &illustrations,
+	         "Print the illustration names as the API's IllustrationSearchResponseEnvelope",
+	         nullptr},
+	        {"query", 0, 0, G_OPTION_ARG_STRING, &query,
+	         "With --illustrations: only the names matching WORDS", "WORDS"},
 	        {},
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("- list what the engine renders");
@@ -24,6 +31,10 @@ int cmd_capabilities(int argc, char **argv)
 		fprintf(stderr, "jsontimeline capabilities: %s\n",
 		        error ? error->message : "no arguments expected");
 		return EXIT_USAGE;
+	}
+	if (illustrations) {
+		printf("%s\n", jtl::illustrations_json(query ? query : "", !compact).c_str());
+		return EXIT_OK;
 	}
 	const jtl::Capabilities &c = jtl::capabilities();
 	if (json || compact) {
@@ -42,6 +53,7 @@ int cmd_capabilities(int argc, char **argv)
 	list("effects", c.effects);
 	list("filters", c.filters);
 	list("shapes", c.shapes);
+	list("illustrations", c.illustrations);
 	const std::pair<const char *, const std::vector<jtl::CaptionAnimationPreset> *> groups[] = {
 	        {"caption animations in", &c.caption_in},
 	        {"caption animations out", &c.caption_out},

@@ -41,6 +41,10 @@ struct Capabilities {
 	std::vector<std::string> background_gradients;
 	std::vector<std::string> background_images;
 	std::vector<int> blur_levels;
+	/* the built-in illustration names (illustration_names()); not part of
+	 * EditorCapabilities: the API lists them at GET /v1/illustrations
+	 * (illustrations_json()) */
+	std::vector<std::string> illustrations;
 };
 
 /* The table (built once). */

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include <jsontimeline/filters.h>
+#include <jsontimeline/illustrations.h>
 
 namespace jtl {
 
@@ -113,6 +114,7 @@ Capabilities build()
 	                          "linear-gradient(45deg, #11998e 0%, #38ef7d 100%)"};
 	/* no image presets are shipped: a document names its own image */
 	c.blur_levels = {0, 1, 2, 3, 4};
+	c.illustrations = illustration_names();
 	return c;
 }
 

@@ -184,6 +184,20 @@ def test_capabilities_json():
     expect(caps["backgroundPresets"]["blurLevels"] == [0, 1, 2, 3, 4], caps["backgroundPresets"])
     code, out, _ = run("capabilities")
     expect(code == 0 and "clock-wipe" in out and "sakura-pink" in out, out)
+    listed = [l.split()[1:] for l in out.splitlines() if l.startswith("illustrations:")]
+    expect(len(listed) == 1 and len(listed[0]) >= 20 and "star" in listed[0], out)
+    # the names the API serves at GET /v1/illustrations, as its response envelope
+    code, out, err = run("capabilities", "--illustrations")
+    expect(code == 0, err)
+    found = json.loads(out)
+    jsonschema.validate(found,
+                        spec["components"]["schemas"]["IllustrationSearchResponseEnvelope"])
+    expect(len(found["data"]) >= 20 and found["data"] == sorted(found["data"]), found)
+    expect(found["data"] == listed[0], (found["data"], listed[0]))
+    code, out, err = run("capabilities", "--illustrations", "--query", "Arrow")
+    found = json.loads(out)
+    expect(code == 0 and found["data"] and all(n.startswith("arrow-") for n in found["data"])
+           and found["meta"]["q"] == "Arrow", out)
     code, _, _ = run("capabilities", "extra")
     expect(code == 2, "an argument is a usage error")
 
