@@ -45,6 +45,9 @@ Raster draw_shape(Shape shape, const Color &color, int width, int height, double
  * corners). */
 void rounded_rect(cairo_t *cr, double x, double y, double w, double h, double r);
 
+/* A Cairo ARGB32 image surface (premultiplied) as a straight-alpha BGRA raster. */
+Raster surface_to_raster(cairo_surface_t *surface);
+
 /* The family used when a font family is not installed. */
 extern const char *const kDefaultFontFamily;
 

@@ -114,6 +114,11 @@ void rounded_rect(cairo_t *cr, double x, double y, double w, double h, double r)
 	cairo_close_path(cr);
 }
 
+Raster surface_to_raster(cairo_surface_t *surface)
+{
+	return to_raster(surface);
+}
+
 Raster rotate(const Raster &in, double degrees)
 {
 	if (std::fmod(degrees, 360.0) == 0.0 || in.width == 0 || in.height == 0)

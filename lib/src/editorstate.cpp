@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <unordered_map>
@@ -910,12 +911,19 @@ ChartData chart(JsonObject *o)
 		JsonObject *r = as_object(n);
 		ChartRow row;
 		row.label = str(r, "label");
-		for_each_member(as_object(member(r, "values")),
-		                [&](const std::string &k, JsonNode *v) {
-			                double d = 0.0;
-			                json_node_number(v, &d);
-			                row.values.emplace_back(k, d);
-		                });
+		/* in document order (undeclared series take colours in that order); a value
+		 * that is not a number is kept as NaN, which the chart skips */
+		if (JsonObject *values = as_object(member(r, "values"))) {
+			JsonObjectIter iter;
+			const gchar *k;
+			JsonNode *v;
+			json_object_iter_init_ordered(&iter, values);
+			while (json_object_iter_next_ordered(&iter, &k, &v)) {
+				double d = std::numeric_limits<double>::quiet_NaN();
+				json_node_number(v, &d);
+				row.values.emplace_back(k, d);
+			}
+		}
 		c.rows.push_back(std::move(row));
 	});
 	for_each_element(as_array(member(data, "slices")), [&](std::size_t, JsonNode *n) {
@@ -924,7 +932,8 @@ ChartData chart(JsonObject *o)
 	});
 	for_each_element(as_array(member(data, "points")), [&](std::size_t, JsonNode *n) {
 		JsonObject *p = as_object(n);
-		c.points.push_back({str(p, "seriesKey"), num(p, "x"), num(p, "y")});
+		const double nan = std::numeric_limits<double>::quiet_NaN();
+		c.points.push_back({str(p, "seriesKey"), num(p, "x", nan), num(p, "y", nan)});
 	});
 	return c;
 }
