@@ -22,7 +22,7 @@ packages=(
   # colour emoji, CJK (captions and text shaping tests)
   fonts-noto-color-emoji fonts-wqy-microhei
   # test oracles and helpers
-  python3 python3-jsonschema python3-yaml time
+  python3 python3-jsonschema python3-yaml python3-pil time
 )
 
 if [ "$(id -u)" -ne 0 ]; then

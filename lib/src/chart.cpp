@@ -527,7 +527,7 @@ double chart_progress(const ChartData &chart, Ticks local)
 	if (chart.animation_duration <= 0)
 		return 1.0;
 	double x = std::clamp(double(local) / double(chart.animation_duration), 0.0, 1.0);
-	return 1.0 - std::pow(1.0 - x, 3);
+	return ease(Easing::EaseInOut, x);
 }
 
 bool draw_chart(const ChartData &chart, int width, int height, double scale, double progress,
