@@ -50,6 +50,7 @@
 #include <jsontimeline/editorstate.h>
 #include <jsontimeline/illustrations.h>
 #include <jsontimeline/plan.h>
+#include <jsontimeline/template.h>
 
 GST_DEBUG_CATEGORY_STATIC(jtl_timeline_src_debug);
 #define GST_CAT_DEFAULT jtl_timeline_src_debug
@@ -1049,6 +1050,37 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 				return true; /* the same picture (a finished chart) */
 			return jtl::draw_chart(data, w, h, scale, p, out, error);
 		};
+	} else if (const jtl::TextTemplateData *tpl = item.as<jtl::TextTemplateData>()) {
+		auto assets = std::make_shared<jtl::TemplateAssets>();
+		std::string error;
+		if (!jtl::open_template_assets(*tpl, assets.get(), &error)) {
+			GST_ELEMENT_ERROR(self, STREAM, FORMAT,
+			                  ("Item \"%s\": %s.", item.id.c_str(), error.c_str()),
+			                  ("%s/%s", item.json_path.c_str(), error.c_str()));
+			return false;
+		}
+		for (const std::string &node : jtl::template_missing_components(*tpl))
+			GST_ELEMENT_WARNING(
+			        self, RESOURCE, NOT_FOUND,
+			        ("Item \"%s\": the SVG component of %s is not available; "
+			         "the node is left empty.",
+			         item.id.c_str(), node.c_str()),
+			        ("%s/%s/imageComponentId", item.json_path.c_str(),
+			         node.substr(0, node.find(' ')).c_str()));
+		bool animated = jtl::template_animated(*tpl);
+		auto data = std::make_shared<jtl::TextTemplateData>(*tpl);
+		auto it = std::make_shared<jtl::Item>(item);
+		double scale = ctx.scale;
+		uint64_t first = k;
+		draw = [data, assets, it, animated, scale, w, h, first,
+		        fps](uint64_t j, const int64_t *prev, jtl::Raster *out, int64_t *key,
+		             std::string *why) {
+			*key = animated ? int64_t(j) : 0;
+			if (prev && *prev == *key)
+				return true;
+			jtl::Ticks t = jtl::ns_to_ticks(jtl::frame_to_ns(first + j, fps, 1));
+			return jtl::draw_template(*it, *data, *assets, t, w, h, scale, out, why);
+		};
 	} else {
 		const jtl::MediaData *media = item.as<jtl::MediaData>();
 		const jtl::Asset *asset = media ? tl.asset(media->asset_id) : nullptr;
@@ -1173,7 +1205,7 @@ bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const
 	if (item.type == jtl::ItemType::Captions)
 		return add_captions(b, ctx, tl, item);
 	if (item.type == jtl::ItemType::Gif || item.type == jtl::ItemType::Lottie ||
-	    item.type == jtl::ItemType::Chart)
+	    item.type == jtl::ItemType::Chart || item.type == jtl::ItemType::TextTemplate)
 		return add_animated(b, ctx, tl, item);
 	if (const jtl::TextData *text = item.as<jtl::TextData>()) {
 		const jtl::CaptionAnimations &a = item.caption_animations;

@@ -167,6 +167,44 @@ def test_illustration_recoloured():
     expect(code == 1 and "no-such-thing" in err and "/items/i" in err, err)
 
 
+def test_text_template_nodes():
+    """An illustration component (left half), a missing component (a warning), a text node
+    (right half) fading in over 0.5 s."""
+    nodes = [
+        {"id": "star", "type": "image", "imageType": "svg", "imageComponentId": "star",
+         "imageLottieJson": None, "x": 0, "y": 20, "width": 160, "height": 160, "opacity": 1},
+        {"id": "gone", "type": "image", "imageType": "svg", "imageComponentId": "no-such",
+         "imageLottieJson": None, "x": 0, "y": 0, "width": 320, "height": 240, "opacity": 1},
+        {"id": "title", "type": "text", "x": 170, "y": 60, "width": 140, "height": 80,
+         "text": "HELLO", "color": "#FFFF00", "align": "center", "fontFamily": "DejaVu Sans",
+         "fontStyle": {"variant": "normal", "weight": "700"}, "fontSize": 32,
+         "lineHeight": 1.2, "letterSpacing": 0, "direction": "ltr", "strokeWidth": 0,
+         "strokeColor": "#000000", "background": None,
+         "animations": {"in": {"type": "fade", "durationTicks": SECOND // 2,
+                               "easing": "linear"}}},
+    ]
+    item = boxed("tt", "text-template", 0, SECOND, 0, 0, W, H, schemaVersion=2,
+                 templateId="t", templateCategory="promo", nodes=nodes)
+    for key in ("keepAspectRatio", "borderRadius"):
+        item.pop(key, None)
+    code, out, err = render(document([[item]], background="#000000"), "template")
+    expect(code == 0, err)
+    expect("no-such" in err and "nodes/1" in err, f"no warning: {err}")
+    frames = decode_frames(out)
+
+    def yellow(frame, x0, x1):
+        return sum(1 for y in range(H) for x in range(x0, x1)
+                   if (lambda p: p[0] > 200 and p[1] > 200 and p[2] < 80)(pixel(frame, x, y)))
+    # the star in the text's colour on the left from the first frame
+    expect(yellow(frames[0], 0, 160) > 2000, f"star {yellow(frames[0], 0, 160)}")
+    # the text fades in: nothing bright at frame 0, lit at frame 20
+    expect(yellow(frames[0], 170, 310) == 0, "text at frame 0")
+    expect(yellow(frames[20], 170, 310) > 200, f"text {yellow(frames[20], 170, 310)}")
+    rows = [y for y in range(H) for x in range(170, 310)
+            if (lambda p: p[0] > 200 and p[1] > 200 and p[2] < 80)(pixel(frames[20], x, y))]
+    expect(min(rows) >= 60 and max(rows) < 140, f"text rows {min(rows)}..{max(rows)}")
+
+
 if __name__ == "__main__":
     for name, fn in list(globals().items()):
         if name.startswith("test_") and callable(fn):
