@@ -166,6 +166,27 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 	started = started && gst_element_set_state(pipeline.get(), GST_STATE_PLAYING) !=
 	                             GST_STATE_CHANGE_FAILURE;
 	g_autoptr(GstPad) video = gst_element_get_static_pad(src, "video");
+	/* progress of the range: position and duration from its start; at the start and at
+	 * the end always, in between while no message comes */
+	auto report = [&](bool end) {
+		if (!progress)
+			return;
+		guint64 dur = 0;
+		g_object_get(src, "duration", &dur, nullptr);
+		guint64 from = std::min<guint64>(o.start, dur);
+		guint64 to = GST_CLOCK_TIME_IS_VALID(o.stop) ? std::min<guint64>(o.stop, dur) : dur;
+		gint64 pos = 0;
+		if (end)
+			pos = gint64(to);
+		else if (!gst_pad_query_position(video, GST_FORMAT_TIME, &pos) || pos < 0)
+			return;
+		progress(guint64(pos) - std::min<guint64>(guint64(pos), from), to - std::min(to, from));
+	};
+	if (started && progress) {
+		guint64 dur = 0;
+		g_object_get(src, "duration", &dur, nullptr);
+		progress(0, dur - std::min<guint64>(dur, o.start));
+	}
 	bool done = false;
 	while (!done) {
 		/* a failed state change has posted its error already: do not wait for more */
@@ -177,18 +198,7 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 			break;
 		}
 		if (!msg) {
-			gint64 pos = -1;
-			guint64 dur = 0;
-			g_object_get(src, "duration", &dur, nullptr);
-			/* of the range: position and duration from its start */
-			guint64 from = std::min<guint64>(o.start, dur);
-			guint64 to = GST_CLOCK_TIME_IS_VALID(o.stop)
-			                     ? std::min<guint64>(o.stop, dur)
-			                     : dur;
-			if (progress && gst_pad_query_position(video, GST_FORMAT_TIME, &pos) &&
-			    pos >= 0)
-				progress(guint64(pos) - std::min<guint64>(guint64(pos), from),
-				         to - std::min(to, from));
+			report(false);
 			continue;
 		}
 		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_WARNING) {
@@ -210,6 +220,8 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 			if (dbg)
 				message += std::string(" (") + dbg + ")";
 			ok = false;
+		} else {
+			report(true);
 		}
 		done = true;
 	}
