@@ -13,9 +13,11 @@ _passed = 0
 _failed = 0
 
 
-def run(*args, stdin=None, timeout=120):
-    """Runs the CLI; returns (exit code, stdout, stderr). A crash is a failure."""
-    p = subprocess.run([CLI, *args], input=stdin, capture_output=True, timeout=timeout)
+def run(*args, stdin=None, timeout=120, env=None):
+    """Runs the CLI (env: variables added to the environment); returns (exit code, stdout,
+    stderr). A crash is a failure."""
+    p = subprocess.run([CLI, *args], input=stdin, capture_output=True, timeout=timeout,
+                       env=dict(os.environ, **env) if env else None)
     if p.returncode < 0 or p.returncode > 2:
         raise AssertionError(f"{args}: crashed or bad exit {p.returncode}: {p.stderr[-2000:]!r}")
     return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
