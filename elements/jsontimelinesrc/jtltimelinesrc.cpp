@@ -49,6 +49,7 @@
 #include <jsontimeline/draw.h>
 #include <jsontimeline/editorstate.h>
 #include <jsontimeline/illustrations.h>
+#include <jsontimeline/fetch.h>
 #include <jsontimeline/plan.h>
 #include <jsontimeline/template.h>
 
@@ -67,6 +68,8 @@ enum {
 	PROP_DURATION,
 	PROP_MAX_LIVE_BRANCHES,
 	PROP_BRANCHES_BUILT,
+	PROP_CACHE_DIR,
+	PROP_FETCH_TIMEOUT,
 };
 
 constexpr int kAudioRate = 48000;
@@ -86,6 +89,8 @@ struct Settings {
 	int fps = 0;    /* 0 = the request's fps, else 30 */
 	double scale = 1.0;
 	std::string asset_base;
+	std::string cache_dir;        /* "" = the user cache directory */
+	double fetch_timeout = 120.0; /* seconds per remote asset, 0 = no limit */
 };
 
 /* The output frames rendered: [k0, k1), from start to stop (ns). */
@@ -382,6 +387,16 @@ bool load(JtlTimelineSrc *self, Settings &settings)
 	for (const jtl::Diagnostic &d : result.diagnostics.warnings())
 		GST_WARNING_OBJECT(self, "%s: %s (%s)", d.path.c_str(), d.message.c_str(),
 		                   d.code.c_str());
+	/* http(s) assets are downloaded here (NULL->READY, the application's thread) */
+	jtl::FetchOptions fetch;
+	fetch.cache_dir = settings.cache_dir;
+	fetch.timeout_seconds = settings.fetch_timeout;
+	std::string fetch_error, fetch_path;
+	if (!jtl::fetch_remote_assets(*result.timeline, fetch, &fetch_error, &fetch_path)) {
+		GST_ELEMENT_ERROR(self, RESOURCE, READ, ("%s.", fetch_error.c_str()),
+		                  ("%s", fetch_path.c_str()));
+		return false;
+	}
 	std::vector<std::string> warnings;
 	self->priv->state.spans = jtl::plan_transitions(*result.timeline, &warnings);
 	for (const std::string &w : warnings)
@@ -1883,6 +1898,7 @@ bool add_background_image(JtlTimelineSrc *self, const jtl::Timeline &tl)
 	const jtl::GlobalBackground &bg = tl.background;
 	jtl::Asset by_url;
 	by_url.filename = bg.image_url;
+	by_url.local_path = bg.image_local_path;
 	const jtl::Asset *asset = bg.image_asset_id ? tl.asset(*bg.image_asset_id) : nullptr;
 	const char *field = asset ? "imageAssetId" : "imageUrl";
 	std::string error;
@@ -2474,6 +2490,12 @@ static void jtl_timeline_src_set_property(GObject *object, guint id, const GValu
 	case PROP_ASSET_BASE:
 		s.asset_base = g_value_get_string(value) ? g_value_get_string(value) : "";
 		break;
+	case PROP_CACHE_DIR:
+		s.cache_dir = g_value_get_string(value) ? g_value_get_string(value) : "";
+		break;
+	case PROP_FETCH_TIMEOUT:
+		s.fetch_timeout = g_value_get_double(value);
+		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 		break;
@@ -2508,6 +2530,12 @@ static void jtl_timeline_src_get_property(GObject *object, guint id, GValue *val
 		break;
 	case PROP_ASSET_BASE:
 		g_value_set_string(value, s.asset_base.empty() ? nullptr : s.asset_base.c_str());
+		break;
+	case PROP_CACHE_DIR:
+		g_value_set_string(value, s.cache_dir.empty() ? nullptr : s.cache_dir.c_str());
+		break;
+	case PROP_FETCH_TIMEOUT:
+		g_value_set_double(value, s.fetch_timeout);
 		break;
 	case PROP_DURATION:
 		g_value_set_uint64(value, self->priv->state.duration);
@@ -2612,6 +2640,18 @@ static void jtl_timeline_src_class_init(JtlTimelineSrcClass *klass)
 	                            "Directory or URI that relative asset locations resolve "
 	                            "against (default: the document's directory)",
 	                            nullptr, rw));
+	g_object_class_install_property(
+	        object_class, PROP_CACHE_DIR,
+	        g_param_spec_string("cache-dir", "Cache directory",
+	                            "Directory that http(s) assets are downloaded into and kept in "
+	                            "(default: $XDG_CACHE_HOME/jsontimeline/remote)",
+	                            nullptr, rw));
+	g_object_class_install_property(
+	        object_class, PROP_FETCH_TIMEOUT,
+	        g_param_spec_double("fetch-timeout", "Fetch timeout",
+	                            "Longest time in seconds the download of one http(s) asset may "
+	                            "take, whole transfer (0 = no limit)",
+	                            0.0, 86400.0, 120.0, rw));
 
 	g_object_class_install_property(
 	        object_class, PROP_DURATION,

@@ -45,6 +45,9 @@ struct Asset {
 	double size = 0.0;
 	std::optional<std::string> remote_url;
 	std::optional<std::string> remote_key;
+	/* the local copy of an http(s) remoteUrl, set by fetch_remote_assets() (fetch.h);
+	 * resolve_asset_path() returns it first when set */
+	std::string local_path;
 	std::string mime_type;
 	/* image, video, gif, lottie */
 	double width = 0.0;
@@ -321,7 +324,8 @@ struct GlobalBackground {
 	int blur_level = 0;                        /* Blur: 0..4 */
 	std::optional<std::string> image_asset_id; /* Image */
 	std::string image_url;
-	std::string image_source; /* "preset" | "custom" */
+	std::string image_local_path; /* imageUrl's local copy when it is http(s) (fetch.h) */
+	std::string image_source;     /* "preset" | "custom" */
 };
 
 struct BrandRuntime {

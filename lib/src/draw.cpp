@@ -2,6 +2,8 @@
 // Drawing with Cairo and Pango: shapes and text boxes as BGRA rasters for the compositor.
 #include <jsontimeline/draw.h>
 
+#include <jsontimeline/fetch.h>
+
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -630,11 +632,24 @@ Surface pixbuf_surface(GdkPixbuf *pb)
 
 std::string resolve_asset_path(const Asset &asset, const std::string &base, std::string *error)
 {
+	if (!asset.local_path.empty()) {
+		if (!g_file_test(asset.local_path.c_str(), G_FILE_TEST_IS_REGULAR)) {
+			*error = "the fetched copy " + asset.local_path + " does not exist";
+			return {};
+		}
+		return asset.local_path;
+	}
 	std::string where = asset.remote_url.value_or("");
 	if (where.empty())
 		where = asset.filename;
-	if (where.rfind("http://", 0) == 0 || where.rfind("https://", 0) == 0) {
+	std::string scheme = url_scheme(where);
+	if (scheme == "http" || scheme == "https") {
 		*error = "remote asset " + where + " must be fetched before rendering";
+		return {};
+	}
+	if (!scheme.empty() && scheme != "file") {
+		*error = "unsupported URL scheme \"" + scheme + "\" in " + where +
+		         " (only http, https and file)";
 		return {};
 	}
 	if (where.rfind("file://", 0) == 0) {

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Remote assets: http(s) remoteUrls downloaded once into a cache and used from there.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <jsontimeline/model.h>
+
+namespace jtl {
+
+struct FetchOptions {
+	std::string cache_dir;           /* "" = g_get_user_cache_dir()/jsontimeline/remote */
+	uint64_t max_bytes = 1ull << 30; /* per file */
+	double timeout_seconds = 120;    /* per file, whole transfer; <= 0: no limit */
+	int max_redirects = 5;
+	/* refuse loopback/private/link-local/metadata addresses, checked at connect time
+	 * (after DNS and on every redirect); proxies are not used then */
+	bool refuse_private = false;
+	/* hosts that refuse_private lets through: names or IP literals, as in the URL */
+	std::vector<std::string> allow_hosts;
+};
+
+/* Downloads every http(s) remoteUrl (else filename) of the assets the timeline's items use
+ * (video, audio, image, gif; lottie without resourceJson; assets no item references are
+ * skipped) and of the globalBackground image (its imageAssetId's asset, else imageUrl)
+ * into the cache, and records the local file in Asset::local_path (or
+ * GlobalBackground::image_local_path), which resolve_asset_path() returns first.
+ *
+ * The cache is keyed by the URL: the file name is the SHA-256 of the URL in hex, plus the
+ * extension of the URL's path. A file already in the cache is not downloaded again; a
+ * download goes to a temporary name in the cache directory and is renamed when complete.
+ * Several assets with one URL are fetched once. Fetches run concurrently (four at a time)
+ * on a private GMainContext; the call blocks, so call it from a thread that is not
+ * streaming. Redirects are followed (up to max_redirects, http and https only).
+ *
+ * Returns false for the first failure with *error naming the asset id (or
+ * "globalBackground imageUrl"), the URL and what went wrong (HTTP status, timeout, too
+ * large, refused address, unsupported scheme, I/O error), and *json_path (when not null)
+ * set to the JSON pointer of the URL in the document (/assets/ID/remoteUrl,
+ * /assets/ID/filename or /globalBackground/imageUrl). The other transfers are then
+ * cancelled; what was fetched before stays in the cache. file:// URIs and paths are left
+ * alone (resolve_asset_path() reads them); other schemes (ftp:, data:, javascript:, ...)
+ * are an error. */
+bool fetch_remote_assets(Timeline &timeline, const FetchOptions &options, std::string *error,
+                         std::string *json_path = nullptr);
+
+/* The lowercase URI scheme of a location ("https", "file", "ftp", ...), or "" when it is a
+ * path. */
+std::string url_scheme(const std::string &location);
+
+/* Whether a literal IPv4 or IPv6 address is one refuse_private refuses: unspecified,
+ * loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), shared (100.64/10),
+ * link-local (169.254/16 with the cloud metadata address, fe80::/10), site-local
+ * (fec0::/10), multicast, broadcast, reserved (0/8, 240/4), IPv4-mapped/compatible IPv6
+ * forms of those. *reason (when not null) says which. A string that is not an address
+ * counts as refused. */
+bool address_is_private(const std::string &address, std::string *reason = nullptr);
+
+} /* namespace jtl */
