@@ -48,8 +48,8 @@
 #include <jsontimeline/color.h>
 #include <jsontimeline/draw.h>
 #include <jsontimeline/editorstate.h>
-#include <jsontimeline/illustrations.h>
 #include <jsontimeline/fetch.h>
+#include <jsontimeline/illustrations.h>
 #include <jsontimeline/plan.h>
 #include <jsontimeline/template.h>
 
@@ -2180,6 +2180,10 @@ void compute_output(JtlTimelineSrc *self, const Settings &settings)
 	                             (double(width) / tl.width))) &
 	             ~1;
 	ctx.frames = jtl::frame_count(tl.duration_ns(), ctx.fps, 1);
+	/* a timeline shorter than half a frame still makes one (a file with no frame is no
+	 * video) */
+	if (ctx.frames == 0 && tl.duration() > 0)
+		ctx.frames = 1;
 	GST_OBJECT_LOCK(self);
 	st.duration = jtl::frame_to_ns(ctx.frames, ctx.fps, 1);
 	GST_OBJECT_UNLOCK(self);

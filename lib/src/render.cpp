@@ -180,7 +180,8 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 			pos = gint64(to);
 		else if (!gst_pad_query_position(video, GST_FORMAT_TIME, &pos) || pos < 0)
 			return;
-		progress(guint64(pos) - std::min<guint64>(guint64(pos), from), to - std::min(to, from));
+		progress(guint64(pos) - std::min<guint64>(guint64(pos), from),
+		         to - std::min(to, from));
 	};
 	if (started && progress) {
 		guint64 dur = 0;

@@ -301,8 +301,8 @@ static void test_shaping()
 	g_assert_cmpint(coloured, >, 200);
 	/* a private-use character has no glyph: Pango's box, in the text colour only */
 	g_assert_cmpint(text_unknown_glyphs("\xEE\x80\x80", st, 400, 1.0), ==, 1);
-	Raster box = draw_text_frame("\xEE\x80\x80\xEE\x80\x80", st, 400, 60, 1.0, TextFrame{},
-	                             nullptr);
+	Raster box =
+	        draw_text_frame("\xEE\x80\x80\xEE\x80\x80", st, 400, 60, 1.0, TextFrame{}, nullptr);
 	int box_ink = 0, box_coloured = 0;
 	for (int y = 0; y < box.height; y++)
 		for (int x = 0; x < box.width; x++) {
@@ -317,13 +317,14 @@ static void test_shaping()
 	/* Hebrew letters are glyphs, not four boxes like the reference */
 	Raster heb = draw_text_frame("\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D", st, 400, 60, 1.0,
 	                             TextFrame{}, nullptr);
-	Raster boxes = draw_text_frame("\xEE\x80\x80\xEE\x80\x80\xEE\x80\x80\xEE\x80\x80", st,
-	                               400, 60, 1.0, TextFrame{}, nullptr);
+	Raster boxes = draw_text_frame("\xEE\x80\x80\xEE\x80\x80\xEE\x80\x80\xEE\x80\x80", st, 400,
+	                               60, 1.0, TextFrame{}, nullptr);
 	int differ = 0, heb_ink = 0;
 	for (int y = 0; y < heb.height; y++)
 		for (int x = 0; x < heb.width; x++) {
 			heb_ink += (heb.bgra(x, y) & 255) > 100;
-			differ += ((heb.bgra(x, y) & 255) > 100) != ((boxes.bgra(x, y) & 255) > 100);
+			differ +=
+			        ((heb.bgra(x, y) & 255) > 100) != ((boxes.bgra(x, y) & 255) > 100);
 		}
 	g_assert_cmpint(heb_ink, >, 100);
 	g_assert_cmpint(differ, >, heb_ink / 2);
