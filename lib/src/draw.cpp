@@ -13,6 +13,8 @@
 #include <librsvg/rsvg.h>
 #include <pango/pangocairo.h>
 
+#include "cairo-raster.h"
+
 namespace jtl {
 
 const char *const kDefaultFontFamily = "DejaVu Sans";
@@ -35,34 +37,9 @@ struct CairoDeleter {
 using Surface = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
 using Context = std::unique_ptr<cairo_t, CairoDeleter>;
 
-/* Cairo's ARGB32 is premultiplied, native-endian: BGRA bytes on little-endian. */
 Raster to_raster(cairo_surface_t *s)
 {
-	cairo_surface_flush(s);
-	Raster r;
-	r.width = cairo_image_surface_get_width(s);
-	r.height = cairo_image_surface_get_height(s);
-	int stride = cairo_image_surface_get_stride(s);
-	const uint8_t *src = cairo_image_surface_get_data(s);
-	r.data.resize(std::size_t(r.width) * std::size_t(r.height) * 4);
-	for (int y = 0; y < r.height; y++) {
-		for (int x = 0; x < r.width; x++) {
-			uint32_t px = *reinterpret_cast<const uint32_t *>(src + y * stride + x * 4);
-			uint32_t a = px >> 24;
-			uint8_t *d =
-			        &r.data[(std::size_t(y) * std::size_t(r.width) + std::size_t(x)) *
-			                4];
-			auto unpremultiply = [a](uint32_t c) -> uint8_t {
-				return a ? uint8_t(std::min<uint32_t>(255, (c * 255 + a / 2) / a))
-				         : 0;
-			};
-			d[0] = unpremultiply(px & 0xff);
-			d[1] = unpremultiply((px >> 8) & 0xff);
-			d[2] = unpremultiply((px >> 16) & 0xff);
-			d[3] = uint8_t(a);
-		}
-	}
-	return r;
+	return cairo_raster::to_raster(s);
 }
 
 Surface new_surface(int width, int height)
