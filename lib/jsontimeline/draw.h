@@ -49,7 +49,7 @@ void rounded_rect(cairo_t *cr, double x, double y, double w, double h, double r)
 Raster surface_to_raster(cairo_surface_t *surface);
 
 /* The family used when a font family is not installed. */
-extern const char *const kDefaultFontFamily;
+constexpr const char kDefaultFontFamily[] = "DejaVu Sans";
 
 /* Text laid out with Pango inside a width x height box (pixels of the output), font sizes
  * and spacing multiplied by scale: wrapped at the box width, aligned as the style says,

@@ -17,8 +17,6 @@
 
 namespace jtl {
 
-const char *const kDefaultFontFamily = "DejaVu Sans";
-
 uint32_t Raster::bgra(int x, int y) const
 {
 	std::size_t i = (std::size_t(y) * std::size_t(width) + std::size_t(x)) * 4;
