@@ -37,6 +37,7 @@
 #include <string>
 #include <vector>
 
+#include <gst/video/video-overlay-composition.h>
 #include <pango/pango.h>
 
 #include <jsontimeline/captions.h>
@@ -180,7 +181,9 @@ struct _JtlCaptionRender {
 G_DEFINE_TYPE(JtlCaptionRender, jtl_caption_render, GST_TYPE_VIDEO_FILTER)
 GST_ELEMENT_REGISTER_DEFINE(captionrender, "captionrender", GST_RANK_NONE, JTL_TYPE_CAPTION_RENDER);
 
-#define FORMATS "{ BGRA, BGRx }"
+/* BGRA and BGRx are blended here in place; every other raw format through GStreamer's
+ * overlay composition blending */
+#define FORMATS GST_VIDEO_OVERLAY_COMPOSITION_BLEND_FORMATS
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
         "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE(FORMATS)));
@@ -385,10 +388,32 @@ static GstFlowReturn jtl_caption_render_transform_frame_ip(GstVideoFilter *filte
 		st.picture_page = animating ? -2 : page;
 		st.picture_word = word;
 	}
-	jtl::blend_over(st.picture, bx, by, opacity,
-	                static_cast<uint8_t *>(GST_VIDEO_FRAME_PLANE_DATA(frame, 0)), fw, fh,
-	                GST_VIDEO_FRAME_PLANE_STRIDE(frame, 0),
-	                GST_VIDEO_FRAME_FORMAT(frame) == GST_VIDEO_FORMAT_BGRA);
+	GstVideoFormat format = GST_VIDEO_FRAME_FORMAT(frame);
+	if (format == GST_VIDEO_FORMAT_BGRA || format == GST_VIDEO_FORMAT_BGRx) {
+		jtl::blend_over(st.picture, bx, by, opacity,
+		                static_cast<uint8_t *>(GST_VIDEO_FRAME_PLANE_DATA(frame, 0)), fw,
+		                fh, GST_VIDEO_FRAME_PLANE_STRIDE(frame, 0),
+		                format == GST_VIDEO_FORMAT_BGRA);
+		return GST_FLOW_OK;
+	}
+	/* any other format: the picture as an overlay rectangle (straight-alpha BGRA) */
+	const jtl::Raster &r = st.picture;
+	GstBuffer *pixels = gst_buffer_new_memdup(r.data.data(), r.data.size());
+	gst_buffer_add_video_meta(pixels, GST_VIDEO_FRAME_FLAG_NONE,
+	                          GST_VIDEO_OVERLAY_COMPOSITION_FORMAT_RGB, guint(r.width),
+	                          guint(r.height));
+	GstVideoOverlayRectangle *rect =
+	        gst_video_overlay_rectangle_new_raw(pixels, bx, by, guint(r.width), guint(r.height),
+	                                            GST_VIDEO_OVERLAY_FORMAT_FLAG_NONE);
+	gst_buffer_unref(pixels);
+	gst_video_overlay_rectangle_set_global_alpha(rect, float(std::clamp(opacity, 0.0, 1.0)));
+	GstVideoOverlayComposition *comp = gst_video_overlay_composition_new(rect);
+	gst_video_overlay_rectangle_unref(rect);
+	gboolean blended = gst_video_overlay_composition_blend(comp, frame);
+	gst_video_overlay_composition_unref(comp);
+	if (!blended)
+		GST_WARNING_OBJECT(self, "the captions could not be blended onto %s",
+		                   gst_video_format_to_string(format));
 	return GST_FLOW_OK;
 }
 

@@ -244,6 +244,33 @@ GST_START_TEST(test_bad_file_is_an_error)
 }
 GST_END_TEST;
 
+GST_START_TEST(test_any_raw_format)
+{
+	/* I420: blended through the overlay composition; bright luma in the lower quarter */
+	GstHarness *h = gst_harness_new("captionrender");
+	g_object_set(h->element, "text", "HELLO", "font-size", 40.0, nullptr);
+	gst_harness_set_src_caps_str(h, "video/x-raw, format=I420, width=320, height=180, "
+	                                "framerate=30/1");
+	gsize size = 320 * 180 * 3 / 2;
+	GstBuffer *buf = gst_buffer_new_and_alloc(size);
+	gst_buffer_memset(buf, 0, 16, 320 * 180);
+	gst_buffer_memset(buf, 320 * 180, 128, size - 320 * 180);
+	GST_BUFFER_PTS(buf) = 0;
+	GstBuffer *out = gst_harness_push_and_pull(h, buf);
+	GstMapInfo map;
+	gst_buffer_map(out, &map, GST_MAP_READ);
+	int top = 0, bottom = 0;
+	for (int y = 0; y < 180; y++)
+		for (int x = 0; x < 320; x++)
+			(y < 120 ? top : bottom) += map.data[y * 320 + x] > 200;
+	gst_buffer_unmap(out, &map);
+	fail_unless_equals_int(top, 0);
+	fail_unless(bottom > 200, "bright luma %d", bottom);
+	gst_buffer_unref(out);
+	gst_harness_teardown(h);
+}
+GST_END_TEST;
+
 static Suite *captionrender_suite()
 {
 	Suite *s = suite_create("captionrender");
@@ -256,6 +283,7 @@ static Suite *captionrender_suite()
 	tcase_add_test(tc, test_subtitle_stream_on_text_sink);
 	tcase_add_test(tc, test_typewriter_reveals_over_its_duration);
 	tcase_add_test(tc, test_bad_file_is_an_error);
+	tcase_add_test(tc, test_any_raw_format);
 	return s;
 }
 
