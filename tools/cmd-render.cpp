@@ -41,7 +41,9 @@ void print_progress(bool tty, guint64 pos, guint64 dur, int *last)
 
 int cmd_render(int argc, char **argv)
 {
-	g_autofree gchar *output = nullptr, *format = nullptr, *preset = nullptr;
+	g_autofree gchar *output = nullptr, *format = nullptr, *preset = nullptr,
+	                 *cache_dir = nullptr;
+	gdouble fetch_timeout = -1.0;
 	gint fps = 0, width = 0, height = 0, quality = 23;
 	gdouble scale = 1.0, start = 0.0, end = -1.0;
 	gboolean quiet = FALSE, verbose = FALSE;
@@ -68,6 +70,13 @@ int cmd_render(int argc, char **argv)
 	         "Render from this time of the timeline, in seconds (default 0)", "SECONDS"},
 	        {"end", 0, 0, G_OPTION_ARG_DOUBLE, &end,
 	         "Render up to this time of the timeline, in seconds (default: its end)",
+	         "SECONDS"},
+	        {"cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &cache_dir,
+	         "Where remote (http/https) assets are downloaded, once per URL (default: "
+	         "$XDG_CACHE_HOME/jsontimeline/remote)",
+	         "DIR"},
+	        {"fetch-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &fetch_timeout,
+	         "Time limit for downloading one remote asset, seconds (default 120; 0: none)",
 	         "SECONDS"},
 	        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress output", nullptr},
 	        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
@@ -107,6 +116,12 @@ int cmd_render(int argc, char **argv)
 	o.height = height;
 	o.quality = quality;
 	o.preset = preset ? preset : "veryfast";
+	o.cache_dir = cache_dir ? cache_dir : "";
+	if (fetch_timeout > 86400) {
+		fprintf(stderr, "jsontimeline render: --fetch-timeout must be 0 to 86400\n");
+		return EXIT_USAGE;
+	}
+	o.fetch_timeout = fetch_timeout;
 	if (start < 0 || (end >= 0 && end <= start) || start > 86400 || end > 86400) {
 		fprintf(stderr, "jsontimeline render: --start must be >= 0 and --end after it\n");
 		return EXIT_USAGE;

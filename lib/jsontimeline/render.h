@@ -24,6 +24,10 @@ struct RenderOptions {
 	/* the part of the timeline to render, ns: [start, stop); the file starts at 0 */
 	GstClockTime start = 0;
 	GstClockTime stop = GST_CLOCK_TIME_NONE;
+	/* remote assets: the cache directory ("" = the user cache) and the time limit per
+	 * file in seconds (< 0: the element's default) */
+	std::string cache_dir;
+	double fetch_timeout = -1;
 };
 
 /* What a render did, for the curious (and the closing notes of benchmarks). */

@@ -117,6 +117,10 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 		g_object_set(src, "location", o.input.c_str(), nullptr);
 	g_object_set(src, "fps", o.fps, "scale", o.scale, "width", o.width, "height", o.height,
 	             nullptr);
+	if (!o.cache_dir.empty())
+		g_object_set(src, "cache-dir", o.cache_dir.c_str(), nullptr);
+	if (o.fetch_timeout >= 0)
+		g_object_set(src, "fetch-timeout", o.fetch_timeout, nullptr);
 	GstEncodingProfile *profile = make_profile(o.format);
 	g_object_set(enc, "profile", profile, nullptr);
 	gst_encoding_profile_unref(profile);

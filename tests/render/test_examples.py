@@ -127,8 +127,9 @@ def test_remote_fetched_once_and_failures_name_the_asset():
     with open(path, "w") as f:
         json.dump(doc, f)
     code, _, err = run("render", "-q", path, "-o", os.path.join(TMP, "404.mp4"),
-                       env={"XDG_CACHE_HOME": cache}, timeout=300)
+                       "--cache-dir", os.path.join(TMP, "cache-404"), timeout=300)
     expect(code == 1 and "asset-image-1" in err and "404" in err, err)
+    expect(not os.listdir(os.path.join(TMP, "cache-404")), "a partial file left in the cache")
     expect(not os.path.exists(os.path.join(TMP, "404.mp4")), "a file after a failure")
 
 
