@@ -37,6 +37,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include <gst/controller/controller.h>
@@ -50,6 +51,8 @@
 #include <jsontimeline/editorstate.h>
 #include <jsontimeline/fetch.h>
 #include <jsontimeline/illustrations.h>
+#include <jsontimeline/live-update.h>
+#include <jsontimeline/merge-patch.h>
 #include <jsontimeline/plan.h>
 #include <jsontimeline/template.h>
 
@@ -176,6 +179,14 @@ struct LiveBranch {
 struct State {
 	std::unique_ptr<jtl::Timeline> timeline;
 	jtl::ClipSpans spans; /* of the loaded timeline */
+	/* live updates (schedule_lock): the text of the document playing, the next version
+	 * waiting for the next frame, earlier versions kept until teardown */
+	std::string document;
+	std::unique_ptr<jtl::Timeline> pending;
+	jtl::ClipSpans pending_spans;
+	std::string pending_document;
+	std::set<std::string> pending_changed;
+	std::vector<std::unique_ptr<jtl::Timeline>> retired;
 	guint64 duration = 0; /* of the output, ns: frames / fps; object lock */
 	std::mutex lock;      /* guards element lists: decoders add elements from their threads */
 	std::vector<GstElement *> children; /* the fixed part of the graph, owned by the bin */
@@ -209,6 +220,7 @@ struct _JtlTimelineSrc {
 	struct Private {
 		Settings settings; /* object lock */
 		State state;
+		std::mutex update_lock; /* one live update at a time */
 	} * priv;
 };
 
@@ -396,6 +408,27 @@ bool load(JtlTimelineSrc *self, Settings &settings)
 		GST_ELEMENT_ERROR(self, RESOURCE, READ, ("%s.", fetch_error.c_str()),
 		                  ("%s", fetch_path.c_str()));
 		return false;
+	}
+	/* the text itself, for live updates (merge patches apply to it) */
+	std::string text = settings.json;
+	if (text.empty()) {
+		gchar *contents = nullptr;
+		gsize length = 0;
+		std::string path = settings.location;
+		if (path.rfind("file://", 0) == 0) {
+			g_autofree gchar *p = g_filename_from_uri(path.c_str(), nullptr, nullptr);
+			if (p)
+				path = p;
+		}
+		if (g_file_get_contents(path.c_str(), &contents, &length, nullptr)) {
+			text.assign(contents, length);
+			g_free(contents);
+		}
+	}
+	{
+		std::lock_guard<std::mutex> guard(self->priv->state.schedule_lock);
+		self->priv->state.document = std::move(text);
+		self->priv->state.pending.reset();
 	}
 	std::vector<std::string> warnings;
 	self->priv->state.spans = jtl::plan_transitions(*result.timeline, &warnings);
@@ -1732,6 +1765,105 @@ bool build_branch(JtlTimelineSrc *self, const jtl::Branch &plan)
 	return true;
 }
 
+/* Hides a branch's picture from frame time at on: the alpha its compositor pad replays
+ * is 0 from there. */
+void hide_from(GstPad *pad, GstClockTime at)
+{
+	GstControlBinding *binding = gst_object_get_control_binding(GST_OBJECT(pad), "alpha");
+	if (!binding)
+		return;
+	GstControlSource *cs = nullptr;
+	g_object_get(binding, "control-source", &cs, nullptr);
+	if (cs) {
+		auto *tv = GST_TIMED_VALUE_CONTROL_SOURCE(cs);
+		std::vector<GstClockTime> later;
+		GList *all = gst_timed_value_control_source_get_all(tv);
+		for (GList *l = all; l; l = l->next) {
+			const GstTimedValue *v = static_cast<const GstTimedValue *>(l->data);
+			if (v->timestamp >= at)
+				later.push_back(v->timestamp);
+		}
+		g_list_free(all);
+		for (GstClockTime t : later)
+			gst_timed_value_control_source_unset(tv, t);
+		gst_timed_value_control_source_set(tv, at, 0.0);
+		gst_object_unref(cs);
+	}
+	gst_object_unref(binding);
+}
+
+/* Applies the waiting version of the document from the frame at pos (a frame the mixers
+ * have not mixed yet: the gate that calls this holds the background's picture of it).
+ * Branches of changed items are hidden from that frame and built again from it; the plan
+ * of branches to come is the new version's. schedule_lock held. */
+bool apply_pending(JtlTimelineSrc *self, GstClockTime pos)
+{
+	State &st = self->priv->state;
+	const int fps = st.ctx.fps;
+	uint64_t k = first_frame_at(pos, fps);
+	std::set<std::string> changed = std::move(st.pending_changed);
+	st.pending_changed.clear();
+	GstClockTime at = key_time(k, fps);
+	for (auto &b : st.live) {
+		if (!changed.count(b->plan.item_id) || !b->video_sink)
+			continue;
+		hide_from(b->video_sink, at);
+		b->plan.release_at =
+		        std::min(b->plan.release_at, jtl::frame_to_ns(k, fps, 1) + GST_SECOND);
+	}
+	st.retired.push_back(std::move(st.timeline));
+	st.timeline = std::move(st.pending);
+	st.spans = std::move(st.pending_spans);
+	st.document = std::move(st.pending_document);
+	/* the new plan: unchanged branches as they were, changed ones due now built from k */
+	std::vector<jtl::Branch> plan;
+	for (jtl::Branch &b : jtl::plan_branches(*st.timeline, jtl::PlanOptions{}, &st.spans))
+		if (b.end > st.ctx.range.start && b.start < st.ctx.range.stop)
+			plan.push_back(std::move(b));
+	std::vector<bool> done(plan.size(), false);
+	GstClockTime ahead = std::max(st.video_pos, st.audio_pos);
+	std::vector<std::size_t> now;
+	for (std::size_t i = 0; i < plan.size(); i++) {
+		const jtl::Branch &b = plan[i];
+		if (!changed.count(b.item_id)) {
+			for (std::size_t j = 0; j < st.plan.size(); j++)
+				if (st.plan[j].item_id == b.item_id &&
+				    st.plan[j].video == b.video && st.plan[j].audio == b.audio)
+					done[i] = st.done[j];
+			continue;
+		}
+		if (b.release_at <= pos) {
+			done[i] = true;
+		} else if (b.build_at <= ahead) {
+			done[i] = true;
+			now.push_back(i);
+		}
+	}
+	st.plan = std::move(plan);
+	st.done = std::move(done);
+	st.next = 0;
+	while (st.next < st.plan.size() && st.done[st.next])
+		st.next++;
+	uint64_t k0 = st.ctx.range.k0;
+	st.ctx.range.k0 = std::max(k0, k);
+	bool ok = true;
+	for (std::size_t i : now)
+		ok = ok && build_branch(self, st.plan[i]);
+	st.ctx.range.k0 = k0;
+	gst_element_post_message(
+	        GST_ELEMENT(self),
+	        gst_message_new_element(GST_OBJECT(self),
+	                                gst_structure_new("jsontimeline-update-applied", "frame",
+	                                                  G_TYPE_UINT64, guint64(k), "changed",
+	                                                  G_TYPE_UINT, guint(changed.size()),
+	                                                  nullptr)));
+	GST_INFO_OBJECT(self,
+	                "a new version of the document plays from frame %" G_GUINT64_FORMAT
+	                " (%zu items changed)",
+	                k, changed.size());
+	return ok;
+}
+
 /* Called as a mixer's input reaches pos: builds the branches due by then and releases
  * those whose items ended long enough before both mixers' positions. */
 void schedule(JtlTimelineSrc *self, bool video, GstClockTime pos)
@@ -1750,6 +1882,10 @@ void schedule(JtlTimelineSrc *self, bool video, GstClockTime pos)
 	});
 	if (st.stopping)
 		return;
+	if (video && st.pending && !apply_pending(self, pos)) {
+		st.failed = true;
+		return;
+	}
 	/* a branch is built by the first of the mixers it feeds to come near it: a mixer's
 	 * input running ahead (audio is cheap) must not build the other's branches early */
 	GstClockTime ahead = std::max(st.video_pos, st.audio_pos);
@@ -2260,7 +2396,13 @@ bool build(JtlTimelineSrc *self)
 void teardown(JtlTimelineSrc *self)
 {
 	teardown_graph(self);
-	self->priv->state.timeline.reset();
+	State &st = self->priv->state;
+	std::lock_guard<std::mutex> serial(self->priv->update_lock);
+	std::lock_guard<std::mutex> guard(st.schedule_lock);
+	st.timeline.reset();
+	st.pending.reset();
+	st.retired.clear();
+	st.pending_changed.clear();
 }
 
 /* A seek renders [start, stop) of the timeline: the graph is rebuilt for the range
@@ -2466,6 +2608,99 @@ static GstStateChangeReturn jtl_timeline_src_change_state(GstElement *element,
 	return ret;
 }
 
+/* Validates a new version of the document — the whole text, or a JSON merge patch on the
+ * current version — and queues it for the next frame (apply_pending). Refused: false,
+ * with why set, and nothing changes. Runs in the caller's thread (remote assets of the new
+ * version are fetched here). Posts "jsontimeline-update" (accepted, reason). */
+static bool request_update(JtlTimelineSrc *self, const std::string &text, bool patch,
+                           std::string *why)
+{
+	State &st = self->priv->state;
+	std::lock_guard<std::mutex> serial(self->priv->update_lock);
+	std::string base;
+	const jtl::Timeline *current = nullptr;
+	{
+		std::lock_guard<std::mutex> guard(st.schedule_lock);
+		if (st.timeline) {
+			base = st.pending ? st.pending_document : st.document;
+			current = st.pending ? st.pending.get() : st.timeline.get();
+		}
+	}
+	auto answer = [&](bool accepted, const std::string &reason) {
+		*why = reason;
+		if (!accepted)
+			GST_WARNING_OBJECT(self, "update refused: %s", reason.c_str());
+		gst_element_post_message(
+		        GST_ELEMENT(self),
+		        gst_message_new_element(
+		                GST_OBJECT(self),
+		                gst_structure_new("jsontimeline-update", "accepted", G_TYPE_BOOLEAN,
+		                                  gboolean(accepted), "reason", G_TYPE_STRING,
+		                                  reason.c_str(), nullptr)));
+		return accepted;
+	};
+	if (!current) {
+		/* not loaded yet: the settings take the new version; it is checked when loaded */
+		GST_OBJECT_LOCK(self);
+		Settings &set = self->priv->settings;
+		std::string doc = set.json;
+		if (doc.empty() && !set.location.empty()) {
+			gchar *contents = nullptr;
+			gsize length = 0;
+			if (g_file_get_contents(set.location.c_str(), &contents, &length,
+			                        nullptr)) {
+				doc.assign(contents, length);
+				g_free(contents);
+			}
+		}
+		std::string merged, error;
+		bool ok = !patch ||
+		          jtl::apply_merge_patch(doc.empty() ? "{}" : doc, text, &merged, &error);
+		if (ok)
+			set.json = patch ? merged : text;
+		GST_OBJECT_UNLOCK(self);
+		return answer(ok, error);
+	}
+	std::string next = text, error;
+	if (patch && !jtl::apply_merge_patch(base, text, &next, &error))
+		return answer(false, error);
+	jtl::EditorStateResult result = jtl::load_editor_state(next);
+	if (!result.valid()) {
+		const jtl::Diagnostic d = result.diagnostics.errors().front();
+		return answer(false,
+		              (d.path.empty() ? std::string("/") : d.path) + ": " + d.message);
+	}
+	jtl::LiveUpdate u = jtl::compare_for_live_update(base, *current, next, *result.timeline);
+	if (!u.allowed)
+		return answer(false, u.reason);
+	jtl::FetchOptions fetch;
+	GST_OBJECT_LOCK(self);
+	fetch.cache_dir = self->priv->settings.cache_dir;
+	fetch.timeout_seconds = self->priv->settings.fetch_timeout;
+	GST_OBJECT_UNLOCK(self);
+	std::string fetch_path;
+	if (!jtl::fetch_remote_assets(*result.timeline, fetch, &error, &fetch_path))
+		return answer(false, fetch_path + ": " + error);
+	std::vector<std::string> warnings;
+	jtl::ClipSpans spans = jtl::plan_transitions(*result.timeline, &warnings);
+	{
+		std::lock_guard<std::mutex> guard(st.schedule_lock);
+		if (st.pending)
+			st.retired.push_back(std::move(st.pending));
+		st.pending = std::move(result.timeline);
+		st.pending_spans = std::move(spans);
+		st.pending_document = std::move(next);
+		st.pending_changed.insert(u.changed.begin(), u.changed.end());
+	}
+	return answer(true, "");
+}
+
+static gboolean jtl_timeline_src_apply_patch(JtlTimelineSrc *self, const gchar *patch)
+{
+	std::string why;
+	return request_update(self, patch ? patch : "", true, &why);
+}
+
 static void jtl_timeline_src_set_property(GObject *object, guint id, const GValue *value,
                                           GParamSpec *pspec)
 {
@@ -2476,9 +2711,23 @@ static void jtl_timeline_src_set_property(GObject *object, guint id, const GValu
 	case PROP_LOCATION:
 		s.location = g_value_get_string(value) ? g_value_get_string(value) : "";
 		break;
-	case PROP_JSON:
-		s.json = g_value_get_string(value) ? g_value_get_string(value) : "";
+	case PROP_JSON: {
+		std::string text = g_value_get_string(value) ? g_value_get_string(value) : "";
+		bool loaded;
+		{
+			std::lock_guard<std::mutex> guard(self->priv->state.schedule_lock);
+			loaded = self->priv->state.timeline != nullptr;
+		}
+		if (loaded) {
+			/* while loaded: a new version of the document, applied at the next frame */
+			GST_OBJECT_UNLOCK(self);
+			std::string why;
+			request_update(self, text, false, &why);
+			return;
+		}
+		s.json = std::move(text);
 		break;
+	}
 	case PROP_WIDTH:
 		s.width = g_value_get_int(value);
 		break;
@@ -2604,6 +2853,24 @@ static void jtl_timeline_src_class_init(JtlTimelineSrcClass *klass)
 	object_class->finalize = jtl_timeline_src_finalize;
 	element_class->change_state = jtl_timeline_src_change_state;
 	element_class->send_event = send_event;
+
+	/**
+	 * JtlTimelineSrc::apply-patch:
+	 * @patch: a JSON Merge Patch (RFC 7386) of the document
+	 *
+	 * Changes the document while it plays: the patched version is validated and, when a
+	 * running render allows the change (drawn items and their assets; not the size,
+	 * duration, background, tracks, transitions, video, audio, effects, filters), it
+	 * plays from the next frame the element makes. Returns %FALSE when refused (nothing
+	 * changes); an element message "jsontimeline-update" (accepted, reason) is posted
+	 * either way, and "jsontimeline-update-applied" (frame) when it takes effect.
+	 * Setting #JtlTimelineSrc:json while the document is loaded does the same with a
+	 * whole new version.
+	 */
+	g_signal_new_class_handler("apply-patch", G_TYPE_FROM_CLASS(klass),
+	                           GSignalFlags(G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
+	                           G_CALLBACK(jtl_timeline_src_apply_patch), nullptr, nullptr,
+	                           nullptr, G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
 	GST_BIN_CLASS(klass)->handle_message = jtl_timeline_src_handle_message;
 
 	const GParamFlags rw =

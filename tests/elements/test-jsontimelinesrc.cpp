@@ -363,6 +363,82 @@ GST_START_TEST(test_seek_while_playing)
 }
 GST_END_TEST;
 
+/* The frame a "jsontimeline-update-applied" message names, or -1. */
+static gint64 applied_frame(GstElement *pipeline)
+{
+	GstBus *bus = gst_element_get_bus(pipeline);
+	gint64 frame = -1;
+	while (GstMessage *msg = gst_bus_pop_filtered(bus, GST_MESSAGE_ELEMENT)) {
+		const GstStructure *st = gst_message_get_structure(msg);
+		guint64 k;
+		if (gst_structure_has_name(st, "jsontimeline-update-applied") &&
+		    gst_structure_get_uint64(st, "frame", &k))
+			frame = gint64(k);
+		gst_message_unref(msg);
+	}
+	gst_object_unref(bus);
+	return frame;
+}
+
+GST_START_TEST(test_live_patch)
+{
+	/* a red square for 2 s; after 20 frames a merge patch turns it blue */
+	std::string doc = solids_document({{"#ff0000", 0.0, 2.0}});
+	GstElement *pipeline = gst_parse_launch(
+	        "jsontimelinesrc name=src src.video ! videoconvert ! video/x-raw,format=RGB ! "
+	        "appsink name=v sync=false max-buffers=2  src.audio ! fakesink sync=false",
+	        nullptr);
+	GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "v");
+	g_object_set(src, "json", doc.c_str(), "fps", 30, nullptr);
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	std::vector<Frame> frames;
+	auto pull = [&](size_t n) {
+		while (frames.size() < n) {
+			GstSample *sample =
+			        gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
+			if (!sample)
+				return;
+			GstBuffer *buf = gst_sample_get_buffer(sample);
+			GstMapInfo map;
+			gst_buffer_map(buf, &map, GST_MAP_READ);
+			const guint8 *px = map.data + 8 * 64 * 3 + 8 * 3;
+			frames.push_back({GST_BUFFER_PTS(buf), px[0], px[1], px[2]});
+			gst_buffer_unmap(buf, &map);
+			gst_sample_unref(sample);
+		}
+	};
+	pull(20);
+	/* refused: the size cannot change; not JSON; an invalid value (nothing changes) */
+	gboolean ok = TRUE;
+	g_signal_emit_by_name(src, "apply-patch", "{\"compositionWidth\": 128}", &ok);
+	fail_if(ok);
+	g_signal_emit_by_name(src, "apply-patch", "{\"items\": ", &ok);
+	fail_if(ok);
+	g_signal_emit_by_name(src, "apply-patch", "{\"items\": {\"s0\": {\"color\": 5}}}", &ok);
+	fail_if(ok);
+	g_signal_emit_by_name(src, "apply-patch", "{\"items\": {\"s0\": {\"color\": \"#0000ff\"}}}",
+	                      &ok);
+	fail_unless(ok);
+	pull(1000);
+	fail_unless(gst_app_sink_is_eos(GST_APP_SINK(sink)));
+	gint64 k = applied_frame(pipeline);
+	fail_unless_equals_int(frames.size(), 60);
+	fail_unless(k >= 20 && k < 40, "applied at frame %" G_GINT64_FORMAT, k);
+	for (size_t i = 0; i < frames.size(); i++) {
+		fail_unless_equals_uint64(frames[i].pts, gst_util_uint64_scale(i, GST_SECOND, 30));
+		if (gint64(i) < k)
+			fail_unless(is_color(frames[i], 255, 0, 0), "frame %zu not red", i);
+		else
+			fail_unless(is_color(frames[i], 0, 0, 255), "frame %zu not blue", i);
+	}
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(sink);
+	gst_object_unref(src);
+	gst_object_unref(pipeline);
+}
+GST_END_TEST;
+
 static Suite *jsontimelinesrc_suite()
 {
 	Suite *s = suite_create("jsontimelinesrc");
@@ -375,6 +451,7 @@ static Suite *jsontimelinesrc_suite()
 	tcase_add_test(tc, test_seek_renders_a_range);
 	tcase_add_test(tc, test_dynamic_branches);
 	tcase_add_test(tc, test_seek_while_playing);
+	tcase_add_test(tc, test_live_patch);
 	return s;
 }
 
