@@ -155,6 +155,8 @@ struct LiveBranch {
 	bool retime = false;    /* the trim probe retimes the pictures */
 	std::atomic<bool> first_picture{true};
 	std::atomic<bool> video_linked{false}, audio_linked{false};
+	/* replaced by a live update before its item ended: its sources still push */
+	bool cut = false;
 	std::atomic<bool> video_ended{false}, audio_ended{false};
 	GstPad *video_in = nullptr, *audio_in = nullptr; /* our chains' first pads (refs) */
 
@@ -1693,6 +1695,17 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 /* Sets a branch's elements to NULL, removes them and gives its mixer pads back. */
 void release_branch(JtlTimelineSrc *self, LiveBranch *b)
 {
+	/* a branch cut by a live update has a source still pushing, blocked on its compositor
+	 * pad (whose mixer waits for the gate calling this): releasing the pad first makes
+	 * that push return (flushing), so the source can stop */
+	if (b->cut && b->video_sink) {
+		if (GstElement *comp = gst_pad_get_parent_element(b->video_sink)) {
+			gst_element_release_request_pad(comp, b->video_sink);
+			gst_object_unref(comp);
+		}
+		gst_object_unref(b->video_sink);
+		b->video_sink = nullptr;
+	}
 	std::vector<GstElement *> elements;
 	{
 		std::lock_guard<std::mutex> guard(self->priv->state.lock);
@@ -1808,6 +1821,7 @@ bool apply_pending(JtlTimelineSrc *self, GstClockTime pos)
 		if (!changed.count(b->plan.item_id) || !b->video_sink)
 			continue;
 		hide_from(b->video_sink, at);
+		b->cut = true;
 		b->plan.release_at =
 		        std::min(b->plan.release_at, jtl::frame_to_ns(k, fps, 1) + GST_SECOND);
 	}
@@ -2825,6 +2839,34 @@ static void on_deep_element_added(GstBin *, GstBin *, GstElement *element, gpoin
 		g_object_set(element, "max-threads", 1, nullptr);
 }
 
+/* Progress as element messages, from the pictures going out: every quarter second of
+ * output and at the last frame. */
+static GstPadProbeReturn progress_probe(GstPad *, GstPadProbeInfo *info, gpointer data)
+{
+	JtlTimelineSrc *self = JTL_TIMELINE_SRC(data);
+	GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+	const Context &ctx = self->priv->state.ctx;
+	if (!GST_BUFFER_PTS_IS_VALID(buf) || ctx.fps <= 0 || ctx.range.k1 <= ctx.range.k0)
+		return GST_PAD_PROBE_OK;
+	uint64_t k = first_frame_at(GST_BUFFER_PTS(buf), ctx.fps);
+	uint64_t done = k + 1 > ctx.range.k0 ? k + 1 - ctx.range.k0 : 0;
+	uint64_t total = ctx.range.k1 - ctx.range.k0;
+	uint64_t step = std::max(1, ctx.fps / 4);
+	if (done == 0 || (done % step != 0 && done != total))
+		return GST_PAD_PROBE_OK;
+	gst_element_post_message(
+	        GST_ELEMENT(self),
+	        gst_message_new_element(
+	                GST_OBJECT(self),
+	                gst_structure_new("jsontimeline-progress", "position", G_TYPE_UINT64,
+	                                  guint64(jtl::frame_to_ns(k + 1, ctx.fps, 1)), "duration",
+	                                  G_TYPE_UINT64,
+	                                  guint64(jtl::frame_to_ns(ctx.range.k1, ctx.fps, 1)),
+	                                  "frames-done", G_TYPE_UINT64, guint64(done), "frames",
+	                                  G_TYPE_UINT64, guint64(total), nullptr)));
+	return GST_PAD_PROBE_OK;
+}
+
 static void jtl_timeline_src_init(JtlTimelineSrc *self)
 {
 	g_signal_connect(self, "deep-element-added", G_CALLBACK(on_deep_element_added), nullptr);
@@ -2841,6 +2883,8 @@ static void jtl_timeline_src_init(JtlTimelineSrc *self)
 	}
 	gst_element_add_pad(GST_ELEMENT(self), self->video_pad);
 	gst_element_add_pad(GST_ELEMENT(self), self->audio_pad);
+	gst_pad_add_probe(self->video_pad, GST_PAD_PROBE_TYPE_BUFFER, progress_probe, self,
+	                  nullptr);
 	GST_OBJECT_FLAG_SET(self, GST_ELEMENT_FLAG_SOURCE);
 }
 

@@ -439,6 +439,55 @@ GST_START_TEST(test_live_patch)
 }
 GST_END_TEST;
 
+GST_START_TEST(test_progress_messages)
+{
+	/* 1 s at 30 fps: a message every 7 frames (a quarter second) and at the last */
+	std::string doc = solids_document({{"#ff0000", 0.0, 1.0}});
+	GstElement *pipeline = gst_parse_launch(
+	        "jsontimelinesrc name=src src.video ! fakesink sync=false src.audio ! fakesink "
+	        "sync=false",
+	        nullptr);
+	GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+	g_object_set(src, "json", doc.c_str(), "fps", 30, nullptr);
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	GstBus *bus = gst_element_get_bus(pipeline);
+	std::vector<guint64> done;
+	guint64 last_position = 0, frames = 0, duration = 0;
+	for (;;) {
+		GstMessage *msg = gst_bus_timed_pop_filtered(
+		        bus, 30 * GST_SECOND,
+		        GstMessageType(GST_MESSAGE_ELEMENT | GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+		fail_unless(msg != nullptr);
+		if (GST_MESSAGE_TYPE(msg) != GST_MESSAGE_ELEMENT) {
+			fail_unless(GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS);
+			gst_message_unref(msg);
+			break;
+		}
+		const GstStructure *st = gst_message_get_structure(msg);
+		guint64 d, pos;
+		if (gst_structure_has_name(st, "jsontimeline-progress") &&
+		    gst_structure_get_uint64(st, "frames-done", &d) &&
+		    gst_structure_get_uint64(st, "position", &pos)) {
+			fail_unless(pos > last_position);
+			last_position = pos;
+			gst_structure_get_uint64(st, "frames", &frames);
+			gst_structure_get_uint64(st, "duration", &duration);
+			done.push_back(d);
+		}
+		gst_message_unref(msg);
+	}
+	std::vector<guint64> want = {7, 14, 21, 28, 30};
+	fail_unless(done == want, "%zu progress messages", done.size());
+	fail_unless_equals_uint64(frames, 30);
+	fail_unless_equals_uint64(duration, GST_SECOND);
+	fail_unless_equals_uint64(last_position, GST_SECOND);
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(bus);
+	gst_object_unref(src);
+	gst_object_unref(pipeline);
+}
+GST_END_TEST;
+
 static Suite *jsontimelinesrc_suite()
 {
 	Suite *s = suite_create("jsontimelinesrc");
@@ -452,6 +501,7 @@ static Suite *jsontimelinesrc_suite()
 	tcase_add_test(tc, test_dynamic_branches);
 	tcase_add_test(tc, test_seek_while_playing);
 	tcase_add_test(tc, test_live_patch);
+	tcase_add_test(tc, test_progress_messages);
 	return s;
 }
 
