@@ -23,6 +23,8 @@ packages=(
   fonts-noto-color-emoji fonts-wqy-microhei
   # test oracles and helpers
   python3 python3-jsonschema python3-yaml python3-pil time
+  # GStreamer from Python (the pipelines/ examples that animate with GstController)
+  python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
 )
 
 if [ "$(id -u)" -ne 0 ]; then

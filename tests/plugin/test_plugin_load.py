@@ -13,17 +13,7 @@ checks = [
                                                 "libgstjsontimeline.so") in p.stdout),
     ("licence LGPL", "License                  LGPL" in p.stdout),
 ]
-# the runnable examples in pipelines/, headless
-here = os.path.dirname(os.path.abspath(__file__))
-pipelines = os.path.join(here, "..", "..", "pipelines")
-env = dict(os.environ, SINK="fakesink", VSINK="fakesink", ASINK="fakesink", NUM_BUFFERS="10")
-for script in ("textoverlay-kf.sh", "jsontimelinesrc-preview.sh", "transitionmixer.sh",
-               "captionrender-srt.sh"):
-    r = subprocess.run(["sh", os.path.join(pipelines, script)], capture_output=True,
-                       text=True, timeout=120, env=env)
-    checks.append((f"pipelines/{script} runs", r.returncode == 0))
-    if r.returncode:
-        print(r.stdout, r.stderr)
+# the runnable examples in pipelines/ are run by tests/render/test_pipelines.py
 inspect = subprocess.run(["gst-inspect-1.0", "textoverlay-kf"], capture_output=True,
                          text=True, timeout=120)
 checks.append(("textoverlay-kf properties are controllable",
