@@ -13,6 +13,8 @@ packages=(
   # JSON, drawing, networking, storage
   libjson-glib-dev libcairo2-dev libpango1.0-dev librsvg2-dev libgdk-pixbuf-2.0-dev
   libsoup-3.0-dev libsqlite3-dev
+  # output formats: animated GIF (giflib), WebM with alpha (FFmpeg libraries)
+  libgif-dev libavformat-dev libavcodec-dev libavutil-dev
   # Lottie animations
   librlottie-dev
   # image loaders: PNG/JPEG (gdk-pixbuf), WebP, SVG

@@ -45,15 +45,23 @@ int cmd_render(int argc, char **argv)
 	                 *cache_dir = nullptr;
 	gdouble fetch_timeout = -1.0;
 	gint fps = 0, width = 0, height = 0, quality = 23;
-	gdouble scale = 1.0, start = 0.0, end = -1.0;
-	gboolean quiet = FALSE, verbose = FALSE;
+	gdouble scale = 1.0, start = 0.0, end = -1.0, frame_at = -1.0;
+	gint gif_max_width = 640;
+	gboolean quiet = FALSE, verbose = FALSE, alpha = FALSE;
 	g_auto(GStrv) files = nullptr;
 	const GOptionEntry entries[] = {
 	        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-	         "Write the video to OUT (required)", "OUT"},
+	         "Write the video, animation, picture or sound to OUT (required)", "OUT"},
 	        {"format", 'f', 0, G_OPTION_ARG_STRING, &format,
-	         "mp4 (H.264 + AAC) or webm (VP9 + Opus); default: from OUT's extension, else mp4",
+	         "mp4, webm (VP9), webm-vp8, gif, png, jpeg, mp3, m4a or aac; default: from "
+	         "OUT's extension",
 	         "FORMAT"},
+	        {"alpha", 0, 0, G_OPTION_ARG_NONE, &alpha,
+	         "Keep the alpha channel (webm, webm-vp8, png; globalBackground none)", nullptr},
+	        {"frame-at", 0, 0, G_OPTION_ARG_DOUBLE, &frame_at,
+	         "png/jpeg: the frame shown at this time of the timeline (default 0)", "SECONDS"},
+	        {"gif-max-width", 0, 0, G_OPTION_ARG_INT, &gif_max_width,
+	         "gif: scale wider frames down to this width (default 640; 0: never)", "PX"},
 	        {"fps", 0, 0, G_OPTION_ARG_INT, &fps,
 	         "Frames per second: 30 or 60 (default: the "
 	         "request's fps, else 30)",
@@ -84,7 +92,8 @@ int cmd_render(int argc, char **argv)
 	        {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, nullptr, "FILE"},
 	        {},
 	};
-	g_autoptr(GOptionContext) ctx = g_option_context_new("FILE - render editor JSON to video");
+	g_autoptr(GOptionContext) ctx =
+	        g_option_context_new("FILE - render editor JSON to a video, GIF, picture or sound");
 	g_option_context_set_summary(
 	        ctx, "Renders FILE (an editorState or an export request wrapping one) to OUT.\n"
 	             "The file is written as OUT.part and renamed when complete: a failed or\n"
@@ -92,7 +101,9 @@ int cmd_render(int argc, char **argv)
 	g_option_context_set_description(
 	        ctx, "Exit status:\n  0  the video was written\n  1  the document is invalid or "
 	             "the render failed\n  2  usage error, or FILE cannot be read\n\nExample:\n"
-	             "  jsontimeline render promo.json -o promo.mp4 --fps 60 --scale 0.5");
+	             "  jsontimeline render promo.json -o promo.mp4 --fps 60 --scale 0.5\n"
+	             "  jsontimeline render promo.json -o cover.png --frame-at 2.5\n"
+	             "  jsontimeline render overlay.json -o overlay.webm --alpha");
 	g_option_context_add_main_entries(ctx, entries, nullptr);
 	g_option_context_add_group(ctx, gst_init_get_option_group());
 	g_autoptr(GError) error = nullptr;
@@ -109,7 +120,20 @@ int cmd_render(int argc, char **argv)
 	jtl::RenderOptions o;
 	o.input = files[0];
 	o.output = output;
-	o.format = format ? format : g_str_has_suffix(output, ".webm") ? "webm" : "mp4";
+	if (format) {
+		o.format = format;
+	} else if (const char *f = jtl::render_format_for_path(output)) {
+		o.format = f;
+	} else {
+		fprintf(stderr,
+		        "jsontimeline render: cannot tell the format from the name %s: use one of "
+		        ".mp4 .webm .gif .png .jpg .jpeg .mp3 .m4a .aac, or give --format\n",
+		        output);
+		return EXIT_USAGE;
+	}
+	o.alpha = alpha;
+	o.frame_at = frame_at;
+	o.gif_max_width = gif_max_width;
 	o.fps = fps;
 	o.scale = scale;
 	o.width = width;
@@ -128,11 +152,16 @@ int cmd_render(int argc, char **argv)
 	}
 	o.start = GstClockTime(start * GST_SECOND + 0.5);
 	o.stop = end >= 0 ? GstClockTime(end * GST_SECOND + 0.5) : GST_CLOCK_TIME_NONE;
-	if (!jtl::render_format_extension(o.format) || (fps != 0 && fps != 30 && fps != 60) ||
-	    scale < 0.6 || scale > 8.0 || quality < 0 || quality > 51 || width < 0 || height < 0) {
-		fprintf(stderr,
-		        "jsontimeline render: --format must be mp4 or webm, --fps 30 or 60, "
-		        "--scale 0.6 to 8, --quality 0 to 51\n");
+	if ((fps != 0 && fps != 30 && fps != 60) || scale < 0.6 || scale > 8.0 || quality < 0 ||
+	    quality > 51 || width < 0 || height < 0 || gif_max_width < 0 ||
+	    (frame_at < 0 && frame_at != -1.0) || frame_at > 86400) {
+		fprintf(stderr, "jsontimeline render: --fps must be 30 or 60, --scale 0.6 to 8, "
+		                "--quality 0 to 51, --frame-at and --gif-max-width >= 0\n");
+		return EXIT_USAGE;
+	}
+	g_autoptr(GError) usage = nullptr;
+	if (!jtl::check_render_options(o, nullptr, &usage)) {
+		fprintf(stderr, "jsontimeline render: %s\n", usage->message);
 		return EXIT_USAGE;
 	}
 
@@ -159,6 +188,10 @@ int cmd_render(int argc, char **argv)
 			        d.path.empty() ? "(document)" : d.path.c_str(), d.message.c_str(),
 			        d.code.c_str());
 		return EXIT_INVALID;
+	}
+	if (!jtl::check_render_options(o, doc.timeline.get(), &usage)) {
+		fprintf(stderr, "jsontimeline render: %s\n", usage->message);
+		return EXIT_USAGE;
 	}
 
 	bool tty = isatty(STDERR_FILENO);

@@ -2122,8 +2122,11 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 	                             : video_caps("AYUV", ctx.width, ctx.height, fps);
 	g_object_set(bg_caps, "caps", bgc, nullptr);
 	bool blur_bg = tl.background.type == jtl::GlobalBackground::Type::Blur;
+	/* none: transparent where nothing is drawn, so that alpha outputs keep it (opaque
+	 * outputs flatten the frames over black, see render.cpp) */
+	bool none_bg = tl.background.type == jtl::GlobalBackground::Type::None;
 	g_object_set(comp, "background",
-	             blur_bg                  ? 3 /* transparent: the backdrop fills it */
+	             blur_bg || none_bg       ? 3 /* transparent: the backdrop fills it */
 	             : bg_color == 0xffffffff ? 2 /* white */
 	                                      : 1 /* black */,
 	             "start-time-selection", 2 /* set */, "start-time", guint64(ctx.range.start),

@@ -15,8 +15,11 @@ struct RenderOptions {
 	std::string input;  /* document path ("-" is not supported: give json instead) */
 	std::string json;   /* or the document itself */
 	std::string output; /* file path; written as OUTPUT.part and renamed when complete */
-	std::string format = "mp4"; /* "mp4" (H.264 + AAC) | "webm" (VP9 + Opus) */
-	int fps = 0;                /* 0: the document's request, else 30 */
+	/* "mp4" (H.264 + AAC) | "webm" (VP9 + Opus) | "webm-vp8" (VP8 + Opus) | "gif" |
+	 * "png" | "jpeg" (one frame) | "mp3" | "m4a" (AAC in MP4) | "aac" (ADTS): see
+	 * docs/output-formats.md; render_format_for_path() maps file names to these */
+	std::string format = "mp4";
+	int fps = 0; /* 0: the document's request, else 30 */
 	double scale = 1.0;
 	int width = 0, height = 0;       /* 0: the composition size */
 	int quality = 23;                /* constant quality: x264 quantizer / VP9 cq-level */
@@ -28,6 +31,13 @@ struct RenderOptions {
 	 * file in seconds (< 0: the element's default) */
 	std::string cache_dir;
 	double fetch_timeout = -1;
+	/* webm, webm-vp8, png: keep the alpha channel (the document's globalBackground must
+	 * be none; elsewhere frames are flattened over black) */
+	bool alpha = false;
+	/* png, jpeg: the frame shown at this time of the timeline, seconds (< 0: 0) */
+	double frame_at = -1;
+	/* gif: frames wider than this are scaled down, aspect kept (0: never) */
+	int gif_max_width = 640;
 };
 
 /* What a render did, for the curious (and the closing notes of benchmarks). */
@@ -48,7 +58,23 @@ using RenderProgress = std::function<void(guint64 position, guint64 duration)>;
 bool render_file(const RenderOptions &options, const RenderProgress &progress, GError **error,
                  RenderStats *stats = nullptr);
 
-/* The file extension a format writes ("mp4", "webm"), or nullptr for an unknown format. */
+struct Timeline;
+
+/* The file extension a format writes ("mp4", "webm", "jpg"...), or nullptr for an unknown
+ * format. "jpg" is accepted for "jpeg". */
 const char *render_format_extension(const std::string &format);
+
+/* The format a file name asks for by its extension (case ignored: .mp4 .webm .gif .png
+ * .jpg .jpeg .mp3 .m4a .aac), or nullptr. */
+const char *render_format_for_path(const std::string &path);
+
+/* The format names, comma separated, for messages. */
+const char *render_format_names();
+
+/* Checks that the options go together (the format is known, alpha only with webm,
+ * webm-vp8 or png, frame_at only with png or jpeg and not with a range...) and, given the
+ * document's timeline, that alpha has a none background and frame_at falls inside it.
+ * Returns false with error set (JTL_ERROR_FAILED) saying which option is wrong. */
+bool check_render_options(const RenderOptions &options, const Timeline *timeline, GError **error);
 
 } /* namespace jtl */

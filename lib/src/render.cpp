@@ -6,16 +6,53 @@
 #include <cerrno>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 
 #include <glib/gstdio.h>
+#include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <gst/pbutils/pbutils.h>
+#include <gst/video/video.h>
 
 #include <jsontimeline/diagnostics.h>
+#include <jsontimeline/editorstate.h>
+#include <jsontimeline/gif-writer.h>
+#include <jsontimeline/model.h>
+#include <jsontimeline/time.h>
+#include <jsontimeline/webm-alpha.h>
 
 namespace jtl {
 
 namespace {
+
+enum class OutputKind {
+	Av,    /* video and audio through encodebin (or the alpha WebM writer) */
+	Gif,   /* frames to the GIF writer, no audio */
+	Still, /* one frame to pngenc/jpegenc, no audio */
+	Audio, /* audio through encodebin, no video */
+};
+
+struct Format {
+	const char *name;
+	const char *extension;
+	OutputKind kind;
+};
+
+const Format kFormats[] = {
+        {"mp4", "mp4", OutputKind::Av},       {"webm", "webm", OutputKind::Av},
+        {"webm-vp8", "webm", OutputKind::Av}, {"gif", "gif", OutputKind::Gif},
+        {"png", "png", OutputKind::Still},    {"jpeg", "jpg", OutputKind::Still},
+        {"mp3", "mp3", OutputKind::Audio},    {"m4a", "m4a", OutputKind::Audio},
+        {"aac", "aac", OutputKind::Audio},
+};
+
+const Format *find_format(const std::string &name)
+{
+	for (const Format &f : kFormats)
+		if (name == f.name || (name == "jpg" && g_str_equal(f.name, "jpeg")))
+			return &f;
+	return nullptr;
+}
 
 struct ElementDeleter {
 	void operator()(GstElement *e) const
@@ -27,25 +64,30 @@ struct ElementDeleter {
 
 GstEncodingProfile *make_profile(const std::string &format)
 {
+	const char *aac = "audio/mpeg, mpegversion=(int)4";
 	GstEncodingContainerProfile *container;
 	GstCaps *vcaps, *acaps;
-	if (format == "webm") {
+	if (format == "webm" || format == "webm-vp8") {
 		g_autoptr(GstCaps) c = gst_caps_from_string("video/webm");
 		container = gst_encoding_container_profile_new("webm", nullptr, c, nullptr);
-		vcaps = gst_caps_from_string("video/x-vp9");
+		vcaps = gst_caps_from_string(format == "webm" ? "video/x-vp9" : "video/x-vp8");
 		acaps = gst_caps_from_string("audio/x-opus");
 	} else {
 		g_autoptr(GstCaps) c = gst_caps_from_string("video/quicktime, variant=(string)iso");
 		container = gst_encoding_container_profile_new("mp4", nullptr, c, nullptr);
-		vcaps = gst_caps_from_string("video/x-h264, profile=(string)high");
-		acaps = gst_caps_from_string("audio/mpeg, mpegversion=(int)4");
+		vcaps = format == "m4a"
+		                ? nullptr
+		                : gst_caps_from_string("video/x-h264, profile=(string)high");
+		acaps = gst_caps_from_string(aac);
 	}
-	g_autoptr(GstCaps) raw = gst_caps_from_string("video/x-raw, format=(string)I420");
-	GstEncodingVideoProfile *v = gst_encoding_video_profile_new(vcaps, nullptr, raw, 0);
+	if (vcaps) {
+		g_autoptr(GstCaps) raw = gst_caps_from_string("video/x-raw, format=(string)I420");
+		GstEncodingVideoProfile *v = gst_encoding_video_profile_new(vcaps, nullptr, raw, 0);
+		gst_caps_unref(vcaps);
+		gst_encoding_container_profile_add_profile(container, GST_ENCODING_PROFILE(v));
+	}
 	GstEncodingAudioProfile *a = gst_encoding_audio_profile_new(acaps, nullptr, nullptr, 0);
-	gst_caps_unref(vcaps);
 	gst_caps_unref(acaps);
-	gst_encoding_container_profile_add_profile(container, GST_ENCODING_PROFILE(v));
 	gst_encoding_container_profile_add_profile(container, GST_ENCODING_PROFILE(a));
 	return GST_ENCODING_PROFILE(container);
 }
@@ -63,54 +105,299 @@ void on_element_added(GstBin *, GstBin *, GstElement *element, gpointer data)
 		 * timestamp by the reorder delay, which mp4mux writes without an edit list) */
 		g_object_set(element, "quantizer", guint(o->quality), "key-int-max", 250u,
 		             "bframes", 0u, nullptr);
-	} else if (g_str_equal(name, "vp9enc")) {
+	} else if (g_str_equal(name, "vp9enc") || g_str_equal(name, "vp8enc")) {
 		gst_util_set_object_arg(G_OBJECT(element), "end-usage", "cq");
-		g_object_set(element, "cq-level", gint(o->quality + 8), "deadline", gint64(1),
-		             "cpu-used", 8, "row-mt", TRUE, nullptr);
+		g_object_set(element, "cq-level", std::min(63, o->quality + 8), "deadline",
+		             gint64(1), "cpu-used", 8, nullptr);
+		if (g_str_equal(name, "vp9enc"))
+			g_object_set(element, "row-mt", TRUE, nullptr);
+		else /* VP8's cq-level is a floor under a bit rate: a generous one */
+			g_object_set(element, "target-bitrate", 20000000, nullptr);
 	} else if (g_str_equal(name, "mp4mux")) {
 		g_object_set(element, "faststart", TRUE, nullptr);
 	}
+}
+
+/* What the appsinks feed: the GIF writer or the alpha WebM writer. */
+struct SinkContext {
+	int fps = 30;
+	std::mutex lock; /* guards error and the GIF writer's state below */
+	std::string error;
+	GifWriter gif;
+	std::string gif_path;
+	bool gif_open = false;
+	GstClockTime gif_end = 0;
+	AlphaWebmWriter webm;
+	guint64 still[2] = {0, 0}; /* stills: the index of the frame to keep, frames seen */
+	bool failed(GError *e)
+	{
+		std::lock_guard<std::mutex> guard(lock);
+		if (error.empty())
+			error = e->message;
+		g_error_free(e);
+		return false;
+	}
+};
+
+/* The running time of a sample's buffer (the file's time), or NONE. */
+GstClockTime sample_time(GstSample *sample, GstClockTime *end)
+{
+	GstBuffer *buf = gst_sample_get_buffer(sample);
+	const GstSegment *seg = gst_sample_get_segment(sample);
+	GstClockTime pts = GST_BUFFER_PTS(buf);
+	if (!GST_CLOCK_TIME_IS_VALID(pts) || !seg)
+		return GST_CLOCK_TIME_NONE;
+	GstClockTime t = gst_segment_to_running_time(seg, GST_FORMAT_TIME, pts);
+	if (end)
+		*end = GST_BUFFER_DURATION_IS_VALID(buf) ? t + GST_BUFFER_DURATION(buf) : t;
+	return t;
+}
+
+GstFlowReturn on_gif_sample(GstAppSink *sink, gpointer data)
+{
+	SinkContext *ctx = static_cast<SinkContext *>(data);
+	g_autoptr(GstSample) sample = gst_app_sink_pull_sample(sink);
+	if (!sample)
+		return GST_FLOW_EOS;
+	GstVideoInfo info;
+	GstClockTime end = 0, t = sample_time(sample, &end);
+	if (!GST_CLOCK_TIME_IS_VALID(t) ||
+	    !gst_video_info_from_caps(&info, gst_sample_get_caps(sample)))
+		return GST_FLOW_ERROR;
+	GstVideoFrame frame;
+	if (!gst_video_frame_map(&frame, &info, gst_sample_get_buffer(sample), GST_MAP_READ))
+		return GST_FLOW_ERROR;
+	GError *e = nullptr;
+	bool ok;
+	{
+		std::lock_guard<std::mutex> guard(ctx->lock);
+		ok = ctx->gif_open || ctx->gif.open(ctx->gif_path, GST_VIDEO_INFO_WIDTH(&info),
+		                                    GST_VIDEO_INFO_HEIGHT(&info), &e);
+		ctx->gif_open = ctx->gif_open || ok;
+		ok = ok && ctx->gif.add_frame(static_cast<const uint8_t *>(
+		                                      GST_VIDEO_FRAME_PLANE_DATA(&frame, 0)),
+		                              GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0), t, &e);
+		ctx->gif_end = end;
+	}
+	gst_video_frame_unmap(&frame);
+	if (!ok) {
+		ctx->failed(e);
+		return GST_FLOW_ERROR;
+	}
+	return GST_FLOW_OK;
+}
+
+GstFlowReturn on_alpha_video(GstAppSink *sink, gpointer data)
+{
+	SinkContext *ctx = static_cast<SinkContext *>(data);
+	g_autoptr(GstSample) sample = gst_app_sink_pull_sample(sink);
+	if (!sample)
+		return GST_FLOW_EOS;
+	GstVideoInfo info;
+	GstClockTime t = sample_time(sample, nullptr);
+	if (!GST_CLOCK_TIME_IS_VALID(t) ||
+	    !gst_video_info_from_caps(&info, gst_sample_get_caps(sample)))
+		return GST_FLOW_ERROR;
+	GstVideoFrame frame;
+	if (!gst_video_frame_map(&frame, &info, gst_sample_get_buffer(sample), GST_MAP_READ))
+		return GST_FLOW_ERROR;
+	const uint8_t *planes[4];
+	int strides[4];
+	for (guint i = 0; i < 4; i++) {
+		planes[i] = static_cast<const uint8_t *>(GST_VIDEO_FRAME_PLANE_DATA(&frame, i));
+		strides[i] = GST_VIDEO_FRAME_PLANE_STRIDE(&frame, i);
+	}
+	GError *e = nullptr;
+	int64_t index = int64_t(gst_util_uint64_scale_round(t, guint64(ctx->fps), GST_SECOND));
+	bool ok = ctx->webm.add_video(planes, strides, index, &e);
+	gst_video_frame_unmap(&frame);
+	return ok || ctx->failed(e) ? GST_FLOW_OK : GST_FLOW_ERROR;
+}
+
+GstFlowReturn on_alpha_audio(GstAppSink *sink, gpointer data)
+{
+	SinkContext *ctx = static_cast<SinkContext *>(data);
+	g_autoptr(GstSample) sample = gst_app_sink_pull_sample(sink);
+	if (!sample)
+		return GST_FLOW_EOS;
+	GstMapInfo map;
+	GstBuffer *buf = gst_sample_get_buffer(sample);
+	if (!gst_buffer_map(buf, &map, GST_MAP_READ))
+		return GST_FLOW_ERROR;
+	GError *e = nullptr;
+	bool ok =
+	        ctx->webm.add_audio(reinterpret_cast<const int16_t *>(map.data), map.size / 4, &e);
+	gst_buffer_unmap(buf, &map);
+	return ok || ctx->failed(e) ? GST_FLOW_OK : GST_FLOW_ERROR;
+}
+
+GstElement *make_appsink(GstAppSinkCallbacks *callbacks, SinkContext *ctx, const char *caps)
+{
+	GstElement *sink = gst_element_factory_make("appsink", nullptr);
+	if (!sink)
+		return nullptr;
+	g_autoptr(GstCaps) c = gst_caps_from_string(caps);
+	g_object_set(sink, "sync", FALSE, "caps", c, nullptr);
+	gst_app_sink_set_callbacks(GST_APP_SINK(sink), callbacks, ctx, nullptr);
+	return sink;
+}
+
+/* The document's timeline (to check the options, know the background and the fps). */
+std::unique_ptr<Timeline> load_timeline(const RenderOptions &o, GError **error)
+{
+	EditorStateResult doc;
+	if (!o.json.empty())
+		doc = load_editor_state(o.json);
+	else if (!load_editor_state_file(o.input.c_str(), {}, &doc, error))
+		return nullptr;
+	if (!doc.valid()) {
+		std::string first;
+		for (const Diagnostic &d : doc.diagnostics.errors()) {
+			first = (d.path.empty() ? std::string("(document)") : d.path) + ": " +
+			        d.message;
+			break;
+		}
+		g_set_error(error, JTL_ERROR, JTL_ERROR_INVALID, "the document is invalid: %s",
+		            first.c_str());
+		return nullptr;
+	}
+	return std::move(doc.timeline);
 }
 
 } /* namespace */
 
 const char *render_format_extension(const std::string &format)
 {
-	if (format == "mp4")
-		return "mp4";
-	if (format == "webm")
-		return "webm";
+	const Format *f = find_format(format);
+	return f ? f->extension : nullptr;
+}
+
+const char *render_format_for_path(const std::string &path)
+{
+	std::size_t dot = path.rfind('.');
+	std::size_t slash = path.rfind('/');
+	if (dot == std::string::npos || (slash != std::string::npos && dot < slash))
+		return nullptr;
+	g_autofree gchar *ext = g_ascii_strdown(path.c_str() + dot + 1, -1);
+	if (g_str_equal(ext, "jpeg"))
+		return "jpeg";
+	for (const Format &f : kFormats)
+		if (g_str_equal(ext, f.extension))
+			return f.name;
 	return nullptr;
+}
+
+const char *render_format_names()
+{
+	return "mp4, webm, webm-vp8, gif, png, jpeg, mp3, m4a, aac";
+}
+
+bool check_render_options(const RenderOptions &o, const Timeline *tl, GError **error)
+{
+	const Format *f = find_format(o.format);
+	if (!f) {
+		g_set_error(error, JTL_ERROR, JTL_ERROR_FAILED,
+		            "unknown output format \"%s\" (known: %s)", o.format.c_str(),
+		            render_format_names());
+		return false;
+	}
+	bool alpha_ok = f->name == std::string("webm") || f->name == std::string("webm-vp8") ||
+	                f->name == std::string("png");
+	if (o.alpha && !alpha_ok) {
+		g_set_error(error, JTL_ERROR, JTL_ERROR_FAILED,
+		            "%s output has no alpha channel: alpha needs webm, webm-vp8 or png",
+		            f->name);
+		return false;
+	}
+	if (o.frame_at >= 0 && f->kind != OutputKind::Still) {
+		g_set_error(error, JTL_ERROR, JTL_ERROR_FAILED,
+		            "a frame time is for png and jpeg output only, not %s", f->name);
+		return false;
+	}
+	if (f->kind == OutputKind::Still && (o.start > 0 || GST_CLOCK_TIME_IS_VALID(o.stop))) {
+		g_set_error(error, JTL_ERROR, JTL_ERROR_FAILED,
+		            "%s output is one frame: give its time, not a range", f->name);
+		return false;
+	}
+	if (!tl)
+		return true;
+	if (o.alpha && tl->background.type != GlobalBackground::Type::None) {
+		g_set_error(error, JTL_ERROR, JTL_ERROR_FAILED,
+		            "alpha output needs the document's globalBackground to be none (or "
+		            "absent): this one is drawn everywhere");
+		return false;
+	}
+	double duration = double(tl->duration_ns()) / GST_SECOND;
+	if (f->kind == OutputKind::Still && o.frame_at >= 0 && o.frame_at >= duration) {
+		g_set_error(error, JTL_ERROR, JTL_ERROR_FAILED,
+		            "the frame time %.3f s is past the end of the timeline (%.3f s)",
+		            o.frame_at, duration);
+		return false;
+	}
+	return true;
 }
 
 bool render_file(const RenderOptions &o, const RenderProgress &progress, GError **error,
                  RenderStats *stats)
 {
-	if (!render_format_extension(o.format)) {
-		g_set_error(error, JTL_ERROR, JTL_ERROR_FAILED, "unknown output format \"%s\"",
-		            o.format.c_str());
+	if (!check_render_options(o, nullptr, error))
 		return false;
-	}
+	std::unique_ptr<Timeline> tl = load_timeline(o, error);
+	if (!tl || !check_render_options(o, tl.get(), error))
+		return false;
+	const Format &format = *find_format(o.format);
+	const std::string name = format.name;
+	const int fps = o.fps > 0 ? o.fps : tl->output.fps > 0 ? tl->output.fps : 30;
+	/* a none background is transparent in the source's frames: flattened over black
+	 * unless the output keeps alpha */
+	const bool flatten = tl->background.type == GlobalBackground::Type::None && !o.alpha;
+	const bool alpha_webm = o.alpha && format.kind == OutputKind::Av;
+
 	std::string part = o.output + ".part";
+	SinkContext ctx; /* before the pipeline: it outlives it */
+	ctx.fps = fps;
 	std::unique_ptr<GstElement, ElementDeleter> pipeline(gst_pipeline_new("render"));
-	GstElement *src = gst_element_factory_make("jsontimelinesrc", "timeline");
-	GstElement *vconv = gst_element_factory_make("videoconvert", nullptr);
-	GstElement *vqueue = gst_element_factory_make("queue", nullptr);
-	GstElement *aconv = gst_element_factory_make("audioconvert", nullptr);
-	GstElement *aqueue = gst_element_factory_make("queue", nullptr);
-	GstElement *enc = gst_element_factory_make("encodebin", nullptr);
-	GstElement *sink = gst_element_factory_make("filesink", nullptr);
-	if (!src || !vconv || !vqueue || !aconv || !aqueue || !enc || !sink) {
-		for (GstElement *e : {src, vconv, vqueue, aconv, aqueue, enc, sink})
-			if (e)
-				gst_object_unref(e);
-		g_set_error(error, JTL_ERROR, JTL_ERROR_INTERNAL,
-		            "a GStreamer element is missing (jsontimelinesrc, videoconvert, "
-		            "audioconvert, queue, encodebin or filesink)");
+	GstBin *bin = GST_BIN(pipeline.get());
+	bool missing = false;
+	auto make = [&](const char *factory) -> GstElement * {
+		GstElement *e = gst_element_factory_make(factory, nullptr);
+		if (!e) {
+			if (!missing)
+				g_set_error(error, JTL_ERROR, JTL_ERROR_INTERNAL,
+				            "the GStreamer element %s is missing (needed for %s "
+				            "output)",
+				            factory, name.c_str());
+			missing = true;
+			return nullptr;
+		}
+		gst_bin_add(bin, e);
+		return e;
+	};
+	auto chain = [&](std::initializer_list<GstElement *> elements) -> bool {
+		GstElement *prev = nullptr;
+		for (GstElement *e : elements) {
+			if (!e)
+				return false;
+			if (prev && !gst_element_link(prev, e))
+				return false;
+			prev = e;
+		}
+		return true;
+	};
+	auto capsfilter = [&](const char *caps) -> GstElement * {
+		GstElement *e = make("capsfilter");
+		if (e) {
+			g_autoptr(GstCaps) c = gst_caps_from_string(caps);
+			g_object_set(e, "caps", c, nullptr);
+		}
+		return e;
+	};
+
+	GstElement *src = make("jsontimelinesrc");
+	GstElement *vqueue = make("queue");
+	GstElement *aqueue = make("queue");
+	if (missing)
 		return false;
-	}
-	gst_bin_add_many(GST_BIN(pipeline.get()), src, vqueue, vconv, aqueue, aconv, enc, sink,
-	                 nullptr);
 	if (!o.json.empty())
 		g_object_set(src, "json", o.json.c_str(), nullptr);
 	else
@@ -121,45 +408,203 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 		g_object_set(src, "cache-dir", o.cache_dir.c_str(), nullptr);
 	if (o.fetch_timeout >= 0)
 		g_object_set(src, "fetch-timeout", o.fetch_timeout, nullptr);
-	GstEncodingProfile *profile = make_profile(o.format);
-	g_object_set(enc, "profile", profile, nullptr);
-	gst_encoding_profile_unref(profile);
-	g_signal_connect(enc, "deep-element-added", G_CALLBACK(on_element_added),
-	                 const_cast<RenderOptions *>(&o));
-	g_object_set(sink, "location", part.c_str(), nullptr);
-
-	gst_element_link_many(vqueue, vconv, nullptr);
-	gst_element_link_many(aqueue, aconv, nullptr);
-	gst_element_link(enc, sink);
 	bool linked = gst_element_link_pads(src, "video", vqueue, "sink") &&
 	              gst_element_link_pads(src, "audio", aqueue, "sink");
-	g_autoptr(GstPad) venc = gst_element_request_pad_simple(enc, "video_%u");
-	g_autoptr(GstPad) aenc = gst_element_request_pad_simple(enc, "audio_%u");
-	g_autoptr(GstPad) vout = gst_element_get_static_pad(vconv, "src");
-	g_autoptr(GstPad) aout = gst_element_get_static_pad(aconv, "src");
-	linked = linked && venc && aenc && gst_pad_link(vout, venc) == GST_PAD_LINK_OK &&
-	         gst_pad_link(aout, aenc) == GST_PAD_LINK_OK;
+
+	/* the video from the queue: flattened over black where needed, then converted */
+	GstElement *vconv = nullptr;
+	if (format.kind != OutputKind::Audio) {
+		GstElement *flat = nullptr;
+		if (flatten) {
+			flat = make("compositor");
+			if (flat)
+				g_object_set(flat, "background", 1 /* black */, nullptr);
+		}
+		vconv = make("videoconvert");
+		linked = linked && (flat ? chain({vqueue, flat, vconv}) : chain({vqueue, vconv}));
+	}
+	auto sink_video = [&]() {
+		GstElement *fake = make("fakesink");
+		linked = linked && chain({vqueue, fake});
+	};
+	auto sink_audio = [&]() {
+		GstElement *fake = make("fakesink");
+		linked = linked && chain({aqueue, fake});
+	};
+	auto to_file = [&](GstElement *last) {
+		GstElement *sink = make("filesink");
+		if (sink)
+			g_object_set(sink, "location", part.c_str(), nullptr);
+		linked = linked && chain({last, sink});
+	};
+
+	GstAppSinkCallbacks gif_callbacks = {};
+	gif_callbacks.new_sample = on_gif_sample;
+	GstAppSinkCallbacks alpha_video = {}, alpha_audio = {};
+	alpha_video.new_sample = on_alpha_video;
+	alpha_audio.new_sample = on_alpha_audio;
+	bool webm_open = false;
+
+	if (format.kind == OutputKind::Av && !alpha_webm) {
+		GstElement *aconv = make("audioconvert");
+		GstElement *enc = make("encodebin");
+		if (missing)
+			return false;
+		GstEncodingProfile *profile = make_profile(name);
+		g_object_set(enc, "profile", profile, nullptr);
+		gst_encoding_profile_unref(profile);
+		g_signal_connect(enc, "deep-element-added", G_CALLBACK(on_element_added),
+		                 const_cast<RenderOptions *>(&o));
+		to_file(enc);
+		linked = linked && chain({aqueue, aconv});
+		g_autoptr(GstPad) venc = gst_element_request_pad_simple(enc, "video_%u");
+		g_autoptr(GstPad) aenc = gst_element_request_pad_simple(enc, "audio_%u");
+		g_autoptr(GstPad) vout = gst_element_get_static_pad(vconv, "src");
+		g_autoptr(GstPad) aout = gst_element_get_static_pad(aconv, "src");
+		linked = linked && venc && aenc && gst_pad_link(vout, venc) == GST_PAD_LINK_OK &&
+		         gst_pad_link(aout, aenc) == GST_PAD_LINK_OK;
+	} else if (format.kind == OutputKind::Av) {
+		/* VP8/VP9 with alpha: A420 frames and S16 audio to FFmpeg's encoders */
+		GstElement *vsink =
+		        make_appsink(&alpha_video, &ctx, "video/x-raw, format=(string)A420");
+		GstElement *aconv = make("audioconvert");
+		GstElement *asink =
+		        make_appsink(&alpha_audio, &ctx,
+		                     "audio/x-raw, format=(string)S16LE, rate=(int)48000, "
+		                     "channels=(int)2, layout=(string)interleaved");
+		for (GstElement *e : {vsink, asink})
+			if (e)
+				gst_bin_add(bin, e);
+		linked = linked && chain({vconv, vsink}) && chain({aqueue, aconv, asink});
+	} else if (format.kind == OutputKind::Gif) {
+		GstElement *scale = make("videoscale");
+		std::string caps =
+		        "video/x-raw, format=(string)BGRx, pixel-aspect-ratio=(fraction)1/1";
+		if (o.gif_max_width > 0)
+			caps += ", width=(int)[1, " + std::to_string(o.gif_max_width) + "]";
+		GstElement *filter = capsfilter(caps.c_str());
+		GstElement *sink = make_appsink(&gif_callbacks, &ctx, "video/x-raw");
+		if (sink)
+			gst_bin_add(bin, sink);
+		ctx.gif_path = part;
+		linked = linked && chain({vconv, scale, filter, sink});
+		sink_audio();
+	} else if (format.kind == OutputKind::Still) {
+		bool png = name == "png";
+		GstElement *filter = capsfilter(png ? (o.alpha ? "video/x-raw, format=(string)RGBA"
+		                                               : "video/x-raw, format=(string)RGB")
+		                                    : "video/x-raw, format=(string)I420");
+		GstElement *enc = make(png ? "pngenc" : "jpegenc");
+		linked = linked && chain({vconv, filter, enc});
+		to_file(enc);
+		sink_audio();
+	} else {
+		/* MP3 and ADTS are bare streams: the encoder straight to the file */
+		GstElement *aconv = make("audioconvert");
+		GstElement *enc = nullptr, *last = nullptr;
+		if (name == "mp3") {
+			enc = last = make("lamemp3enc");
+			if (enc) /* constant bit rate: players compute the duration from the size */
+				g_object_set(enc, "target", 1 /* bitrate */, "bitrate", 192, "cbr",
+				             TRUE, nullptr);
+		} else if (name == "aac") {
+			enc = make("voaacenc");
+			last = capsfilter("audio/mpeg, stream-format=(string)adts");
+			if (enc)
+				g_object_set(enc, "bitrate", 160000, nullptr);
+		} else {
+			enc = last = make("encodebin");
+			if (enc) {
+				GstEncodingProfile *profile = make_profile(name);
+				g_object_set(enc, "profile", profile, nullptr);
+				gst_encoding_profile_unref(profile);
+				g_signal_connect(enc, "deep-element-added",
+				                 G_CALLBACK(on_element_added),
+				                 const_cast<RenderOptions *>(&o));
+			}
+		}
+		if (missing)
+			return false;
+		to_file(last);
+		if (enc == last) {
+			g_autoptr(GstPad) ain =
+			        name == "m4a" ? gst_element_request_pad_simple(enc, "audio_%u")
+			                      : gst_element_get_static_pad(enc, "sink");
+			g_autoptr(GstPad) aout = gst_element_get_static_pad(aconv, "src");
+			linked = linked && chain({aqueue, aconv}) && ain &&
+			         gst_pad_link(aout, ain) == GST_PAD_LINK_OK;
+		} else {
+			linked = linked && chain({aqueue, aconv, enc, last});
+		}
+		sink_video();
+	}
+	if (missing)
+		return false;
 	if (!linked) {
 		g_set_error(error, JTL_ERROR, JTL_ERROR_INTERNAL,
 		            "could not build the %s output pipeline (is an encoder missing?)",
-		            o.format.c_str());
+		            name.c_str());
 		return false;
 	}
-
 	g_autoptr(GstBus) bus = gst_element_get_bus(pipeline.get());
 	bool ok = true;
 	std::string message;
 	bool started =
 	        gst_element_set_state(pipeline.get(), GST_STATE_READY) != GST_STATE_CHANGE_FAILURE;
-	bool ranged = o.start > 0 || GST_CLOCK_TIME_IS_VALID(o.stop);
+	if (started && alpha_webm) {
+		AlphaWebmWriter::Settings ws;
+		ws.codec = name == "webm-vp8" ? "vp8" : "vp9";
+		ws.fps = fps;
+		ws.quality = o.quality;
+		/* the frame size: the source's, known once it is READY */
+		g_autoptr(GstPad) video = gst_element_get_static_pad(src, "video");
+		g_autoptr(GstCaps) caps = gst_pad_query_caps(video, nullptr);
+		GstStructure *st = caps && !gst_caps_is_empty(caps)
+		                           ? gst_caps_get_structure(caps, 0)
+		                           : nullptr;
+		if (!st || !gst_structure_get_int(st, "width", &ws.width) ||
+		    !gst_structure_get_int(st, "height", &ws.height)) {
+			g_set_error(error, JTL_ERROR, JTL_ERROR_INTERNAL,
+			            "the timeline's frame size is unknown");
+			return false;
+		}
+		if (!ctx.webm.open(part, ws, error)) {
+			gst_element_set_state(pipeline.get(), GST_STATE_NULL);
+			g_unlink(part.c_str());
+			return false;
+		}
+		webm_open = true;
+	}
+	GstClockTime start = o.start, stop = o.stop;
+	/* stills: the frame shown at frame_at, k; rendered with a neighbour, [k, k + 2) or
+	 * [k - 1, k + 1), and only k kept: a range of one frame sometimes lacks its items
+	 * (jsontimelinesrc with a black or none background) */
+	if (format.kind == OutputKind::Still) {
+		guint64 frames = std::max<guint64>(1, frame_count(tl->duration_ns(), fps, 1));
+		guint64 k = std::min(frames - 1, guint64(std::max(0.0, o.frame_at) * fps + 1e-6));
+		guint64 k0 = k + 1 < frames ? k : k > 0 ? k - 1 : 0;
+		ctx.still[0] = k - k0;
+		start = frame_to_ns(k0, fps, 1);
+		stop = frame_to_ns(std::min(frames, k0 + 2), fps, 1);
+		g_autoptr(GstPad) out = gst_element_get_static_pad(vqueue, "src");
+		gst_pad_add_probe(
+		        out, GST_PAD_PROBE_TYPE_BUFFER,
+		        [](GstPad *, GstPadProbeInfo *, gpointer data) {
+			        guint64 *still = static_cast<guint64 *>(data);
+			        return still[1]++ == still[0] ? GST_PAD_PROBE_OK
+			                                      : GST_PAD_PROBE_DROP;
+		        },
+		        ctx.still, nullptr);
+	}
+	bool ranged = start > 0 || GST_CLOCK_TIME_IS_VALID(stop);
 	if (started && ranged) {
 		/* a range: a seek on the source while it is READY, before anything streams */
 		GstEvent *seek = gst_event_new_seek(
 		        1.0, GST_FORMAT_TIME,
 		        GstSeekFlags(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE),
-		        GST_SEEK_TYPE_SET, gint64(o.start),
-		        GST_CLOCK_TIME_IS_VALID(o.stop) ? GST_SEEK_TYPE_SET : GST_SEEK_TYPE_NONE,
-		        GST_CLOCK_TIME_IS_VALID(o.stop) ? gint64(o.stop) : -1);
+		        GST_SEEK_TYPE_SET, gint64(start),
+		        GST_CLOCK_TIME_IS_VALID(stop) ? GST_SEEK_TYPE_SET : GST_SEEK_TYPE_NONE,
+		        GST_CLOCK_TIME_IS_VALID(stop) ? gint64(stop) : -1);
 		if (!gst_element_send_event(src, seek)) {
 			g_set_error(error, JTL_ERROR, JTL_ERROR_FAILED,
 			            "the range to render cannot be set");
@@ -177,8 +622,8 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 			return;
 		guint64 dur = 0;
 		g_object_get(src, "duration", &dur, nullptr);
-		guint64 from = std::min<guint64>(o.start, dur);
-		guint64 to = GST_CLOCK_TIME_IS_VALID(o.stop) ? std::min<guint64>(o.stop, dur) : dur;
+		guint64 from = std::min<guint64>(start, dur);
+		guint64 to = GST_CLOCK_TIME_IS_VALID(stop) ? std::min<guint64>(stop, dur) : dur;
 		gint64 pos = 0;
 		if (end)
 			pos = gint64(to);
@@ -190,7 +635,8 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 	if (started && progress) {
 		guint64 dur = 0;
 		g_object_get(src, "duration", &dur, nullptr);
-		progress(0, dur - std::min<guint64>(dur, o.start));
+		guint64 to = GST_CLOCK_TIME_IS_VALID(stop) ? std::min<guint64>(stop, dur) : dur;
+		progress(0, to - std::min<guint64>(to, start));
 	}
 	bool done = false;
 	while (!done) {
@@ -234,6 +680,22 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 		g_object_get(src, "branches-built", &stats->branches_built, "max-live-branches",
 		             &stats->max_live_branches, nullptr);
 	gst_element_set_state(pipeline.get(), GST_STATE_NULL);
+	/* what the appsinks fed: their writer's own error first, then finishing the file */
+	if (!ctx.error.empty()) {
+		message = ctx.error;
+		ok = false;
+	}
+	g_autoptr(GError) finish = nullptr;
+	if (ok && webm_open && !ctx.webm.finish(&finish))
+		ok = false;
+	if (ok && format.kind == OutputKind::Gif && !ctx.gif_open) {
+		message = "the timeline has no frame to write";
+		ok = false;
+	}
+	if (ok && ctx.gif_open && !ctx.gif.close(ctx.gif_end, &finish))
+		ok = false;
+	if (finish)
+		message = finish->message;
 	if (ok && g_rename(part.c_str(), o.output.c_str()) != 0) {
 		int e = errno;
 		message = std::string("cannot rename ") + part + " to " + o.output + ": " +
