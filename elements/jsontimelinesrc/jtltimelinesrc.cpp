@@ -1947,8 +1947,12 @@ GstPadProbeReturn gate(JtlTimelineSrc *self, bool video, GstPadProbeInfo *info)
 	} else if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) == GST_EVENT_EOS) {
 		State &st = self->priv->state;
 		std::lock_guard<std::mutex> guard(st.schedule_lock);
+		/* the end of the range, not past everything: the mixers have not mixed the last
+		 * frames yet, whose branches must stay (only those released by then go) */
+		GstClockTime end = st.ctx.range.stop;
 		(video ? st.video_pos : st.audio_pos) =
-		        std::numeric_limits<GstClockTime>::max() / 2;
+		        GST_CLOCK_TIME_IS_VALID(end) ? end
+		                                     : std::numeric_limits<GstClockTime>::max() / 2;
 		st.moved.notify_all();
 	}
 	return GST_PAD_PROBE_OK;
