@@ -23,6 +23,8 @@ packages=(
   fonts-noto-color-emoji fonts-wqy-microhei
   # test oracles and helpers
   python3 python3-jsonschema python3-yaml python3-pil time
+  # a local RTMP server for the live streaming tests and benchmark
+  nginx libnginx-mod-rtmp
 )
 
 if [ "$(id -u)" -ne 0 ]; then
