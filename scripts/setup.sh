@@ -27,6 +27,8 @@ packages=(
   python3 python3-jsonschema python3-yaml python3-pil time
   # GStreamer from Python (the pipelines/ examples that animate with GstController)
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
+  # a local RTMP server for the live streaming tests and benchmark
+  nginx libnginx-mod-rtmp
 )
 
 if [ "$(id -u)" -ne 0 ]; then

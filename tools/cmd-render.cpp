@@ -41,6 +41,9 @@ void print_progress(bool tty, guint64 pos, guint64 dur, int *last)
 
 int cmd_render(int argc, char **argv)
 {
+	/* -o rtmp://...: a live stream, with the options of `jsontimeline stream` */
+	if (output_is_live(argc, argv))
+		return cmd_stream(argc, argv);
 	g_autofree gchar *output = nullptr, *format = nullptr, *preset = nullptr,
 	                 *cache_dir = nullptr;
 	gdouble fetch_timeout = -1.0;

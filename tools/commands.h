@@ -12,3 +12,8 @@ enum ExitCode {
 int cmd_validate(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_capabilities(int argc, char **argv);
+int cmd_stream(int argc, char **argv);
+int cmd_preview(int argc, char **argv);
+
+/* Whether the -o/--output of a command line is a live destination (rtmp://...). */
+bool output_is_live(int argc, char **argv);

@@ -25,6 +25,8 @@ const Command kCommands[] = {
         {"validate", "Check editor JSON against the editorState v1 schema and editor rules",
          cmd_validate},
         {"render", "Render editor JSON to a video file (MP4 or WebM)", cmd_render},
+        {"stream", "Stream editor JSON live to an RTMP server, in real time", cmd_stream},
+        {"preview", "Play editor JSON on the screen, with keys to pause and seek", cmd_preview},
         {"capabilities", "List the transitions, effects, filters, ... the engine renders",
          cmd_capabilities},
 };
