@@ -49,8 +49,12 @@ int prepare(const char *cmd, const char *path)
 struct SourceArgs {
 	gint fps = 0, width = 0, height = 0;
 	gdouble scale = 1.0, start = 0.0, fetch_timeout = -1.0;
-	gchar *cache_dir = nullptr;
-	~SourceArgs() { g_free(cache_dir); }
+	gchar *cache_dir = nullptr, *patches = nullptr;
+	~SourceArgs()
+	{
+		g_free(cache_dir);
+		g_free(patches);
+	}
 
 	void add(std::vector<GOptionEntry> *e)
 	{
@@ -71,6 +75,10 @@ struct SourceArgs {
 		              "Where remote (http/https) assets are downloaded", "DIR"});
 		e->push_back({"fetch-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &fetch_timeout,
 		              "Time limit for downloading one remote asset, seconds", "SECONDS"});
+		e->push_back({"patches", 0, 0, G_OPTION_ARG_FILENAME, &patches,
+		              "Change the document while it plays: JSON merge patches, one object "
+		              "per line, read from FILE or a named pipe (- : standard input)",
+		              "FILE"});
 	}
 
 	/* false after printing a usage error */
@@ -93,6 +101,7 @@ struct SourceArgs {
 		in->height = height;
 		in->cache_dir = cache_dir ? cache_dir : "";
 		in->fetch_timeout = fetch_timeout;
+		in->patches = patches ? patches : "";
 		return true;
 	}
 };
@@ -268,7 +277,12 @@ int cmd_preview(int argc, char **argv)
 		return code;
 
 	jtl::LiveControl control;
-	LiveInput input(&control, true);
+	/* keys come from a terminal on standard input, unless it carries the patches */
+	LiveInput input(&control, o.source.patches != "-");
+	if (!quiet)
+		o.log = [](const std::string &line) {
+			fprintf(stderr, "\njsontimeline preview: %s\n", line.c_str());
+		};
 	bool tty = isatty(STDERR_FILENO);
 	if (!quiet)
 		fprintf(stderr, "playing %s%s\n", files[0],

@@ -244,7 +244,19 @@ namespace {
 GstElement *make(JtlTimelineSrc *self, std::vector<GstElement *> *list, const char *factory,
                  const char *name = nullptr)
 {
-	GstElement *e = gst_element_factory_make(factory, name);
+	/* names tell branches apart in debug logs; a live update builds an item's branch
+	 * while the old one still exists: the new one gets a numbered name */
+	std::string unique = name ? name : "";
+	if (name) {
+		for (int n = 2;; n++) {
+			GstElement *clash = gst_bin_get_by_name(GST_BIN(self), unique.c_str());
+			if (!clash)
+				break;
+			gst_object_unref(clash);
+			unique = std::string(name) + "#" + std::to_string(n);
+		}
+	}
+	GstElement *e = gst_element_factory_make(factory, name ? unique.c_str() : nullptr);
 	if (!e) {
 		GST_ELEMENT_ERROR(self, CORE, MISSING_PLUGIN,
 		                  ("The GStreamer element \"%s\" is missing.", factory),
@@ -1979,16 +1991,21 @@ void stop_gates(JtlTimelineSrc *self)
 
 /* On the mixers' outputs: the segment of the rendered range (running time 0 at its
  * start), and SEGMENT_DONE in place of EOS after a segment seek. */
-GstPadProbeReturn output_events(GstPad *, GstPadProbeInfo *info, gpointer data)
+GstPadProbeReturn output_events(JtlTimelineSrc *self, bool video, GstPadProbeInfo *info)
 {
-	JtlTimelineSrc *self = JTL_TIMELINE_SRC(data);
 	State &st = self->priv->state;
 	if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
-		/* nothing after the range (a branch may end a frame later than the sources) */
+		/* nothing after the range (a branch may end a frame later than the sources). The
+		 * compositor counts its frames from the range's start, so its timestamps may be a
+		 * nanosecond off the frame grid: a picture is the frame it is nearest to */
 		GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
-		return GST_BUFFER_PTS_IS_VALID(buf) && GST_BUFFER_PTS(buf) >= st.ctx.range.stop
-		               ? GST_PAD_PROBE_DROP
-		               : GST_PAD_PROBE_OK;
+		if (!GST_BUFFER_PTS_IS_VALID(buf))
+			return GST_PAD_PROBE_OK;
+		bool after = video ? gst_util_uint64_scale_round(GST_BUFFER_PTS(buf),
+		                                                 guint64(st.ctx.fps),
+		                                                 GST_SECOND) >= st.ctx.range.k1
+		                   : GST_BUFFER_PTS(buf) >= st.ctx.range.stop;
+		return after ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
 	}
 	GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
 	guint32 seqnum;
@@ -2223,11 +2240,20 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 
 	g_autoptr(GstPad) vsrc = gst_element_get_static_pad(comp_caps, "src");
 	g_autoptr(GstPad) asrc = gst_element_get_static_pad(mix_caps, "src");
-	for (GstPad *pad : {vsrc, asrc})
-		gst_pad_add_probe(pad,
-		                  GstPadProbeType(GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM |
-		                                  GST_PAD_PROBE_TYPE_BUFFER),
-		                  output_events, self, nullptr);
+	const auto output_types =
+	        GstPadProbeType(GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_BUFFER);
+	gst_pad_add_probe(
+	        vsrc, output_types,
+	        [](GstPad *, GstPadProbeInfo *info, gpointer data) {
+		        return output_events(JTL_TIMELINE_SRC(data), true, info);
+	        },
+	        self, nullptr);
+	gst_pad_add_probe(
+	        asrc, output_types,
+	        [](GstPad *, GstPadProbeInfo *info, gpointer data) {
+		        return output_events(JTL_TIMELINE_SRC(data), false, info);
+	        },
+	        self, nullptr);
 	gst_ghost_pad_set_target(GST_GHOST_PAD(self->video_pad), vsrc);
 	gst_ghost_pad_set_target(GST_GHOST_PAD(self->audio_pad), asrc);
 	return true;
@@ -2727,28 +2753,32 @@ static void jtl_timeline_src_set_property(GObject *object, guint id, const GValu
 {
 	JtlTimelineSrc *self = JTL_TIMELINE_SRC(object);
 	Settings &s = self->priv->settings;
-	GST_OBJECT_LOCK(self);
-	switch (id) {
-	case PROP_LOCATION:
-		s.location = g_value_get_string(value) ? g_value_get_string(value) : "";
-		break;
-	case PROP_JSON: {
+	if (id == PROP_JSON) {
+		/* outside the object lock: schedule_lock is never taken inside it */
 		std::string text = g_value_get_string(value) ? g_value_get_string(value) : "";
 		bool loaded;
 		{
 			std::lock_guard<std::mutex> guard(self->priv->state.schedule_lock);
 			loaded = self->priv->state.timeline != nullptr;
+			if (!loaded)
+				self->priv->state.document.clear();
 		}
 		if (loaded) {
 			/* while loaded: a new version of the document, applied at the next frame */
-			GST_OBJECT_UNLOCK(self);
 			std::string why;
 			request_update(self, text, false, &why);
 			return;
 		}
+		GST_OBJECT_LOCK(self);
 		s.json = std::move(text);
-		break;
+		GST_OBJECT_UNLOCK(self);
+		return;
 	}
+	GST_OBJECT_LOCK(self);
+	switch (id) {
+	case PROP_LOCATION:
+		s.location = g_value_get_string(value) ? g_value_get_string(value) : "";
+		break;
 	case PROP_WIDTH:
 		s.width = g_value_get_int(value);
 		break;
@@ -2782,13 +2812,25 @@ static void jtl_timeline_src_get_property(GObject *object, guint id, GValue *val
 {
 	JtlTimelineSrc *self = JTL_TIMELINE_SRC(object);
 	const Settings &s = self->priv->settings;
+	if (id == PROP_JSON) {
+		/* the version played last (live updates included), else the property's;
+		 * schedule_lock is never taken inside the object lock */
+		std::string doc;
+		{
+			std::lock_guard<std::mutex> guard(self->priv->state.schedule_lock);
+			doc = self->priv->state.document;
+		}
+		GST_OBJECT_LOCK(self);
+		if (doc.empty())
+			doc = s.json;
+		GST_OBJECT_UNLOCK(self);
+		g_value_set_string(value, doc.empty() ? nullptr : doc.c_str());
+		return;
+	}
 	GST_OBJECT_LOCK(self);
 	switch (id) {
 	case PROP_LOCATION:
 		g_value_set_string(value, s.location.empty() ? nullptr : s.location.c_str());
-		break;
-	case PROP_JSON:
-		g_value_set_string(value, s.json.empty() ? nullptr : s.json.c_str());
 		break;
 	case PROP_WIDTH:
 		g_value_set_int(value, s.width);

@@ -22,6 +22,10 @@ struct TimelineInput {
 	int width = 0, height = 0; /* 0: the composition size */
 	std::string cache_dir;     /* remote assets ("" = the user cache) */
 	double fetch_timeout = -1; /* seconds per remote asset (< 0: the element's default) */
+	/* JSON merge patches applied while playing, one JSON object per line: "-" standard
+	 * input, else a file or named pipe; "" none (jtl::PatchFeed). What became of each is
+	 * logged; an accepted change survives reconnections. */
+	std::string patches;
 };
 
 struct LiveOptions {
@@ -104,6 +108,8 @@ struct PreviewOptions {
 	std::string video_sink;
 	std::string audio_sink;
 	GstClockTime start = 0;
+	/* what became of live updates (source.patches), a line each; may be empty */
+	std::function<void(const std::string &)> log;
 };
 
 /* Where a preview is: position and duration, ns; paused or playing. */

@@ -2,6 +2,8 @@
 // Live output: real-time RTMP streaming with loop and reconnection, and a player preview.
 #include <jsontimeline/live.h>
 
+#include <jsontimeline/patch-feed.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -119,6 +121,30 @@ GstElement *make_source(const TimelineInput &in, std::vector<std::string> *missi
 	if (in.fetch_timeout >= 0)
 		g_object_set(src, "fetch-timeout", in.fetch_timeout, nullptr);
 	return src;
+}
+
+/* A line about a live update message of jsontimelinesrc, or "" for other messages. */
+std::string update_text(GstMessage *msg)
+{
+	const GstStructure *st = gst_message_get_structure(msg);
+	if (!st)
+		return "";
+	if (gst_structure_has_name(st, "jsontimeline-update")) {
+		gboolean accepted = FALSE;
+		gst_structure_get_boolean(st, "accepted", &accepted);
+		const char *reason = gst_structure_get_string(st, "reason");
+		return accepted ? "update accepted"
+		                : std::string("update refused: ") + (reason ? reason : "");
+	}
+	guint64 frame = 0;
+	guint changed = 0;
+	if (gst_structure_has_name(st, "jsontimeline-update-applied") &&
+	    gst_structure_get_uint64(st, "frame", &frame)) {
+		gst_structure_get_uint(st, "changed", &changed);
+		return "update playing from frame " + std::to_string(frame) + " (" +
+		       std::to_string(changed) + " item" + (changed == 1 ? "" : "s") + " rebuilt)";
+	}
+	return "";
 }
 
 bool missing_error(const std::vector<std::string> &missing, GError **error)
@@ -276,6 +302,17 @@ public:
 	Outcome run(GstClockTime from, GError **error);
 	GstClockTime position() const { return timing_.position; }
 	guint64 duration() const { return duration_; }
+	/* the version of the document the source played last (live updates included) */
+	std::string document() const
+	{
+		if (!src_)
+			return "";
+		gchar *json = nullptr;
+		g_object_get(src_, "json", &json, nullptr);
+		std::string out = json ? json : "";
+		g_free(json);
+		return out;
+	}
 
 private:
 	bool build(GError **error);
@@ -409,6 +446,9 @@ Outcome Connection::run(GstClockTime from, GError **error)
 	}
 	if (control_)
 		control_->attach(bus);
+	std::unique_ptr<PatchFeed> feed;
+	if (started && !o_.source.patches.empty())
+		feed = std::make_unique<PatchFeed>(src_, o_.source.patches);
 	if (stats_)
 		stats_->connections++;
 	say("connecting to " + o_.url + ", timeline from " + seconds(from));
@@ -421,9 +461,17 @@ Outcome Connection::run(GstClockTime from, GError **error)
 		GstMessage *msg = gst_bus_timed_pop_filtered(
 		        bus, started ? GST_CLOCK_TIME_NONE : 0,
 		        GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR |
-		                       GST_MESSAGE_SEGMENT_DONE | GST_MESSAGE_APPLICATION));
+		                       GST_MESSAGE_SEGMENT_DONE | GST_MESSAGE_APPLICATION |
+		                       GST_MESSAGE_ELEMENT));
 		if (!msg)
 			break; /* a failed state change: its error was popped already, or none */
+		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ELEMENT) {
+			std::string text = update_text(msg);
+			if (!text.empty())
+				say(text);
+			gst_message_unref(msg);
+			continue;
+		}
 		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
 			errors.push_back(msg);
 			break;
@@ -481,6 +529,7 @@ Outcome Connection::run(GstClockTime from, GError **error)
 	}
 	if (control_)
 		control_->detach();
+	feed.reset();
 	/* every streaming thread stopped: the errors they posted are all on the bus now */
 	gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
 	while (GstMessage *m = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR))
@@ -529,12 +578,17 @@ bool stream_live(const LiveOptions &o, const LiveLog &log, GError **error, LiveC
 	GstClockTime position = o.start;
 	GstClockTime delay = GST_SECOND;
 	int reconnects = 0;
+	LiveOptions current = o; /* with the latest version of the document */
 	for (;;) {
-		Connection c(o, log, control, st);
+		Connection c(current, log, control, st);
 		g_autoptr(GError) e = nullptr;
 		Outcome outcome = c.run(position, &e);
 		GstClockTime carried = c.position() - std::min(c.position(), position);
 		position = c.position();
+		/* live updates made on this connection go on with the next */
+		std::string doc = c.document();
+		if (!doc.empty())
+			current.source.json = doc;
 		st->position = position;
 		if (outcome == Outcome::Finished || outcome == Outcome::Stopped)
 			return true;
@@ -694,14 +748,25 @@ bool preview(const PreviewOptions &o, const PreviewStatus &status, GError **erro
 		if (status)
 			status(position, duration, paused);
 	};
+	std::unique_ptr<PatchFeed> feed;
+	if (ok && !o.source.patches.empty())
+		feed = std::make_unique<PatchFeed>(src, o.source.patches);
 	bool stop = false;
 	while (ok && !stop) {
 		GstMessage *msg = gst_bus_timed_pop_filtered(
 		        bus, GST_SECOND / 4,
 		        GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR |
-		                       GST_MESSAGE_APPLICATION | GST_MESSAGE_ASYNC_DONE));
+		                       GST_MESSAGE_APPLICATION | GST_MESSAGE_ASYNC_DONE |
+		                       GST_MESSAGE_ELEMENT));
 		if (!msg) {
 			report();
+			continue;
+		}
+		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ELEMENT) {
+			std::string text = update_text(msg);
+			if (!text.empty() && o.log)
+				o.log(text);
+			gst_message_unref(msg);
 			continue;
 		}
 		switch (GST_MESSAGE_TYPE(msg)) {
@@ -738,6 +803,7 @@ bool preview(const PreviewOptions &o, const PreviewStatus &status, GError **erro
 		if (msg)
 			gst_message_unref(msg);
 	}
+	feed.reset();
 	for (GstMessage *m : deferred)
 		gst_message_unref(m);
 	if (control)

@@ -17,7 +17,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from test_render import document, near, pixel, solid  # noqa: E402
+from test_render import document, near, pixel, solid, text_item  # noqa: E402
 from clitest import CLI, check, expect, finish, run  # noqa: E402
 
 TMP = tempfile.mkdtemp(prefix="jtl-live-")
@@ -144,11 +144,12 @@ class Streamer:
     """`jsontimeline stream` in the background; its stderr lines are collected as they
     come, so that a test can wait for one."""
 
-    def __init__(self, *args):
+    def __init__(self, *args, stdin=False):
         self.lines, self.cond = [], threading.Condition()
         self.start = time.monotonic()
         self.proc = subprocess.Popen([CLI, "stream", *args], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, text=True)
+                                     stderr=subprocess.PIPE, text=True,
+                                     stdin=subprocess.PIPE if stdin else subprocess.DEVNULL)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
@@ -204,6 +205,55 @@ def test_stream_recording():
     keys = [ts for t, ts, body in flv_tags(flv) if t == 9 and len(body) > 1 and body[1] == 1
             and body[0] >> 4 == 1]
     expect(keys == [0, 2000, 4000], f"keyframes at {keys} ms, want every 2 s")
+
+
+def test_live_patch_on_air():
+    """A 6 s text "OLD" in red; about 2 s in, a merge patch on standard input makes it a
+    green "NEW". Every frame before the one the stream names is red, every one from it
+    green, and no frame is missing."""
+    item = text_item("t", "OLD", 0, 6 * 240000, 0, 60, W, 120, color="#ff0000", size=90)
+    path = os.path.join(TMP, "patch.json")
+    with open(path, "w") as f:
+        json.dump(document([[item]], background="#000000"), f)
+    port, rec = free_port(), os.path.join(TMP, "rec-patch")
+    server = Nginx(port, rec)
+    try:
+        s = Streamer(path, "-o", f"rtmp://127.0.0.1:{port}/live/patch", "--patches", "-",
+                     stdin=True)
+        s.wait_line("connecting", 30)
+        time.sleep(max(0.0, 2.0 - (time.monotonic() - s.start)))
+        s.proc.stdin.write('{"items": {"t": {"text": "NEW", "color": "#00ff00"}}}\n')
+        s.proc.stdin.flush()
+        line = s.wait_line("update playing from frame", 30)
+        k = int(line.split("from frame ")[1].split()[0])
+        s.proc.stdin.close()
+        code, wall, err = s.finish()
+    finally:
+        server.kill()
+    expect(code == 0 and "update accepted" in err, err)
+    expect(30 <= k <= 120, f"applied at frame {k}")
+    flv = os.path.join(rec, "patch.flv")
+    times = video_times(flv)
+    expect(len(times) == 180, f"{len(times)} frames, want 180")
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    expect(max(gaps) <= 50, f"a gap of {max(gaps)} ms between frames")
+    frames = decode_flv(flv)
+    expect(len(frames) == 180, f"{len(frames)} decoded frames")
+
+    def counts(frame):
+        red = green = 0
+        for y in range(60, 180, 2):
+            for x in range(0, W, 2):
+                r, g, b = pixel(frame, x, y)
+                red += r > 150 and g < 90 and b < 90
+                green += g > 150 and r < 90 and b < 90
+        return red, green
+    for i in list(range(0, 180, 10)) + [k - 1, k]:
+        red, green = counts(frames[i])
+        if i < k:
+            expect(red > 100 and green == 0, f"frame {i} (before {k}): {red} red, {green} green")
+        else:
+            expect(green > 100 and red == 0, f"frame {i} (from {k}): {red} red, {green} green")
 
 
 def test_reconnect_resumes_at_position():
