@@ -48,7 +48,7 @@ int cmd_render(int argc, char **argv)
 	                 *cache_dir = nullptr;
 	gdouble fetch_timeout = -1.0;
 	gint fps = 0, width = 0, height = 0, quality = 23;
-	gdouble scale = 1.0, start = 0.0, end = -1.0, frame_at = -1.0;
+	gdouble scale = 0.0, start = 0.0, end = -1.0, frame_at = -1.0;
 	gint gif_max_width = 640;
 	gboolean quiet = FALSE, verbose = FALSE, alpha = FALSE;
 	g_auto(GStrv) files = nullptr;
@@ -70,7 +70,9 @@ int cmd_render(int argc, char **argv)
 	         "request's fps, else 30)",
 	         "FPS"},
 	        {"scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale,
-	         "Output size = composition size x SCALE, 0.6 to 8 (default 1)", "SCALE"},
+	         "Output size = composition size x SCALE, 0.6 to 8 (default: the request's scale, "
+	         "else 1)",
+	         "SCALE"},
 	        {"width", 0, 0, G_OPTION_ARG_INT, &width, "Composition width override", "PX"},
 	        {"height", 0, 0, G_OPTION_ARG_INT, &height, "Composition height override", "PX"},
 	        {"quality", 0, 0, G_OPTION_ARG_INT, &quality,
@@ -155,9 +157,10 @@ int cmd_render(int argc, char **argv)
 	}
 	o.start = GstClockTime(start * GST_SECOND + 0.5);
 	o.stop = end >= 0 ? GstClockTime(end * GST_SECOND + 0.5) : GST_CLOCK_TIME_NONE;
-	if ((fps != 0 && fps != 30 && fps != 60) || scale < 0.6 || scale > 8.0 || quality < 0 ||
-	    quality > 51 || width < 0 || height < 0 || gif_max_width < 0 ||
-	    (frame_at < 0 && frame_at != -1.0) || frame_at > 86400) {
+	if ((fps != 0 && fps != 30 && fps != 60) ||
+	    (scale != 0.0 && (scale < 0.6 || scale > 8.0)) || quality < 0 || quality > 51 ||
+	    width < 0 || height < 0 || gif_max_width < 0 || (frame_at < 0 && frame_at != -1.0) ||
+	    frame_at > 86400) {
 		fprintf(stderr, "jsontimeline render: --fps must be 30 or 60, --scale 0.6 to 8, "
 		                "--quality 0 to 51, --frame-at and --gif-max-width >= 0\n");
 		return EXIT_USAGE;

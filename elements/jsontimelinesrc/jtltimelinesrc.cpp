@@ -87,10 +87,10 @@ namespace {
 struct Settings {
 	std::string location;
 	std::string json;
-	int width = 0;  /* 0 = the document's compositionWidth */
-	int height = 0; /* 0 = the document's compositionHeight */
-	int fps = 0;    /* 0 = the request's fps, else 30 */
-	double scale = 1.0;
+	int width = 0;      /* 0 = the document's compositionWidth */
+	int height = 0;     /* 0 = the document's compositionHeight */
+	int fps = 0;        /* 0 = the request's fps, else 30 */
+	double scale = 0.0; /* 0 = the request's, else 1 */
 	std::string asset_base;
 	std::string cache_dir;        /* "" = the user cache directory */
 	double fetch_timeout = 120.0; /* seconds per remote asset, 0 = no limit */
@@ -2353,9 +2353,17 @@ void compute_output(JtlTimelineSrc *self, const Settings &settings)
 		ctx.asset_base = dir;
 	}
 	ctx.fps = settings.fps > 0 ? settings.fps : tl.output.fps > 0 ? tl.output.fps : 30;
-	double scale = settings.scale > 0 ? settings.scale : 1.0;
+	double scale = settings.scale > 0    ? settings.scale
+	               : tl.output.scale > 0 ? tl.output.scale
+	                                     : 1.0;
 	int width = settings.width > 0 ? settings.width : tl.output.width.value_or(tl.width);
 	int height = settings.height > 0 ? settings.height : tl.output.height.value_or(tl.height);
+	/* the request's ratio ("9:16", ...; not "custom") sets the height from the width when
+	 * no height is given */
+	int rw = 0, rh = 0;
+	if (settings.height <= 0 && !tl.output.height && tl.output.ratio != "custom" &&
+	    std::sscanf(tl.output.ratio.c_str(), "%d:%d", &rw, &rh) == 2 && rw > 0 && rh > 0)
+		height = std::max(2, int(std::lround(double(width) * rh / rw)));
 	scale *= double(width) / tl.width; /* a width override scales the composition */
 	ctx.scale = scale;
 	ctx.width = int(std::lround(tl.width * scale)) & ~1;
@@ -2996,8 +3004,10 @@ static void jtl_timeline_src_class_init(JtlTimelineSrcClass *klass)
 	                         rw));
 	g_object_class_install_property(
 	        object_class, PROP_SCALE,
-	        g_param_spec_double("scale", "Scale", "Output size = composition size x scale",
-	                            0.05, 8.0, 1.0, rw));
+	        g_param_spec_double("scale", "Scale",
+	                            "Output size = composition size x scale (0: the request's "
+	                            "scale, else 1)",
+	                            0.0, 8.0, 0.0, rw));
 	g_object_class_install_property(
 	        object_class, PROP_ASSET_BASE,
 	        g_param_spec_string("asset-base", "Asset base",

@@ -19,8 +19,8 @@ struct RenderOptions {
 	 * "png" | "jpeg" (one frame) | "mp3" | "m4a" (AAC in MP4) | "aac" (ADTS): see
 	 * docs/output-formats.md; render_format_for_path() maps file names to these */
 	std::string format = "mp4";
-	int fps = 0; /* 0: the document's request, else 30 */
-	double scale = 1.0;
+	int fps = 0;                     /* 0: the document's request, else 30 */
+	double scale = 0.0;              /* 0: the request's scale, else 1 */
 	int width = 0, height = 0;       /* 0: the composition size */
 	int quality = 23;                /* constant quality: x264 quantizer / VP9 cq-level */
 	std::string preset = "veryfast"; /* x264 speed preset */

@@ -1254,10 +1254,11 @@ EditorStateResult load_editor_state_node(JsonNode *root, const EditorStateOption
 	JsonObject *request = nullptr;
 	JsonNode *state_node = root;
 	/* A request wrapping the document: {"editorState": {...}, "fps": ..., ...}: it has
-	 * an "editorState" member and none of the members an editorState requires. */
+	 * an "editorState" member and none of the members only an editorState has (a request
+	 * may carry compositionWidth/Height overrides) */
 	bool wrapper = top && json_object_has_member(top, "editorState");
-	for (const char *key : {"tracks", "items", "assets", "transitions", "compositionWidth",
-	                        "compositionHeight", "timebaseTicksPerSecond"})
+	for (const char *key :
+	     {"tracks", "items", "assets", "transitions", "timebaseTicksPerSecond"})
 		wrapper = wrapper && !json_object_has_member(top, key);
 	if (wrapper) {
 		request = top;

@@ -75,6 +75,28 @@ def caps_of(path):
     return p.stdout
 
 
+def test_export_options_of_the_request():
+    """An export request's fps, ratio and scale: 320x240 at 1:1 and 0.6 is 192x192 at 60 fps;
+    the command line's --scale and --fps win; the red box keeps its place (top-left)."""
+    request = {"editorState": two_solids(), "ratio": "1:1", "scale": 0.6, "fps": 60,
+               "format": "mp4"}
+    code, out, err = render_to(request, "request.mp4")
+    expect(code == 0, err)
+    frames = decode_rgba(out, 192, 192)
+    expect(len(frames) == 60, f"{len(frames)} frames at 60 fps for 1 s")
+    expect(near(rgba(frames[0], 35, 17, 192)[:3], RED), rgba(frames[0], 35, 17, 192))
+    code, out, err = render_to(request, "request-override.mp4", "--scale", "1", "--fps", "30")
+    expect(code == 0, err)
+    frames = decode_rgba(out, 320, 320)
+    expect(len(frames) == 30, f"{len(frames)} frames")
+    # ratio custom with compositionWidth/Height: those sizes
+    request.update({"ratio": "custom", "compositionWidth": 160, "compositionHeight": 120,
+                    "scale": 1})
+    code, out, err = render_to(request, "request-custom.mp4")
+    expect(code == 0, err)
+    expect(len(decode_rgba(out, 160, 120)) == 60, "custom size frames")
+
+
 def test_webm_vp8():
     code, out, err = render_to(two_solids(), "vp8.webm", "--format", "webm-vp8")
     expect(code == 0, err)
