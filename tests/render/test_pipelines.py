@@ -85,6 +85,38 @@ def test_broadcast_mix():
     expect(n >= 30, f"{n} frames of the live mix")
 
 
+def test_webm_alpha():
+    d = tempfile.mkdtemp(dir=TMP)
+    out = os.path.join(TMP, "lower-third.webm")
+    run("webm-alpha.sh", os.path.join(PIPELINES, "examples", "lower-third.json"), out,
+        SINK=f"pngenc ! multifilesink location={d}/%04d.png",
+        JSONTIMELINE=os.environ["JTL_CLI"])
+    from PIL import Image
+    frames = sorted(glob.glob(os.path.join(d, "*.png")))
+    expect(len(frames) == 60, f"{len(frames)} frames")
+    img = Image.open(frames[0])
+    expect(img.mode == "RGBA", img.mode)
+    corner, bar = img.getpixel((20, 20)), img.getpixel((700, 600))
+    expect(corner[3] < 16, f"corner {corner}: not transparent")
+    expect(bar[3] > 200 and bar[2] > bar[0], f"bar {bar}: not the opaque blue bar")
+
+
+def test_rtmp():
+    from test_live import Nginx, free_port, video_times
+    port, rec = free_port(), os.path.join(TMP, "rtmp-rec")
+    server = Nginx(port, rec)
+    try:
+        run("rtmp.sh", f"rtmp://127.0.0.1:{port}/live/pipe")
+    finally:
+        server.kill()
+    flv = os.path.join(rec, "pipe.flv")
+    probe = subprocess.run(["gst-discoverer-1.0", flv], capture_output=True, text=True,
+                           timeout=60).stdout
+    expect("H.264" in probe and "AAC" in probe, probe)
+    n = len(video_times(flv))
+    expect(abs(n - 48) <= 1, f"{n} frames recorded, want 48")
+
+
 def test_others_run():
     run("transitionmixer.sh", SINK="fakesink", NUM_BUFFERS="10")
     run("textoverlay-kf.sh", SINK="fakesink", NUM_BUFFERS="10")
