@@ -614,42 +614,37 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 	}
 	started = started && gst_element_set_state(pipeline.get(), GST_STATE_PLAYING) !=
 	                             GST_STATE_CHANGE_FAILURE;
-	g_autoptr(GstPad) video = gst_element_get_static_pad(src, "video");
-	/* progress of the range: position and duration from its start; at the start and at
-	 * the end always, in between while no message comes */
-	auto report = [&](bool end) {
-		if (!progress)
-			return;
+	/* progress of the range (position and duration from its start): from the source's
+	 * jsontimeline-progress messages (frames done of the range's frames), at the start and
+	 * at the end always */
+	auto span = [&]() {
 		guint64 dur = 0;
 		g_object_get(src, "duration", &dur, nullptr);
-		guint64 from = std::min<guint64>(start, dur);
 		guint64 to = GST_CLOCK_TIME_IS_VALID(stop) ? std::min<guint64>(stop, dur) : dur;
-		gint64 pos = 0;
-		if (end)
-			pos = gint64(to);
-		else if (!gst_pad_query_position(video, GST_FORMAT_TIME, &pos) || pos < 0)
-			return;
-		progress(guint64(pos) - std::min<guint64>(guint64(pos), from),
-		         to - std::min(to, from));
+		return to - std::min<guint64>(to, std::min<guint64>(start, dur));
 	};
-	if (started && progress) {
-		guint64 dur = 0;
-		g_object_get(src, "duration", &dur, nullptr);
-		guint64 to = GST_CLOCK_TIME_IS_VALID(stop) ? std::min<guint64>(stop, dur) : dur;
-		progress(0, to - std::min<guint64>(to, start));
-	}
+	if (started && progress)
+		progress(0, span());
 	bool done = false;
 	while (!done) {
 		/* a failed state change has posted its error already: do not wait for more */
 		g_autoptr(GstMessage) msg = gst_bus_timed_pop_filtered(
-		        bus, started ? 200 * GST_MSECOND : GST_SECOND,
-		        GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING));
-		if (!msg && !started) {
+		        bus, started ? GST_CLOCK_TIME_NONE : GST_SECOND,
+		        GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING |
+		                       GST_MESSAGE_ELEMENT));
+		if (!msg) {
 			ok = false;
 			break;
 		}
-		if (!msg) {
-			report(false);
+		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ELEMENT) {
+			const GstStructure *st = gst_message_get_structure(msg);
+			guint64 done_frames = 0, frames = 0;
+			if (progress && gst_structure_has_name(st, "jsontimeline-progress") &&
+			    gst_structure_get_uint64(st, "frames-done", &done_frames) &&
+			    gst_structure_get_uint64(st, "frames", &frames) && frames > 0) {
+				guint64 total = span();
+				progress(gst_util_uint64_scale(total, done_frames, frames), total);
+			}
 			continue;
 		}
 		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_WARNING) {
@@ -671,8 +666,9 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 			if (dbg)
 				message += std::string(" (") + dbg + ")";
 			ok = false;
-		} else {
-			report(true);
+		} else if (progress) {
+			guint64 total = span();
+			progress(total, total);
 		}
 		done = true;
 	}
