@@ -452,6 +452,14 @@ bool load(JtlTimelineSrc *self, Settings &settings)
 	return true;
 }
 
+/* An item's box at the start of its clip, in output pixels (1 to 8192 each side). */
+void box_pixels(const jtl::Item &item, double scale, int *w, int *h)
+{
+	jtl::ItemFrame f0 = jtl::evaluate_item(item, item.start);
+	*w = int(std::clamp(std::lround(f0.width * scale), 1L, 8192L));
+	*h = int(std::clamp(std::lround(f0.height * scale), 1L, 8192L));
+}
+
 /* Draws a visual item once, at its size at the start of the clip, in output pixels.
  * Returns false (after posting an error) when the item cannot be drawn; an item kind that
  * is not drawn yet gives an empty raster and a warning. */
@@ -560,6 +568,28 @@ void control_geometry(GstPad *sink, const jtl::Item &item, const Context &ctx, d
 	}
 }
 
+/* Links the last element of a branch's picture chain to a new compositor pad at zorder,
+ * its stream time 0 placed at output frame k; returns the pad (a ref), or nullptr after
+ * posting an error naming what. */
+GstPad *link_to_compositor(JtlTimelineSrc *self, const Context &ctx, GstElement *last, uint64_t k,
+                           unsigned zorder, const std::string &what)
+{
+	GstElement *comp = compositor_for(ctx, zorder);
+	GstPad *sink = gst_element_request_pad_simple(comp, "sink_%u");
+	g_object_set(sink, "zorder", zorder, nullptr);
+	g_autoptr(GstPad) out = gst_element_get_static_pad(last, "src");
+	gst_pad_set_offset(out, GstClockTimeDiff(jtl::frame_to_ns(k, ctx.fps, 1)));
+	if (gst_pad_link(out, sink) != GST_PAD_LINK_OK) {
+		GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
+		                  ("%s cannot be composited.", what.c_str()),
+		                  ("linking its pictures to the compositor failed"));
+		gst_element_release_request_pad(comp, sink);
+		gst_object_unref(sink);
+		return nullptr;
+	}
+	return sink;
+}
+
 /* A picture repeated at the output rate for the frames [k, k + count) into a new
  * compositor pad, returned (a ref), or nullptr after posting an error naming what. */
 GstPad *add_picture(JtlTimelineSrc *self, std::vector<GstElement *> *list, const Context &ctx,
@@ -601,20 +631,7 @@ GstPad *add_picture(JtlTimelineSrc *self, std::vector<GstElement *> *list, const
 	gst_buffer_unref(buf);
 	g_signal_emit_by_name(src, "end-of-stream", &flow);
 
-	GstElement *comp = compositor_for(ctx, zorder);
-	GstPad *sink = gst_element_request_pad_simple(comp, "sink_%u");
-	g_object_set(sink, "zorder", zorder, nullptr);
-	g_autoptr(GstPad) out = gst_element_get_static_pad(last ? last : rate, "src");
-	gst_pad_set_offset(out, GstClockTimeDiff(jtl::frame_to_ns(k, ctx.fps, 1)));
-	if (gst_pad_link(out, sink) != GST_PAD_LINK_OK) {
-		GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
-		                  ("%s cannot be composited.", what.c_str()),
-		                  ("linking its picture to the compositor failed"));
-		gst_element_release_request_pad(comp, sink);
-		gst_object_unref(sink);
-		return nullptr;
-	}
-	return sink;
+	return link_to_compositor(self, ctx, last ? last : rate, k, zorder, what);
 }
 
 /* The output frames [*k, *k + *count) an item shows in the rendered range (with the lead
@@ -896,9 +913,8 @@ bool add_captions(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 	uint64_t k, count;
 	if (!item_frames(item, ctx, &k, &count))
 		return true;
-	jtl::ItemFrame f0 = jtl::evaluate_item(item, item.start);
-	int w = int(std::clamp(std::lround(f0.width * ctx.scale), 1L, 8192L));
-	int h = int(std::clamp(std::lround(f0.height * ctx.scale), 1L, 8192L));
+	int w, h;
+	box_pixels(item, ctx.scale, &w, &h);
 	const jtl::CaptionsData *cap = item.as<jtl::CaptionsData>();
 	const jtl::TextData *text = item.as<jtl::TextData>();
 	const jtl::Asset *asset = cap ? tl.asset(cap->asset_id) : nullptr;
@@ -1057,20 +1073,7 @@ GstPad *add_frames(JtlTimelineSrc *self, std::vector<GstElement *> *list, const 
 		gst_element_link(last, e);
 		last = e;
 	}
-	GstElement *comp = compositor_for(ctx, zorder);
-	GstPad *sink = gst_element_request_pad_simple(comp, "sink_%u");
-	g_object_set(sink, "zorder", zorder, nullptr);
-	g_autoptr(GstPad) out = gst_element_get_static_pad(last, "src");
-	gst_pad_set_offset(out, GstClockTimeDiff(jtl::frame_to_ns(k, ctx.fps, 1)));
-	if (gst_pad_link(out, sink) != GST_PAD_LINK_OK) {
-		GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
-		                  ("%s cannot be composited.", what.c_str()),
-		                  ("linking its frames to the compositor failed"));
-		gst_element_release_request_pad(comp, sink);
-		gst_object_unref(sink);
-		return nullptr;
-	}
-	return sink;
+	return link_to_compositor(self, ctx, last, k, zorder, what);
 }
 
 /* Builds the branch of a GIF, Lottie or chart item: its frames drawn at the box size as
@@ -1081,9 +1084,8 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 	uint64_t k, count;
 	if (!item_frames(item, ctx, &k, &count))
 		return true;
-	jtl::ItemFrame f0 = jtl::evaluate_item(item, item.start);
-	int w = int(std::clamp(std::lround(f0.width * ctx.scale), 1L, 8192L));
-	int h = int(std::clamp(std::lround(f0.height * ctx.scale), 1L, 8192L));
+	int w, h;
+	box_pixels(item, ctx.scale, &w, &h);
 	std::string what = "Item \"" + item.id + "\"";
 	FrameDrawer draw;
 	int fps = ctx.fps;
