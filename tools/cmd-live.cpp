@@ -18,33 +18,6 @@
 
 namespace {
 
-/* The elements and a valid document; returns -1 when ready, else the exit code. */
-int prepare(const char *cmd, const char *path)
-{
-	if (GstElementFactory *f = gst_element_factory_find("jsontimelinesrc"))
-		gst_object_unref(f);
-	else
-		gst_plugin_register_static(GST_VERSION_MAJOR, GST_VERSION_MINOR, "jsontimeline",
-		                           "editor JSON to video (built into the CLI)",
-		                           jsontimeline_elements_register, "0", "LGPL",
-		                           "jsontimeline", "jsontimeline", "");
-	jtl::EditorStateResult doc;
-	g_autoptr(GError) io = nullptr;
-	if (!jtl::load_editor_state_file(path, {}, &doc, &io)) {
-		fprintf(stderr, "jsontimeline %s: %s\n", cmd, io->message);
-		return EXIT_USAGE;
-	}
-	if (!doc.valid()) {
-		fprintf(stderr, "jsontimeline %s: %s is invalid:\n", cmd, path);
-		for (const jtl::Diagnostic &d : doc.diagnostics.errors())
-			fprintf(stderr, "  %s: %s (%s)\n",
-			        d.path.empty() ? "(document)" : d.path.c_str(), d.message.c_str(),
-			        d.code.c_str());
-		return EXIT_INVALID;
-	}
-	return -1;
-}
-
 /* The options both commands share: the source's. */
 struct SourceArgs {
 	gint fps = 0, width = 0, height = 0;
@@ -201,7 +174,7 @@ int cmd_stream(int argc, char **argv)
 	o.loop = loop;
 	o.max_reconnects = max_reconnects;
 	o.start = GstClockTime(src.start * GST_SECOND + 0.5);
-	int code = prepare("stream", files[0]);
+	int code = prepare_document("stream", files[0], nullptr);
 	if (code >= 0)
 		return code;
 
@@ -272,7 +245,7 @@ int cmd_preview(int argc, char **argv)
 	const char *env_a = g_getenv("JTL_PREVIEW_AUDIO_SINK");
 	o.video_sink = video_sink ? video_sink : env_v ? env_v : "";
 	o.audio_sink = audio_sink ? audio_sink : env_a ? env_a : "";
-	int code = prepare("preview", files[0]);
+	int code = prepare_document("preview", files[0], nullptr);
 	if (code >= 0)
 		return code;
 

@@ -171,30 +171,10 @@ int cmd_render(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	/* the elements come from the installed plugin, or from this program itself */
-	if (GstElementFactory *f = gst_element_factory_find("jsontimelinesrc"))
-		gst_object_unref(f);
-	else
-		gst_plugin_register_static(GST_VERSION_MAJOR, GST_VERSION_MINOR, "jsontimeline",
-		                           "editor JSON to video (built into the CLI)",
-		                           jsontimeline_elements_register, "0", "LGPL",
-		                           "jsontimeline", "jsontimeline", "");
-
-	/* validate first: clear errors with JSON paths before any pipeline starts */
 	jtl::EditorStateResult doc;
-	g_autoptr(GError) io = nullptr;
-	if (!jtl::load_editor_state_file(o.input.c_str(), {}, &doc, &io)) {
-		fprintf(stderr, "jsontimeline render: %s\n", io->message);
-		return EXIT_USAGE;
-	}
-	if (!doc.valid()) {
-		fprintf(stderr, "jsontimeline render: %s is invalid:\n", o.input.c_str());
-		for (const jtl::Diagnostic &d : doc.diagnostics.errors())
-			fprintf(stderr, "  %s: %s (%s)\n",
-			        d.path.empty() ? "(document)" : d.path.c_str(), d.message.c_str(),
-			        d.code.c_str());
-		return EXIT_INVALID;
-	}
+	int code = prepare_document("render", o.input.c_str(), &doc);
+	if (code >= 0)
+		return code;
 	if (!jtl::check_render_options(o, doc.timeline.get(), &usage)) {
 		fprintf(stderr, "jsontimeline render: %s\n", usage->message);
 		return EXIT_USAGE;

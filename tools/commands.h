@@ -15,5 +15,13 @@ int cmd_capabilities(int argc, char **argv);
 int cmd_stream(int argc, char **argv);
 int cmd_preview(int argc, char **argv);
 
+namespace jtl {
+struct EditorStateResult;
+}
+/* Registers the elements (from the plugin, else built in) and loads the document at path,
+ * printing why it cannot be used as "jsontimeline CMD: ...". Returns -1 when it is
+ * valid (its result in *doc when given), else the exit code. */
+int prepare_document(const char *cmd, const char *path, jtl::EditorStateResult *doc);
+
 /* Whether the -o/--output of a command line is a live destination (rtmp://...). */
 bool output_is_live(int argc, char **argv);
