@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <gio/gio.h>
+
 #include <jsontimeline/model.h>
 
 namespace jtl {
@@ -57,5 +59,17 @@ std::string url_scheme(const std::string &location);
  * forms of those. *reason (when not null) says which. A string that is not an address
  * counts as refused. */
 bool address_is_private(const std::string &address, std::string *reason = nullptr);
+
+/* The connect-time guard shared by asset fetching and webhooks. Given the connection of
+ * SoupMessage::network-event at G_SOCKET_CLIENT_CONNECTING (the address resolved, about
+ * to be connected), returns "" when address_is_private() lets it through, else
+ * "ADDRESS (why)" (or "(unknown: not an IP connection)"): the caller then cancels. Connect
+ * the signal with SOUP_MESSAGE_NEW_CONNECTION set, since only a message that opens its
+ * own connection emits it, and without a proxy resolver on the session. */
+std::string connection_refusal(GIOStream *connection);
+
+/* Whether the host of an http(s) URL is one of allow_hosts (names or IP literals as
+ * written in URLs, compared case-insensitively). */
+bool host_allow_listed(const std::string &url, const std::vector<std::string> &allow_hosts);
 
 } /* namespace jtl */

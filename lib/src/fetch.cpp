@@ -103,15 +103,7 @@ std::string cache_name(const std::string &url)
 
 bool host_allowed(const FetchOptions &o, const std::string &url)
 {
-	g_autoptr(GUri) uri = g_uri_parse(url.c_str(), kUriFlags, nullptr);
-	const char *host = uri ? g_uri_get_host(uri) : nullptr;
-	if (!host)
-		return false;
-	std::string h = lower(host);
-	for (const std::string &a : o.allow_hosts)
-		if (lower(a) == h)
-			return true;
-	return false;
+	return host_allow_listed(url, o.allow_hosts);
 }
 
 void pump(Fetcher *f);
@@ -185,25 +177,9 @@ void on_network_event(SoupMessage *, GSocketClientEvent event, GIOStream *connec
 	Job *job = static_cast<Job *>(data);
 	if (event != G_SOCKET_CLIENT_CONNECTING || !job->refused.empty())
 		return;
-	std::string address, why;
-	if (G_IS_SOCKET_CONNECTION(connection)) {
-		g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address(
-		        G_SOCKET_CONNECTION(connection), nullptr);
-		if (remote && G_IS_INET_SOCKET_ADDRESS(remote)) {
-			GInetAddress *ia =
-			        g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(remote));
-			g_autofree gchar *s = g_inet_address_to_string(ia);
-			address = s;
-		}
-	}
-	if (address.empty()) {
-		job->refused = "(unknown: not an IP connection)";
-	} else if (address_is_private(address, &why)) {
-		job->refused = address + " (" + why + ")";
-	} else {
-		return;
-	}
-	g_cancellable_cancel(job->cancellable);
+	job->refused = connection_refusal(connection);
+	if (!job->refused.empty())
+		g_cancellable_cancel(job->cancellable);
 }
 
 void on_read(GObject *source, GAsyncResult *result, gpointer data)
@@ -374,6 +350,39 @@ void pump(Fetcher *f)
 }
 
 } /* namespace */
+
+bool host_allow_listed(const std::string &url, const std::vector<std::string> &allow_hosts)
+{
+	g_autoptr(GUri) uri = g_uri_parse(url.c_str(), kUriFlags, nullptr);
+	const char *host = uri ? g_uri_get_host(uri) : nullptr;
+	if (!host)
+		return false;
+	std::string h = lower(host);
+	for (const std::string &a : allow_hosts)
+		if (lower(a) == h)
+			return true;
+	return false;
+}
+
+std::string connection_refusal(GIOStream *connection)
+{
+	std::string address, why;
+	if (connection && G_IS_SOCKET_CONNECTION(connection)) {
+		g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address(
+		        G_SOCKET_CONNECTION(connection), nullptr);
+		if (remote && G_IS_INET_SOCKET_ADDRESS(remote)) {
+			GInetAddress *ia =
+			        g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(remote));
+			g_autofree gchar *str = g_inet_address_to_string(ia);
+			address = str;
+		}
+	}
+	if (address.empty())
+		return "(unknown: not an IP connection)";
+	if (address_is_private(address, &why))
+		return address + " (" + why + ")";
+	return "";
+}
 
 std::string url_scheme(const std::string &location)
 {
