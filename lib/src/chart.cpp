@@ -15,7 +15,8 @@ namespace jtl {
 namespace {
 
 /* Neutral greys of the axes, gridlines and text (the usual web-chart defaults). */
-const Color kText{0.4, 0.4, 0.4, 1.0}; /* #666 */
+const Color kText{0.2, 0.2, 0.2, 1.0}; /* #333, on a light halo: legible over any video */
+const Color kHalo{1.0, 1.0, 1.0, 0.85};
 const Color kAxis{0.4, 0.4, 0.4, 1.0};
 const Color kGrid{0.8, 0.8, 0.8, 1.0}; /* #ccc */
 
@@ -196,6 +197,13 @@ struct Painter {
 	{
 		double tw, th;
 		measure(s, &tw, &th);
+		cairo_move_to(cr, x - ax * tw, y - ay * th);
+		/* a halo around the glyphs first: dark text reads on dark and light pictures */
+		pango_cairo_layout_path(cr, layout.get());
+		color(kHalo);
+		cairo_set_line_width(cr, fs * 0.22);
+		cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+		cairo_stroke(cr);
 		cairo_move_to(cr, x - ax * tw, y - ay * th);
 		color(kText);
 		pango_cairo_show_layout(cr, layout.get());
