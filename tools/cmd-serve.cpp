@@ -17,6 +17,8 @@ int cmd_serve(int argc, char **argv)
 	int workers = 0;
 	int download_ttl = 3600;
 	gboolean queue_only = FALSE;
+	g_autofree char *render_program = nullptr;
+	double timeout_base = 60.0, timeout_factor = 30.0;
 	GOptionEntry entries[] = {
 	        {"listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
 	         "Address to listen on (default 127.0.0.1:8080; port 0: any free port)",
@@ -33,6 +35,14 @@ int cmd_serve(int argc, char **argv)
 	         "Lifetime of a signed download link, seconds (default 3600)", "SECONDS"},
 	        {"queue-only", 0, 0, G_OPTION_ARG_NONE, &queue_only,
 	         "Accept and store tasks, start no render (they run at a later start)", nullptr},
+	        {"render-program", 0, 0, G_OPTION_ARG_FILENAME, &render_program,
+	         "Program run as 'PROGRAM render DOC -o OUTPUT' for each export (default: this "
+	         "one)",
+	         "PATH"},
+	        {"render-timeout-base", 0, 0, G_OPTION_ARG_DOUBLE, &timeout_base,
+	         "Time limit of a render: this many seconds (default 60) ...", "SECONDS"},
+	        {"render-timeout-factor", 0, 0, G_OPTION_ARG_DOUBLE, &timeout_factor,
+	         "... plus this many times the timeline's duration (default 30)", "X"},
 	        {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("- run the HTTP export service");
@@ -47,11 +57,15 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "jsontimeline serve: %s\n", error->message);
 		return EXIT_USAGE;
 	}
-	if (argc > 1 || !data_dir || workers < 0 || download_ttl < 1) {
-		fprintf(stderr, "jsontimeline serve: %s\n",
-		        argc > 1    ? "no arguments expected"
-		        : !data_dir ? "--data-dir is required"
-		                    : "--workers >= 0 and --download-ttl >= 1 are expected");
+	if (argc > 1 || !data_dir || workers < 0 || download_ttl < 1 || timeout_base < 1 ||
+	    timeout_factor < 0) {
+		const char *why = "--workers >= 0, --download-ttl >= 1, --render-timeout-base >= 1 "
+		                  "and --render-timeout-factor >= 0 are expected";
+		if (argc > 1)
+			why = "no arguments expected";
+		else if (!data_dir)
+			why = "--data-dir is required";
+		fprintf(stderr, "jsontimeline serve: %s\n", why);
 		return EXIT_USAGE;
 	}
 	jtl::ServeOptions o;
@@ -62,7 +76,9 @@ int cmd_serve(int argc, char **argv)
 	o.download_ttl_seconds = download_ttl;
 	o.queue_only = queue_only;
 	g_autofree char *self = g_file_read_link("/proc/self/exe", nullptr);
-	o.render_program = self ? self : argv[0];
+	o.render_program = render_program ? render_program : self ? self : argv[0];
+	o.render_timeout_base = timeout_base;
+	o.render_timeout_factor = timeout_factor;
 	std::string message;
 	if (keys_file) {
 		if (!jtl::load_api_keys(keys_file, &o.keys, &message)) {

@@ -491,6 +491,100 @@ def main():
 
     check("without --keys-file a key is generated and printed once", generated_key)
 
+    # a stand-in render program: hangs, crashes or waits for a gate file, by the text
+    fake = os.path.join(tmp, "fake-render.sh")
+    gate = os.path.join(tmp, "gate")
+    with open(fake, "w") as f:
+        f.write("#!/bin/sh\n# $1=render $2=DOC $3=-o $4=OUTPUT\n"
+                'if grep -q CRASH "$2"; then kill -SEGV $$; fi\n'
+                'if grep -q HANG "$2"; then exec sleep 600; fi\n'
+                'if grep -q GATE "$2"; then echo 50% >&2; '
+                f'while [ ! -e "{gate}" ]; do sleep 0.02; done; fi\n'
+                'printf "fake video" > "$4"\n')
+    os.chmod(fake, 0o755)
+    data4 = os.path.join(tmp, "data4")
+    fake_args = ["--render-program", fake, "--workers", "1", "--render-timeout-base", "2",
+                 "--render-timeout-factor", "0"]
+
+    def poll(server, task_id, want, key=KEY1, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            t = call(server, "GET", f"/v1/exports/{task_id}", key=key)[2]["data"]
+            if want(t):
+                return t
+            time.sleep(0.02)
+        raise AssertionError(f"{task_id}: condition not met: {t}")
+
+    def hang_and_crash():
+        f = Server(data4, keys, fake_args)
+        try:
+            a = create(f, tiny("HANG"))[2]["data"]["taskId"]
+            b = create(f, tiny("CRASH"))[2]["data"]["taskId"]
+            ta = call(f, "GET", f"/v1/exports/{a}")[2]["data"]
+            tb = call(f, "GET", f"/v1/exports/{b}")[2]["data"]
+            # --workers 1: one render at a time
+            assert ta["status"] == "PROCESSING" and tb["status"] == "PENDING", (ta, tb)
+            ta = poll(f, a, lambda t: t["status"] == "FAILED")
+            assert "longer than its limit of 2 s" in ta["error"], ta
+            tb = poll(f, b, lambda t: t["status"] == "FAILED")
+            assert "crashed (signal 11)" in tb["error"], tb
+            assert 'jsontimeline_tasks{state="FAILED"} 2' in request(f, "GET", "/metrics")[2].decode()
+        finally:
+            assert f.stop() == 0
+
+    def graceful_sigterm():
+        f = Server(data4, keys, fake_args)
+        c = create(f, tiny("GATE c"), key=KEY2)[2]["data"]["taskId"]
+        d = create(f, tiny("GATE d"), key=KEY2)[2]["data"]["taskId"]
+        poll(f, c, lambda t: t["status"] == "PROCESSING" and t["progress"] == 0.5, key=KEY2)
+        f.proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while not f.events("stopping") and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert f.events("stopping"), "no stopping event"
+        try:  # no longer accepting
+            request(f, "GET", "/healthz", key=None)
+            raise AssertionError("still accepting after SIGTERM")
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        assert f.proc.poll() is None, "exited before its render ended"
+        open(gate, "w").close()
+        assert f.proc.wait(60) == 0
+        r = Server(data4, keys, fake_args)
+        try:
+            tc = call(r, "GET", f"/v1/exports/{c}", key=KEY2)[2]["data"]
+            assert tc["status"] == "COMPLETED", tc  # finished before the exit
+            td = poll(r, d, lambda t: t["status"] == "COMPLETED", key=KEY2)  # queued: ran now
+            assert request(r, "GET", td["outputUrl"], key=None)[2] == b"fake video"
+        finally:
+            assert r.stop() == 0
+
+    def second_sigterm_requeues():
+        os.unlink(gate)
+        f = Server(data4, keys, fake_args)
+        e = create(f, tiny("GATE e"), key=KEY3)[2]["data"]["taskId"]
+        poll(f, e, lambda t: t["status"] == "PROCESSING", key=KEY3)
+        f.proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while not f.events("stopping") and time.monotonic() < deadline:
+            time.sleep(0.02)
+        f.proc.send_signal(signal.SIGTERM)
+        assert f.proc.wait(60) == 0
+        states = [x["status"] for x in f.events("task") if x["taskId"] == e]
+        assert states == ["PENDING", "PROCESSING", "PENDING"], states
+        open(gate, "w").close()
+        r = Server(data4, keys, fake_args)
+        try:
+            te = poll(r, e, lambda t: t["status"] == "COMPLETED", key=KEY3)
+            assert te["error"] is None, te
+        finally:
+            assert r.stop() == 0
+
+    check("a hanging render hits its time limit, a crash fails only its task", hang_and_crash)
+    check("SIGTERM: stop accepting, finish the running render, keep the queue",
+          graceful_sigterm)
+    check("a second SIGTERM stops the render and re-queues its task", second_sigterm_requeues)
+
     print(f"# {_passed} passed, {_failed} failed")
     return 1 if _failed else 0
 
