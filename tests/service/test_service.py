@@ -184,6 +184,14 @@ def main():
             assert opt in p.stdout, p.stdout
         p = subprocess.run([CLI, "serve"], capture_output=True, text=True)
         assert p.returncode == 2 and "--data-dir" in p.stderr, p.stderr
+        bad_keys = os.path.join(tmp, "bad-keys")
+        with open(bad_keys, "w") as f:
+            f.write("one two three\n")
+        for extra, words in ((["--keys-file", bad_keys], "bad-keys:1"),
+                             (["--keys-file", keys, "--listen", "nowhere"], "HOST:PORT")):
+            p = subprocess.run([CLI, "serve", "--data-dir", os.path.join(tmp, "bad"), *extra],
+                               capture_output=True, text=True, timeout=60)
+            assert p.returncode == 2 and words in p.stderr, (extra, p.stderr)
 
     def healthz_without_key():
         st, _, body = call(s, "GET", "/healthz", key=None)
@@ -301,6 +309,16 @@ def main():
                            timeout=60)
         assert p.returncode == 0 and "0:00:00.5" in p.stdout and "Width: 160" in p.stdout, \
             p.stdout
+        # webm: VP9 in WebM
+        body = tiny("webm")
+        body["format"] = "webm"
+        st, _, r = create(s, body, key=KEY2)
+        assert st == 201, r
+        t, _ = wait_final(s, r["data"]["taskId"], key=KEY2)
+        assert t["status"] == "COMPLETED", t
+        st, headers, webm = request(s, "GET", t["outputUrl"], key=None)
+        assert st == 200 and headers["Content-Type"] == "video/webm", headers
+        assert webm[:4] == b"\x1a\x45\xdf\xa3", webm[:8]  # EBML
         state["done"] = d["taskId"]
         state["url"] = url
         # the transitions were logged, one line each
