@@ -17,6 +17,7 @@ int cmd_serve(int argc, char **argv)
 	int workers = 0;
 	int download_ttl = 3600;
 	gboolean queue_only = FALSE;
+	g_autofree char *public_url = nullptr;
 	g_autofree char *render_program = nullptr;
 	double timeout_base = 60.0, timeout_factor = 30.0;
 	GOptionEntry entries[] = {
@@ -33,6 +34,8 @@ int cmd_serve(int argc, char **argv)
 	         "Renders at once (default: half the cores, at least 1)", "N"},
 	        {"download-ttl", 0, 0, G_OPTION_ARG_INT, &download_ttl,
 	         "Lifetime of a signed download link, seconds (default 3600)", "SECONDS"},
+	        {"public-url", 0, 0, G_OPTION_ARG_STRING, &public_url,
+	         "Start of the download links (default: the address the client used)", "URL"},
 	        {"queue-only", 0, 0, G_OPTION_ARG_NONE, &queue_only,
 	         "Accept and store tasks, start no render (they run at a later start)", nullptr},
 	        {"render-program", 0, 0, G_OPTION_ARG_FILENAME, &render_program,
@@ -75,6 +78,11 @@ int cmd_serve(int argc, char **argv)
 	o.workers = workers;
 	o.download_ttl_seconds = download_ttl;
 	o.queue_only = queue_only;
+	if (public_url) {
+		o.public_url = public_url;
+		while (!o.public_url.empty() && o.public_url.back() == '/')
+			o.public_url.pop_back();
+	}
 	g_autofree char *self = g_file_read_link("/proc/self/exe", nullptr);
 	o.render_program = render_program ? render_program : self ? self : argv[0];
 	o.render_timeout_base = timeout_base;

@@ -53,6 +53,9 @@ struct ServeOptions {
 	std::size_t max_body_bytes = 32 * 1024 * 1024; /* larger request bodies: 413 */
 	int max_active_per_key = 2;                    /* PENDING + PROCESSING tasks per key */
 	int download_ttl_seconds = 3600;               /* lifetime of a signed outputUrl */
+	/* the start of outputUrl ("https://video.example.com"); "" = the origin the client
+	 * used (its Host header), or the listening address outside requests */
+	std::string public_url;
 	/* time limit of one render: base + factor x the timeline's duration, seconds */
 	double render_timeout_base = 60.0;
 	double render_timeout_factor = 30.0;

@@ -190,7 +190,8 @@ struct Server {
 	ServeOptions opt;
 	TaskStore store;
 	std::string secret;
-	std::string base_url;
+	std::string base_url;    /* where it listens */
+	std::string request_url; /* scheme://host[:port] of the request being answered */
 	SoupServer *soup = nullptr;
 	GMainLoop *loop = nullptr;
 	std::deque<std::string> queue;
@@ -225,7 +226,10 @@ std::string signed_url(Server *s, const StoredTask &t)
 {
 	gint64 expires = g_get_real_time() / G_USEC_PER_SEC + s->opt.download_ttl_seconds;
 	std::string e = std::to_string(expires);
-	return s->base_url + "/v1/exports/" + t.id + "/download?expires=" + e +
+	const std::string &base = !s->opt.public_url.empty() ? s->opt.public_url
+	                          : !s->request_url.empty()  ? s->request_url
+	                                                     : s->base_url;
+	return base + "/v1/exports/" + t.id + "/download?expires=" + e +
 	       "&signature=" + hmac_hex(s->secret, t.id + "\n" + e);
 }
 
@@ -997,7 +1001,14 @@ void on_request(SoupServer *, SoupServerMessage *msg, const char *path, GHashTab
 	Server *s = static_cast<Server *>(data);
 	gint64 start = g_get_monotonic_time();
 	Request r{msg, soup_server_message_get_method(msg), path, query};
+	/* links in answers point where the client reached us (its Host header) */
+	GUri *uri = soup_server_message_get_uri(msg);
+	g_autofree char *origin =
+	        g_uri_join(G_URI_FLAGS_NONE, g_uri_get_scheme(uri), nullptr, g_uri_get_host(uri),
+	                   g_uri_get_port(uri), "", nullptr, nullptr);
+	s->request_url = origin ? origin : "";
 	Response out = dispatch_route(s, r);
+	s->request_url.clear();
 	send(s, msg, r, out, start);
 }
 

@@ -299,6 +299,11 @@ def main():
         assert seen == sorted(seen), f"progress went back: {seen}"
         url = t["outputUrl"]
         assert url.startswith(s.url + "/v1/exports/" + d["taskId"] + "/download?"), url
+        # links point where the client reached the service
+        st, _, other = call(s, "GET", f"/v1/exports/{d['taskId']}", key=KEY2,
+                            headers={"Host": "video.example:8443"})
+        assert other["data"]["outputUrl"].startswith("http://video.example:8443/v1/exports/"), \
+            other
         st, headers, video = request(s, "GET", url, key=None)
         assert st == 200 and headers["Content-Type"] == "video/mp4", (st, headers)
         assert video[4:8] == b"ftyp", video[:16]
@@ -473,11 +478,12 @@ def main():
 
     def restart_completes_pending():
         assert q.stop() == 0
-        r = Server(data2, keys)
+        r = Server(data2, keys, ["--public-url", "https://cdn.example.com/"])
         try:
             for i in held["ids"]:
                 t, _ = wait_final(r, i)
                 assert t["status"] == "COMPLETED", t
+                assert t["outputUrl"].startswith(f"https://cdn.example.com/v1/exports/{i}/"), t
             t, _ = wait_final(r, held["idem"], key=KEY3)
             assert t["status"] == "COMPLETED", t
         finally:
