@@ -929,6 +929,13 @@ Response dispatch_route(Server *s, Request &r)
 			return problem(405, "OPEN_API_METHOD_NOT_ALLOWED", "use GET");
 		return route_download(s, r, id);
 	}
+	/* the route's name for logs and metrics, also when the key is refused */
+	for (const char *known : {"/openapi.yaml", "/metrics", "/v1/editor/capabilities",
+	                          "/v1/editor/validate", "/v1/illustrations", "/v1/exports"})
+		if (p == known)
+			r.route = known;
+	if (!id.empty())
+		r.route = "/v1/exports/{taskId}";
 	r.key = authenticate(s, r.msg);
 	if (!r.key)
 		return problem(401, "OPEN_API_KEY_INVALID",
@@ -1021,7 +1028,7 @@ void on_early(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable
 	if (soup_message_headers_get_encoding(h) == SOUP_ENCODING_CONTENT_LENGTH &&
 	    len > goffset(s->opt.max_body_bytes)) {
 		Request r{msg, soup_server_message_get_method(msg), path, nullptr};
-		r.route = path;
+		r.route = "(body too large)";
 		Response out = problem(413, "OPEN_API_PAYLOAD_TOO_LARGE",
 		                       "the request body is larger than " +
 		                               std::to_string(s->opt.max_body_bytes) + " bytes");

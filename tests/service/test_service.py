@@ -417,6 +417,8 @@ def main():
         assert ('jsontimeline_http_requests_total{route="/v1/exports",method="POST",'
                 'status="201"}') in text, text
         assert 'route="/v1/exports/{taskId}",method="GET",status="404"' in text, text
+        assert 'route="/v1/exports",method="POST",status="401"' in text, text
+        assert 'route="(body too large)",method="POST",status="413"' in text, text
 
     for name, fn in [("serve --help lists the options", help_lists_options),
                      ("GET /healthz needs no key", healthz_without_key),
