@@ -27,6 +27,7 @@ const Command kCommands[] = {
         {"render", "Render editor JSON to a video file (MP4 or WebM)", cmd_render},
         {"stream", "Stream editor JSON live to an RTMP server, in real time", cmd_stream},
         {"preview", "Play editor JSON on the screen, with keys to pause and seek", cmd_preview},
+        {"serve", "Run the HTTP export service (Indream Open API routes)", cmd_serve},
         {"capabilities", "List the transitions, effects, filters, ... the engine renders",
          cmd_capabilities},
 };

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// `jsontimeline serve`: the HTTP export service (Indream Open API compatible) on libsoup 3.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <jsontimeline/serve-store.h>
+
+namespace jtl {
+
+/* One API key of the keys file: only its SHA-256 is kept. */
+struct ApiKey {
+	std::string hash;           /* SHA-256 of the key, lower-case hex */
+	std::string id;             /* createdByApiKeyId: "key_" + the hash's first 16 digits */
+	std::string webhook_secret; /* "" = none */
+};
+
+/* Reads a keys file: one "<api-key> [<webhook-secret>]" per line; blank lines and lines
+ * starting with '#' are skipped. Returns false with *error set (naming the line) when the
+ * file cannot be read, a line has more than two fields or no key is given. */
+bool load_api_keys(const std::string &path, std::vector<ApiKey> *keys, std::string *error);
+
+/* The key of a server started without a keys file: DIR/api-key.sha256 keeps its hash. When
+ * that file does not exist yet, a key is generated, its hash written and the key returned
+ * in *generated (shown once by the caller); otherwise *generated is left empty. */
+bool ensure_generated_key(const std::string &data_dir, std::vector<ApiKey> *keys,
+                          std::string *generated, std::string *error);
+
+/* bytes random bytes from /dev/urandom, hex ("" when it cannot be read). */
+std::string random_hex(std::size_t bytes);
+
+/* SHA-256 of a text, lower-case hex. */
+std::string sha256_hex(const std::string &text);
+
+/* Called on each transition of an export task (PENDING on creation, PROCESSING,
+ * COMPLETED, FAILED; a re-queued task is PENDING again), on the server's main context,
+ * with the task and its ExportTask JSON snapshot (outputUrl filled when COMPLETED). The
+ * webhook sender plugs in here. */
+using TaskHook = std::function<void(const StoredTask &task, const std::string &snapshot)>;
+
+struct ServeOptions {
+	std::string listen = "127.0.0.1:8080"; /* HOST:PORT; port 0 = any free port */
+	std::string data_dir;                  /* tasks.db, outputs/, jobs/, secret */
+	std::vector<ApiKey> keys;
+	int workers = 0; /* renders at once; 0 = half the cores, at least 1 */
+	/* accept and store tasks but start no render: they stay PENDING until a start
+	 * without it (maintenance, tests) */
+	bool queue_only = false;
+	std::string render_program; /* the jsontimeline binary run as `PROGRAM render` */
+	std::size_t max_body_bytes = 32 * 1024 * 1024; /* larger request bodies: 413 */
+	int max_active_per_key = 2;                    /* PENDING + PROCESSING tasks per key */
+	int download_ttl_seconds = 3600;               /* lifetime of a signed outputUrl */
+	/* the start of outputUrl ("https://video.example.com"); "" = the origin the client
+	 * used (its Host header), or the listening address outside requests */
+	std::string public_url;
+	/* time limit of one render: base + factor x the timeline's duration, seconds */
+	double render_timeout_base = 60.0;
+	double render_timeout_factor = 30.0;
+	TaskHook on_task;
+};
+
+/* Runs the service until SIGTERM or SIGINT: the first stops accepting connections and
+ * lets the running renders finish (queued tasks stay PENDING for the next start); a
+ * second one stops the renders too and re-queues their tasks. Logs one JSON line per
+ * request and per task transition to stderr, and {"event":"listening","url":...} once
+ * listening. Returns 0, or 1 with *error set when it cannot start. */
+int run_server(const ServeOptions &options, std::string *error);
+
+} /* namespace jtl */

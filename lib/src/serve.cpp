@@ -1,0 +1,1160 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// The export service: HTTP routes on libsoup 3, export tasks rendered in child processes.
+#include <jsontimeline/serve.h>
+
+#include <algorithm>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gio/gio.h>
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <sys/prctl.h>
+
+#include <jsontimeline/capabilities.h>
+#include <jsontimeline/editorstate.h>
+#include <jsontimeline/illustrations.h>
+#include <jsontimeline/json.h>
+
+namespace jtl {
+
+namespace {
+
+/* ---- JSON text helpers ---- */
+
+std::string jstr(const std::string &s)
+{
+	std::string out = "\"";
+	for (unsigned char c : s) {
+		switch (c) {
+		case '"':
+			out += "\\\"";
+			break;
+		case '\\':
+			out += "\\\\";
+			break;
+		case '\n':
+			out += "\\n";
+			break;
+		case '\r':
+			out += "\\r";
+			break;
+		case '\t':
+			out += "\\t";
+			break;
+		default:
+			if (c < 0x20) {
+				char esc[8];
+				g_snprintf(esc, sizeof esc, "\\u%04x", c);
+				out += esc;
+			} else {
+				out += char(c);
+			}
+		}
+	}
+	return out + "\"";
+}
+
+std::string jstr_or_null(const std::string &s)
+{
+	return s.empty() ? "null" : jstr(s);
+}
+
+std::string jnum(double v)
+{
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+	g_ascii_formatd(buf, sizeof buf, "%.6g", v);
+	return buf;
+}
+
+std::string now_rfc3339()
+{
+	g_autoptr(GDateTime) dt = g_date_time_new_now_utc();
+	g_autofree char *base = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
+	char ms[8];
+	g_snprintf(ms, sizeof ms, ".%03dZ", g_date_time_get_microsecond(dt) / 1000);
+	return std::string(base) + ms;
+}
+
+/* Bytes compared in a time that depends on the length only. */
+bool equal_constant_time(const std::string &a, const std::string &b)
+{
+	if (a.size() != b.size())
+		return false;
+	unsigned char diff = 0;
+	for (std::size_t i = 0; i < a.size(); i++)
+		diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+	return diff == 0;
+}
+
+std::string hmac_hex(const std::string &secret, const std::string &text)
+{
+	g_autofree char *hex = g_compute_hmac_for_data(
+	        G_CHECKSUM_SHA256, reinterpret_cast<const guchar *>(secret.data()), secret.size(),
+	        reinterpret_cast<const guchar *>(text.data()), text.size());
+	return hex;
+}
+
+/* ---- problems ---- */
+
+struct Problem {
+	int status = 0;
+	std::string code, detail, field;
+	std::string extra; /* more members, ",\"errors\":[...]" */
+};
+
+const char *status_title(int status)
+{
+	switch (status) {
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 409:
+		return "Conflict";
+	case 413:
+		return "Payload Too Large";
+	case 422:
+		return "Unprocessable Entity";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return "Internal Server Error";
+	}
+}
+
+std::string problem_type(int status)
+{
+	std::string t = status_title(status);
+	for (char &c : t)
+		c = c == ' ' ? '_' : g_ascii_toupper(c);
+	return t;
+}
+
+std::string problem_json(const Problem &p)
+{
+	std::string s = "{\"type\":" + jstr(problem_type(p.status)) +
+	                ",\"title\":" + jstr(status_title(p.status)) +
+	                ",\"status\":" + std::to_string(p.status) +
+	                ",\"detail\":" + jstr(p.detail) + ",\"errorCode\":" + jstr(p.code);
+	if (!p.field.empty())
+		s += ",\"field\":" + jstr(p.field);
+	return s + p.extra + "}";
+}
+
+/* ---- the server ---- */
+
+struct Server;
+
+struct Job {
+	Server *server = nullptr;
+	StoredTask task;
+	GSubprocess *proc = nullptr;
+	GDataInputStream *err = nullptr;
+	guint timeout_id = 0;
+	std::string tmp_output;
+	std::deque<std::string> tail; /* the last lines of the child's stderr */
+	gint64 started_us = 0;
+	double limit_s = 0;
+	bool exited = false, eof = false, timed_out = false, stopped = false;
+	bool exit_ok = false;
+	std::string exit_text;
+};
+
+struct Response {
+	int status = 200;
+	std::string content_type = "application/json";
+	std::string body;
+	GBytes *file = nullptr; /* a download (owned) */
+	std::vector<std::pair<std::string, std::string>> headers;
+};
+
+struct Server {
+	ServeOptions opt;
+	TaskStore store;
+	std::string secret;
+	std::string base_url;    /* where it listens */
+	std::string request_url; /* scheme://host[:port] of the request being answered */
+	SoupServer *soup = nullptr;
+	GMainLoop *loop = nullptr;
+	std::deque<std::string> queue;
+	std::map<std::string, std::unique_ptr<Job>> running;
+	bool stopping = false;
+	int signals = 0;
+	/* metrics */
+	std::map<std::string, guint64> requests; /* "route\x1fmethod\x1fstatus" */
+	double render_seconds = 0;
+	guint64 renders = 0;
+};
+
+void log_line(const std::string &event, const std::string &fields)
+{
+	std::string line =
+	        "{\"ts\":" + jstr(now_rfc3339()) + ",\"event\":" + jstr(event) + fields + "}\n";
+	fputs(line.c_str(), stderr);
+	fflush(stderr);
+}
+
+std::string output_path(Server *s, const StoredTask &t)
+{
+	return s->opt.data_dir + "/outputs/" + t.id + "." + t.format;
+}
+
+std::string job_path(Server *s, const std::string &id)
+{
+	return s->opt.data_dir + "/jobs/" + id + ".json";
+}
+
+std::string signed_url(Server *s, const StoredTask &t)
+{
+	gint64 expires = g_get_real_time() / G_USEC_PER_SEC + s->opt.download_ttl_seconds;
+	std::string e = std::to_string(expires);
+	const std::string &base = !s->opt.public_url.empty() ? s->opt.public_url
+	                          : !s->request_url.empty()  ? s->request_url
+	                                                     : s->base_url;
+	return base + "/v1/exports/" + t.id + "/download?expires=" + e +
+	       "&signature=" + hmac_hex(s->secret, t.id + "\n" + e);
+}
+
+std::string task_json(Server *s, const StoredTask &t)
+{
+	std::string url;
+	if (t.status == "COMPLETED")
+		url = signed_url(s, t);
+	return "{\"taskId\":" + jstr(t.id) +
+	       ",\"projectId\":null,\"createdByApiKeyId\":" + jstr(t.key_id) +
+	       ",\"clientTaskId\":" + jstr_or_null(t.client_task_id) +
+	       ",\"status\":" + jstr(t.status) + ",\"progress\":" + jnum(t.progress) +
+	       ",\"error\":" + jstr_or_null(t.error) + ",\"outputUrl\":" + jstr_or_null(url) +
+	       ",\"durationSeconds\":" + jnum(t.duration_seconds) +
+	       ",\"billedStandardSeconds\":" + std::to_string(int(std::ceil(t.duration_seconds))) +
+	       ",\"chargedCredits\":\"0\",\"callbackUrl\":" + jstr_or_null(t.callback_url) +
+	       ",\"createdAt\":" + jstr(t.created_at) +
+	       ",\"completedAt\":" + jstr_or_null(t.completed_at) + "}";
+}
+
+/* Records a transition in the store, logs it and calls the hook. */
+void transition(Server *s, StoredTask &t, const std::string &status, const std::string &error)
+{
+	t.status = status;
+	t.error = error;
+	if (status == "COMPLETED")
+		t.progress = 1.0;
+	else if (status == "PENDING")
+		t.progress = 0.0;
+	t.completed_at = status == "COMPLETED" || status == "FAILED" ? now_rfc3339() : "";
+	if (!s->store.set_status(t.id, t.status, t.progress, t.error, t.completed_at))
+		g_warning("serve: cannot store the state of task %s", t.id.c_str());
+	std::string fields = ",\"taskId\":" + jstr(t.id) + ",\"status\":" + jstr(status) +
+	                     ",\"keyId\":" + jstr(t.key_id);
+	if (!error.empty())
+		fields += ",\"error\":" + jstr(error);
+	log_line("task", fields);
+	if (s->opt.on_task)
+		s->opt.on_task(t, task_json(s, t));
+}
+
+void dispatch(Server *s);
+
+void job_finish(Job *job)
+{
+	Server *s = job->server;
+	if (job->timeout_id)
+		g_source_remove(job->timeout_id);
+	double seconds = double(g_get_monotonic_time() - job->started_us) / G_USEC_PER_SEC;
+	s->render_seconds += seconds;
+	s->renders++;
+	StoredTask &t = job->task;
+	std::string final_path = output_path(s, t);
+	if (job->stopped) {
+		g_unlink(job->tmp_output.c_str());
+		transition(s, t, "PENDING", "");
+	} else if (job->exit_ok && g_rename(job->tmp_output.c_str(), final_path.c_str()) == 0) {
+		transition(s, t, "COMPLETED", "");
+	} else {
+		std::string error;
+		if (job->timed_out) {
+			error = "the render took longer than its limit of " +
+			        std::to_string(int(job->limit_s)) + " s";
+		} else {
+			/* the child's own messages, without its prefix and warnings */
+			const std::string prefix = "jsontimeline render: ";
+			for (const std::string &l : job->tail) {
+				if (l.compare(0, prefix.size(), prefix) != 0 ||
+				    l.compare(prefix.size(), 8, "warning:") == 0)
+					continue;
+				std::string m = l.substr(prefix.size());
+				/* GStreamer's debug text (source file, element path) is not for
+				 * clients */
+				std::size_t src = m.find(".cpp(");
+				std::size_t cut =
+				        src == std::string::npos ? src : m.rfind(" (", src);
+				if (cut != std::string::npos)
+					m.resize(cut);
+				if (!error.empty())
+					error += "; ";
+				error += m;
+			}
+			for (const std::string &l : job->tail)
+				if (l.size() > 2 && l[0] == ' ' && l[1] == ' ')
+					error += "; " + l.substr(2);
+			if (error.empty())
+				error = job->exit_ok ? "the output could not be stored"
+				                     : job->exit_text;
+		}
+		g_unlink(job->tmp_output.c_str());
+		transition(s, t, "FAILED", error);
+	}
+	g_clear_object(&job->err);
+	g_clear_object(&job->proc);
+	std::string id = t.id;
+	s->running.erase(id); /* deletes job */
+	if (s->stopping && s->running.empty())
+		g_main_loop_quit(s->loop);
+	else
+		dispatch(s);
+}
+
+void job_maybe_finish(Job *job)
+{
+	if (job->exited && job->eof)
+		job_finish(job);
+}
+
+void on_stderr_line(GObject *source, GAsyncResult *res, gpointer data)
+{
+	Job *job = static_cast<Job *>(data);
+	gsize len = 0;
+	g_autofree char *line = g_data_input_stream_read_line_finish_utf8(
+	        G_DATA_INPUT_STREAM(source), res, &len, nullptr);
+	if (!line) {
+		job->eof = true;
+		job_maybe_finish(job);
+		return;
+	}
+	std::string l = line;
+	if (!l.empty() && l.back() == '%' && l.size() <= 4) {
+		double p = g_ascii_strtod(l.c_str(), nullptr) / 100.0;
+		job->task.progress = std::min(0.99, std::max(job->task.progress, p));
+		job->server->store.set_progress(job->task.id, job->task.progress);
+	} else if (!l.empty()) {
+		job->tail.push_back(l);
+		if (job->tail.size() > 20)
+			job->tail.pop_front();
+	}
+	g_data_input_stream_read_line_async(job->err, G_PRIORITY_DEFAULT, nullptr, on_stderr_line,
+	                                    job);
+}
+
+void on_exit(GObject *source, GAsyncResult *res, gpointer data)
+{
+	Job *job = static_cast<Job *>(data);
+	g_subprocess_wait_finish(G_SUBPROCESS(source), res, nullptr);
+	job->exited = true;
+	if (g_subprocess_get_if_exited(job->proc)) {
+		int code = g_subprocess_get_exit_status(job->proc);
+		job->exit_ok = code == 0;
+		job->exit_text = "the render failed (exit status " + std::to_string(code) + ")";
+	} else {
+		job->exit_text = "the render crashed (signal " +
+		                 std::to_string(g_subprocess_get_term_sig(job->proc)) + ")";
+	}
+	job_maybe_finish(job);
+}
+
+gboolean on_timeout(gpointer data)
+{
+	Job *job = static_cast<Job *>(data);
+	job->timeout_id = 0;
+	job->timed_out = true;
+	g_subprocess_force_exit(job->proc);
+	return G_SOURCE_REMOVE;
+}
+
+void child_setup(gpointer)
+{
+	/* a render never outlives the server */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+void start_job(Server *s, StoredTask task)
+{
+	auto job = std::make_unique<Job>();
+	job->server = s;
+	job->task = std::move(task);
+	StoredTask &t = job->task;
+	s->store.add_attempt(t.id);
+	t.attempts++;
+	job->tmp_output = s->opt.data_dir + "/outputs/.tmp/" + t.id + "-" +
+	                  std::to_string(t.attempts) + "." + t.format;
+	std::string doc = job_path(s, t.id);
+	const char *argv[] = {s->opt.render_program.c_str(), "render", doc.c_str(), "-o",
+	                      job->tmp_output.c_str(),       nullptr};
+	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(GSubprocessFlags(
+	        G_SUBPROCESS_FLAGS_STDERR_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE));
+	g_subprocess_launcher_set_child_setup(launcher, child_setup, nullptr, nullptr);
+	g_autoptr(GError) error = nullptr;
+	job->proc = g_subprocess_launcher_spawnv(launcher, argv, &error);
+	transition(s, t, "PROCESSING", "");
+	if (!job->proc) {
+		transition(s, t, "FAILED",
+		           std::string("cannot start the render: ") + error->message);
+		return;
+	}
+	job->started_us = g_get_monotonic_time();
+	job->limit_s =
+	        s->opt.render_timeout_base + s->opt.render_timeout_factor * t.duration_seconds;
+	job->err = g_data_input_stream_new(g_subprocess_get_stderr_pipe(job->proc));
+	Job *j = job.get();
+	s->running[t.id] = std::move(job);
+	j->timeout_id = g_timeout_add_seconds(guint(std::ceil(j->limit_s)), on_timeout, j);
+	g_data_input_stream_read_line_async(j->err, G_PRIORITY_DEFAULT, nullptr, on_stderr_line, j);
+	g_subprocess_wait_async(j->proc, nullptr, on_exit, j);
+}
+
+int worker_count(const ServeOptions &o)
+{
+	if (o.workers > 0)
+		return o.workers;
+	return std::max(1, int(g_get_num_processors()) / 2);
+}
+
+void dispatch(Server *s)
+{
+	while (!s->stopping && !s->opt.queue_only &&
+	       int(s->running.size()) < worker_count(s->opt) && !s->queue.empty()) {
+		std::string id = s->queue.front();
+		s->queue.pop_front();
+		StoredTask t;
+		if (s->store.get(id, &t) && t.status == "PENDING")
+			start_job(s, t);
+	}
+}
+
+/* ---- request helpers ---- */
+
+struct Request {
+	SoupServerMessage *msg;
+	std::string method, path;
+	GHashTable *query;
+	const ApiKey *key = nullptr;
+	std::string route = "unknown";
+};
+
+const char *query_get(const Request &r, const char *name)
+{
+	return r.query ? static_cast<const char *>(g_hash_table_lookup(r.query, name)) : nullptr;
+}
+
+std::string body_of(SoupServerMessage *msg)
+{
+	SoupMessageBody *body = soup_server_message_get_request_body(msg);
+	g_autoptr(GBytes) bytes = soup_message_body_flatten(body);
+	gsize len = 0;
+	const char *data = static_cast<const char *>(g_bytes_get_data(bytes, &len));
+	return std::string(data ? data : "", len);
+}
+
+Response json_response(int status, const std::string &body)
+{
+	Response r;
+	r.status = status;
+	r.body = body;
+	return r;
+}
+
+Response problem(int status, const std::string &code, const std::string &detail,
+                 const std::string &field = "", const std::string &extra = "")
+{
+	Problem p{status, code, detail, field, extra};
+	Response r = json_response(status, problem_json(p));
+	r.content_type = "application/problem+json";
+	return r;
+}
+
+const ApiKey *authenticate(Server *s, SoupServerMessage *msg)
+{
+	const char *given = soup_message_headers_get_one(
+	        soup_server_message_get_request_headers(msg), "x-api-key");
+	if (!given)
+		return nullptr;
+	std::string hash = sha256_hex(given);
+	const ApiKey *found = nullptr;
+	for (const ApiKey &k : s->opt.keys) /* every key compared: no early exit */
+		if (equal_constant_time(k.hash, hash))
+			found = &k;
+	return found;
+}
+
+/* Parses a JSON request body; on failure *out holds the problem to answer. */
+JsonNodePtr parse_body(Server *s, const std::string &body, Response *out)
+{
+	if (body.size() > s->opt.max_body_bytes) {
+		*out = problem(413, "OPEN_API_PAYLOAD_TOO_LARGE",
+		               "the request body is larger than " +
+		                       std::to_string(s->opt.max_body_bytes) + " bytes");
+		return nullptr;
+	}
+	Diagnostics diags;
+	JsonLimits limits;
+	limits.max_bytes = s->opt.max_body_bytes;
+	JsonNodePtr root = parse_json(body, limits, diags);
+	if (!root) {
+		std::string detail = "the request body is not JSON";
+		if (!diags.errors().empty())
+			detail += ": " + diags.errors()[0].message;
+		*out = problem(400, "OPEN_API_INVALID_JSON", detail);
+		return nullptr;
+	}
+	if (!JSON_NODE_HOLDS_OBJECT(root.get())) {
+		*out = problem(400, "OPEN_API_INVALID_REQUEST",
+		               "the request body must be a JSON object");
+		return nullptr;
+	}
+	return root;
+}
+
+std::string errors_json(const Diagnostics &d)
+{
+	std::string s = "[";
+	bool first = true;
+	for (const Diagnostic &e : d.errors()) {
+		if (!first)
+			s += ",";
+		first = false;
+		s += "{\"code\":" + jstr(e.code) + ",\"path\":" + jstr(e.path) +
+		     ",\"message\":" + jstr(e.message) + "}";
+	}
+	return s + "]";
+}
+
+/* ---- routes ---- */
+
+Response route_validate(Server *s, Request &r)
+{
+	Response out;
+	std::string body = body_of(r.msg);
+	JsonNodePtr root = parse_body(s, body, &out);
+	if (!root)
+		return out;
+	JsonObject *o = json_node_get_object(root.get());
+	if (!json_object_has_member(o, "editorState"))
+		return problem(400, "OPEN_API_INVALID_REQUEST", "editorState is required",
+		               "editorState");
+	EditorStateResult res = load_editor_state(body);
+	std::string data = std::string("{\"valid\":") + (res.valid() ? "true" : "false") +
+	                   ",\"errors\":" + errors_json(res.diagnostics) + "}";
+	return json_response(200, "{\"data\":" + data + ",\"meta\":{\"capabilitiesVersion\":" +
+	                                  jstr(capabilities().version) + ",\"warnings\":" +
+	                                  std::to_string(res.diagnostics.warning_count()) + "}}");
+}
+
+bool member_number(JsonObject *o, const char *name, double *out)
+{
+	JsonNode *n = json_object_get_member(o, name);
+	return n && json_node_number(n, out);
+}
+
+/* The fields of a CreateExportRequest other than editorState, against the spec's limits. */
+bool check_export_request(JsonObject *o, Response *out)
+{
+	for (const char *req : {"editorState", "ratio", "scale", "fps", "format"}) {
+		if (!json_object_has_member(o, req)) {
+			*out = problem(400, "OPEN_API_INVALID_REQUEST",
+			               std::string(req) + " is required", req);
+			return false;
+		}
+	}
+	double fps = 0, scale = 0;
+	if (!member_number(o, "fps", &fps) ||
+	    !json_node_is_integer(json_object_get_member(o, "fps")) || (fps != 30 && fps != 60)) {
+		*out = problem(422, "OPEN_API_VALIDATION_FAILED", "fps must be 30 or 60", "fps");
+		return false;
+	}
+	if (!member_number(o, "scale", &scale) || scale < 0.6 || scale > 8.0) {
+		*out = problem(422, "OPEN_API_VALIDATION_FAILED",
+		               "scale must be a number from 0.6 to 8", "scale");
+		return false;
+	}
+	const char *ratio = json_object_get_string_member_with_default(o, "ratio", "");
+	static const std::set<std::string> ratios = {"16:9", "9:16", "1:1", "4:3", "3:4", "custom"};
+	if (!ratios.count(ratio)) {
+		*out = problem(422, "OPEN_API_VALIDATION_FAILED",
+		               "ratio must be one of 16:9, 9:16, 1:1, 4:3, 3:4, custom", "ratio");
+		return false;
+	}
+	std::string format = json_object_get_string_member_with_default(o, "format", "");
+	if (format != "mp4" && format != "webm") {
+		*out = problem(422, "OPEN_API_VALIDATION_FAILED", "format must be mp4 or webm",
+		               "format");
+		return false;
+	}
+	for (const char *dim : {"compositionWidth", "compositionHeight"}) {
+		if (!json_object_has_member(o, dim))
+			continue;
+		double v = 0;
+		if (!member_number(o, dim, &v) ||
+		    !json_node_is_integer(json_object_get_member(o, dim)) || v < 50 || v > 1920) {
+			*out = problem(422, "OPEN_API_VALIDATION_FAILED",
+			               std::string(dim) + " must be an integer from 50 to 1920",
+			               dim);
+			return false;
+		}
+	}
+	struct Limit {
+		const char *name;
+		std::size_t max;
+	};
+	for (Limit l :
+	     {Limit{"clientTaskId", 128}, Limit{"stateVersion", 32}, Limit{"callbackUrl", 1024}}) {
+		JsonNode *n = json_object_get_member(o, l.name);
+		if (!n)
+			continue;
+		if (!JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING) {
+			*out = problem(400, "OPEN_API_INVALID_REQUEST",
+			               std::string(l.name) + " must be a string", l.name);
+			return false;
+		}
+		if (g_utf8_strlen(json_node_get_string(n), -1) > glong(l.max)) {
+			*out = problem(422, "OPEN_API_VALIDATION_FAILED",
+			               std::string(l.name) + " is longer than " +
+			                       std::to_string(l.max) + " characters",
+			               l.name);
+			return false;
+		}
+	}
+	if (JsonNode *h = json_object_get_member(o, "callbackHeaders")) {
+		bool ok = JSON_NODE_HOLDS_OBJECT(h);
+		if (ok) {
+			JsonObject *ho = json_node_get_object(h);
+			g_autoptr(GList) names = json_object_get_members(ho);
+			for (GList *l = names; l; l = l->next) {
+				JsonNode *v = json_object_get_member(
+				        ho, static_cast<const char *>(l->data));
+				if (!JSON_NODE_HOLDS_VALUE(v) ||
+				    json_node_get_value_type(v) != G_TYPE_STRING)
+					ok = false;
+			}
+		}
+		if (!ok) {
+			*out = problem(400, "OPEN_API_INVALID_REQUEST",
+			               "callbackHeaders must be an object of strings",
+			               "callbackHeaders");
+			return false;
+		}
+	}
+	return true;
+}
+
+std::string node_text(JsonNode *n)
+{
+	g_autofree char *t = json_to_string(n, FALSE);
+	return t;
+}
+
+std::string create_response_json(const StoredTask &t)
+{
+	return "{\"data\":{\"taskId\":" + jstr(t.id) +
+	       ",\"projectId\":null,\"createdAt\":" + jstr(t.created_at) +
+	       ",\"durationSeconds\":" + jnum(t.duration_seconds) +
+	       ",\"billedStandardSeconds\":" + std::to_string(int(std::ceil(t.duration_seconds))) +
+	       ",\"chargedCredits\":\"0\"},\"meta\":{}}";
+}
+
+Response create_export(Server *s, Request &r, const std::string &body)
+{
+	Response out;
+	JsonNodePtr root = parse_body(s, body, &out);
+	if (!root)
+		return out;
+	JsonObject *o = json_node_get_object(root.get());
+	if (!check_export_request(o, &out))
+		return out;
+	std::string client_task_id =
+	        json_object_get_string_member_with_default(o, "clientTaskId", "");
+	StoredTask existing;
+	if (!client_task_id.empty() &&
+	    s->store.find_client_task(r.key->id, client_task_id, &existing))
+		return json_response(200, create_response_json(existing));
+	/* the job document: the request less what only the service reads */
+	JsonObject *job = json_object_new();
+	for (const char *m : {"editorState", "fps", "ratio", "scale", "format", "compositionWidth",
+	                      "compositionHeight"})
+		if (JsonNode *n = json_object_get_member(o, m))
+			json_object_set_member(job, m, json_node_copy(n));
+	JsonNodePtr job_node(json_node_init_object(json_node_alloc(), job));
+	json_object_unref(job);
+	std::string job_text = node_text(job_node.get());
+	EditorStateResult doc = load_editor_state(job_text);
+	if (!doc.valid())
+		return problem(422, "OPEN_API_EDITOR_STATE_INVALID",
+		               "editorState is invalid: " + doc.diagnostics.errors()[0].path +
+		                       ": " + doc.diagnostics.errors()[0].message,
+		               "editorState", ",\"errors\":" + errors_json(doc.diagnostics));
+	if (s->store.count_active(r.key->id) >= s->opt.max_active_per_key)
+		return problem(422, "OPEN_API_EXPORT_CONCURRENCY_LIMIT_EXCEEDED",
+		               "at most " + std::to_string(s->opt.max_active_per_key) +
+		                       " export tasks may be active at once; wait for one to end");
+	if (s->stopping)
+		return problem(503, "OPEN_API_SHUTTING_DOWN", "the service is stopping");
+	StoredTask t;
+	g_autofree char *uuid = g_uuid_string_random();
+	t.id = uuid;
+	t.key_id = r.key->id;
+	t.client_task_id = client_task_id;
+	t.status = "PENDING";
+	t.duration_seconds = double(doc.timeline->duration_ns()) / GST_SECOND;
+	t.callback_url = json_object_get_string_member_with_default(o, "callbackUrl", "");
+	if (JsonNode *h = json_object_get_member(o, "callbackHeaders"))
+		t.callback_headers = node_text(h);
+	t.request = body;
+	t.format = json_object_get_string_member(o, "format");
+	t.created_at = now_rfc3339();
+	g_autoptr(GError) err = nullptr;
+	if (!g_file_set_contents_full(job_path(s, t.id).c_str(), job_text.c_str(), -1,
+	                              G_FILE_SET_CONTENTS_CONSISTENT, 0600, &err) ||
+	    !s->store.insert(t))
+		return problem(500, "OPEN_API_INTERNAL_ERROR", "the task could not be stored");
+	transition(s, t, "PENDING", "");
+	s->queue.push_back(t.id);
+	dispatch(s);
+	return json_response(201, create_response_json(t));
+}
+
+Response route_create_export(Server *s, Request &r)
+{
+	std::string body = body_of(r.msg);
+	const char *idem = soup_message_headers_get_one(
+	        soup_server_message_get_request_headers(r.msg), "Idempotency-Key");
+	if (!idem)
+		return create_export(s, r, body);
+	if (!*idem || strlen(idem) > 255)
+		return problem(400, "OPEN_API_INVALID_REQUEST",
+		               "Idempotency-Key must hold 1 to 255 characters", "Idempotency-Key");
+	s->store.idempotency_purge(g_get_real_time() - gint64(24) * 3600 * G_USEC_PER_SEC);
+	std::string hash = sha256_hex(body);
+	IdempotencyRecord rec;
+	if (s->store.idempotency_get(r.key->id, idem, &rec)) {
+		if (rec.payload_hash != hash)
+			return problem(422, "OPEN_API_IDEMPOTENCY_KEY_REUSED",
+			               "this Idempotency-Key was used with another request body",
+			               "Idempotency-Key");
+		Response replay = json_response(rec.status, rec.body);
+		if (rec.status >= 400)
+			replay.content_type = "application/problem+json";
+		replay.headers.push_back({"Idempotent-Replayed", "true"});
+		return replay;
+	}
+	Response out = create_export(s, r, body);
+	if (out.status < 500) {
+		rec.payload_hash = hash;
+		rec.status = out.status;
+		rec.body = out.body;
+		rec.created_us = g_get_real_time();
+		s->store.idempotency_put(r.key->id, idem, rec);
+	}
+	return out;
+}
+
+Response route_list_exports(Server *s, Request &r)
+{
+	int page_size = 20;
+	if (const char *ps = query_get(r, "pageSize")) {
+		char *end = nullptr;
+		gint64 v = g_ascii_strtoll(ps, &end, 10);
+		if (!*ps || *end || v < 1 || v > 50)
+			return problem(400, "OPEN_API_INVALID_REQUEST",
+			               "pageSize must be an integer from 1 to 50", "pageSize");
+		page_size = int(v);
+	}
+	gint64 before = 0;
+	if (const char *c = query_get(r, "pageCursor")) {
+		gsize len = 0;
+		g_autofree guchar *raw = g_base64_decode(c, &len);
+		std::string decoded(reinterpret_cast<const char *>(raw), len);
+		char *end = nullptr;
+		before = decoded.compare(0, 2, "s:") == 0
+		                 ? g_ascii_strtoll(decoded.c_str() + 2, &end, 10)
+		                 : 0;
+		if (before <= 0 || !end || *end)
+			return problem(400, "OPEN_API_INVALID_REQUEST",
+			               "pageCursor is not a cursor of "
+			               "this list",
+			               "pageCursor");
+	}
+	std::vector<StoredTask> tasks = s->store.list(r.key->id, before, page_size + 1);
+	std::string next = "null";
+	if (int(tasks.size()) > page_size) {
+		tasks.resize(page_size);
+		std::string c = "s:" + std::to_string(tasks.back().seq);
+		g_autofree char *b64 =
+		        g_base64_encode(reinterpret_cast<const guchar *>(c.data()), c.size());
+		next = jstr(b64);
+	}
+	std::string data = "[";
+	for (std::size_t i = 0; i < tasks.size(); i++)
+		data += (i ? "," : "") + task_json(s, tasks[i]);
+	return json_response(200, "{\"data\":" + data + "],\"meta\":{\"nextPageCursor\":" + next +
+	                                  ",\"pageSize\":" + std::to_string(page_size) + "}}");
+}
+
+Response route_get_export(Server *s, Request &r, const std::string &id)
+{
+	StoredTask t;
+	if (!s->store.get(id, &t) || t.key_id != r.key->id)
+		return problem(404, "OPEN_API_EXPORT_NOT_FOUND", "no export task " + id);
+	return json_response(200, "{\"data\":" + task_json(s, t) + ",\"meta\":{}}");
+}
+
+Response route_download(Server *s, Request &r, const std::string &id)
+{
+	const char *expires = query_get(r, "expires");
+	const char *signature = query_get(r, "signature");
+	if (!expires || !signature ||
+	    !equal_constant_time(hmac_hex(s->secret, id + "\n" + expires), signature))
+		return problem(403, "OPEN_API_DOWNLOAD_SIGNATURE_INVALID",
+		               "the download link is not valid: ask GET /v1/exports/" + id +
+		                       " for a fresh outputUrl");
+	if (g_ascii_strtoll(expires, nullptr, 10) < g_get_real_time() / G_USEC_PER_SEC)
+		return problem(403, "OPEN_API_DOWNLOAD_EXPIRED",
+		               "the download link has expired: ask GET /v1/exports/" + id +
+		                       " for a fresh outputUrl");
+	StoredTask t;
+	if (!s->store.get(id, &t))
+		return problem(404, "OPEN_API_EXPORT_NOT_FOUND", "no export task " + id);
+	g_autoptr(GError) err = nullptr;
+	GMappedFile *mapped = t.status == "COMPLETED"
+	                              ? g_mapped_file_new(output_path(s, t).c_str(), FALSE, &err)
+	                              : nullptr;
+	if (!mapped)
+		return problem(404, "OPEN_API_EXPORT_OUTPUT_NOT_FOUND",
+		               "export task " + id + " has no output");
+	Response out;
+	out.file = g_mapped_file_get_bytes(mapped);
+	g_mapped_file_unref(mapped);
+	out.content_type = t.format == "webm" ? "video/webm" : "video/mp4";
+	out.headers.push_back(
+	        {"Content-Disposition", "attachment; filename=\"" + t.id + "." + t.format + "\""});
+	return out;
+}
+
+Response route_metrics(Server *s)
+{
+	std::string m = "# HELP jsontimeline_tasks Export tasks by state.\n"
+	                "# TYPE jsontimeline_tasks gauge\n";
+	std::map<std::string, int> counts = s->store.count_by_status();
+	for (const char *st : {"PENDING", "PROCESSING", "COMPLETED", "FAILED"})
+		m += std::string("jsontimeline_tasks{state=\"") + st + "\"} " +
+		     std::to_string(counts[st]) + "\n";
+	m += "# HELP jsontimeline_render_seconds Time spent in renders.\n"
+	     "# TYPE jsontimeline_render_seconds summary\n"
+	     "jsontimeline_render_seconds_sum " +
+	     jnum(s->render_seconds) + "\njsontimeline_render_seconds_count " +
+	     std::to_string(s->renders) + "\n";
+	m += "# HELP jsontimeline_renders_running Renders running now.\n"
+	     "# TYPE jsontimeline_renders_running gauge\njsontimeline_renders_running " +
+	     std::to_string(s->running.size()) + "\n";
+	m += "# HELP jsontimeline_http_requests_total HTTP requests by route and status.\n"
+	     "# TYPE jsontimeline_http_requests_total counter\n";
+	for (const auto &[k, n] : s->requests) {
+		g_auto(GStrv) f = g_strsplit(k.c_str(), "\x1f", 3);
+		m += std::string("jsontimeline_http_requests_total{route=\"") + f[0] +
+		     "\",method=\"" + f[1] + "\",status=\"" + f[2] + "\"} " + std::to_string(n) +
+		     "\n";
+	}
+	Response r = json_response(200, m);
+	r.content_type = "text/plain; version=0.0.4";
+	return r;
+}
+
+Response route_openapi()
+{
+	g_autoptr(GBytes) b = g_resources_lookup_data("/org/jsontimeline/openapi.yaml",
+	                                              G_RESOURCE_LOOKUP_FLAGS_NONE, nullptr);
+	if (!b)
+		return problem(500, "OPEN_API_INTERNAL_ERROR", "the specification is missing");
+	gsize len = 0;
+	const char *d = static_cast<const char *>(g_bytes_get_data(b, &len));
+	Response r = json_response(200, std::string(d, len));
+	r.content_type = "application/yaml";
+	return r;
+}
+
+Response dispatch_route(Server *s, Request &r)
+{
+	const std::string &p = r.path;
+	const std::string &m = r.method;
+	auto only = [&](const char *method, const char *route) {
+		r.route = route;
+		return m == method;
+	};
+	if (p == "/healthz") {
+		r.route = "/healthz";
+		return json_response(200, "{\"status\":\"ok\"}");
+	}
+	std::string id;
+	bool download = false;
+	const std::string prefix = "/v1/exports/";
+	if (p.compare(0, prefix.size(), prefix) == 0) {
+		id = p.substr(prefix.size());
+		std::size_t slash = id.find('/');
+		if (slash != std::string::npos) {
+			download = id.substr(slash) == "/download";
+			if (!download)
+				id.clear();
+			else
+				id.resize(slash);
+		}
+	}
+	/* a signed download link is its own credential */
+	if (download && !id.empty()) {
+		if (!only("GET", "/v1/exports/{taskId}/download"))
+			return problem(405, "OPEN_API_METHOD_NOT_ALLOWED", "use GET");
+		return route_download(s, r, id);
+	}
+	/* the route's name for logs and metrics, also when the key is refused */
+	for (const char *known : {"/openapi.yaml", "/metrics", "/v1/editor/capabilities",
+	                          "/v1/editor/validate", "/v1/illustrations", "/v1/exports"})
+		if (p == known)
+			r.route = known;
+	if (!id.empty())
+		r.route = "/v1/exports/{taskId}";
+	r.key = authenticate(s, r.msg);
+	if (!r.key)
+		return problem(401, "OPEN_API_KEY_INVALID",
+		               "a valid API key is required in the x-api-key header");
+	Response not_allowed = problem(405, "OPEN_API_METHOD_NOT_ALLOWED",
+	                               "method " + m + " is not allowed on " + p);
+	if (p == "/openapi.yaml")
+		return only("GET", "/openapi.yaml") ? route_openapi() : not_allowed;
+	if (p == "/metrics")
+		return only("GET", "/metrics") ? route_metrics(s) : not_allowed;
+	if (p == "/v1/editor/capabilities")
+		return only("GET", "/v1/editor/capabilities")
+		               ? json_response(200, "{\"data\":" + capabilities_json(false) +
+		                                            ",\"meta\":{}}")
+		               : not_allowed;
+	if (p == "/v1/editor/validate")
+		return only("POST", "/v1/editor/validate") ? route_validate(s, r) : not_allowed;
+	if (p == "/v1/illustrations") {
+		if (!only("GET", "/v1/illustrations"))
+			return not_allowed;
+		const char *q = query_get(r, "q");
+		if (q && g_utf8_strlen(q, -1) > 200)
+			return problem(400, "OPEN_API_INVALID_REQUEST",
+			               "q is longer than 200 characters", "q");
+		return json_response(200, illustrations_json(q ? q : "", false));
+	}
+	if (p == "/v1/exports") {
+		r.route = "/v1/exports";
+		if (m == "POST")
+			return route_create_export(s, r);
+		if (m == "GET")
+			return route_list_exports(s, r);
+		return not_allowed;
+	}
+	if (!id.empty())
+		return only("GET", "/v1/exports/{taskId}") ? route_get_export(s, r, id)
+		                                           : not_allowed;
+	return problem(404, "OPEN_API_NOT_FOUND", "no route " + p);
+}
+
+void send(Server *s, SoupServerMessage *msg, Request &r, Response &out, gint64 start_us)
+{
+	soup_server_message_set_status(msg, out.status, nullptr);
+	SoupMessageHeaders *h = soup_server_message_get_response_headers(msg);
+	for (const auto &[k, v] : out.headers)
+		soup_message_headers_replace(h, k.c_str(), v.c_str());
+	if (out.file) {
+		soup_message_headers_set_content_type(h, out.content_type.c_str(), nullptr);
+		soup_message_body_append_bytes(soup_server_message_get_response_body(msg),
+		                               out.file);
+		g_bytes_unref(out.file);
+		out.file = nullptr;
+	} else {
+		soup_server_message_set_response(msg, out.content_type.c_str(), SOUP_MEMORY_COPY,
+		                                 out.body.data(), out.body.size());
+	}
+	s->requests[r.route + "\x1f" + r.method + "\x1f" + std::to_string(out.status)]++;
+	double ms = double(g_get_monotonic_time() - start_us) / 1000.0;
+	std::string fields = ",\"method\":" + jstr(r.method) + ",\"path\":" + jstr(r.path) +
+	                     ",\"route\":" + jstr(r.route) +
+	                     ",\"status\":" + std::to_string(out.status) + ",\"ms\":" + jnum(ms);
+	if (r.key)
+		fields += ",\"keyId\":" + jstr(r.key->id);
+	log_line("request", fields);
+}
+
+void on_request(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *query,
+                gpointer data)
+{
+	Server *s = static_cast<Server *>(data);
+	gint64 start = g_get_monotonic_time();
+	Request r{msg, soup_server_message_get_method(msg), path, query};
+	/* links in answers point where the client reached us (its Host header) */
+	GUri *uri = soup_server_message_get_uri(msg);
+	g_autofree char *origin =
+	        g_uri_join(G_URI_FLAGS_NONE, g_uri_get_scheme(uri), nullptr, g_uri_get_host(uri),
+	                   g_uri_get_port(uri), "", nullptr, nullptr);
+	s->request_url = origin ? origin : "";
+	Response out = dispatch_route(s, r);
+	s->request_url.clear();
+	send(s, msg, r, out, start);
+}
+
+/* Refuses a body announced too large before it is read. */
+void on_early(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer data)
+{
+	Server *s = static_cast<Server *>(data);
+	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
+	goffset len = soup_message_headers_get_content_length(h);
+	if (soup_message_headers_get_encoding(h) == SOUP_ENCODING_CONTENT_LENGTH &&
+	    len > goffset(s->opt.max_body_bytes)) {
+		Request r{msg, soup_server_message_get_method(msg), path, nullptr};
+		r.route = "(body too large)";
+		Response out = problem(413, "OPEN_API_PAYLOAD_TOO_LARGE",
+		                       "the request body is larger than " +
+		                               std::to_string(s->opt.max_body_bytes) + " bytes");
+		soup_message_headers_replace(soup_server_message_get_response_headers(msg),
+		                             "Connection", "close");
+		send(s, msg, r, out, g_get_monotonic_time());
+	}
+}
+
+gboolean on_signal(gpointer data)
+{
+	Server *s = static_cast<Server *>(data);
+	s->signals++;
+	if (s->signals == 1) {
+		s->stopping = true;
+		soup_server_disconnect(s->soup);
+		log_line("stopping", ",\"running\":" + std::to_string(s->running.size()) +
+		                             ",\"queued\":" + std::to_string(s->queue.size()));
+		if (s->running.empty())
+			g_main_loop_quit(s->loop);
+	} else {
+		for (auto &[id, job] : s->running) {
+			job->stopped = true;
+			g_subprocess_force_exit(job->proc);
+		}
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+bool load_secret(const std::string &dir, std::string *secret, std::string *error)
+{
+	std::string file = dir + "/secret";
+	g_autofree char *contents = nullptr;
+	if (g_file_get_contents(file.c_str(), &contents, nullptr, nullptr)) {
+		*secret = g_strstrip(contents);
+		if (secret->size() >= 32)
+			return true;
+	}
+	*secret = random_hex(32);
+	g_autoptr(GError) err = nullptr;
+	if (secret->size() != 64 ||
+	    !g_file_set_contents_full(file.c_str(), (*secret + "\n").c_str(), -1,
+	                              G_FILE_SET_CONTENTS_CONSISTENT, 0600, &err)) {
+		*error = file + ": cannot be written";
+		return false;
+	}
+	return true;
+}
+
+} /* namespace */
+
+int run_server(const ServeOptions &options, std::string *error)
+{
+	Server s;
+	s.opt = options;
+	const std::string &dir = s.opt.data_dir;
+	for (const char *sub : {"", "/outputs", "/outputs/.tmp", "/jobs"}) {
+		if (g_mkdir_with_parents((dir + sub).c_str(), 0700) != 0) {
+			*error = dir + sub + ": " + g_strerror(errno);
+			return 1;
+		}
+	}
+	if (!s.store.open(dir + "/tasks.db", error) || !load_secret(dir, &s.secret, error))
+		return 1;
+
+	std::string host = s.opt.listen;
+	std::size_t colon = host.rfind(':');
+	if (colon == std::string::npos) {
+		*error = "--listen wants HOST:PORT, not " + host;
+		return 1;
+	}
+	std::string port_text = host.substr(colon + 1);
+	host = host.substr(0, colon);
+	if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+		host = host.substr(1, host.size() - 2);
+	char *end = nullptr;
+	gint64 port = g_ascii_strtoll(port_text.c_str(), &end, 10);
+	g_autoptr(GInetAddress) addr = g_inet_address_new_from_string(host.c_str());
+	if (port_text.empty() || *end || port < 0 || port > 65535 || !addr) {
+		*error = "--listen wants a numeric HOST:PORT, not " + s.opt.listen;
+		return 1;
+	}
+	s.soup = soup_server_new("server-header", "jsontimeline", nullptr);
+	soup_server_add_early_handler(s.soup, nullptr, on_early, &s, nullptr);
+	soup_server_add_handler(s.soup, nullptr, on_request, &s, nullptr);
+	g_autoptr(GSocketAddress) sa = g_inet_socket_address_new(addr, guint16(port));
+	g_autoptr(GError) err = nullptr;
+	if (!soup_server_listen(s.soup, sa, SoupServerListenOptions(0), &err)) {
+		*error = std::string("cannot listen on ") + s.opt.listen + ": " + err->message;
+		g_object_unref(s.soup);
+		return 1;
+	}
+	GSList *uris = soup_server_get_uris(s.soup);
+	if (uris) {
+		GUri *u = static_cast<GUri *>(uris->data);
+		g_autofree char *url = g_uri_to_string(u);
+		s.base_url = url;
+		while (!s.base_url.empty() && s.base_url.back() == '/')
+			s.base_url.pop_back();
+	}
+	g_slist_free_full(uris, reinterpret_cast<GDestroyNotify>(g_uri_unref));
+
+	s.loop = g_main_loop_new(nullptr, FALSE);
+	guint sigterm = g_unix_signal_add(SIGTERM, on_signal, &s);
+	guint sigint = g_unix_signal_add(SIGINT, on_signal, &s);
+	log_line("listening", ",\"url\":" + jstr(s.base_url) +
+	                              ",\"workers\":" + std::to_string(worker_count(s.opt)));
+
+	/* never lose an accepted task: PENDING ones run, PROCESSING ones run again */
+	for (StoredTask &t : s.store.unfinished()) {
+		if (t.status == "PROCESSING") {
+			g_unlink(output_path(&s, t).c_str());
+			transition(&s, t, "PENDING", "");
+		}
+		s.queue.push_back(t.id);
+	}
+	dispatch(&s);
+	g_main_loop_run(s.loop);
+
+	g_source_remove(sigterm);
+	g_source_remove(sigint);
+	soup_server_disconnect(s.soup);
+	g_object_unref(s.soup);
+	g_main_loop_unref(s.loop);
+	log_line("stopped", "");
+	return 0;
+}
+
+} /* namespace jtl */

@@ -1,0 +1,619 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# jsontimeline serve: the HTTP routes as a client sees them (status, JSON, errorCode, headers).
+import copy
+import hashlib
+import hmac
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+CLI = os.environ.get("JTL_CLI", "build/tools/jsontimeline")
+DATA = os.environ.get("JTL_TEST_DATA", os.path.join(os.path.dirname(__file__), "..", "data"))
+INDREAM = os.path.join(DATA, "indream")
+KEY1, KEY2, KEY3 = "test-key-one", "test-key-two", "test-key-three"
+
+_passed = 0
+_failed = 0
+
+
+def check(name, fn):
+    global _passed, _failed
+    try:
+        fn()
+        _passed += 1
+        print(f"ok - {name}", flush=True)
+    except Exception as e:  # noqa: BLE001 - report every failure, keep going
+        _failed += 1
+        print(f"FAIL - {name}: {type(e).__name__}: {e}", flush=True)
+
+
+class Server:
+    """A `jsontimeline serve` on a free port with its own data directory."""
+
+    def __init__(self, data_dir, keys_file=None, extra=()):
+        args = [CLI, "serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir, "--workers", "2",
+                *extra]
+        if keys_file:
+            args += ["--keys-file", keys_file]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
+        self.lines = []
+        self.url = None
+        ready = threading.Event()
+
+        def read():
+            for line in self.proc.stderr:
+                self.lines.append(line)
+                if '"event":"listening"' in line:
+                    self.url = json.loads(line)["url"]
+                    ready.set()
+            ready.set()
+
+        threading.Thread(target=read, daemon=True).start()
+        if not ready.wait(60) or not self.url:
+            self.proc.kill()
+            raise AssertionError(f"server did not start: {''.join(self.lines)[-2000:]}")
+
+    def stop(self):
+        """SIGTERM: returns the exit status once it has stopped."""
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(120)
+
+    def events(self, name):
+        return [json.loads(l) for l in list(self.lines) if f'"event":"{name}"' in l]
+
+
+def request(server, method, path, body=None, key=KEY1, headers=None, raw=None):
+    """Returns (status, headers, body bytes)."""
+    url = path if path.startswith("http") else server.url + path
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    req = urllib.request.Request(url, data=data, method=method)
+    if key:
+        req.add_header("x-api-key", key)
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    for k, v in (headers or {}).items():
+        req.add_header(k, v)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+def call(server, method, path, body=None, **kw):
+    status, headers, data = request(server, method, path, body, **kw)
+    return status, headers, json.loads(data) if data else None
+
+
+def expect_problem(got, status, code):
+    st, headers, body = got
+    if isinstance(body, bytes):
+        body = json.loads(body)
+    assert st == status, f"status {st}, expected {status}: {body}"
+    assert headers.get("Content-Type", "").startswith("application/problem+json"), headers
+    for m in ("type", "title", "status", "detail", "errorCode"):
+        assert m in body, f"problem without {m}: {body}"
+    assert body["status"] == status and body["errorCode"] == code, body
+    return body
+
+
+def tiny(text="Hi", seconds=0.5):
+    """A CreateExportRequest for a tiny 160x120 document."""
+    return {
+        "editorState": {
+            "timebaseTicksPerSecond": 240000, "compositionWidth": 160, "compositionHeight": 120,
+            "outputRatio": "custom", "globalBackground": {"type": "none"},
+            "tracks": [{"id": "t1", "items": ["i1"], "hidden": False, "muted": False}],
+            "assets": {}, "transitions": {}, "deletedAssets": [],
+            "items": {"i1": {
+                "id": "i1", "type": "text", "text": text, "color": "#ffffff", "top": 30,
+                "left": 20, "width": 120, "height": 40, "align": "center", "opacity": 1,
+                "rotation": 0, "fontFamily": "Roboto", "fontSize": 24, "lineHeight": 1.2,
+                "letterSpacing": 0, "resizeOnEdit": True, "direction": "ltr",
+                "fontStyle": {"variant": "normal", "weight": "400"},
+                "isDraggingInTimeline": False, "strokeWidth": 0, "strokeColor": "#000000",
+                "background": None, "startTicks": 0,
+                "durationTicks": int(seconds * 240000)}},
+        },
+        "fps": 30, "ratio": "custom", "scale": 1, "format": "mp4",
+    }
+
+
+def missing_asset_request():
+    r = tiny()
+    es = r["editorState"]
+    es["assets"]["photo-missing"] = {
+        "id": "photo-missing", "type": "image", "filename": "missing-photo.png", "size": 1024,
+        "remoteUrl": "file:///nonexistent/jtl-test/missing-photo.png", "remoteKey": None,
+        "mimeType": "image/png", "width": 160, "height": 120}
+    es["tracks"][0]["items"].append("img")
+    prop = lambda v: {"value": v, "keyframes": []}  # noqa: E731
+    es["items"]["img"] = {
+        "id": "img", "type": "image", "assetId": "photo-missing", "startTicks": 120000,
+        "durationTicks": 120000, "top": prop(0), "left": prop(0), "width": prop(160),
+        "height": prop(120), "scaleX": prop(1), "scaleY": prop(1), "opacity": prop(1),
+        "isDraggingInTimeline": False, "borderRadius": prop(0), "rotation": prop(0),
+        "keepAspectRatio": True}
+    return r
+
+
+def wait_final(server, task_id, key=KEY1, timeout=120):
+    """Polls GET /v1/exports/{id} until COMPLETED or FAILED; returns the task and the
+    progress values seen."""
+    seen = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        st, _, body = call(server, "GET", f"/v1/exports/{task_id}", key=key)
+        assert st == 200, body
+        t = body["data"]
+        seen.append(t["progress"])
+        assert 0.0 <= t["progress"] <= 1.0, t
+        if t["status"] in ("COMPLETED", "FAILED"):
+            return t, seen
+        assert t["status"] in ("PENDING", "PROCESSING"), t
+        time.sleep(0.05)  # polling, as a client does
+    raise AssertionError(f"task {task_id} not finished after {timeout} s")
+
+
+def create(server, body, key=KEY1, headers=None):
+    return call(server, "POST", "/v1/exports", body, key=key, headers=headers)
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="jtl-serve-")
+    keys = os.path.join(tmp, "keys")
+    with open(keys, "w") as f:
+        f.write(f"# test keys\n{KEY1} whsec-one\n\n{KEY2}\n{KEY3}\n")
+    data = os.path.join(tmp, "data")
+    s = Server(data, keys)
+    state = {}
+
+    def help_lists_options():
+        p = subprocess.run([CLI, "serve", "--help"], capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        for opt in ("--listen", "--data-dir", "--keys-file", "--workers"):
+            assert opt in p.stdout, p.stdout
+        p = subprocess.run([CLI, "serve"], capture_output=True, text=True)
+        assert p.returncode == 2 and "--data-dir" in p.stderr, p.stderr
+        bad_keys = os.path.join(tmp, "bad-keys")
+        with open(bad_keys, "w") as f:
+            f.write("one two three\n")
+        for extra, words in ((["--keys-file", bad_keys], "bad-keys:1"),
+                             (["--keys-file", keys, "--listen", "nowhere"], "HOST:PORT")):
+            p = subprocess.run([CLI, "serve", "--data-dir", os.path.join(tmp, "bad"), *extra],
+                               capture_output=True, text=True, timeout=60)
+            assert p.returncode == 2 and words in p.stderr, (extra, p.stderr)
+
+    def healthz_without_key():
+        st, _, body = call(s, "GET", "/healthz", key=None)
+        assert st == 200 and body == {"status": "ok"}, body
+
+    def unauthorized():
+        for key in (None, "wrong-key", KEY1 + "x", ""):
+            for method, path in (("GET", "/v1/editor/capabilities"), ("GET", "/v1/exports"),
+                                 ("POST", "/v1/exports"), ("GET", "/metrics"),
+                                 ("GET", "/openapi.yaml")):
+                expect_problem(call(s, method, path, {} if method == "POST" else None,
+                                    key=key), 401, "OPEN_API_KEY_INVALID")
+
+    def capabilities():
+        st, headers, body = call(s, "GET", "/v1/editor/capabilities")
+        assert st == 200 and headers["Content-Type"].startswith("application/json"), st
+        assert set(body) == {"data", "meta"}, body.keys()
+        for m in ("version", "animations", "captionAnimations", "transitions", "effects",
+                  "filters", "shapes", "backgroundPresets"):
+            assert m in body["data"], m
+        state["capver"] = body["data"]["version"]
+
+    def validate_examples():
+        valid = [f for f in os.listdir(INDREAM) if f.startswith("editor-state.valid")]
+        invalid = [f for f in os.listdir(INDREAM) if f.startswith("editor-state.invalid")]
+        assert len(valid) >= 3 and len(invalid) >= 3
+        for name in valid + invalid:
+            with open(os.path.join(INDREAM, name), "rb") as f:
+                doc = json.load(f)
+            body = doc if "editorState" in doc else {"editorState": doc}
+            st, _, r = call(s, "POST", "/v1/editor/validate", body)
+            assert st == 200, (name, r)
+            assert r["meta"]["capabilitiesVersion"] == state["capver"], r["meta"]
+            d = r["data"]
+            assert set(d) == {"valid", "errors"}, d
+            if name in valid:
+                assert d["valid"] is True and d["errors"] == [], (name, d)
+            else:
+                assert d["valid"] is False and d["errors"], (name, d)
+                for e in d["errors"]:
+                    assert set(e) == {"code", "path", "message"}, e
+                    assert e["path"].startswith("/editorState"), e
+
+    def validate_bad_bodies():
+        expect_problem(request(s, "POST", "/v1/editor/validate", raw=b"{not json"), 400,
+                       "OPEN_API_INVALID_JSON")
+        p = expect_problem(call(s, "POST", "/v1/editor/validate", {"state": {}}), 400,
+                           "OPEN_API_INVALID_REQUEST")
+        assert "editorState" in p["detail"], p
+        big = b'{"editorState":"' + b"x" * (33 * 1024 * 1024) + b'"}'
+        expect_problem(request(s, "POST", "/v1/editor/validate", raw=big), 413,
+                       "OPEN_API_PAYLOAD_TOO_LARGE")
+        expect_problem(call(s, "GET", "/v1/editor/validate"), 405, "OPEN_API_METHOD_NOT_ALLOWED")
+        expect_problem(call(s, "GET", "/v1/nothing"), 404, "OPEN_API_NOT_FOUND")
+
+    def illustrations():
+        st, _, body = call(s, "GET", "/v1/illustrations")
+        assert st == 200 and len(body["data"]) >= 10 and body["meta"]["count"] == len(body["data"])
+        st, _, body = call(s, "GET", "/v1/illustrations?q=" + urllib.parse.quote("arrow"))
+        assert st == 200 and body["data"] and all("arrow" in n for n in body["data"]), body
+        assert body["meta"]["q"] == "arrow", body
+        expect_problem(call(s, "GET", "/v1/illustrations?q=" + "a" * 201), 400,
+                       "OPEN_API_INVALID_REQUEST")
+
+    def openapi():
+        st, headers, raw = request(s, "GET", "/openapi.yaml")
+        text = raw.decode()
+        assert st == 200 and "yaml" in headers["Content-Type"], headers
+        assert "openapi: 3.1.0" in text and "/v1/exports/{taskId}/download:" in text
+        assert "/v1/projects:" not in text  # only the routes we serve
+
+    def export_request_checks():
+        cases = [("fps", 25, 422), ("fps", "30", 422), ("scale", 0.5, 422), ("scale", 9, 422),
+                 ("ratio", "2:1", 422), ("format", "gif", 422), ("clientTaskId", "x" * 129, 422),
+                 ("compositionWidth", 20, 422), ("callbackUrl", 5, 400)]
+        for field, value, status in cases:
+            body = tiny()
+            body[field] = value
+            p = expect_problem(create(s, body), status,
+                               "OPEN_API_VALIDATION_FAILED" if status == 422
+                               else "OPEN_API_INVALID_REQUEST")
+            assert p["field"] == field and field in p["detail"], p
+        body = tiny()
+        del body["format"]
+        p = expect_problem(create(s, body), 400, "OPEN_API_INVALID_REQUEST")
+        assert p["field"] == "format", p
+        body = tiny()
+        body["editorState"]["items"]["i1"]["durationTicks"] = -5
+        p = expect_problem(create(s, body), 422, "OPEN_API_EDITOR_STATE_INVALID")
+        assert p["errors"] and p["errors"][0]["path"].startswith("/editorState/items/i1"), p
+
+    def lifecycle():
+        body = tiny("Life")
+        body["callbackUrl"] = "https://example.com/hook"
+        body["callbackHeaders"] = {"x-test": "1"}
+        st, _, r = create(s, body, key=KEY2)
+        assert st == 201, r
+        d = r["data"]
+        assert d["durationSeconds"] == 0.5 and d["billedStandardSeconds"] == 1, d
+        assert d["projectId"] is None and d["createdAt"].endswith("Z"), d
+        t, seen = wait_final(s, d["taskId"], key=KEY2)
+        assert t["status"] == "COMPLETED", t
+        assert t["progress"] == 1 and t["error"] is None and t["completedAt"], t
+        assert t["callbackUrl"] == "https://example.com/hook", t
+        assert seen == sorted(seen), f"progress went back: {seen}"
+        url = t["outputUrl"]
+        assert url.startswith(s.url + "/v1/exports/" + d["taskId"] + "/download?"), url
+        # links point where the client reached the service
+        st, _, other = call(s, "GET", f"/v1/exports/{d['taskId']}", key=KEY2,
+                            headers={"Host": "video.example:8443"})
+        assert other["data"]["outputUrl"].startswith("http://video.example:8443/v1/exports/"), \
+            other
+        st, headers, video = request(s, "GET", url, key=None)
+        assert st == 200 and headers["Content-Type"] == "video/mp4", (st, headers)
+        assert video[4:8] == b"ftyp", video[:16]
+        path = os.path.join(tmp, "out.mp4")
+        with open(path, "wb") as f:
+            f.write(video)
+        p = subprocess.run(["gst-discoverer-1.0", path], capture_output=True, text=True,
+                           timeout=60)
+        assert p.returncode == 0 and "0:00:00.5" in p.stdout and "Width: 160" in p.stdout, \
+            p.stdout
+        # webm: VP9 in WebM
+        body = tiny("webm")
+        body["format"] = "webm"
+        st, _, r = create(s, body, key=KEY2)
+        assert st == 201, r
+        t, _ = wait_final(s, r["data"]["taskId"], key=KEY2)
+        assert t["status"] == "COMPLETED", t
+        st, headers, webm = request(s, "GET", t["outputUrl"], key=None)
+        assert st == 200 and headers["Content-Type"] == "video/webm", headers
+        assert webm[:4] == b"\x1a\x45\xdf\xa3", webm[:8]  # EBML
+        state["done"] = d["taskId"]
+        state["url"] = url
+        # the transitions were logged, one line each
+        states = [e["status"] for e in s.events("task") if e["taskId"] == d["taskId"]]
+        assert states == ["PENDING", "PROCESSING", "COMPLETED"], states
+
+    def download_signature():
+        url = state["url"]
+        q = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
+        base = url.split("?")[0]
+        tampered = f"{base}?expires={q['expires'][0]}&signature={'0' * 64}"
+        expect_problem(call(s, "GET", tampered, key=None), 403,
+                       "OPEN_API_DOWNLOAD_SIGNATURE_INVALID")
+        later = int(q["expires"][0]) + 10
+        expect_problem(call(s, "GET", f"{base}?expires={later}&signature={q['signature'][0]}",
+                            key=None), 403, "OPEN_API_DOWNLOAD_SIGNATURE_INVALID")
+        expect_problem(call(s, "GET", base, key=None), 403, "OPEN_API_DOWNLOAD_SIGNATURE_INVALID")
+        # a correctly signed link whose time is over (signed with the server's secret)
+        with open(os.path.join(data, "secret")) as f:
+            secret = f.read().strip()
+        past = int(time.time()) - 5
+        task_id = state["done"]
+        sig = hmac.new(secret.encode(), f"{task_id}\n{past}".encode(), hashlib.sha256).hexdigest()
+        expect_problem(call(s, "GET", f"{base}?expires={past}&signature={sig}", key=None), 403,
+                       "OPEN_API_DOWNLOAD_EXPIRED")
+
+    def other_key_sees_nothing():
+        expect_problem(call(s, "GET", f"/v1/exports/{state['done']}", key=KEY1), 404,
+                       "OPEN_API_EXPORT_NOT_FOUND")
+        expect_problem(call(s, "GET", "/v1/exports/no-such-task", key=KEY2), 404,
+                       "OPEN_API_EXPORT_NOT_FOUND")
+        st, _, body = call(s, "GET", "/v1/exports", key=KEY1)
+        assert st == 200 and state["done"] not in [t["taskId"] for t in body["data"]], body
+
+    def failing_render():
+        st, _, r = create(s, missing_asset_request(), key=KEY2)
+        assert st == 201, r
+        t, _ = wait_final(s, r["data"]["taskId"], key=KEY2)
+        assert t["status"] == "FAILED" and t["outputUrl"] is None, t
+        assert "photo-missing" in t["error"] and "missing-photo.png" in t["error"], t["error"]
+        assert ".cpp(" not in t["error"], t["error"]  # no debug text for clients
+        assert t["completedAt"], t
+        # the service goes on
+        st, _, r = create(s, tiny("after"), key=KEY2)
+        assert st == 201, r
+        t, _ = wait_final(s, r["data"]["taskId"], key=KEY2)
+        assert t["status"] == "COMPLETED", t
+
+    def pagination():
+        ids = []
+        for i in range(5):
+            st, _, r = create(s, tiny(f"p{i}"), key=KEY3)
+            assert st == 201, r
+            ids.append(r["data"]["taskId"])
+            wait_final(s, ids[-1], key=KEY3)
+        got, cursor = [], None
+        while True:
+            path = "/v1/exports?pageSize=2" + (f"&pageCursor={urllib.parse.quote(cursor)}"
+                                               if cursor else "")
+            st, _, body = call(s, "GET", path, key=KEY3)
+            assert st == 200 and len(body["data"]) <= 2, body
+            got += [t["taskId"] for t in body["data"]]
+            cursor = body["meta"]["nextPageCursor"]
+            if cursor is None:
+                break
+        assert got == list(reversed(ids)), (got, ids)  # newest first, each once
+        for bad in ("pageSize=0", "pageSize=51", "pageSize=x", "pageCursor=garbage"):
+            expect_problem(call(s, "GET", "/v1/exports?" + bad, key=KEY3), 400,
+                           "OPEN_API_INVALID_REQUEST")
+
+    def client_task_id():
+        body = tiny("dedup")
+        body["clientTaskId"] = "order-42"
+        st1, _, r1 = create(s, body, key=KEY3)
+        st2, _, r2 = create(s, body, key=KEY3)
+        assert st1 == 201 and st2 == 200, (st1, st2)
+        assert r1["data"]["taskId"] == r2["data"]["taskId"], (r1, r2)
+        t, _ = wait_final(s, r1["data"]["taskId"], key=KEY3)
+        assert t["clientTaskId"] == "order-42", t
+        st3, _, r3 = create(s, body, key=KEY2)  # another key: its own task
+        assert st3 == 201 and r3["data"]["taskId"] != r1["data"]["taskId"], r3
+        wait_final(s, r3["data"]["taskId"], key=KEY2)
+
+    def metrics():
+        st, headers, raw = request(s, "GET", "/metrics")
+        text = raw.decode()
+        assert st == 200 and headers["Content-Type"].startswith("text/plain"), headers
+        assert 'jsontimeline_tasks{state="COMPLETED"}' in text, text
+        assert 'jsontimeline_tasks{state="FAILED"} 1' in text, text
+        assert "jsontimeline_render_seconds_count" in text, text
+        assert ('jsontimeline_http_requests_total{route="/v1/exports",method="POST",'
+                'status="201"}') in text, text
+        assert 'route="/v1/exports/{taskId}",method="GET",status="404"' in text, text
+        assert 'route="/v1/exports",method="POST",status="401"' in text, text
+        assert 'route="(body too large)",method="POST",status="413"' in text, text
+
+    for name, fn in [("serve --help lists the options", help_lists_options),
+                     ("GET /healthz needs no key", healthz_without_key),
+                     ("401 OPEN_API_KEY_INVALID without or with a wrong key", unauthorized),
+                     ("capabilities in a {data, meta} envelope", capabilities),
+                     ("validate: the spec's valid and invalid examples", validate_examples),
+                     ("validate: 400, 413, 405, 404 problems", validate_bad_bodies),
+                     ("illustrations with q", illustrations),
+                     ("GET /openapi.yaml", openapi),
+                     ("POST /v1/exports: request limits name the field", export_request_checks),
+                     ("export lifecycle: render, poll, download a valid MP4", lifecycle),
+                     ("download: tampered or expired signature 403", download_signature),
+                     ("another key's task is 404", other_key_sees_nothing),
+                     ("a failing render marks its task FAILED, naming the asset", failing_render),
+                     ("list: cursor pagination", pagination),
+                     ("clientTaskId deduplicates per key", client_task_id),
+                     ("metrics", metrics)]:
+        check(name, fn)
+    check("SIGTERM stops the server", lambda: (s.stop() == 0) or (_ for _ in ()).throw(
+        AssertionError("exit status")))
+
+    # a server that accepts but renders nothing: tasks stay PENDING (deterministic limits)
+    data2 = os.path.join(tmp, "data2")
+    q = Server(data2, keys, ["--queue-only"])
+    held = {}
+
+    def concurrency_limit():
+        a = create(q, tiny("a"))
+        b = create(q, tiny("b"))
+        assert a[0] == 201 and b[0] == 201, (a, b)
+        expect_problem(create(q, tiny("c")), 422, "OPEN_API_EXPORT_CONCURRENCY_LIMIT_EXCEEDED")
+        assert create(q, tiny("other key"), key=KEY2)[0] == 201  # per key
+        held["ids"] = [a[2]["data"]["taskId"], b[2]["data"]["taskId"]]
+        for i in held["ids"]:
+            st, _, t = call(q, "GET", f"/v1/exports/{i}")
+            assert t["data"]["status"] == "PENDING", t
+
+    def idempotency():
+        h = {"Idempotency-Key": "idem-1"}
+        body = tiny("idem")
+        first = request(q, "POST", "/v1/exports", body, key=KEY3, headers=h)
+        again = request(q, "POST", "/v1/exports", body, key=KEY3, headers=h)
+        assert first[0] == 201, first
+        assert again[0] == first[0] and again[2] == first[2], (first, again)
+        assert again[1].get("Idempotent-Replayed") == "true", again[1]
+        st, _, lst = call(q, "GET", "/v1/exports", key=KEY3)
+        assert len(lst["data"]) == 1, lst  # one task only
+        other = tiny("idem, another payload")
+        expect_problem(create(q, other, key=KEY3, headers=h), 422,
+                       "OPEN_API_IDEMPOTENCY_KEY_REUSED")
+        # scoped per API key: the same header under KEY2 is a new request
+        st, _, r = create(q, other, key=KEY2, headers=h)
+        assert st == 201, r
+        held["idem"] = json.loads(first[2])["data"]["taskId"]
+
+    check("3rd active task of a key: 422 OPEN_API_EXPORT_CONCURRENCY_LIMIT_EXCEEDED",
+          concurrency_limit)
+    check("Idempotency-Key: replay and conflict", idempotency)
+
+    def restart_completes_pending():
+        assert q.stop() == 0
+        r = Server(data2, keys, ["--public-url", "https://cdn.example.com/"])
+        try:
+            for i in held["ids"]:
+                t, _ = wait_final(r, i)
+                assert t["status"] == "COMPLETED", t
+                assert t["outputUrl"].startswith(f"https://cdn.example.com/v1/exports/{i}/"), t
+            t, _ = wait_final(r, held["idem"], key=KEY3)
+            assert t["status"] == "COMPLETED", t
+        finally:
+            assert r.stop() == 0
+
+    check("a restart renders the PENDING tasks", restart_completes_pending)
+
+    def generated_key():
+        d3 = os.path.join(tmp, "data3")
+        g = Server(d3)
+        try:
+            line = g.proc.stdout.readline()
+            assert "API key" in line, line
+            key = line.split()[-1]
+            assert call(g, "GET", "/v1/editor/capabilities", key=key)[0] == 200
+            expect_problem(call(g, "GET", "/v1/editor/capabilities", key="nope"), 401,
+                           "OPEN_API_KEY_INVALID")
+            with open(os.path.join(d3, "api-key.sha256")) as f:
+                assert f.read().strip() == hashlib.sha256(key.encode()).hexdigest()
+        finally:
+            assert g.stop() == 0
+        g = Server(d3)  # printed once only
+        try:
+            assert g.stop() == 0
+            assert g.proc.stdout.read() == "", "the key was printed again"
+        finally:
+            if g.proc.poll() is None:
+                g.proc.kill()
+
+    check("without --keys-file a key is generated and printed once", generated_key)
+
+    # a stand-in render program: hangs, crashes or waits for a gate file, by the text
+    fake = os.path.join(tmp, "fake-render.sh")
+    gate = os.path.join(tmp, "gate")
+    with open(fake, "w") as f:
+        f.write("#!/bin/sh\n# $1=render $2=DOC $3=-o $4=OUTPUT\n"
+                'if grep -q CRASH "$2"; then kill -SEGV $$; fi\n'
+                'if grep -q HANG "$2"; then exec sleep 600; fi\n'
+                'if grep -q GATE "$2"; then echo 50% >&2; '
+                f'while [ ! -e "{gate}" ]; do sleep 0.02; done; fi\n'
+                'printf "fake video" > "$4"\n')
+    os.chmod(fake, 0o755)
+    data4 = os.path.join(tmp, "data4")
+    fake_args = ["--render-program", fake, "--workers", "1", "--render-timeout-base", "2",
+                 "--render-timeout-factor", "0"]
+
+    def poll(server, task_id, want, key=KEY1, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            t = call(server, "GET", f"/v1/exports/{task_id}", key=key)[2]["data"]
+            if want(t):
+                return t
+            time.sleep(0.02)
+        raise AssertionError(f"{task_id}: condition not met: {t}")
+
+    def hang_and_crash():
+        f = Server(data4, keys, fake_args)
+        try:
+            a = create(f, tiny("HANG"))[2]["data"]["taskId"]
+            b = create(f, tiny("CRASH"))[2]["data"]["taskId"]
+            ta = call(f, "GET", f"/v1/exports/{a}")[2]["data"]
+            tb = call(f, "GET", f"/v1/exports/{b}")[2]["data"]
+            # --workers 1: one render at a time
+            assert ta["status"] == "PROCESSING" and tb["status"] == "PENDING", (ta, tb)
+            ta = poll(f, a, lambda t: t["status"] == "FAILED")
+            assert "longer than its limit of 2 s" in ta["error"], ta
+            tb = poll(f, b, lambda t: t["status"] == "FAILED")
+            assert "crashed (signal 11)" in tb["error"], tb
+            assert 'jsontimeline_tasks{state="FAILED"} 2' in request(f, "GET", "/metrics")[2].decode()
+        finally:
+            assert f.stop() == 0
+
+    def graceful_sigterm():
+        f = Server(data4, keys, fake_args)
+        c = create(f, tiny("GATE c"), key=KEY2)[2]["data"]["taskId"]
+        d = create(f, tiny("GATE d"), key=KEY2)[2]["data"]["taskId"]
+        poll(f, c, lambda t: t["status"] == "PROCESSING" and t["progress"] == 0.5, key=KEY2)
+        f.proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while not f.events("stopping") and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert f.events("stopping"), "no stopping event"
+        try:  # no longer accepting
+            request(f, "GET", "/healthz", key=None)
+            raise AssertionError("still accepting after SIGTERM")
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        assert f.proc.poll() is None, "exited before its render ended"
+        open(gate, "w").close()
+        assert f.proc.wait(60) == 0
+        r = Server(data4, keys, fake_args)
+        try:
+            tc = call(r, "GET", f"/v1/exports/{c}", key=KEY2)[2]["data"]
+            assert tc["status"] == "COMPLETED", tc  # finished before the exit
+            td = poll(r, d, lambda t: t["status"] == "COMPLETED", key=KEY2)  # queued: ran now
+            assert request(r, "GET", td["outputUrl"], key=None)[2] == b"fake video"
+        finally:
+            assert r.stop() == 0
+
+    def second_sigterm_requeues():
+        os.unlink(gate)
+        f = Server(data4, keys, fake_args)
+        e = create(f, tiny("GATE e"), key=KEY3)[2]["data"]["taskId"]
+        poll(f, e, lambda t: t["status"] == "PROCESSING", key=KEY3)
+        f.proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while not f.events("stopping") and time.monotonic() < deadline:
+            time.sleep(0.02)
+        f.proc.send_signal(signal.SIGTERM)
+        assert f.proc.wait(60) == 0
+        states = [x["status"] for x in f.events("task") if x["taskId"] == e]
+        assert states == ["PENDING", "PROCESSING", "PENDING"], states
+        open(gate, "w").close()
+        r = Server(data4, keys, fake_args)
+        try:
+            te = poll(r, e, lambda t: t["status"] == "COMPLETED", key=KEY3)
+            assert te["error"] is None, te
+        finally:
+            assert r.stop() == 0
+
+    check("a hanging render hits its time limit, a crash fails only its task", hang_and_crash)
+    check("SIGTERM: stop accepting, finish the running render, keep the queue",
+          graceful_sigterm)
+    check("a second SIGTERM stops the render and re-queues its task", second_sigterm_requeues)
+
+    print(f"# {_passed} passed, {_failed} failed")
+    return 1 if _failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// jsontimeline serve: run the HTTP export service (argument parsing only; see lib/ serve.h).
+#include <cstdio>
+#include <string>
+
+#include <glib.h>
+
+#include <jsontimeline/serve.h>
+
+#include "commands.h"
+
+int cmd_serve(int argc, char **argv)
+{
+	g_autofree char *listen = nullptr;
+	g_autofree char *data_dir = nullptr;
+	g_autofree char *keys_file = nullptr;
+	int workers = 0;
+	int download_ttl = 3600;
+	gboolean queue_only = FALSE;
+	g_autofree char *public_url = nullptr;
+	g_autofree char *render_program = nullptr;
+	double timeout_base = 60.0, timeout_factor = 30.0;
+	GOptionEntry entries[] = {
+	        {"listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
+	         "Address to listen on (default 127.0.0.1:8080; port 0: any free port)",
+	         "HOST:PORT"},
+	        {"data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+	         "Directory of the task database, outputs and secrets (required)", "DIR"},
+	        {"keys-file", 'k', 0, G_OPTION_ARG_FILENAME, &keys_file,
+	         "API keys, one '<api-key> [<webhook-secret>]' a line; without it a key is "
+	         "generated and printed once",
+	         "FILE"},
+	        {"workers", 'w', 0, G_OPTION_ARG_INT, &workers,
+	         "Renders at once (default: half the cores, at least 1)", "N"},
+	        {"download-ttl", 0, 0, G_OPTION_ARG_INT, &download_ttl,
+	         "Lifetime of a signed download link, seconds (default 3600)", "SECONDS"},
+	        {"public-url", 0, 0, G_OPTION_ARG_STRING, &public_url,
+	         "Start of the download links (default: the address the client used)", "URL"},
+	        {"queue-only", 0, 0, G_OPTION_ARG_NONE, &queue_only,
+	         "Accept and store tasks, start no render (they run at a later start)", nullptr},
+	        {"render-program", 0, 0, G_OPTION_ARG_FILENAME, &render_program,
+	         "Program run as 'PROGRAM render DOC -o OUTPUT' for each export (default: this "
+	         "one)",
+	         "PATH"},
+	        {"render-timeout-base", 0, 0, G_OPTION_ARG_DOUBLE, &timeout_base,
+	         "Time limit of a render: this many seconds (default 60) ...", "SECONDS"},
+	        {"render-timeout-factor", 0, 0, G_OPTION_ARG_DOUBLE, &timeout_factor,
+	         "... plus this many times the timeline's duration (default 30)", "X"},
+	        {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
+	};
+	g_autoptr(GOptionContext) ctx = g_option_context_new("- run the HTTP export service");
+	g_option_context_set_description(
+	        ctx, "Serves the Indream Open API routes /v1/exports, /v1/editor/validate,\n"
+	             "/v1/editor/capabilities and /v1/illustrations, plus /healthz, /metrics and\n"
+	             "/openapi.yaml. Renders run as child processes of this program.\n"
+	             "See docs/service.md.");
+	g_option_context_add_main_entries(ctx, entries, nullptr);
+	g_autoptr(GError) error = nullptr;
+	if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+		fprintf(stderr, "jsontimeline serve: %s\n", error->message);
+		return EXIT_USAGE;
+	}
+	if (argc > 1 || !data_dir || workers < 0 || download_ttl < 1 || timeout_base < 1 ||
+	    timeout_factor < 0) {
+		const char *why = "--workers >= 0, --download-ttl >= 1, --render-timeout-base >= 1 "
+		                  "and --render-timeout-factor >= 0 are expected";
+		if (argc > 1)
+			why = "no arguments expected";
+		else if (!data_dir)
+			why = "--data-dir is required";
+		fprintf(stderr, "jsontimeline serve: %s\n", why);
+		return EXIT_USAGE;
+	}
+	jtl::ServeOptions o;
+	if (listen)
+		o.listen = listen;
+	o.data_dir = data_dir;
+	o.workers = workers;
+	o.download_ttl_seconds = download_ttl;
+	o.queue_only = queue_only;
+	if (public_url) {
+		o.public_url = public_url;
+		while (!o.public_url.empty() && o.public_url.back() == '/')
+			o.public_url.pop_back();
+	}
+	g_autofree char *self = g_file_read_link("/proc/self/exe", nullptr);
+	o.render_program = render_program ? render_program : self ? self : argv[0];
+	o.render_timeout_base = timeout_base;
+	o.render_timeout_factor = timeout_factor;
+	std::string message;
+	if (keys_file) {
+		if (!jtl::load_api_keys(keys_file, &o.keys, &message)) {
+			fprintf(stderr, "jsontimeline serve: %s\n", message.c_str());
+			return EXIT_USAGE;
+		}
+	} else {
+		std::string generated;
+		if (!jtl::ensure_generated_key(o.data_dir, &o.keys, &generated, &message)) {
+			fprintf(stderr, "jsontimeline serve: %s\n", message.c_str());
+			return EXIT_USAGE;
+		}
+		if (!generated.empty()) {
+			printf("API key (shown once, only its hash is kept): %s\n",
+			       generated.c_str());
+			fflush(stdout);
+		}
+	}
+	if (jtl::run_server(o, &message) != 0) {
+		fprintf(stderr, "jsontimeline serve: %s\n", message.c_str());
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
