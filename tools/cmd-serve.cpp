@@ -20,6 +20,8 @@ int cmd_serve(int argc, char **argv)
 	g_autofree char *public_url = nullptr;
 	g_autofree char *render_program = nullptr;
 	double timeout_base = 60.0, timeout_factor = 30.0;
+	g_auto(GStrv) allow_hosts = nullptr;
+	g_autofree char *webhook_schedule = nullptr;
 	GOptionEntry entries[] = {
 	        {"listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
 	         "Address to listen on (default 127.0.0.1:8080; port 0: any free port)",
@@ -46,6 +48,14 @@ int cmd_serve(int argc, char **argv)
 	         "Time limit of a render: this many seconds (default 60) ...", "SECONDS"},
 	        {"render-timeout-factor", 0, 0, G_OPTION_ARG_DOUBLE, &timeout_factor,
 	         "... plus this many times the timeline's duration (default 30)", "X"},
+	        {"allow-host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &allow_hosts,
+	         "Let callbacks reach this host even when it is private (repeatable; e.g. "
+	         "127.0.0.1 for local testing)",
+	         "HOST"},
+	        {"webhook-schedule", 0, 0, G_OPTION_ARG_STRING, &webhook_schedule,
+	         "Seconds before each webhook retry, comma-separated (default 10,30,120,600,"
+	         "1800,3600,7200,14400,28800,28800)",
+	         "S,S,..."},
 	        {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("- run the HTTP export service");
@@ -85,6 +95,22 @@ int cmd_serve(int argc, char **argv)
 	}
 	g_autofree char *self = g_file_read_link("/proc/self/exe", nullptr);
 	o.render_program = render_program ? render_program : self ? self : argv[0];
+	for (char **h = allow_hosts; h && *h; h++)
+		o.allow_hosts.push_back(*h);
+	if (webhook_schedule) {
+		g_auto(GStrv) parts = g_strsplit(webhook_schedule, ",", -1);
+		for (char **p = parts; *p; p++) {
+			char *end = nullptr;
+			double v = g_ascii_strtod(*p, &end);
+			if (end == *p || *end || v <= 0) {
+				fprintf(stderr,
+				        "jsontimeline serve: --webhook-schedule wants positive "
+				        "seconds separated by commas\n");
+				return EXIT_USAGE;
+			}
+			o.webhook_schedule.push_back(v);
+		}
+	}
 	o.render_timeout_base = timeout_base;
 	o.render_timeout_factor = timeout_factor;
 	std::string message;
@@ -109,5 +135,45 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "jsontimeline serve: %s\n", message.c_str());
 		return EXIT_USAGE;
 	}
+	return EXIT_OK;
+}
+
+int cmd_keys(int argc, char **argv)
+{
+	g_autofree char *data_dir = nullptr;
+	g_autofree char *keys_file = nullptr;
+	GOptionEntry entries[] = {
+	        {"data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+	         "The service's data directory (its secret derives the webhook secrets)", "DIR"},
+	        {"keys-file", 'k', 0, G_OPTION_ARG_FILENAME, &keys_file,
+	         "The keys file: one \"<api-key> [<webhook-secret>]\" per line", "FILE"},
+	        {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
+	};
+	g_autoptr(GOptionContext) ctx =
+	        g_option_context_new("- show each key's id and webhook secret");
+	g_option_context_set_description(
+	        ctx, "A key without a webhook secret in the keys file signs its webhooks with one\n"
+	             "derived from the service's secret (DIR/secret): this prints it, one line\n"
+	             "per key: <key id> <webhook secret> (given|derived).");
+	g_option_context_add_main_entries(ctx, entries, nullptr);
+	g_autoptr(GError) error = nullptr;
+	if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc > 1 || !data_dir ||
+	    !keys_file) {
+		fprintf(stderr, "jsontimeline keys: %s\n",
+		        error ? error->message : "--data-dir and --keys-file are required");
+		return EXIT_USAGE;
+	}
+	std::vector<jtl::ApiKey> keys;
+	std::string message, secret;
+	if (!jtl::load_api_keys(keys_file, &keys, &message) ||
+	    !jtl::server_secret(data_dir, &secret, &message)) {
+		fprintf(stderr, "jsontimeline keys: %s\n", message.c_str());
+		return EXIT_USAGE;
+	}
+	for (const jtl::ApiKey &k : keys)
+		printf("%s %s %s\n", k.id.c_str(),
+		       k.webhook_secret.empty() ? jtl::derived_webhook_secret(secret, k.id).c_str()
+		                                : k.webhook_secret.c_str(),
+		       k.webhook_secret.empty() ? "derived" : "given");
 	return EXIT_OK;
 }

@@ -28,6 +28,7 @@ const Command kCommands[] = {
         {"stream", "Stream editor JSON live to an RTMP server, in real time", cmd_stream},
         {"preview", "Play editor JSON on the screen, with keys to pause and seek", cmd_preview},
         {"serve", "Run the HTTP export service (Indream Open API routes)", cmd_serve},
+        {"keys", "Show the API keys' ids and webhook secrets of a service", cmd_keys},
         {"capabilities", "List the transitions, effects, filters, ... the engine renders",
          cmd_capabilities},
 };

@@ -35,6 +35,14 @@ std::string random_hex(std::size_t bytes);
 /* SHA-256 of a text, lower-case hex. */
 std::string sha256_hex(const std::string &text);
 
+/* The server's secret of a data directory (DIR/secret, created when missing): it signs
+ * download links and derives webhook secrets. False with *error when it cannot be kept. */
+bool server_secret(const std::string &data_dir, std::string *secret, std::string *error);
+
+/* The webhook secret of a key that has none in the keys file: hex HMAC-SHA256 of
+ * "webhook:" + its id with the server's secret (`jsontimeline keys` shows it). */
+std::string derived_webhook_secret(const std::string &server_secret, const std::string &key_id);
+
 /* Called on each transition of an export task (PENDING on creation, PROCESSING,
  * COMPLETED, FAILED; a re-queued task is PENDING again), on the server's main context,
  * with the task and its ExportTask JSON snapshot (outputUrl filled when COMPLETED). The
@@ -59,6 +67,11 @@ struct ServeOptions {
 	/* time limit of one render: base + factor x the timeline's duration, seconds */
 	double render_timeout_base = 60.0;
 	double render_timeout_factor = 30.0;
+	/* hosts the callback guard lets through even when they are private (127.0.0.1 for
+	 * local testing) */
+	std::vector<std::string> allow_hosts;
+	/* webhook retry schedule in seconds (empty: webhook_default_schedule()) */
+	std::vector<double> webhook_schedule;
 	TaskHook on_task;
 };
 

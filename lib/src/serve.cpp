@@ -26,6 +26,7 @@
 #include <jsontimeline/editorstate.h>
 #include <jsontimeline/illustrations.h>
 #include <jsontimeline/json.h>
+#include <jsontimeline/webhooks.h>
 
 namespace jtl {
 
@@ -189,6 +190,7 @@ struct Response {
 struct Server {
 	ServeOptions opt;
 	TaskStore store;
+	std::unique_ptr<WebhookSender> hooks; /* callbackUrl events */
 	std::string secret;
 	std::string base_url;    /* where it listens */
 	std::string request_url; /* scheme://host[:port] of the request being answered */
@@ -251,6 +253,45 @@ std::string task_json(Server *s, const StoredTask &t)
 }
 
 /* Records a transition in the store, logs it and calls the hook. */
+/* The webhook secret of a key: its own from the keys file, else one derived from the
+ * server's secret and the key's id (shown by `jsontimeline keys`). */
+std::string webhook_secret_of(Server *s, const std::string &key_id)
+{
+	for (const ApiKey &k : s->opt.keys)
+		if (k.id == key_id && !k.webhook_secret.empty())
+			return k.webhook_secret;
+	return derived_webhook_secret(s->secret, key_id);
+}
+
+/* Queues a signed callback of a task's transition (durable: delivered, retried, also
+ * after a restart, by the WebhookSender). */
+void send_webhook(Server *s, const StoredTask &t, const char *event, const std::string &snapshot)
+{
+	std::map<std::string, std::string> headers;
+	if (!t.callback_headers.empty()) {
+		g_autoptr(JsonParser) parser = json_parser_new();
+		if (json_parser_load_from_data(parser, t.callback_headers.c_str(), -1, nullptr)) {
+			JsonNode *root = json_parser_get_root(parser);
+			if (root && JSON_NODE_HOLDS_OBJECT(root)) {
+				JsonObjectIter it;
+				const gchar *name;
+				JsonNode *value;
+				json_object_iter_init(&it, json_node_get_object(root));
+				while (json_object_iter_next(&it, &name, &value))
+					if (JSON_NODE_HOLDS_VALUE(value) &&
+					    json_node_get_value_type(value) == G_TYPE_STRING)
+						headers[name] = json_node_get_string(value);
+			}
+		}
+	}
+	std::string error;
+	std::string id = s->hooks->enqueue(t.id, event, snapshot, t.callback_url, headers,
+	                                   webhook_secret_of(s, t.key_id), &error);
+	log_line("webhook",
+	         ",\"taskId\":" + jstr(t.id) + ",\"eventType\":" + jstr(event) +
+	                 (id.empty() ? ",\"error\":" + jstr(error) : ",\"eventId\":" + jstr(id)));
+}
+
 void transition(Server *s, StoredTask &t, const std::string &status, const std::string &error)
 {
 	t.status = status;
@@ -267,8 +308,15 @@ void transition(Server *s, StoredTask &t, const std::string &status, const std::
 	if (!error.empty())
 		fields += ",\"error\":" + jstr(error);
 	log_line("task", fields);
+	std::string snapshot = task_json(s, t);
+	const char *event = status == "PROCESSING"  ? "EXPORT_STARTED"
+	                    : status == "COMPLETED" ? "EXPORT_COMPLETED"
+	                    : status == "FAILED"    ? "EXPORT_FAILED"
+	                                            : nullptr;
+	if (event && s->hooks && !t.callback_url.empty())
+		send_webhook(s, t, event, snapshot);
 	if (s->opt.on_task)
-		s->opt.on_task(t, task_json(s, t));
+		s->opt.on_task(t, snapshot);
 }
 
 void dispatch(Server *s);
@@ -722,6 +770,12 @@ Response create_export(Server *s, Request &r, const std::string &body)
 	t.status = "PENDING";
 	t.duration_seconds = double(doc.timeline->duration_ns()) / GST_SECOND;
 	t.callback_url = json_object_get_string_member_with_default(o, "callbackUrl", "");
+	if (!t.callback_url.empty()) {
+		std::string why = webhook_url_error(t.callback_url);
+		if (!why.empty())
+			return problem(400, "OPEN_API_INVALID_REQUEST", "callbackUrl: " + why,
+			               "callbackUrl");
+	}
 	if (JsonNode *h = json_object_get_member(o, "callbackHeaders"))
 		t.callback_headers = node_text(h);
 	t.request = body;
@@ -910,14 +964,15 @@ Response dispatch_route(Server *s, Request &r)
 		return json_response(200, "{\"status\":\"ok\"}");
 	}
 	std::string id;
-	bool download = false;
+	bool download = false, webhooks = false;
 	const std::string prefix = "/v1/exports/";
 	if (p.compare(0, prefix.size(), prefix) == 0) {
 		id = p.substr(prefix.size());
 		std::size_t slash = id.find('/');
 		if (slash != std::string::npos) {
 			download = id.substr(slash) == "/download";
-			if (!download)
+			webhooks = id.substr(slash) == "/webhooks";
+			if (!download && !webhooks)
 				id.clear();
 			else
 				id.resize(slash);
@@ -969,6 +1024,15 @@ Response dispatch_route(Server *s, Request &r)
 		if (m == "GET")
 			return route_list_exports(s, r);
 		return not_allowed;
+	}
+	if (!id.empty() && webhooks) {
+		if (!only("GET", "/v1/exports/{taskId}/webhooks"))
+			return not_allowed;
+		StoredTask t;
+		if (!s->store.get(id, &t) || t.key_id != r.key->id)
+			return problem(404, "OPEN_API_EXPORT_NOT_FOUND", "no export task " + id);
+		return json_response(200, "{\"data\":" + s->hooks->deliveries_json(id) +
+		                                  ",\"meta\":{}}");
 	}
 	if (!id.empty())
 		return only("GET", "/v1/exports/{taskId}") ? route_get_export(s, r, id)
@@ -1080,6 +1144,16 @@ bool load_secret(const std::string &dir, std::string *secret, std::string *error
 
 } /* namespace */
 
+bool server_secret(const std::string &data_dir, std::string *secret, std::string *error)
+{
+	return load_secret(data_dir, secret, error);
+}
+
+std::string derived_webhook_secret(const std::string &server_secret, const std::string &key_id)
+{
+	return hmac_hex(server_secret, "webhook:" + key_id);
+}
+
 int run_server(const ServeOptions &options, std::string *error)
 {
 	Server s;
@@ -1093,6 +1167,17 @@ int run_server(const ServeOptions &options, std::string *error)
 	}
 	if (!s.store.open(dir + "/tasks.db", error) || !load_secret(dir, &s.secret, error))
 		return 1;
+	/* callbacks: a durable outbox next to the tasks, delivered from this main context */
+	WebhookOptions wo;
+	wo.db_path = dir + "/webhooks.db";
+	wo.allow_hosts = s.opt.allow_hosts;
+	wo.refuse_private = true;
+	wo.schedule_seconds = s.opt.webhook_schedule.empty() ? webhook_default_schedule()
+	                                                     : s.opt.webhook_schedule;
+	s.hooks = std::make_unique<WebhookSender>(wo, error);
+	if (!s.hooks->ok())
+		return 1;
+	s.hooks->start(g_main_context_default());
 
 	std::string host = s.opt.listen;
 	std::size_t colon = host.rfind(':');
@@ -1150,6 +1235,7 @@ int run_server(const ServeOptions &options, std::string *error)
 
 	g_source_remove(sigterm);
 	g_source_remove(sigint);
+	s.hooks->stop();
 	soup_server_disconnect(s.soup);
 	g_object_unref(s.soup);
 	g_main_loop_unref(s.loop);

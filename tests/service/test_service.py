@@ -611,6 +611,111 @@ def main():
           graceful_sigterm)
     check("a second SIGTERM stops the render and re-queues its task", second_sigterm_requeues)
 
+    def webhooks_signed_and_retried():
+        """A receiver on 127.0.0.1 (allow-listed) answering 500 to the first COMPLETED
+        delivery: EXPORT_STARTED and EXPORT_COMPLETED arrive signed with the key's webhook
+        secret (HMAC-SHA256 of timestamp.body), the failed one again with the same event
+        id; the delivery log says so. A callback to a private address not allow-listed is
+        refused and never connects; a non-http callbackUrl is a 400."""
+        import http.server
+        got, hits = [], {"private": 0}
+
+        class Receiver(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                raw = self.rfile.read(int(self.headers["Content-Length"]))
+                body = json.loads(raw)
+                got.append((dict(self.headers), raw, body))
+                completed = [g for g in got if g[2]["eventType"] == "EXPORT_COMPLETED"]
+                fail = body["eventType"] == "EXPORT_COMPLETED" and len(completed) == 1
+                self.send_response(500 if fail else 204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        rx = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+        threading.Thread(target=rx.serve_forever, daemon=True).start()
+        hook_url = f"http://127.0.0.1:{rx.server_address[1]}/hook"
+        w = Server(os.path.join(tmp, "data-hooks"), keys,
+                   ["--allow-host", "127.0.0.1", "--webhook-schedule", "0.2,0.4,0.8"])
+        try:
+            req = tiny("HOOK")
+            req["callbackUrl"] = hook_url
+            req["callbackHeaders"] = {"X-Customer": "acme"}
+            st, _, body = create(w, req)
+            assert st in (200, 201), body
+            task_id = body["data"]["taskId"]
+            t, _ = wait_final(w, task_id)
+            assert t["status"] == "COMPLETED", t
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and \
+                    len([g for g in got if g[2]["eventType"] == "EXPORT_COMPLETED"]) < 2:
+                time.sleep(0.05)
+            types = [g[2]["eventType"] for g in got]
+            assert types.count("EXPORT_STARTED") == 1 and types.count("EXPORT_COMPLETED") == 2, types
+            for headers, raw, body in got:
+                ts = headers["X-Indream-Timestamp"]
+                want = hmac.new(b"whsec-one", ts.encode() + b"." + raw, hashlib.sha256).hexdigest()
+                assert headers["X-Indream-Signature"] == want, headers
+                assert headers["X-Customer"] == "acme", headers
+                assert body["task"]["taskId"] == task_id, body
+            ids = [h["X-Indream-Event-Id"] for h, _, b in got if b["eventType"] == "EXPORT_COMPLETED"]
+            assert len(set(ids)) == 1, ids
+            assert got[-1][2]["task"]["status"] == "COMPLETED" and got[-1][2]["task"]["outputUrl"]
+            st, _, log = call(w, "GET", f"/v1/exports/{task_id}/webhooks")
+            assert st == 200, log
+            events = {e["eventType"]: e for e in log["data"]["events"]}
+            codes = [d["statusCode"] for d in events["EXPORT_COMPLETED"]["deliveries"]]
+            assert codes == [500, 204], codes
+            st, _, _ = call(w, "GET", f"/v1/exports/{task_id}/webhooks", key=KEY2)
+            assert st == 404
+            # not http(s): refused on creation
+            bad = tiny("BAD")
+            bad["callbackUrl"] = "ftp://127.0.0.1/x"
+            expect_problem(create(w, bad), 400, "OPEN_API_INVALID_REQUEST")
+        finally:
+            assert w.stop() == 0
+            rx.shutdown()
+        # the same receiver, not allow-listed: refused at connect time
+        n = len(got)
+        w = Server(os.path.join(tmp, "data-hooks2"), keys)
+        try:
+            req = tiny("PRIVATE")
+            req["callbackUrl"] = hook_url
+            task_id = create(w, req)[2]["data"]["taskId"]
+            wait_final(w, task_id)
+            deadline = time.monotonic() + 10
+            refused = []
+            while time.monotonic() < deadline and not refused:
+                log = call(w, "GET", f"/v1/exports/{task_id}/webhooks")[2]["data"]
+                refused = [d for e in log["events"] for d in e["deliveries"]
+                           if "refused" in (d.get("error") or "")]
+                time.sleep(0.1)
+            assert refused, log
+            assert len(got) == n, "a refused callback reached the receiver"
+        finally:
+            assert w.stop() == 0
+
+    check("webhooks: signed, retried with the same id, logged; private callbacks refused",
+          webhooks_signed_and_retried)
+
+    def keys_command():
+        d = os.path.join(tmp, "data-hooks")
+        p = subprocess.run([CLI, "keys", "--data-dir", d, "--keys-file", keys],
+                           capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        rows = [l.split() for l in p.stdout.splitlines()]
+        ids = ["key_" + hashlib.sha256(k.encode()).hexdigest()[:16] for k in (KEY1, KEY2, KEY3)]
+        assert [r[0] for r in rows] == ids, rows
+        assert rows[0][1:] == ["whsec-one", "given"], rows[0]
+        with open(os.path.join(d, "secret")) as f:
+            server_secret = f.read().strip()
+        want = hmac.new(server_secret.encode(), ("webhook:" + ids[1]).encode(),
+                        hashlib.sha256).hexdigest()
+        assert rows[1][1:] == [want, "derived"], rows[1]
+
+    check("jsontimeline keys shows given and derived webhook secrets", keys_command)
+
     print(f"# {_passed} passed, {_failed} failed")
     return 1 if _failed else 0
 
