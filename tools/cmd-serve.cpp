@@ -22,6 +22,7 @@ int cmd_serve(int argc, char **argv)
 	double timeout_base = 60.0, timeout_factor = 30.0;
 	g_auto(GStrv) allow_hosts = nullptr;
 	g_autofree char *webhook_schedule = nullptr;
+	int rate_limit = 1200;
 	GOptionEntry entries[] = {
 	        {"listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
 	         "Address to listen on (default 127.0.0.1:8080; port 0: any free port)",
@@ -48,6 +49,10 @@ int cmd_serve(int argc, char **argv)
 	         "Time limit of a render: this many seconds (default 60) ...", "SECONDS"},
 	        {"render-timeout-factor", 0, 0, G_OPTION_ARG_DOUBLE, &timeout_factor,
 	         "... plus this many times the timeline's duration (default 30)", "X"},
+	        {"rate-limit", 0, 0, G_OPTION_ARG_INT, &rate_limit,
+	         "Requests a minute per API key before 429 with Retry-After (default 1200; 0: "
+	         "no limit)",
+	         "N"},
 	        {"allow-host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &allow_hosts,
 	         "Let callbacks reach this host even when it is private (repeatable; e.g. "
 	         "127.0.0.1 for local testing)",
@@ -95,6 +100,11 @@ int cmd_serve(int argc, char **argv)
 	}
 	g_autofree char *self = g_file_read_link("/proc/self/exe", nullptr);
 	o.render_program = render_program ? render_program : self ? self : argv[0];
+	if (rate_limit < 0) {
+		fprintf(stderr, "jsontimeline serve: --rate-limit must be >= 0\n");
+		return EXIT_USAGE;
+	}
+	o.rate_limit_per_minute = rate_limit;
 	for (char **h = allow_hosts; h && *h; h++)
 		o.allow_hosts.push_back(*h);
 	if (webhook_schedule) {

@@ -191,6 +191,8 @@ struct Server {
 	ServeOptions opt;
 	TaskStore store;
 	std::unique_ptr<WebhookSender> hooks; /* callbackUrl events */
+	/* per-key request buckets: tokens left and when last refilled (us) */
+	std::map<std::string, std::pair<double, gint64>> buckets;
 	std::string secret;
 	std::string base_url;    /* where it listens */
 	std::string request_url; /* scheme://host[:port] of the request being answered */
@@ -549,6 +551,27 @@ const ApiKey *authenticate(Server *s, SoupServerMessage *msg)
 		if (equal_constant_time(k.hash, hash))
 			found = &k;
 	return found;
+}
+
+/* Takes a token of the key's bucket; 0 when there was one, else the seconds to wait. */
+int rate_limited(Server *s, const std::string &key_id)
+{
+	int limit = s->opt.rate_limit_per_minute;
+	if (limit <= 0)
+		return 0;
+	gint64 now = g_get_monotonic_time();
+	auto it = s->buckets.find(key_id);
+	if (it == s->buckets.end())
+		it = s->buckets.emplace(key_id, std::make_pair(double(limit), now)).first;
+	auto &[tokens, last] = it->second;
+	double per_us = double(limit) / 60e6;
+	tokens = std::min(double(limit), tokens + double(now - last) * per_us);
+	last = now;
+	if (tokens >= 1.0) {
+		tokens -= 1.0;
+		return 0;
+	}
+	return std::max(1, int(std::ceil((1.0 - tokens) / per_us / 1e6)));
 }
 
 /* Parses a JSON request body; on failure *out holds the problem to answer. */
@@ -995,6 +1018,14 @@ Response dispatch_route(Server *s, Request &r)
 	if (!r.key)
 		return problem(401, "OPEN_API_KEY_INVALID",
 		               "a valid API key is required in the x-api-key header");
+	if (int wait = rate_limited(s, r.key->id)) {
+		Response limited =
+		        problem(429, "OPEN_API_RATE_LIMIT_EXCEEDED",
+		                "more than " + std::to_string(s->opt.rate_limit_per_minute) +
+		                        " requests a minute with this key");
+		limited.headers.emplace_back("Retry-After", std::to_string(wait));
+		return limited;
+	}
 	Response not_allowed = problem(405, "OPEN_API_METHOD_NOT_ALLOWED",
 	                               "method " + m + " is not allowed on " + p);
 	if (p == "/openapi.yaml")

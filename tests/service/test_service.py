@@ -41,6 +41,8 @@ class Server:
     def __init__(self, data_dir, keys_file=None, extra=()):
         args = [CLI, "serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir, "--workers", "2",
                 *extra]
+        if "--rate-limit" not in extra:
+            args += ["--rate-limit", "0"]  # polling tests; the limit has its own check
         if keys_file:
             args += ["--keys-file", keys_file]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -606,10 +608,67 @@ def main():
         finally:
             assert r.stop() == 0
 
+    def kill9():
+        """kill -9 of a render child: only its task fails. kill -9 of the service in the
+        middle of a render: after a restart the task completes and its callback receives
+        exactly one EXPORT_COMPLETED."""
+        import http.server
+        completed = []
+
+        class Receiver(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                if body["eventType"] == "EXPORT_COMPLETED":
+                    completed.append(self.headers["X-Indream-Event-Id"])
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        rx = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+        threading.Thread(target=rx.serve_forever, daemon=True).start()
+        hook = f"http://127.0.0.1:{rx.server_address[1]}/done"
+        args = fake_args + ["--allow-host", "127.0.0.1", "--webhook-schedule", "0.2,0.4"]
+        data5 = os.path.join(tmp, "data5")
+        if os.path.exists(gate):
+            os.unlink(gate)
+        f = Server(data5, keys, args)
+        try:
+            a = create(f, tiny("GATE child"))[2]["data"]["taskId"]
+            poll(f, a, lambda t: t["status"] == "PROCESSING")
+            children = subprocess.run(["pgrep", "-P", str(f.proc.pid)], capture_output=True,
+                                      text=True).stdout.split()
+            assert len(children) == 1, children
+            os.kill(int(children[0]), signal.SIGKILL)
+            ta = poll(f, a, lambda t: t["status"] == "FAILED")
+            assert "signal 9" in ta["error"], ta
+            req = tiny("GATE service")
+            req["callbackUrl"] = hook
+            b = create(f, req)[2]["data"]["taskId"]
+            poll(f, b, lambda t: t["status"] == "PROCESSING")
+        finally:
+            f.proc.kill()  # kill -9 the service mid-render
+            f.proc.wait(30)
+        open(gate, "w").close()
+        r = Server(data5, keys, args)
+        try:
+            tb = poll(r, b, lambda t: t["status"] == "COMPLETED")
+            assert tb["error"] is None, tb
+            deadline = time.monotonic() + 20
+            while not completed and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(1.0)  # a second delivery, if any, would come within the schedule
+            assert len(completed) == 1, completed
+        finally:
+            assert r.stop() == 0
+            rx.shutdown()
+
     check("a hanging render hits its time limit, a crash fails only its task", hang_and_crash)
     check("SIGTERM: stop accepting, finish the running render, keep the queue",
           graceful_sigterm)
     check("a second SIGTERM stops the render and re-queues its task", second_sigterm_requeues)
+    check("kill -9 of a render, and of the service mid-render: one COMPLETED callback", kill9)
 
     def webhooks_signed_and_retried():
         """A receiver on 127.0.0.1 (allow-listed) answering 500 to the first COMPLETED
@@ -715,6 +774,26 @@ def main():
         assert rows[1][1:] == [want, "derived"], rows[1]
 
     check("jsontimeline keys shows given and derived webhook secrets", keys_command)
+
+    def rate_limit():
+        """5 requests a minute per key: the 6th answers 429 with Retry-After; another key
+        is not affected; /healthz is not limited."""
+        r = Server(os.path.join(tmp, "data-rate"), keys, ["--rate-limit", "5"])
+        try:
+            codes = [call(r, "GET", "/v1/editor/capabilities")[0] for _ in range(5)]
+            assert codes == [200] * 5, codes
+            st, headers, body = request(r, "GET", "/v1/editor/capabilities")
+            assert st == 429, st
+            problem = json.loads(body)
+            assert problem["errorCode"] == "OPEN_API_RATE_LIMIT_EXCEEDED", problem
+            wait = int(dict((k.lower(), v) for k, v in headers.items())["retry-after"])
+            assert 1 <= wait <= 12, wait
+            assert call(r, "GET", "/v1/editor/capabilities", key=KEY2)[0] == 200
+            assert all(call(r, "GET", "/healthz", key=None)[0] == 200 for _ in range(10))
+        finally:
+            assert r.stop() == 0
+
+    check("per-key rate limit: 429 with Retry-After", rate_limit)
 
     print(f"# {_passed} passed, {_failed} failed")
     return 1 if _failed else 0
