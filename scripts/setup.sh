@@ -25,6 +25,8 @@ packages=(
   fonts-noto-color-emoji fonts-wqy-microhei
   # test oracles and helpers
   python3 python3-jsonschema python3-yaml python3-pil time procps
+  # the service benchmark's load generator
+  wrk
   # GStreamer from Python (the pipelines/ examples that animate with GstController)
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
   # a local RTMP server for the live streaming tests and benchmark
