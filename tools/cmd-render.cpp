@@ -47,6 +47,9 @@ int cmd_render(int argc, char **argv)
 	g_autofree gchar *output = nullptr, *format = nullptr, *preset = nullptr,
 	                 *cache_dir = nullptr;
 	gdouble fetch_timeout = -1.0;
+	gboolean refuse_private = FALSE;
+	g_auto(GStrv) allow_hosts = nullptr;
+	g_autofree gchar *asset_root = nullptr;
 	gint fps = 0, width = 0, height = 0, quality = 23;
 	gdouble scale = 0.0, start = 0.0, end = -1.0, frame_at = -1.0;
 	gint gif_max_width = 640;
@@ -91,6 +94,14 @@ int cmd_render(int argc, char **argv)
 	        {"fetch-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &fetch_timeout,
 	         "Time limit for downloading one remote asset, seconds (default 120; 0: none)",
 	         "SECONDS"},
+	        {"refuse-private", 0, 0, G_OPTION_ARG_NONE, &refuse_private,
+	         "Refuse to download assets from loopback, private, link-local and metadata "
+	         "addresses (checked at connect time)",
+	         nullptr},
+	        {"allow-host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &allow_hosts,
+	         "A host --refuse-private lets through (repeatable)", "HOST"},
+	        {"asset-root", 0, 0, G_OPTION_ARG_FILENAME, &asset_root,
+	         "Local asset files must be inside DIR (links followed)", "DIR"},
 	        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress output", nullptr},
 	        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
 	         "Also print how many item branches the graph built and held at once", nullptr},
@@ -151,6 +162,10 @@ int cmd_render(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	o.fetch_timeout = fetch_timeout;
+	o.refuse_private = refuse_private;
+	for (char **h = allow_hosts; h && *h; h++)
+		o.allow_hosts.push_back(*h);
+	o.asset_root = asset_root ? asset_root : "";
 	if (start < 0 || (end >= 0 && end <= start) || start > 86400 || end > 86400) {
 		fprintf(stderr, "jsontimeline render: --start must be >= 0 and --end after it\n");
 		return EXIT_USAGE;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // jsontimeline serve: run the HTTP export service (argument parsing only; see lib/ serve.h).
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -22,7 +23,7 @@ int cmd_serve(int argc, char **argv)
 	double timeout_base = 60.0, timeout_factor = 30.0;
 	g_auto(GStrv) allow_hosts = nullptr;
 	g_autofree char *webhook_schedule = nullptr;
-	int rate_limit = 1200;
+	int rate_limit = 1200, memory_mib = 8192;
 	GOptionEntry entries[] = {
 	        {"listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
 	         "Address to listen on (default 127.0.0.1:8080; port 0: any free port)",
@@ -49,6 +50,8 @@ int cmd_serve(int argc, char **argv)
 	         "Time limit of a render: this many seconds (default 60) ...", "SECONDS"},
 	        {"render-timeout-factor", 0, 0, G_OPTION_ARG_DOUBLE, &timeout_factor,
 	         "... plus this many times the timeline's duration (default 30)", "X"},
+	        {"render-memory", 0, 0, G_OPTION_ARG_INT, &memory_mib,
+	         "Memory limit of one render, MiB of address space (default 8192; 0: none)", "MIB"},
 	        {"rate-limit", 0, 0, G_OPTION_ARG_INT, &rate_limit,
 	         "Requests a minute per API key before 429 with Retry-After (default 1200; 0: "
 	         "no limit)",
@@ -105,6 +108,7 @@ int cmd_serve(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	o.rate_limit_per_minute = rate_limit;
+	o.render_memory_mib = std::max(0, memory_mib);
 	for (char **h = allow_hosts; h && *h; h++)
 		o.allow_hosts.push_back(*h);
 	if (webhook_schedule) {

@@ -73,6 +73,9 @@ enum {
 	PROP_BRANCHES_BUILT,
 	PROP_CACHE_DIR,
 	PROP_FETCH_TIMEOUT,
+	PROP_FETCH_REFUSE_PRIVATE,
+	PROP_FETCH_ALLOW_HOSTS,
+	PROP_ASSET_ROOT,
 };
 
 constexpr int kAudioRate = 48000;
@@ -92,8 +95,11 @@ struct Settings {
 	int fps = 0;        /* 0 = the request's fps, else 30 */
 	double scale = 0.0; /* 0 = the request's, else 1 */
 	std::string asset_base;
-	std::string cache_dir;        /* "" = the user cache directory */
-	double fetch_timeout = 120.0; /* seconds per remote asset, 0 = no limit */
+	std::string cache_dir;             /* "" = the user cache directory */
+	double fetch_timeout = 120.0;      /* seconds per remote asset, 0 = no limit */
+	bool fetch_refuse_private = false; /* loopback, private, link-local, metadata */
+	std::string fetch_allow_hosts;     /* comma-separated hosts let through anyway */
+	std::string asset_root;            /* local asset files only below it; "" = anywhere */
 };
 
 /* The output frames rendered: [k0, k1), from start to stop (ns). */
@@ -377,6 +383,42 @@ bool transition_layer(const Context &ctx, const jtl::Item &item)
 	       (span.out && span.out->type == jtl::TransitionType::Flip);
 }
 
+/* With asset-root set, every local file an asset names must be inside that directory
+ * (after following links): a document from a client cannot read the server's files. */
+bool check_asset_root(JtlTimelineSrc *self, const Settings &settings, const jtl::Timeline &tl)
+{
+	g_autofree char *root = realpath(settings.asset_root.c_str(), nullptr);
+	std::string base = settings.asset_base;
+	if (base.empty() && !settings.location.empty() && settings.json.empty()) {
+		g_autofree gchar *dir = g_path_get_dirname(settings.location.c_str());
+		base = dir;
+	}
+	for (const auto &[id, asset] : tl.assets) {
+		if (asset.type == jtl::AssetType::Caption || !asset.resource_json.empty() ||
+		    !asset.local_path.empty())
+			continue;
+		std::string error;
+		std::string path = jtl::resolve_asset_path(asset, base, &error);
+		if (path.empty())
+			continue; /* missing or remote: said by the item that uses it */
+		g_autofree char *real = realpath(path.c_str(), nullptr);
+		std::string r = real ? real : "";
+		bool inside = root && !r.empty() && r.compare(0, strlen(root), root) == 0 &&
+		              (r.size() == strlen(root) || r[strlen(root)] == '/');
+		if (!inside) {
+			GST_ELEMENT_ERROR(
+			        self, RESOURCE, OPEN_READ,
+			        ("The asset \"%s\" names a local file outside the allowed "
+			         "directory.",
+			         id.c_str()),
+			        ("/assets/%s: %s is not inside asset-root %s", id.c_str(),
+			         path.c_str(), settings.asset_root.c_str()));
+			return false;
+		}
+	}
+	return true;
+}
+
 bool load(JtlTimelineSrc *self, Settings &settings)
 {
 	jtl::EditorStateResult result;
@@ -417,12 +459,19 @@ bool load(JtlTimelineSrc *self, Settings &settings)
 	jtl::FetchOptions fetch;
 	fetch.cache_dir = settings.cache_dir;
 	fetch.timeout_seconds = settings.fetch_timeout;
+	fetch.refuse_private = settings.fetch_refuse_private;
+	g_auto(GStrv) hosts = g_strsplit(settings.fetch_allow_hosts.c_str(), ",", -1);
+	for (char **h = hosts; *h; h++)
+		if (**h)
+			fetch.allow_hosts.push_back(g_strstrip(*h));
 	std::string fetch_error, fetch_path;
 	if (!jtl::fetch_remote_assets(*result.timeline, fetch, &fetch_error, &fetch_path)) {
 		GST_ELEMENT_ERROR(self, RESOURCE, READ, ("%s.", fetch_error.c_str()),
 		                  ("%s", fetch_path.c_str()));
 		return false;
 	}
+	if (!settings.asset_root.empty() && !check_asset_root(self, settings, *result.timeline))
+		return false;
 	/* the text itself, for live updates (merge patches apply to it) */
 	std::string text = settings.json;
 	if (text.empty()) {
@@ -2807,6 +2856,15 @@ static void jtl_timeline_src_set_property(GObject *object, guint id, const GValu
 	case PROP_CACHE_DIR:
 		s.cache_dir = g_value_get_string(value) ? g_value_get_string(value) : "";
 		break;
+	case PROP_FETCH_REFUSE_PRIVATE:
+		s.fetch_refuse_private = g_value_get_boolean(value);
+		break;
+	case PROP_FETCH_ALLOW_HOSTS:
+		s.fetch_allow_hosts = g_value_get_string(value) ? g_value_get_string(value) : "";
+		break;
+	case PROP_ASSET_ROOT:
+		s.asset_root = g_value_get_string(value) ? g_value_get_string(value) : "";
+		break;
 	case PROP_FETCH_TIMEOUT:
 		s.fetch_timeout = g_value_get_double(value);
 		break;
@@ -2859,6 +2917,15 @@ static void jtl_timeline_src_get_property(GObject *object, guint id, GValue *val
 		break;
 	case PROP_CACHE_DIR:
 		g_value_set_string(value, s.cache_dir.empty() ? nullptr : s.cache_dir.c_str());
+		break;
+	case PROP_FETCH_REFUSE_PRIVATE:
+		g_value_set_boolean(value, s.fetch_refuse_private);
+		break;
+	case PROP_FETCH_ALLOW_HOSTS:
+		g_value_set_string(value, s.fetch_allow_hosts.c_str());
+		break;
+	case PROP_ASSET_ROOT:
+		g_value_set_string(value, s.asset_root.c_str());
 		break;
 	case PROP_FETCH_TIMEOUT:
 		g_value_set_double(value, s.fetch_timeout);
@@ -3028,6 +3095,24 @@ static void jtl_timeline_src_class_init(JtlTimelineSrcClass *klass)
 	                            "Longest time in seconds the download of one http(s) asset may "
 	                            "take, whole transfer (0 = no limit)",
 	                            0.0, 86400.0, 120.0, rw));
+	g_object_class_install_property(
+	        object_class, PROP_FETCH_REFUSE_PRIVATE,
+	        g_param_spec_boolean("fetch-refuse-private", "Refuse private addresses",
+	                             "Refuse to download assets from loopback, private, "
+	                             "link-local and metadata addresses (checked at connect time, "
+	                             "after DNS and at every redirect)",
+	                             FALSE, rw));
+	g_object_class_install_property(
+	        object_class, PROP_FETCH_ALLOW_HOSTS,
+	        g_param_spec_string("fetch-allow-hosts", "Allowed hosts",
+	                            "Comma-separated hosts that fetch-refuse-private lets through",
+	                            "", rw));
+	g_object_class_install_property(
+	        object_class, PROP_ASSET_ROOT,
+	        g_param_spec_string("asset-root", "Asset root",
+	                            "Local asset files must be inside this directory (links "
+	                            "followed); empty: anywhere",
+	                            "", rw));
 
 	g_object_class_install_property(
 	        object_class, PROP_DURATION,

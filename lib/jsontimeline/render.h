@@ -31,6 +31,11 @@ struct RenderOptions {
 	 * file in seconds (< 0: the element's default) */
 	std::string cache_dir;
 	double fetch_timeout = -1;
+	/* documents from others (the service): downloads refuse private addresses except
+	 * allow_hosts, local files only inside asset_root ("" = anywhere) */
+	bool refuse_private = false;
+	std::vector<std::string> allow_hosts;
+	std::string asset_root;
 	/* webm, webm-vp8, png: keep the alpha channel (the document's globalBackground must
 	 * be none; elsewhere frames are flattened over black) */
 	bool alpha = false;

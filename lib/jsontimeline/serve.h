@@ -70,6 +70,9 @@ struct ServeOptions {
 	/* hosts the callback guard lets through even when they are private (127.0.0.1 for
 	 * local testing) */
 	std::vector<std::string> allow_hosts;
+	/* memory limit of one render (address space, MiB; 0 = none): a render past it fails
+	 * alone */
+	int render_memory_mib = 8192;
 	/* requests per minute per API key (a bucket of that many, refilled evenly); more
 	 * answer 429 with Retry-After; 0 = no limit */
 	int rate_limit_per_minute = 1200;

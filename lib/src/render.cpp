@@ -408,6 +408,11 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 		g_object_set(src, "cache-dir", o.cache_dir.c_str(), nullptr);
 	if (o.fetch_timeout >= 0)
 		g_object_set(src, "fetch-timeout", o.fetch_timeout, nullptr);
+	std::string hosts;
+	for (const std::string &h : o.allow_hosts)
+		hosts += (hosts.empty() ? "" : ",") + h;
+	g_object_set(src, "fetch-refuse-private", gboolean(o.refuse_private), "fetch-allow-hosts",
+	             hosts.c_str(), "asset-root", o.asset_root.c_str(), nullptr);
 	bool linked = gst_element_link_pads(src, "video", vqueue, "sink") &&
 	              gst_element_link_pads(src, "audio", aqueue, "sink");
 

@@ -21,6 +21,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <jsontimeline/capabilities.h>
 #include <jsontimeline/editorstate.h>
@@ -438,10 +439,16 @@ gboolean on_timeout(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-void child_setup(gpointer)
+void child_setup(gpointer data)
 {
-	/* a render never outlives the server */
+	/* a render never outlives the server, nor takes more memory than allowed */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	long mib = long(reinterpret_cast<intptr_t>(data));
+	if (mib > 0) {
+		struct rlimit limit;
+		limit.rlim_cur = limit.rlim_max = rlim_t(mib) * 1024 * 1024;
+		setrlimit(RLIMIT_AS, &limit);
+	}
 }
 
 void start_job(Server *s, StoredTask task)
@@ -455,13 +462,27 @@ void start_job(Server *s, StoredTask task)
 	job->tmp_output = s->opt.data_dir + "/outputs/.tmp/" + t.id + "-" +
 	                  std::to_string(t.attempts) + "." + t.format;
 	std::string doc = job_path(s, t.id);
-	const char *argv[] = {s->opt.render_program.c_str(), "render", doc.c_str(), "-o",
-	                      job->tmp_output.c_str(),       nullptr};
+	/* a client's document: downloads refuse private addresses (but the operator's
+	 * --allow-host), local files only from the uploads */
+	std::string assets = s->opt.data_dir + "/assets", cache = s->opt.data_dir + "/cache";
+	std::vector<std::string> args = {
+	        s->opt.render_program, "render",       doc,    "-o",          job->tmp_output,
+	        "--refuse-private",    "--asset-root", assets, "--cache-dir", cache};
+	for (const std::string &h : s->opt.allow_hosts) {
+		args.push_back("--allow-host");
+		args.push_back(h);
+	}
+	std::vector<const char *> argv;
+	for (const std::string &a : args)
+		argv.push_back(a.c_str());
+	argv.push_back(nullptr);
 	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(GSubprocessFlags(
 	        G_SUBPROCESS_FLAGS_STDERR_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE));
-	g_subprocess_launcher_set_child_setup(launcher, child_setup, nullptr, nullptr);
+	g_subprocess_launcher_set_child_setup(
+	        launcher, child_setup,
+	        reinterpret_cast<gpointer>(intptr_t(s->opt.render_memory_mib)), nullptr);
 	g_autoptr(GError) error = nullptr;
-	job->proc = g_subprocess_launcher_spawnv(launcher, argv, &error);
+	job->proc = g_subprocess_launcher_spawnv(launcher, argv.data(), &error);
 	transition(s, t, "PROCESSING", "");
 	if (!job->proc) {
 		transition(s, t, "FAILED",
@@ -1190,7 +1211,7 @@ int run_server(const ServeOptions &options, std::string *error)
 	Server s;
 	s.opt = options;
 	const std::string &dir = s.opt.data_dir;
-	for (const char *sub : {"", "/outputs", "/outputs/.tmp", "/jobs"}) {
+	for (const char *sub : {"", "/outputs", "/outputs/.tmp", "/jobs", "/assets", "/cache"}) {
 		if (g_mkdir_with_parents((dir + sub).c_str(), 0700) != 0) {
 			*error = dir + sub + ": " + g_strerror(errno);
 			return 1;

@@ -795,6 +795,57 @@ def main():
 
     check("per-key rate limit: 429 with Retry-After", rate_limit)
 
+    def media_guard():
+        """A client's document cannot reach the server's network or files: an image at
+        http://127.0.0.1 (no --allow-host), one redirecting there from an allowed host, and
+        a local file outside the uploads all fail their task naming the asset."""
+        import http.server
+
+        class Media(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                if self.path == "/redirect":
+                    self.send_response(302)
+                    self.send_header("Location", f"http://localhost:{self.server.server_address[1]}/x.png")
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b"not reached")
+
+            def log_message(self, *args):
+                pass
+
+        media = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Media)
+        threading.Thread(target=media.serve_forever, daemon=True).start()
+        port = media.server_address[1]
+        g = Server(os.path.join(tmp, "data-guard"), keys)
+        try:
+            cases = [(f"http://127.0.0.1:{port}/x.png", "refused"),
+                     ("file:///etc/hostname", "outside the allowed directory")]
+            for url, words in cases:
+                req = missing_asset_request()
+                req["editorState"]["assets"]["photo-missing"]["remoteUrl"] = url
+                task_id = create(g, req)[2]["data"]["taskId"]
+                t, _ = wait_final(g, task_id)
+                assert t["status"] == "FAILED" and "photo-missing" in t["error"] and \
+                    words in t["error"], (url, t["error"])
+        finally:
+            assert g.stop() == 0
+        # allowed host redirecting to localhost: the redirect is checked again
+        g = Server(os.path.join(tmp, "data-guard2"), keys, ["--allow-host", "127.0.0.1"])
+        try:
+            req = missing_asset_request()
+            req["editorState"]["assets"]["photo-missing"]["remoteUrl"] = \
+                f"http://127.0.0.1:{port}/redirect"
+            task_id = create(g, req)[2]["data"]["taskId"]
+            t, _ = wait_final(g, task_id)
+            assert t["status"] == "FAILED" and "refused" in t["error"], t["error"]
+        finally:
+            assert g.stop() == 0
+            media.shutdown()
+
+    check("a client's media cannot reach private addresses or local files", media_guard)
+
     print(f"# {_passed} passed, {_failed} failed")
     return 1 if _failed else 0
 
