@@ -176,6 +176,7 @@ struct Job {
 	gint64 started_us = 0;
 	double limit_s = 0;
 	bool exited = false, eof = false, timed_out = false, stopped = false;
+	bool canceled = false; /* by the client: the task is CANCELED already */
 	bool exit_ok = false;
 	std::string exit_text;
 };
@@ -303,7 +304,9 @@ void transition(Server *s, StoredTask &t, const std::string &status, const std::
 		t.progress = 1.0;
 	else if (status == "PENDING")
 		t.progress = 0.0;
-	t.completed_at = status == "COMPLETED" || status == "FAILED" ? now_rfc3339() : "";
+	t.completed_at = status == "COMPLETED" || status == "FAILED" || status == "CANCELED"
+	                         ? now_rfc3339()
+	                         : "";
 	if (!s->store.set_status(t.id, t.status, t.progress, t.error, t.completed_at))
 		g_warning("serve: cannot store the state of task %s", t.id.c_str());
 	std::string fields = ",\"taskId\":" + jstr(t.id) + ",\"status\":" + jstr(status) +
@@ -334,7 +337,9 @@ void job_finish(Job *job)
 	s->renders++;
 	StoredTask &t = job->task;
 	std::string final_path = output_path(s, t);
-	if (job->stopped) {
+	if (job->canceled) {
+		g_unlink(job->tmp_output.c_str());
+	} else if (job->stopped) {
 		g_unlink(job->tmp_output.c_str());
 		transition(s, t, "PENDING", "");
 	} else if (job->exit_ok && g_rename(job->tmp_output.c_str(), final_path.c_str()) == 0) {
@@ -958,7 +963,7 @@ Response route_metrics(Server *s)
 	std::string m = "# HELP jsontimeline_tasks Export tasks by state.\n"
 	                "# TYPE jsontimeline_tasks gauge\n";
 	std::map<std::string, int> counts = s->store.count_by_status();
-	for (const char *st : {"PENDING", "PROCESSING", "COMPLETED", "FAILED"})
+	for (const char *st : {"PENDING", "PROCESSING", "COMPLETED", "FAILED", "CANCELED"})
 		m += std::string("jsontimeline_tasks{state=\"") + st + "\"} " +
 		     std::to_string(counts[st]) + "\n";
 	m += "# HELP jsontimeline_render_seconds Time spent in renders.\n"
@@ -995,6 +1000,31 @@ Response route_openapi()
 	return r;
 }
 
+/* POST /v1/exports/{taskId}/cancel: a PENDING task is CANCELED at once; a PROCESSING one
+ * too, its render stopped; a finished one cannot be (409). */
+Response route_cancel_export(Server *s, Request &r, const std::string &id)
+{
+	StoredTask t;
+	if (!s->store.get(id, &t) || t.key_id != r.key->id)
+		return problem(404, "OPEN_API_EXPORT_NOT_FOUND", "no export task " + id);
+	if (t.status != "PENDING" && t.status != "PROCESSING")
+		return problem(409, "OPEN_API_EXPORT_NOT_CANCELABLE",
+		               "the export task is " + t.status +
+		                       ": only PENDING and PROCESSING "
+		                       "tasks can be canceled");
+	auto job = s->running.find(id);
+	if (job != s->running.end()) {
+		job->second->canceled = true;
+		if (job->second->proc)
+			g_subprocess_force_exit(job->second->proc);
+		transition(s, job->second->task, "CANCELED", "canceled by the client");
+		t = job->second->task;
+	} else {
+		transition(s, t, "CANCELED", "canceled by the client");
+	}
+	return json_response(200, "{\"data\":" + task_json(s, t) + ",\"meta\":{}}");
+}
+
 Response dispatch_route(Server *s, Request &r)
 {
 	const std::string &p = r.path;
@@ -1008,7 +1038,7 @@ Response dispatch_route(Server *s, Request &r)
 		return json_response(200, "{\"status\":\"ok\"}");
 	}
 	std::string id;
-	bool download = false, webhooks = false;
+	bool download = false, webhooks = false, cancel = false;
 	const std::string prefix = "/v1/exports/";
 	if (p.compare(0, prefix.size(), prefix) == 0) {
 		id = p.substr(prefix.size());
@@ -1016,7 +1046,8 @@ Response dispatch_route(Server *s, Request &r)
 		if (slash != std::string::npos) {
 			download = id.substr(slash) == "/download";
 			webhooks = id.substr(slash) == "/webhooks";
-			if (!download && !webhooks)
+			cancel = id.substr(slash) == "/cancel";
+			if (!download && !webhooks && !cancel)
 				id.clear();
 			else
 				id.resize(slash);
@@ -1076,6 +1107,11 @@ Response dispatch_route(Server *s, Request &r)
 		if (m == "GET")
 			return route_list_exports(s, r);
 		return not_allowed;
+	}
+	if (!id.empty() && cancel) {
+		if (!only("POST", "/v1/exports/{taskId}/cancel"))
+			return not_allowed;
+		return route_cancel_export(s, r, id);
 	}
 	if (!id.empty() && webhooks) {
 		if (!only("GET", "/v1/exports/{taskId}/webhooks"))

@@ -670,6 +670,40 @@ def main():
     check("a second SIGTERM stops the render and re-queues its task", second_sigterm_requeues)
     check("kill -9 of a render, and of the service mid-render: one COMPLETED callback", kill9)
 
+    def cancel():
+        """POST /v1/exports/{id}/cancel: a PENDING and a PROCESSING task become CANCELED
+        (the render stops, the slot frees); a finished one is a 409; another key's a 404."""
+        if os.path.exists(gate):
+            os.unlink(gate)
+        f = Server(os.path.join(tmp, "data6"), keys, fake_args)
+        try:
+            a = create(f, tiny("GATE a"))[2]["data"]["taskId"]
+            b = create(f, tiny("GATE b"))[2]["data"]["taskId"]
+            poll(f, a, lambda t: t["status"] == "PROCESSING")
+            expect_problem(call(f, "POST", f"/v1/exports/{b}/cancel", key=KEY2), 404,
+                           "OPEN_API_EXPORT_NOT_FOUND")
+            st, _, body = call(f, "POST", f"/v1/exports/{b}/cancel")
+            assert st == 200 and body["data"]["status"] == "CANCELED", body
+            st, _, body = call(f, "POST", f"/v1/exports/{a}/cancel")
+            assert st == 200 and body["data"]["status"] == "CANCELED", body
+            deadline = time.monotonic() + 10
+            while subprocess.run(["pgrep", "-P", str(f.proc.pid)],
+                                 capture_output=True).returncode == 0:
+                assert time.monotonic() < deadline, "the render still runs"
+                time.sleep(0.05)
+            assert call(f, "GET", f"/v1/exports/{a}")[2]["data"]["status"] == "CANCELED"
+            expect_problem(call(f, "POST", f"/v1/exports/{a}/cancel"), 409,
+                           "OPEN_API_EXPORT_NOT_CANCELABLE")
+            # both slots free again
+            c = create(f, tiny("GATE c"))
+            d = create(f, tiny("GATE d"))
+            assert c[0] in (200, 201) and d[0] in (200, 201), (c, d)
+        finally:
+            open(gate, "w").close()
+            assert f.stop() == 0
+
+    check("cancel: PENDING and PROCESSING become CANCELED; finished ones are 409", cancel)
+
     def webhooks_signed_and_retried():
         """A receiver on 127.0.0.1 (allow-listed) answering 500 to the first COMPLETED
         delivery: EXPORT_STARTED and EXPORT_COMPLETED arrive signed with the key's webhook
