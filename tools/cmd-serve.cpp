@@ -29,7 +29,9 @@ int cmd_serve(int argc, char **argv)
 	         "Address to listen on (default 127.0.0.1:8080; port 0: any free port)",
 	         "HOST:PORT"},
 	        {"data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
-	         "Directory of the task database, outputs and secrets (required)", "DIR"},
+	         "Directory of the task database, outputs and secrets (default: "
+	         "./jsontimeline-data)",
+	         "DIR"},
 	        {"keys-file", 'k', 0, G_OPTION_ARG_FILENAME, &keys_file,
 	         "API keys, one '<api-key> [<webhook-secret>]' a line; without it a key is "
 	         "generated and printed once",
@@ -78,14 +80,13 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "jsontimeline serve: %s\n", error->message);
 		return EXIT_USAGE;
 	}
-	if (argc > 1 || !data_dir || workers < 0 || download_ttl < 1 || timeout_base < 1 ||
-	    timeout_factor < 0) {
+	if (!data_dir)
+		data_dir = g_strdup("jsontimeline-data"); /* zero set-up: here */
+	if (argc > 1 || workers < 0 || download_ttl < 1 || timeout_base < 1 || timeout_factor < 0) {
 		const char *why = "--workers >= 0, --download-ttl >= 1, --render-timeout-base >= 1 "
 		                  "and --render-timeout-factor >= 0 are expected";
 		if (argc > 1)
 			why = "no arguments expected";
-		else if (!data_dir)
-			why = "--data-dir is required";
 		fprintf(stderr, "jsontimeline serve: %s\n", why);
 		return EXIT_USAGE;
 	}

@@ -184,8 +184,30 @@ def main():
         assert p.returncode == 0, p.stderr
         for opt in ("--listen", "--data-dir", "--keys-file", "--workers"):
             assert opt in p.stdout, p.stdout
-        p = subprocess.run([CLI, "serve"], capture_output=True, text=True)
-        assert p.returncode == 2 and "--data-dir" in p.stderr, p.stderr
+        p = subprocess.run([CLI, "serve", "extra"], capture_output=True, text=True)
+        assert p.returncode == 2 and "no arguments expected" in p.stderr, p.stderr
+        # zero set-up: a data directory here and a generated key, printed
+        here = os.path.join(tmp, "zero")
+        os.makedirs(here)
+        z = subprocess.Popen([CLI, "serve", "--listen", "127.0.0.1:0"], cwd=here,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            line = z.stdout.readline()
+            assert line.startswith("API key"), line
+            key = line.rsplit(" ", 1)[1].strip()
+            url = None
+            for l in z.stderr:
+                if '"event":"listening"' in l:
+                    url = json.loads(l)["url"]
+                    break
+            threading.Thread(target=lambda: [None for _ in z.stderr], daemon=True).start()
+            assert os.path.isdir(os.path.join(here, "jsontimeline-data")), os.listdir(here)
+            req = urllib.request.Request(url + "/v1/editor/capabilities",
+                                         headers={"x-api-key": key})
+            assert urllib.request.urlopen(req, timeout=30).status == 200
+        finally:
+            z.send_signal(signal.SIGTERM)
+            assert z.wait(60) == 0
         bad_keys = os.path.join(tmp, "bad-keys")
         with open(bad_keys, "w") as f:
             f.write("one two three\n")
