@@ -655,7 +655,8 @@ Response route_validate(Server *s, Request &r)
 	if (!json_object_has_member(o, "editorState"))
 		return problem(400, "OPEN_API_INVALID_REQUEST", "editorState is required",
 		               "editorState");
-	EditorStateResult res = load_editor_state(body);
+	/* the document parsed once: the body's parse (with its limits) serves the validation */
+	EditorStateResult res = load_editor_state_node(root.get());
 	std::string data = std::string("{\"valid\":") + (res.valid() ? "true" : "false") +
 	                   ",\"errors\":" + errors_json(res.diagnostics) + "}";
 	return json_response(200, "{\"data\":" + data + ",\"meta\":{\"capabilitiesVersion\":" +
