@@ -45,8 +45,11 @@ class Server:
             args += ["--rate-limit", "0"]  # polling tests; the limit has its own check
         if keys_file:
             args += ["--keys-file", keys_file]
+        # the sanitizer runtime preloaded for Python (a sanitized build) is not for the
+        # server's children: a stand-in render script is plain sh
+        env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True)
+                                     text=True, env=env)
         self.lines = []
         self.url = None
         ready = threading.Event()
