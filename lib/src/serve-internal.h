@@ -53,6 +53,8 @@ std::string node_text(JsonNode *n);
 Response json_response(int status, const std::string &body);
 Response problem(int status, const std::string &code, const std::string &detail,
                  const std::string &field = "", const std::string &extra = "");
+/* The key of the request's x-api-key header, nullptr when none or unknown. */
+const ApiKey *authenticate(Server *s, SoupServerMessage *msg);
 const char *query_get(const Request &r, const char *name);
 std::string body_of(SoupServerMessage *msg);
 std::string errors_json(const Diagnostics &d);
@@ -80,6 +82,9 @@ Response route_projects(Server *s, Request &r, bool *handled);
 /* GET /v1/assets/{assetId}/file?signature=...: the bytes of an upload (the asset's
  * fileUrl, a link signed by the server, without a key). */
 Response route_asset_file(Server *s, Request &r, bool *handled);
+/* From the early handler of a request to /v1/uploads: its body is written to a temporary
+ * file under DIR/assets/.tmp as it arrives (not held in memory), up to the upload limit. */
+void upload_begin(Server *s, SoupServerMessage *msg);
 /* The route name of such a path for logs and metrics ("" = not one). */
 std::string projects_route_name(const std::string &path);
 

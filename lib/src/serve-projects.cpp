@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // The export service's project, upload and asset routes (Indream Open API /v1/projects...).
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <unistd.h>
 
 #include <jsontimeline/editorstate.h>
 
@@ -20,6 +25,43 @@ namespace {
 
 const char kProjects[] = "/v1/projects";
 const char kAssets[] = "/v1/assets/";
+const char kUploadData[] = "jtl-upload";
+
+/* An upload being received into its temporary file (removed unless kept). */
+struct Upload {
+	std::string path; /* "" = the client has no valid key: the bytes are dropped */
+	FILE *file = nullptr;
+	std::size_t size = 0, limit = 0;
+	bool overflow = false, failed = false, kept = false;
+	std::string head; /* the first bytes, for sniffing the type */
+	~Upload()
+	{
+		if (file)
+			fclose(file);
+		if (!kept && !path.empty())
+			g_unlink(path.c_str());
+	}
+};
+
+void on_upload_chunk(SoupServerMessage *, GBytes *chunk, gpointer data)
+{
+	Upload *u = static_cast<Upload *>(data);
+	gsize len = 0;
+	const char *d = static_cast<const char *>(g_bytes_get_data(chunk, &len));
+	u->size += len;
+	if (u->size > u->limit && !u->overflow) {
+		u->overflow = true; /* the rest is read and dropped; 413 at the end */
+		if (u->file)
+			fclose(u->file);
+		u->file = nullptr;
+	}
+	if (!u->file)
+		return;
+	if (u->head.size() < 4096)
+		u->head.append(d, std::min<std::size_t>(len, 4096 - u->head.size()));
+	if (fwrite(d, 1, len, u->file) != len)
+		u->failed = true;
+}
 
 /* The path split at '/': "/v1/projects/X/assets" -> {"v1", "projects", "X", "assets"}. */
 std::vector<std::string> segments(const std::string &path)
@@ -417,23 +459,28 @@ Response route_upload(Server *s, Request &r)
 	const char *project_id = soup_message_headers_get_one(h, "x-project-id");
 	if (project_id && !store.project_get(r.key->id, project_id, &project))
 		return project_not_found(project_id);
-	SoupMessageBody *body = soup_server_message_get_request_body(r.msg);
-	g_autoptr(GBytes) bytes = soup_message_body_flatten(body);
-	gsize len = 0;
-	const guchar *data = static_cast<const guchar *>(g_bytes_get_data(bytes, &len));
+	Upload *u = static_cast<Upload *>(g_object_get_data(G_OBJECT(r.msg), kUploadData));
 	std::size_t limit = server_options(s).max_upload_bytes;
-	if (len > limit)
+	if (u && u->overflow)
 		return problem(413, "OPEN_API_PAYLOAD_TOO_LARGE",
 		               "the file is larger than " + std::to_string(limit) + " bytes");
-	if (len == 0)
+	if (u && u->file && fclose(u->file) != 0)
+		u->failed = true;
+	if (u)
+		u->file = nullptr;
+	if (!u || u->failed)
+		return problem(500, "OPEN_API_INTERNAL_ERROR", "the file could not be stored");
+	if (u->size == 0)
 		return problem(400, "OPEN_API_INVALID_REQUEST",
 		               "the request body (the file) is empty");
+	const guchar *data = reinterpret_cast<const guchar *>(u->head.data());
+	gsize len = u->head.size();
 	StoredAsset a;
 	g_autofree char *uuid = g_uuid_string_random();
 	a.id = uuid;
 	a.key_id = r.key->id;
 	a.filename = name;
-	a.size = gint64(len);
+	a.size = gint64(u->size);
 	a.created_at = now_rfc3339();
 	/* the type from the bytes and the name; the client's Content-Type when that says
 	 * nothing better */
@@ -451,10 +498,9 @@ Response route_upload(Server *s, Request &r)
 	if (a.type.empty())
 		a.type = "file";
 	std::string path = asset_path(s, a.id);
-	g_autoptr(GError) err = nullptr;
-	if (!g_file_set_contents_full(path.c_str(), reinterpret_cast<const char *>(data),
-	                              gssize(len), G_FILE_SET_CONTENTS_CONSISTENT, 0600, &err))
+	if (g_rename(u->path.c_str(), path.c_str()) != 0)
 		return problem(500, "OPEN_API_INTERNAL_ERROR", "the file could not be stored");
+	u->kept = true;
 	if (a.type == "image") {
 		int w = 0, h2 = 0;
 		if (gdk_pixbuf_get_file_info(path.c_str(), &w, &h2)) {
@@ -493,6 +539,29 @@ Response route_asset(Server *s, Request &r, const std::string &id)
 }
 
 } /* namespace */
+
+void upload_begin(Server *s, SoupServerMessage *msg)
+{
+	if (strcmp(soup_server_message_get_method(msg), "POST") != 0)
+		return;
+	Upload *u = new Upload;
+	u->limit = server_options(s).max_upload_bytes;
+	if (authenticate(s, msg)) {
+		g_autofree char *uuid = g_uuid_string_random();
+		u->path = server_options(s).data_dir + "/assets/.tmp/" + uuid;
+		int fd = g_open(u->path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		u->file = fd >= 0 ? fdopen(fd, "wb") : nullptr;
+		if (!u->file) {
+			if (fd >= 0)
+				close(fd);
+			u->failed = true;
+		}
+	}
+	g_object_set_data_full(G_OBJECT(msg), kUploadData, u,
+	                       [](gpointer p) { delete static_cast<Upload *>(p); });
+	soup_message_body_set_accumulate(soup_server_message_get_request_body(msg), FALSE);
+	g_signal_connect(msg, "got-chunk", G_CALLBACK(on_upload_chunk), u);
+}
 
 std::string projects_route_name(const std::string &path)
 {

@@ -1121,6 +1121,8 @@ void on_early(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable
 		soup_message_headers_replace(soup_server_message_get_response_headers(msg),
 		                             "Connection", "close");
 		send(s, msg, r, out, g_get_monotonic_time());
+	} else if (strcmp(path, "/v1/uploads") == 0) {
+		upload_begin(s, msg); /* the file goes to disk as it arrives */
 	}
 }
 
@@ -1183,7 +1185,8 @@ int run_server(const ServeOptions &options, std::string *error)
 	Server s;
 	s.opt = options;
 	const std::string &dir = s.opt.data_dir;
-	for (const char *sub : {"", "/outputs", "/outputs/.tmp", "/jobs", "/assets"}) {
+	for (const char *sub :
+	     {"", "/outputs", "/outputs/.tmp", "/jobs", "/assets", "/assets/.tmp"}) {
 		if (g_mkdir_with_parents((dir + sub).c_str(), 0700) != 0) {
 			*error = dir + sub + ": " + g_strerror(errno);
 			return 1;

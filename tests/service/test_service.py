@@ -554,8 +554,8 @@ def main():
             "mimetype": "image/png", "size": len(img), "width": 40, "height": 30,
             "duration": None}, a
         assert aid in a["fileKey"] and a["fileUrl"].startswith(s.url), a
-        st, _, data = request(s, "GET", a["fileUrl"], key=None)
-        assert st == 200 and data == img
+        st, _, got = request(s, "GET", a["fileUrl"], key=None)
+        assert st == 200 and got == img
         expect_problem(request(s, "GET", a["fileUrl"] + "0", key=None), 403,
                        "OPEN_API_DOWNLOAD_SIGNATURE_INVALID")
         st, _, r = call(s, "GET", f"/v1/assets/{aid}")
@@ -573,6 +573,16 @@ def main():
         expect_problem(request(s, "POST", "/v1/uploads", raw=b"\0" * 100001,
                                headers={**octet, "x-file-name": "big.bin"}), 413,
                        "OPEN_API_PAYLOAD_TOO_LARGE")
+        # chunked (no Content-Length): read to the end, 413 all the same
+        expect_problem(request(s, "POST", "/v1/uploads", raw=[b"\0" * 60000] * 2,
+                               headers={**octet, "x-file-name": "big.bin"}), 413,
+                       "OPEN_API_PAYLOAD_TOO_LARGE")
+        st, _, r = call(s, "POST", "/v1/uploads", raw=[img[:50], img[50:]],
+                        headers={**octet, "x-file-name": "chunked.png"})
+        assert st == 201 and r["data"]["size"] == len(img) and r["data"]["width"] == 40, r
+        expect_problem(request(s, "POST", "/v1/uploads", raw=img, key=None,
+                               headers={**octet, "x-file-name": "x.png"}), 401,
+                       "OPEN_API_KEY_INVALID")
         expect_problem(request(s, "POST", "/v1/uploads", raw=img, key=KEY2,
                                headers={**octet, "x-file-name": "x.png", "x-project-id": pid}),
                        404, "OPEN_API_PROJECT_NOT_FOUND")
@@ -607,14 +617,18 @@ def main():
                        "OPEN_API_ASSET_NOT_FOUND")
         st, _, r = call(s, "GET", f"/v1/assets/{aid2}")  # the asset itself stays
         assert st == 200, r
-        # an asset the project's editorState uses cannot be deleted
-        es = tiny()["editorState"]
-        es["assets"][aid] = {
-            "id": aid, "type": "image", "filename": a["filename"], "size": a["size"],
-            "remoteUrl": a["fileUrl"], "remoteKey": a["fileKey"], "mimeType": a["mimetype"],
-            "width": a["width"], "height": a["height"]}
+        # the project's editorState uses the upload (remoteUrl = fileUrl): its export renders
+        # it (a missing image would fail the task), and it cannot be deleted
+        es = missing_asset_request()["editorState"]
+        es["assets"]["photo-missing"].update(remoteUrl=a["fileUrl"], remoteKey=a["fileKey"],
+                                             width=a["width"], height=a["height"])
         st, _, r = call(s, "POST", f"/v1/projects/{pid}/sync", {"editorState": es})
         assert st == 200, r
+        st, _, r = call(s, "POST", f"/v1/projects/{pid}/exports",
+                        {"fps": 30, "ratio": "custom", "scale": 1, "format": "mp4"})
+        assert st == 201, r
+        t, _ = wait_final(s, r["data"]["taskId"])
+        assert t["status"] == "COMPLETED", t
         expect_problem(call(s, "DELETE", f"/v1/assets/{aid}"), 409, "ASSET_REFERENCED")
         call(s, "POST", f"/v1/projects/{pid}/sync", {"editorState": tiny()["editorState"]})
         st, _, r = call(s, "DELETE", f"/v1/assets/{aid}")
@@ -623,6 +637,7 @@ def main():
         assert request(s, "GET", a["fileUrl"], key=None)[0] == 404
         st, _, r = call(s, "GET", f"/v1/projects/{pid}/assets")
         assert r["data"] == [], r
+        assert os.listdir(os.path.join(data, "assets", ".tmp")) == []  # no leftovers
 
     for name, fn in [("serve --help lists the options", help_lists_options),
                      ("GET /healthz needs no key", healthz_without_key),
