@@ -17,6 +17,7 @@ int cmd_serve(int argc, char **argv)
 	g_autofree char *keys_file = nullptr;
 	int workers = 0;
 	int download_ttl = 3600;
+	gint64 max_upload = 512 * 1024 * 1024;
 	gboolean queue_only = FALSE;
 	g_autofree char *public_url = nullptr;
 	g_autofree char *render_program = nullptr;
@@ -40,6 +41,8 @@ int cmd_serve(int argc, char **argv)
 	         "Renders at once (default: half the cores, at least 1)", "N"},
 	        {"download-ttl", 0, 0, G_OPTION_ARG_INT, &download_ttl,
 	         "Lifetime of a signed download link, seconds (default 3600)", "SECONDS"},
+	        {"max-upload-bytes", 0, 0, G_OPTION_ARG_INT64, &max_upload,
+	         "Largest file POST /v1/uploads accepts (default 536870912, 512 MiB)", "BYTES"},
 	        {"public-url", 0, 0, G_OPTION_ARG_STRING, &public_url,
 	         "Start of the download links (default: the address the client used)", "URL"},
 	        {"queue-only", 0, 0, G_OPTION_ARG_NONE, &queue_only,
@@ -70,8 +73,9 @@ int cmd_serve(int argc, char **argv)
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("- run the HTTP export service");
 	g_option_context_set_description(
-	        ctx, "Serves the Indream Open API routes /v1/exports, /v1/editor/validate,\n"
-	             "/v1/editor/capabilities and /v1/illustrations, plus /healthz, /metrics and\n"
+	        ctx, "Serves the Indream Open API routes /v1/exports, /v1/projects, /v1/uploads,\n"
+	             "/v1/assets, /v1/editor/validate, /v1/editor/capabilities and\n"
+	             "/v1/illustrations, plus /healthz, /metrics and\n"
 	             "/openapi.yaml. Renders run as child processes of this program.\n"
 	             "See docs/service.md.");
 	g_option_context_add_main_entries(ctx, entries, nullptr);
@@ -82,9 +86,11 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (!data_dir)
 		data_dir = g_strdup("jsontimeline-data"); /* zero set-up: here */
-	if (argc > 1 || workers < 0 || download_ttl < 1 || timeout_base < 1 || timeout_factor < 0) {
-		const char *why = "--workers >= 0, --download-ttl >= 1, --render-timeout-base >= 1 "
-		                  "and --render-timeout-factor >= 0 are expected";
+	if (argc > 1 || workers < 0 || download_ttl < 1 || timeout_base < 1 || timeout_factor < 0 ||
+	    max_upload < 1) {
+		const char *why = "--workers >= 0, --download-ttl >= 1, --max-upload-bytes >= 1, "
+		                  "--render-timeout-base >= 1 and --render-timeout-factor >= 0 are "
+		                  "expected";
 		if (argc > 1)
 			why = "no arguments expected";
 		fprintf(stderr, "jsontimeline serve: %s\n", why);
@@ -97,6 +103,7 @@ int cmd_serve(int argc, char **argv)
 	o.workers = workers;
 	o.download_ttl_seconds = download_ttl;
 	o.queue_only = queue_only;
+	o.max_upload_bytes = std::size_t(max_upload);
 	if (public_url) {
 		o.public_url = public_url;
 		while (!o.public_url.empty() && o.public_url.back() == '/')

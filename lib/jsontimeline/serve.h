@@ -51,16 +51,17 @@ using TaskHook = std::function<void(const StoredTask &task, const std::string &s
 
 struct ServeOptions {
 	std::string listen = "127.0.0.1:8080"; /* HOST:PORT; port 0 = any free port */
-	std::string data_dir;                  /* tasks.db, outputs/, jobs/, secret */
+	std::string data_dir;                  /* tasks.db, outputs/, jobs/, assets/, secret */
 	std::vector<ApiKey> keys;
 	int workers = 0; /* renders at once; 0 = half the cores, at least 1 */
 	/* accept and store tasks but start no render: they stay PENDING until a start
 	 * without it (maintenance, tests) */
 	bool queue_only = false;
 	std::string render_program; /* the jsontimeline binary run as `PROGRAM render` */
-	std::size_t max_body_bytes = 32 * 1024 * 1024; /* larger request bodies: 413 */
-	int max_active_per_key = 2;                    /* PENDING + PROCESSING tasks per key */
-	int download_ttl_seconds = 3600;               /* lifetime of a signed outputUrl */
+	std::size_t max_body_bytes = 32 * 1024 * 1024;    /* larger request bodies: 413 */
+	std::size_t max_upload_bytes = 512 * 1024 * 1024; /* larger POST /v1/uploads: 413 */
+	int max_active_per_key = 2;                       /* PENDING + PROCESSING tasks per key */
+	int download_ttl_seconds = 3600;                  /* lifetime of a signed outputUrl */
 	/* the start of outputUrl ("https://video.example.com"); "" = the origin the client
 	 * used (its Host header), or the listening address outside requests */
 	std::string public_url;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -29,9 +30,11 @@
 #include <jsontimeline/json.h>
 #include <jsontimeline/webhooks.h>
 
+#include "serve-internal.h"
+
 namespace jtl {
 
-namespace {
+namespace serve_detail {
 
 /* ---- JSON text helpers ---- */
 
@@ -110,12 +113,6 @@ std::string hmac_hex(const std::string &secret, const std::string &text)
 
 /* ---- problems ---- */
 
-struct Problem {
-	int status = 0;
-	std::string code, detail, field;
-	std::string extra; /* more members, ",\"errors\":[...]" */
-};
-
 const char *status_title(int status)
 {
 	switch (status) {
@@ -181,14 +178,6 @@ struct Job {
 	std::string exit_text;
 };
 
-struct Response {
-	int status = 200;
-	std::string content_type = "application/json";
-	std::string body;
-	GBytes *file = nullptr; /* a download (owned) */
-	std::vector<std::pair<std::string, std::string>> headers;
-};
-
 struct Server {
 	ServeOptions opt;
 	TaskStore store;
@@ -228,14 +217,36 @@ std::string job_path(Server *s, const std::string &id)
 	return s->opt.data_dir + "/jobs/" + id + ".json";
 }
 
+std::string server_origin(Server *s)
+{
+	std::string base = !s->opt.public_url.empty() ? s->opt.public_url
+	                   : !s->request_url.empty()  ? s->request_url
+	                                              : s->base_url;
+	while (!base.empty() && base.back() == '/')
+		base.pop_back();
+	return base;
+}
+
+TaskStore &server_store(Server *s)
+{
+	return s->store;
+}
+
+const ServeOptions &server_options(Server *s)
+{
+	return s->opt;
+}
+
+const std::string &server_secret_of(Server *s)
+{
+	return s->secret;
+}
+
 std::string signed_url(Server *s, const StoredTask &t)
 {
 	gint64 expires = g_get_real_time() / G_USEC_PER_SEC + s->opt.download_ttl_seconds;
 	std::string e = std::to_string(expires);
-	const std::string &base = !s->opt.public_url.empty() ? s->opt.public_url
-	                          : !s->request_url.empty()  ? s->request_url
-	                                                     : s->base_url;
-	return base + "/v1/exports/" + t.id + "/download?expires=" + e +
+	return server_origin(s) + "/v1/exports/" + t.id + "/download?expires=" + e +
 	       "&signature=" + hmac_hex(s->secret, t.id + "\n" + e);
 }
 
@@ -244,8 +255,8 @@ std::string task_json(Server *s, const StoredTask &t)
 	std::string url;
 	if (t.status == "COMPLETED")
 		url = signed_url(s, t);
-	return "{\"taskId\":" + jstr(t.id) +
-	       ",\"projectId\":null,\"createdByApiKeyId\":" + jstr(t.key_id) +
+	return "{\"taskId\":" + jstr(t.id) + ",\"projectId\":" + jstr_or_null(t.project_id) +
+	       ",\"createdByApiKeyId\":" + jstr(t.key_id) +
 	       ",\"clientTaskId\":" + jstr_or_null(t.client_task_id) +
 	       ",\"status\":" + jstr(t.status) + ",\"progress\":" + jnum(t.progress) +
 	       ",\"error\":" + jstr_or_null(t.error) + ",\"outputUrl\":" + jstr_or_null(url) +
@@ -526,14 +537,6 @@ void dispatch(Server *s)
 
 /* ---- request helpers ---- */
 
-struct Request {
-	SoupServerMessage *msg;
-	std::string method, path;
-	GHashTable *query;
-	const ApiKey *key = nullptr;
-	std::string route = "unknown";
-};
-
 const char *query_get(const Request &r, const char *name)
 {
 	return r.query ? static_cast<const char *>(g_hash_table_lookup(r.query, name)) : nullptr;
@@ -557,7 +560,7 @@ Response json_response(int status, const std::string &body)
 }
 
 Response problem(int status, const std::string &code, const std::string &detail,
-                 const std::string &field = "", const std::string &extra = "")
+                 const std::string &field, const std::string &extra)
 {
 	Problem p{status, code, detail, field, extra};
 	Response r = json_response(status, problem_json(p));
@@ -770,13 +773,15 @@ std::string node_text(JsonNode *n)
 std::string create_response_json(const StoredTask &t)
 {
 	return "{\"data\":{\"taskId\":" + jstr(t.id) +
-	       ",\"projectId\":null,\"createdAt\":" + jstr(t.created_at) +
+	       ",\"projectId\":" + jstr_or_null(t.project_id) +
+	       ",\"createdAt\":" + jstr(t.created_at) +
 	       ",\"durationSeconds\":" + jnum(t.duration_seconds) +
 	       ",\"billedStandardSeconds\":" + std::to_string(int(std::ceil(t.duration_seconds))) +
 	       ",\"chargedCredits\":\"0\"},\"meta\":{}}";
 }
 
-Response create_export(Server *s, Request &r, const std::string &body)
+Response create_export(Server *s, Request &r, const std::string &body,
+                       const std::string &project_id)
 {
 	Response out;
 	JsonNodePtr root = parse_body(s, body, &out);
@@ -797,6 +802,32 @@ Response create_export(Server *s, Request &r, const std::string &body)
 	                      "compositionHeight"})
 		if (JsonNode *n = json_object_get_member(o, m))
 			json_object_set_member(job, m, json_node_copy(n));
+	/* uploads named by their fileUrl are read from the disk */
+	JsonNode *state = json_object_get_member(job, "editorState");
+	JsonObject *assets =
+	        state && JSON_NODE_HOLDS_OBJECT(state)
+	                ? json_object_get_object_member(json_node_get_object(state), "assets")
+	                : nullptr;
+	if (assets) {
+		JsonObjectIter it;
+		const gchar *name;
+		JsonNode *value;
+		json_object_iter_init(&it, assets);
+		while (json_object_iter_next(&it, &name, &value)) {
+			JsonObject *a = JSON_NODE_HOLDS_OBJECT(value) ? json_node_get_object(value)
+			                                              : nullptr;
+			const char *url = a ? json_object_get_string_member_with_default(
+			                              a, "remoteUrl", nullptr)
+			                    : nullptr;
+			std::string file = url ? local_asset_file(s, url) : "";
+			if (!file.empty()) {
+				g_autofree gchar *uri =
+				        g_filename_to_uri(file.c_str(), nullptr, nullptr);
+				if (uri)
+					json_object_set_string_member(a, "remoteUrl", uri);
+			}
+		}
+	}
 	JsonNodePtr job_node(json_node_init_object(json_node_alloc(), job));
 	json_object_unref(job);
 	std::string job_text = node_text(job_node.get());
@@ -817,6 +848,7 @@ Response create_export(Server *s, Request &r, const std::string &body)
 	t.id = uuid;
 	t.key_id = r.key->id;
 	t.client_task_id = client_task_id;
+	t.project_id = project_id;
 	t.status = "PENDING";
 	t.duration_seconds = double(doc.timeline->duration_ns()) / GST_SECOND;
 	t.callback_url = json_object_get_string_member_with_default(o, "callbackUrl", "");
@@ -842,18 +874,19 @@ Response create_export(Server *s, Request &r, const std::string &body)
 	return json_response(201, create_response_json(t));
 }
 
-Response route_create_export(Server *s, Request &r)
+Response idempotent(Server *s, Request &r, const std::string &payload,
+                    const std::function<Response()> &answer)
 {
-	std::string body = body_of(r.msg);
 	const char *idem = soup_message_headers_get_one(
 	        soup_server_message_get_request_headers(r.msg), "Idempotency-Key");
 	if (!idem)
-		return create_export(s, r, body);
+		return answer();
 	if (!*idem || strlen(idem) > 255)
 		return problem(400, "OPEN_API_INVALID_REQUEST",
 		               "Idempotency-Key must hold 1 to 255 characters", "Idempotency-Key");
 	s->store.idempotency_purge(g_get_real_time() - gint64(24) * 3600 * G_USEC_PER_SEC);
-	std::string hash = sha256_hex(body);
+	/* the path too, but not for /v1/exports: its records predate the other routes */
+	std::string hash = sha256_hex(r.path == "/v1/exports" ? payload : r.path + "\n" + payload);
 	IdempotencyRecord rec;
 	if (s->store.idempotency_get(r.key->id, idem, &rec)) {
 		if (rec.payload_hash != hash)
@@ -866,7 +899,7 @@ Response route_create_export(Server *s, Request &r)
 		replay.headers.push_back({"Idempotent-Replayed", "true"});
 		return replay;
 	}
-	Response out = create_export(s, r, body);
+	Response out = answer();
 	if (out.status < 500) {
 		rec.payload_hash = hash;
 		rec.status = out.status;
@@ -1067,6 +1100,13 @@ Response dispatch_route(Server *s, Request &r)
 			r.route = known;
 	if (!id.empty())
 		r.route = "/v1/exports/{taskId}";
+	std::string named = projects_route_name(p);
+	if (!named.empty())
+		r.route = named;
+	bool handled = false;
+	Response routed = route_asset_file(s, r, &handled); /* signed: its own credential */
+	if (handled)
+		return routed;
 	r.key = authenticate(s, r.msg);
 	if (!r.key)
 		return problem(401, "OPEN_API_KEY_INVALID",
@@ -1079,6 +1119,9 @@ Response dispatch_route(Server *s, Request &r)
 		limited.headers.emplace_back("Retry-After", std::to_string(wait));
 		return limited;
 	}
+	routed = route_projects(s, r, &handled);
+	if (handled)
+		return routed;
 	Response not_allowed = problem(405, "OPEN_API_METHOD_NOT_ALLOWED",
 	                               "method " + m + " is not allowed on " + p);
 	if (p == "/openapi.yaml")
@@ -1103,8 +1146,11 @@ Response dispatch_route(Server *s, Request &r)
 	}
 	if (p == "/v1/exports") {
 		r.route = "/v1/exports";
-		if (m == "POST")
-			return route_create_export(s, r);
+		if (m == "POST") {
+			std::string body = body_of(r.msg);
+			return idempotent(s, r, body,
+			                  [&] { return create_export(s, r, body, ""); });
+		}
 		if (m == "GET")
 			return route_list_exports(s, r);
 		return not_allowed;
@@ -1178,16 +1224,20 @@ void on_early(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable
 	Server *s = static_cast<Server *>(data);
 	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
 	goffset len = soup_message_headers_get_content_length(h);
+	std::size_t limit =
+	        strcmp(path, "/v1/uploads") == 0 ? s->opt.max_upload_bytes : s->opt.max_body_bytes;
 	if (soup_message_headers_get_encoding(h) == SOUP_ENCODING_CONTENT_LENGTH &&
-	    len > goffset(s->opt.max_body_bytes)) {
+	    len > goffset(limit)) {
 		Request r{msg, soup_server_message_get_method(msg), path, nullptr};
 		r.route = "(body too large)";
 		Response out = problem(413, "OPEN_API_PAYLOAD_TOO_LARGE",
-		                       "the request body is larger than " +
-		                               std::to_string(s->opt.max_body_bytes) + " bytes");
+		                       "the request body is larger than " + std::to_string(limit) +
+		                               " bytes");
 		soup_message_headers_replace(soup_server_message_get_response_headers(msg),
 		                             "Connection", "close");
 		send(s, msg, r, out, g_get_monotonic_time());
+	} else if (strcmp(path, "/v1/uploads") == 0) {
+		upload_begin(s, msg); /* the file goes to disk as it arrives */
 	}
 }
 
@@ -1231,7 +1281,9 @@ bool load_secret(const std::string &dir, std::string *secret, std::string *error
 	return true;
 }
 
-} /* namespace */
+} /* namespace serve_detail */
+
+using namespace serve_detail;
 
 bool server_secret(const std::string &data_dir, std::string *secret, std::string *error)
 {
@@ -1248,7 +1300,8 @@ int run_server(const ServeOptions &options, std::string *error)
 	Server s;
 	s.opt = options;
 	const std::string &dir = s.opt.data_dir;
-	for (const char *sub : {"", "/outputs", "/outputs/.tmp", "/jobs", "/assets", "/cache"}) {
+	for (const char *sub :
+	     {"", "/outputs", "/outputs/.tmp", "/jobs", "/assets", "/assets/.tmp", "/cache"}) {
 		if (g_mkdir_with_parents((dir + sub).c_str(), 0700) != 0) {
 			*error = dir + sub + ": " + g_strerror(errno);
 			return 1;

@@ -6,6 +6,7 @@ import hmac
 import json
 import os
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -14,6 +15,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 
 CLI = os.environ.get("JTL_CLI", "build/tools/jsontimeline")
 DATA = os.environ.get("JTL_TEST_DATA", os.path.join(os.path.dirname(__file__), "..", "data"))
@@ -151,6 +153,17 @@ def missing_asset_request():
     return r
 
 
+def png(width, height):
+    """A red RGB PNG, written here."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
 def wait_final(server, task_id, key=KEY1, timeout=120):
     """Polls GET /v1/exports/{id} until COMPLETED or FAILED; returns the task and the
     progress values seen."""
@@ -179,7 +192,7 @@ def main():
     with open(keys, "w") as f:
         f.write(f"# test keys\n{KEY1} whsec-one\n\n{KEY2}\n{KEY3}\n")
     data = os.path.join(tmp, "data")
-    s = Server(data, keys)
+    s = Server(data, keys, ["--max-upload-bytes", "100000"])
     state = {}
 
     def help_lists_options():
@@ -288,7 +301,9 @@ def main():
         text = raw.decode()
         assert st == 200 and "yaml" in headers["Content-Type"], headers
         assert "openapi: 3.1.0" in text and "/v1/exports/{taskId}/download:" in text
-        assert "/v1/projects:" not in text  # only the routes we serve
+        for route in ("/v1/projects:", "/v1/projects/{projectId}/exports:", "/v1/uploads:",
+                      "/v1/assets/{assetId}/file:"):
+            assert route in text, route
 
     def export_request_checks():
         cases = [("fps", 25, 422), ("fps", "30", 422), ("scale", 0.5, 422), ("scale", 9, 422),
@@ -447,6 +462,212 @@ def main():
         assert 'route="/v1/exports",method="POST",status="401"' in text, text
         assert 'route="(body too large)",method="POST",status="413"' in text, text
 
+    def project_lifecycle():
+        st, _, r = call(s, "POST", "/v1/projects", {
+            "title": "Launch", "description": "draft", "editorState": tiny("v1")["editorState"]})
+        assert st == 201, r
+        p = r["data"]
+        pid = p["projectId"]
+        assert set(p) == {"projectId", "title", "description", "createdAt", "updatedAt"}, p
+        assert p["title"] == "Launch" and p["description"] == "draft", p
+        st, _, r = call(s, "GET", f"/v1/projects/{pid}")
+        assert st == 200 and r["data"]["editorState"]["items"]["i1"]["text"] == "v1", r
+        assert isinstance(r["data"]["stateVersion"], str) and r["data"]["stateVersion"], r
+        st, _, r = call(s, "PATCH", f"/v1/projects/{pid}", {"title": "Launch 2",
+                                                             "description": None})
+        assert st == 200, r
+        assert {k: r["data"][k] for k in ("projectId", "title", "description")} == {
+            "projectId": pid, "title": "Launch 2", "description": None}, r
+        assert "updatedAt" in r["data"], r
+        expect_problem(call(s, "PATCH", f"/v1/projects/{pid}", {"title": "x" * 121}), 422,
+                       "OPEN_API_VALIDATION_FAILED")
+        expect_problem(call(s, "PATCH", f"/v1/projects/{pid}", {"title": 5}), 400,
+                       "OPEN_API_INVALID_REQUEST")
+        # list: newest first, each once, in pages of 2
+        ids = [pid]
+        for i in range(2):
+            st, _, r = call(s, "POST", "/v1/projects", {"editorState": tiny()["editorState"]})
+            assert st == 201 and r["data"]["title"], r
+            ids.append(r["data"]["projectId"])
+        got, cursor = [], None
+        while True:
+            path = "/v1/projects?pageSize=2" + (f"&pageCursor={urllib.parse.quote(cursor)}"
+                                                if cursor else "")
+            st, _, r = call(s, "GET", path)
+            assert st == 200 and len(r["data"]) <= 2, r
+            assert all("editorState" not in x for x in r["data"]), r
+            got += [x["projectId"] for x in r["data"]]
+            cursor = r["meta"]["nextPageCursor"]
+            if cursor is None:
+                break
+        assert len(got) == len(set(got)) and [i for i in got if i in ids] == ids[::-1], got
+        for bad in ("pageSize=0", "pageSize=51", "pageCursor=garbage"):
+            expect_problem(call(s, "GET", "/v1/projects?" + bad), 400,
+                           "OPEN_API_INVALID_REQUEST")
+        # sync replaces the state
+        st, _, r = call(s, "POST", f"/v1/projects/{pid}/sync",
+                        {"editorState": tiny("v2")["editorState"], "stateVersion": "rev-2"})
+        assert st == 200 and r["data"]["stateVersion"] == "rev-2", r
+        assert r["data"]["projectId"] == pid, r
+        st, _, r = call(s, "GET", f"/v1/projects/{pid}")
+        assert r["data"]["editorState"]["items"]["i1"]["text"] == "v2", r
+        # another key sees nothing
+        for m, path, body in (("GET", f"/v1/projects/{pid}", None),
+                              ("PATCH", f"/v1/projects/{pid}", {"title": "x"}),
+                              ("POST", f"/v1/projects/{pid}/exports",
+                               {"fps": 30, "ratio": "custom", "scale": 1, "format": "mp4"}),
+                              ("DELETE", f"/v1/projects/{pid}", None)):
+            expect_problem(call(s, m, path, body, key=KEY2), 404, "OPEN_API_PROJECT_NOT_FOUND")
+        # an export of the project's state
+        expect_problem(call(s, "POST", f"/v1/projects/{pid}/exports", {"fps": 30}), 400,
+                       "OPEN_API_INVALID_REQUEST")
+        st, _, r = call(s, "POST", f"/v1/projects/{pid}/exports",
+                        {"fps": 30, "ratio": "custom", "scale": 1, "format": "mp4"})
+        assert st == 201 and r["data"]["projectId"] == pid, r
+        t, _ = wait_final(s, r["data"]["taskId"])
+        assert t["status"] == "COMPLETED" and t["projectId"] == pid, t
+        assert abs(t["durationSeconds"] - 0.5) < 0.01, t
+        st, _, video = request(s, "GET", t["outputUrl"], key=None)
+        assert st == 200 and video[4:8] == b"ftyp", video[:16]
+        # delete
+        st, _, r = call(s, "DELETE", f"/v1/projects/{pid}")
+        assert st == 200 and r["data"] == {"projectId": pid, "deleted": True}, r
+        for m in ("GET", "DELETE"):
+            expect_problem(call(s, m, f"/v1/projects/{pid}"), 404, "OPEN_API_PROJECT_NOT_FOUND")
+
+    def project_invalid_state():
+        bad = tiny()["editorState"]
+        bad["tracks"][0]["items"].append("nowhere")
+        bad["compositionWidth"] = "wide"
+        p = expect_problem(call(s, "POST", "/v1/projects", {"editorState": bad}), 422,
+                           "OPEN_API_EDITOR_STATE_INVALID")
+        assert p["errors"] and all(e["path"].startswith("/editorState") for e in p["errors"]), p
+        assert any(e["path"] == "/editorState/compositionWidth" for e in p["errors"]), p
+        expect_problem(call(s, "POST", "/v1/projects", {"title": "no state"}), 400,
+                       "OPEN_API_INVALID_REQUEST")
+        expect_problem(request(s, "POST", "/v1/projects", raw=b"[1"), 400,
+                       "OPEN_API_INVALID_JSON")
+        st, _, r = call(s, "POST", "/v1/projects", {"editorState": tiny("kept")["editorState"]})
+        pid = r["data"]["projectId"]
+        expect_problem(call(s, "POST", f"/v1/projects/{pid}/sync", {"editorState": bad}), 422,
+                       "OPEN_API_EDITOR_STATE_INVALID")
+        st, _, r = call(s, "GET", f"/v1/projects/{pid}")
+        assert r["data"]["editorState"]["items"]["i1"]["text"] == "kept", r
+        expect_problem(call(s, "PUT", f"/v1/projects/{pid}"), 405, "OPEN_API_METHOD_NOT_ALLOWED")
+
+    def project_idempotency():
+        h = {"Idempotency-Key": "proj-1"}
+        body = {"title": "once", "editorState": tiny()["editorState"]}
+        first = call(s, "POST", "/v1/projects", body, key=KEY2, headers=h)
+        again = call(s, "POST", "/v1/projects", body, key=KEY2, headers=h)
+        assert first[0] == 201 and again[0] == 201 and first[2] == again[2], (first, again)
+        assert again[1].get("Idempotent-Replayed") == "true", again[1]
+        st, _, lst = call(s, "GET", "/v1/projects", key=KEY2)
+        assert [p["title"] for p in lst["data"]].count("once") == 1, lst
+        expect_problem(call(s, "POST", "/v1/projects", {**body, "title": "twice"}, key=KEY2,
+                            headers=h), 422, "OPEN_API_IDEMPOTENCY_KEY_REUSED")
+
+    def uploads():
+        st, _, r = call(s, "POST", "/v1/projects", {"editorState": tiny()["editorState"]})
+        pid = r["data"]["projectId"]
+        img = png(40, 30)
+        octet = {"Content-Type": "application/octet-stream"}
+        st, _, r = call(s, "POST", "/v1/uploads", raw=img,
+                        headers={**octet, "x-file-name": "red dot.png", "x-project-id": pid})
+        assert st == 201, r
+        a = r["data"]
+        aid = a["assetId"]
+        assert {k: a[k] for k in ("type", "source", "filename", "mimetype", "size", "width",
+                                  "height", "duration")} == {
+            "type": "image", "source": "upload", "filename": "red dot.png",
+            "mimetype": "image/png", "size": len(img), "width": 40, "height": 30,
+            "duration": None}, a
+        assert aid in a["fileKey"] and a["fileUrl"].startswith(s.url), a
+        st, _, got = request(s, "GET", a["fileUrl"], key=None)
+        assert st == 200 and got == img
+        expect_problem(request(s, "GET", a["fileUrl"] + "0", key=None), 403,
+                       "OPEN_API_DOWNLOAD_SIGNATURE_INVALID")
+        st, _, r = call(s, "GET", f"/v1/assets/{aid}")
+        assert st == 200 and r["data"] == a, r
+        st, _, r = call(s, "GET", f"/v1/projects/{pid}/assets")
+        assert st == 200 and [x["assetId"] for x in r["data"]] == [aid], r
+        # bad uploads
+        p = expect_problem(request(s, "POST", "/v1/uploads", raw=img, headers=octet), 400,
+                           "OPEN_API_INVALID_REQUEST")
+        assert p.get("field") == "x-file-name", p
+        for name in ("../evil.png", "a/b.png", ".."):
+            expect_problem(request(s, "POST", "/v1/uploads", raw=img,
+                                   headers={**octet, "x-file-name": name}), 400,
+                           "OPEN_API_INVALID_REQUEST")
+        expect_problem(request(s, "POST", "/v1/uploads", raw=b"\0" * 100001,
+                               headers={**octet, "x-file-name": "big.bin"}), 413,
+                       "OPEN_API_PAYLOAD_TOO_LARGE")
+        # chunked (no Content-Length): read to the end, 413 all the same
+        expect_problem(request(s, "POST", "/v1/uploads", raw=[b"\0" * 60000] * 2,
+                               headers={**octet, "x-file-name": "big.bin"}), 413,
+                       "OPEN_API_PAYLOAD_TOO_LARGE")
+        st, _, r = call(s, "POST", "/v1/uploads", raw=[img[:50], img[50:]],
+                        headers={**octet, "x-file-name": "chunked.png"})
+        assert st == 201 and r["data"]["size"] == len(img) and r["data"]["width"] == 40, r
+        expect_problem(request(s, "POST", "/v1/uploads", raw=img, key=None,
+                               headers={**octet, "x-file-name": "x.png"}), 401,
+                       "OPEN_API_KEY_INVALID")
+        expect_problem(request(s, "POST", "/v1/uploads", raw=img, key=KEY2,
+                               headers={**octet, "x-file-name": "x.png", "x-project-id": pid}),
+                       404, "OPEN_API_PROJECT_NOT_FOUND")
+        # another key's asset is 404
+        for m in ("GET", "DELETE"):
+            expect_problem(call(s, m, f"/v1/assets/{aid}", key=KEY2), 404,
+                           "OPEN_API_ASSET_NOT_FOUND")
+        expect_problem(call(s, "GET", f"/v1/projects/{pid}/assets", key=KEY2), 404,
+                       "OPEN_API_PROJECT_NOT_FOUND")
+        # a second asset, attached afterwards; pages of 1
+        st, _, r = call(s, "POST", "/v1/uploads", raw=b"some notes\n",
+                        headers={"Content-Type": "text/plain", "x-file-name": "notes.txt"})
+        assert st == 201 and r["data"]["mimetype"] == "text/plain", r
+        assert r["data"]["width"] is None and r["data"]["type"] != "image", r
+        aid2 = r["data"]["assetId"]
+        st, _, r = call(s, "POST", f"/v1/projects/{pid}/assets", {"assetId": aid2})
+        assert st == 201 and r["data"] == {"projectId": pid, "assetId": aid2}, r
+        expect_problem(call(s, "POST", f"/v1/projects/{pid}/assets", {"assetId": "nope"}), 404,
+                       "OPEN_API_ASSET_NOT_FOUND")
+        expect_problem(call(s, "POST", f"/v1/projects/{pid}/assets", {}), 400,
+                       "OPEN_API_INVALID_REQUEST")
+        st, _, r1 = call(s, "GET", f"/v1/projects/{pid}/assets?pageSize=1")
+        cur = urllib.parse.quote(r1["meta"]["nextPageCursor"])
+        st, _, r2 = call(s, "GET", f"/v1/projects/{pid}/assets?pageSize=1&pageCursor={cur}")
+        assert [x["assetId"] for x in r1["data"] + r2["data"]] == [aid2, aid], (r1, r2)
+        assert r2["meta"]["nextPageCursor"] is None, r2
+        expect_problem(call(s, "GET", f"/v1/projects/{pid}/assets?pageSize=101"), 400,
+                       "OPEN_API_INVALID_REQUEST")
+        st, _, r = call(s, "DELETE", f"/v1/projects/{pid}/assets/{aid2}")
+        assert st == 200 and r["data"] == {"projectId": pid, "assetId": aid2, "deleted": True}
+        expect_problem(call(s, "DELETE", f"/v1/projects/{pid}/assets/{aid2}"), 404,
+                       "OPEN_API_ASSET_NOT_FOUND")
+        st, _, r = call(s, "GET", f"/v1/assets/{aid2}")  # the asset itself stays
+        assert st == 200, r
+        # the project's editorState uses the upload (remoteUrl = fileUrl): its export renders
+        # it (a missing image would fail the task), and it cannot be deleted
+        es = missing_asset_request()["editorState"]
+        es["assets"]["photo-missing"].update(remoteUrl=a["fileUrl"], remoteKey=a["fileKey"],
+                                             width=a["width"], height=a["height"])
+        st, _, r = call(s, "POST", f"/v1/projects/{pid}/sync", {"editorState": es})
+        assert st == 200, r
+        st, _, r = call(s, "POST", f"/v1/projects/{pid}/exports",
+                        {"fps": 30, "ratio": "custom", "scale": 1, "format": "mp4"})
+        assert st == 201, r
+        t, _ = wait_final(s, r["data"]["taskId"])
+        assert t["status"] == "COMPLETED", t
+        expect_problem(call(s, "DELETE", f"/v1/assets/{aid}"), 409, "ASSET_REFERENCED")
+        call(s, "POST", f"/v1/projects/{pid}/sync", {"editorState": tiny()["editorState"]})
+        st, _, r = call(s, "DELETE", f"/v1/assets/{aid}")
+        assert st == 200 and r["data"] == {"assetId": aid, "deleted": True}, r
+        expect_problem(call(s, "GET", f"/v1/assets/{aid}"), 404, "OPEN_API_ASSET_NOT_FOUND")
+        assert request(s, "GET", a["fileUrl"], key=None)[0] == 404
+        st, _, r = call(s, "GET", f"/v1/projects/{pid}/assets")
+        assert r["data"] == [], r
+        assert os.listdir(os.path.join(data, "assets", ".tmp")) == []  # no leftovers
+
     for name, fn in [("serve --help lists the options", help_lists_options),
                      ("GET /healthz needs no key", healthz_without_key),
                      ("401 OPEN_API_KEY_INVALID without or with a wrong key", unauthorized),
@@ -462,6 +683,13 @@ def main():
                      ("a failing render marks its task FAILED, naming the asset", failing_render),
                      ("list: cursor pagination", pagination),
                      ("clientTaskId deduplicates per key", client_task_id),
+                     ("project lifecycle: create, get, patch, list, sync, export, delete",
+                      project_lifecycle),
+                     ("projects: an invalid editorState is 422 with JSON paths",
+                      project_invalid_state),
+                     ("uploads and assets: PNG, limits, project bindings, other keys",
+                      uploads),
+                     ("projects: Idempotency-Key replays a create", project_idempotency),
                      ("metrics", metrics)]:
         check(name, fn)
     check("SIGTERM stops the server", lambda: (s.stop() == 0) or (_ for _ in ()).throw(

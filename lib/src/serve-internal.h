@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// What the export service's route files share: requests, responses, problems, the server.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <glib.h>
+#include <libsoup/soup.h>
+
+#include <jsontimeline/diagnostics.h>
+#include <jsontimeline/json.h>
+#include <jsontimeline/serve.h>
+
+namespace jtl {
+namespace serve_detail {
+
+struct Problem {
+	int status = 0;
+	std::string code, detail, field;
+	std::string extra; /* more members, ",\"errors\":[...]" */
+};
+
+struct Response {
+	int status = 200;
+	std::string content_type = "application/json";
+	std::string body;
+	GBytes *file = nullptr; /* a download (owned) */
+	std::vector<std::pair<std::string, std::string>> headers;
+};
+
+struct Request {
+	SoupServerMessage *msg;
+	std::string method, path;
+	GHashTable *query;
+	const ApiKey *key = nullptr;
+	std::string route = "unknown";
+};
+
+struct Server; /* serve.cpp */
+
+/* JSON text: a quoted string, a string or null when empty, a number. */
+std::string jstr(const std::string &s);
+std::string jstr_or_null(const std::string &s);
+std::string jnum(double v);
+std::string now_rfc3339();
+std::string hmac_hex(const std::string &secret, const std::string &text);
+bool equal_constant_time(const std::string &a, const std::string &b);
+std::string node_text(JsonNode *n);
+/* The file of an upload when url is this service's signed fileUrl of it, else "": renders
+ * read uploads from the disk (the media guard refuses the service's own address). */
+std::string local_asset_file(Server *s, const std::string &url);
+
+Response json_response(int status, const std::string &body);
+Response problem(int status, const std::string &code, const std::string &detail,
+                 const std::string &field = "", const std::string &extra = "");
+/* The key of the request's x-api-key header, nullptr when none or unknown. */
+const ApiKey *authenticate(Server *s, SoupServerMessage *msg);
+const char *query_get(const Request &r, const char *name);
+std::string body_of(SoupServerMessage *msg);
+std::string errors_json(const Diagnostics &d);
+/* Parses a JSON object request body; on failure *out holds the problem to answer. */
+JsonNodePtr parse_body(Server *s, const std::string &body, Response *out);
+
+TaskStore &server_store(Server *s);
+const ServeOptions &server_options(Server *s);
+const std::string &server_secret_of(Server *s);
+/* The start of links in answers: --public-url, else the client's origin. */
+std::string server_origin(Server *s);
+/* answer(), or with an Idempotency-Key header the response recorded for the key's first
+ * request with that header (on the same path with the same payload; another payload:
+ * 422 OPEN_API_IDEMPOTENCY_KEY_REUSED). Records kept 24 hours. */
+Response idempotent(Server *s, Request &r, const std::string &payload,
+                    const std::function<Response()> &answer);
+/* POST /v1/exports and /v1/projects/{id}/exports: a CreateExportRequest body (with the
+ * project's editorState for the latter) becomes a task of the project ("" = none). */
+Response create_export(Server *s, Request &r, const std::string &body,
+                       const std::string &project_id);
+
+/* serve-projects.cpp: /v1/projects..., /v1/uploads, /v1/assets/...; *handled false when
+ * the path is none of them. r.key is authenticated. */
+Response route_projects(Server *s, Request &r, bool *handled);
+/* GET /v1/assets/{assetId}/file?signature=...: the bytes of an upload (the asset's
+ * fileUrl, a link signed by the server, without a key). */
+Response route_asset_file(Server *s, Request &r, bool *handled);
+/* From the early handler of a request to /v1/uploads: its body is written to a temporary
+ * file under DIR/assets/.tmp as it arrives (not held in memory), up to the upload limit. */
+void upload_begin(Server *s, SoupServerMessage *msg);
+/* The route name of such a path for logs and metrics ("" = not one). */
+std::string projects_route_name(const std::string &path);
+
+} /* namespace serve_detail */
+} /* namespace jtl */
