@@ -25,6 +25,7 @@ int cmd_serve(int argc, char **argv)
 	g_auto(GStrv) allow_hosts = nullptr;
 	g_autofree char *webhook_schedule = nullptr;
 	int rate_limit = 1200, memory_mib = 8192;
+	double retention_hours = 24;
 	GOptionEntry entries[] = {
 	        {"listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
 	         "Address to listen on (default 127.0.0.1:8080; port 0: any free port)",
@@ -55,6 +56,10 @@ int cmd_serve(int argc, char **argv)
 	         "Time limit of a render: this many seconds (default 60) ...", "SECONDS"},
 	        {"render-timeout-factor", 0, 0, G_OPTION_ARG_DOUBLE, &timeout_factor,
 	         "... plus this many times the timeline's duration (default 30)", "X"},
+	        {"retention", 0, 0, G_OPTION_ARG_DOUBLE, &retention_hours,
+	         "Hours a finished export's output is kept (default 24; 0: forever); then its "
+	         "outputUrl is null and old links answer 410",
+	         "HOURS"},
 	        {"render-memory", 0, 0, G_OPTION_ARG_INT, &memory_mib,
 	         "Memory limit of one render, MiB of address space (default 8192; 0: none)", "MIB"},
 	        {"rate-limit", 0, 0, G_OPTION_ARG_INT, &rate_limit,
@@ -117,6 +122,11 @@ int cmd_serve(int argc, char **argv)
 	}
 	o.rate_limit_per_minute = rate_limit;
 	o.render_memory_mib = std::max(0, memory_mib);
+	if (retention_hours < 0) {
+		fprintf(stderr, "jsontimeline serve: --retention must be >= 0\n");
+		return EXIT_USAGE;
+	}
+	o.retention_seconds = retention_hours * 3600;
 	for (char **h = allow_hosts; h && *h; h++)
 		o.allow_hosts.push_back(*h);
 	if (webhook_schedule) {

@@ -84,6 +84,8 @@ public:
 	std::vector<StoredTask> list(const std::string &key_id, int64_t before, int limit);
 	/* PENDING and PROCESSING tasks, oldest first. */
 	std::vector<StoredTask> unfinished();
+	/* COMPLETED tasks completed before a time (RFC 3339 UTC, as stored) */
+	std::vector<StoredTask> completed_before(const std::string &rfc3339);
 	bool set_status(const std::string &id, const std::string &status, double progress,
 	                const std::string &error, const std::string &completed_at);
 	bool set_progress(const std::string &id, double progress);

@@ -62,6 +62,9 @@ struct ServeOptions {
 	std::size_t max_upload_bytes = 512 * 1024 * 1024; /* larger POST /v1/uploads: 413 */
 	int max_active_per_key = 2;                       /* PENDING + PROCESSING tasks per key */
 	int download_ttl_seconds = 3600;                  /* lifetime of a signed outputUrl */
+	/* how long a COMPLETED task's output is kept, seconds (then deleted: outputUrl
+	 * null, downloads 410); 0 = forever */
+	double retention_seconds = 24 * 3600;
 	/* the start of outputUrl ("https://video.example.com"); "" = the origin the client
 	 * used (its Host header), or the listening address outside requests */
 	std::string public_url;

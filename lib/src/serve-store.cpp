@@ -265,6 +265,18 @@ std::vector<StoredTask> TaskStore::unfinished()
 	return s ? read_all(s.get()) : std::vector<StoredTask>();
 }
 
+std::vector<StoredTask> TaskStore::completed_before(const std::string &rfc3339)
+{
+	std::string sql =
+	        std::string("SELECT ") + kColumns +
+	        " FROM tasks WHERE status = 'COMPLETED' AND completed_at < ? ORDER BY seq";
+	Stmt s = prepare(db_, sql.c_str());
+	if (!s)
+		return {};
+	bind(s.get(), 1, rfc3339);
+	return read_all(s.get());
+}
+
 bool TaskStore::set_status(const std::string &id, const std::string &status, double progress,
                            const std::string &error, const std::string &completed_at)
 {

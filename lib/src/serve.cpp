@@ -253,7 +253,7 @@ std::string signed_url(Server *s, const StoredTask &t)
 std::string task_json(Server *s, const StoredTask &t)
 {
 	std::string url;
-	if (t.status == "COMPLETED")
+	if (t.status == "COMPLETED" && g_file_test(output_path(s, t).c_str(), G_FILE_TEST_EXISTS))
 		url = signed_url(s, t);
 	return "{\"taskId\":" + jstr(t.id) + ",\"projectId\":" + jstr_or_null(t.project_id) +
 	       ",\"createdByApiKeyId\":" + jstr(t.key_id) +
@@ -980,6 +980,10 @@ Response route_download(Server *s, Request &r, const std::string &id)
 	GMappedFile *mapped = t.status == "COMPLETED"
 	                              ? g_mapped_file_new(output_path(s, t).c_str(), FALSE, &err)
 	                              : nullptr;
+	if (!mapped && t.status == "COMPLETED")
+		return problem(410, "OPEN_API_EXPORT_OUTPUT_EXPIRED",
+		               "the output of export task " + id +
+		                       " was deleted after the service's retention time");
 	if (!mapped)
 		return problem(404, "OPEN_API_EXPORT_OUTPUT_NOT_FOUND",
 		               "export task " + id + " has no output");
@@ -1281,6 +1285,26 @@ bool load_secret(const std::string &dir, std::string *secret, std::string *error
 	return true;
 }
 
+/* Deletes the outputs of tasks completed longer ago than the retention time. */
+gboolean purge_outputs(gpointer data)
+{
+	Server *s = static_cast<Server *>(data);
+	if (s->opt.retention_seconds <= 0)
+		return G_SOURCE_CONTINUE;
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	g_autoptr(GDateTime) cut =
+	        g_date_time_add(now, GTimeSpan(-s->opt.retention_seconds * G_TIME_SPAN_SECOND));
+	g_autofree char *base = g_date_time_format(cut, "%Y-%m-%dT%H:%M:%S");
+	char ms[8];
+	g_snprintf(ms, sizeof ms, ".%03dZ", g_date_time_get_microsecond(cut) / 1000);
+	for (const StoredTask &t : s->store.completed_before(std::string(base) + ms)) {
+		std::string path = output_path(s, t);
+		if (g_file_test(path.c_str(), G_FILE_TEST_EXISTS) && g_unlink(path.c_str()) == 0)
+			log_line("expired", ",\"taskId\":" + jstr(t.id));
+	}
+	return G_SOURCE_CONTINUE;
+}
+
 } /* namespace serve_detail */
 
 using namespace serve_detail;
@@ -1373,7 +1397,12 @@ int run_server(const ServeOptions &options, std::string *error)
 		s.queue.push_back(t.id);
 	}
 	dispatch(&s);
+	/* old outputs go: now, then every minute (or sooner for a short retention) */
+	purge_outputs(&s);
+	guint purge = g_timeout_add_seconds(
+	        guint(std::clamp(s.opt.retention_seconds / 4, 1.0, 60.0)), purge_outputs, &s);
 	g_main_loop_run(s.loop);
+	g_source_remove(purge);
 
 	g_source_remove(sigterm);
 	g_source_remove(sigint);

@@ -1100,6 +1100,31 @@ def main():
 
     check("per-key rate limit: 429 with Retry-After", rate_limit)
 
+    def retention():
+        """--retention 0.0005 (1.8 s): a finished output is downloadable, then deleted:
+        outputUrl null, the old link 410 OPEN_API_EXPORT_OUTPUT_EXPIRED."""
+        r = Server(os.path.join(tmp, "data-retention"), keys, ["--retention", "0.0005"])
+        try:
+            task_id = create(r, tiny("KEEP"))[2]["data"]["taskId"]
+            t, _ = wait_final(r, task_id)
+            assert t["status"] == "COMPLETED" and t["outputUrl"], t
+            url = t["outputUrl"]
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                t = call(r, "GET", f"/v1/exports/{task_id}")[2]["data"]
+                if t["outputUrl"] is None:
+                    break
+                time.sleep(0.2)
+            assert t["outputUrl"] is None and t["status"] == "COMPLETED", t
+            st, _, body = request(r, "GET", url, key=None)
+            assert st == 410 and json.loads(body)["errorCode"] == \
+                "OPEN_API_EXPORT_OUTPUT_EXPIRED", (st, body)
+            assert any(e["taskId"] == task_id for e in r.events("expired")), r.lines[-5:]
+        finally:
+            assert r.stop() == 0
+
+    check("--retention deletes old outputs: outputUrl null, links 410", retention)
+
     def media_guard():
         """A client's document cannot reach the server's network or files: an image at
         http://127.0.0.1 (no --allow-host), one redirecting there from an allowed host, and
