@@ -44,7 +44,7 @@ def document():
     def anim(v):
         return {"value": v, "keyframes": []}
     items, tracks = {}, []
-    for t in range(4):
+    for t in range(3):
         ids = []
         for i in range(6):
             iid = f"t{t}i{i}"

@@ -27,8 +27,8 @@ struct JsonLimits {
 /* The largest integer magnitude that survives a round trip through a double: 2^53. */
 constexpr int64_t kMaxSafeInteger = (int64_t(1) << 53);
 
-/* Parses a JSON text with json-glib after a linear pre-scan that enforces the limits,
- * rejects invalid UTF-8, NaN/Infinity and other non-JSON tokens with a line and column,
+/* Parses a JSON text into json-glib nodes in one linear, non-recursive pass that enforces
+ * the limits, rejects invalid UTF-8, NaN/Infinity and other non-JSON tokens with a line and column,
  * warns about duplicate object keys (the last one wins, as in most parsers) and reports
  * integers beyond ±2^53 (which cannot be represented exactly). Returns nullptr when the
  * text is not usable JSON; the reasons are in diags with code EDITOR_JSON_*. */

@@ -11,46 +11,43 @@
 
 #include <cstring>
 #include <glib/gstdio.h>
-#include <unordered_set>
 #include <vector>
 
 namespace jtl {
 
 namespace {
 
-/* One open array or object during the pre-scan. */
+/* One open array or object while parsing. The container is already attached to its parent
+ * (or is the root), so an early return frees everything through the root. */
 struct Frame {
-	bool object = false;
-	std::size_t index = 0; /* arrays: index of the current element */
-	std::string key;       /* objects: the current member name */
-	std::unordered_set<std::string> keys;
+	JsonObject *object = nullptr; /* exactly one of object and array is set */
+	JsonArray *array = nullptr;
+	std::size_t index = 0;  /* arrays: index of the current element */
+	std::string key;        /* objects: the current member name */
+	std::size_t key_at = 0; /* and where it starts */
 };
 
-struct BigNumber {
-	std::vector<std::string> tokens; /* where, as pointer tokens */
-	std::string literal;
-};
-
-/* A strict RFC 8259 recogniser that runs before json-glib (which accepts leading zeros,
- * wraps integers beyond 64 bits and recurses without limit). It never recurses itself. */
-class PreScanner
+/* A strict RFC 8259 parser building json-glib nodes. It replaces json_parser, which accepts
+ * leading zeros, wraps integers beyond 64 bits, recurses without limit and spends most of a
+ * request's time in its GScanner; this one never recurses and reports errors with a line,
+ * a column and the JSON pointer of the enclosing value. */
+class Parser
 {
 public:
-	PreScanner(std::string_view text, const JsonLimits &limits, Diagnostics &diags)
+	Parser(std::string_view text, const JsonLimits &limits, Diagnostics &diags)
 	        : text_(text), limits_(limits), diags_(diags)
 	{
 	}
 
-	bool run();
-	std::vector<BigNumber> big_numbers;
+	JsonNodePtr run();
 
 private:
 	bool fail(std::size_t offset, const std::string &what);
 	std::string where(std::size_t offset) const;
 	std::string path() const;
-	std::vector<std::string> tokens() const;
 	void skip_ws();
 	bool value();
+	void attach(JsonNode *node);
 	bool string(std::string *decoded);
 	bool number();
 	bool literal();
@@ -61,6 +58,8 @@ private:
 	Diagnostics &diags_;
 	std::size_t pos_ = 0;
 	std::vector<Frame> stack_;
+	JsonNodePtr root_;
+	std::string scratch_; /* decoded string values */
 };
 
 std::string describe_char(char c)
@@ -73,7 +72,7 @@ std::string describe_char(char c)
 	return buf;
 }
 
-std::string PreScanner::where(std::size_t offset) const
+std::string Parser::where(std::size_t offset) const
 {
 	std::size_t line = 1, col = 1;
 	for (std::size_t i = 0; i < offset && i < text_.size(); i++) {
@@ -87,30 +86,22 @@ std::string PreScanner::where(std::size_t offset) const
 	return "line " + std::to_string(line) + ", column " + std::to_string(col);
 }
 
-std::vector<std::string> PreScanner::tokens() const
-{
-	std::vector<std::string> out;
-	for (const Frame &f : stack_)
-		out.push_back(f.object ? f.key : std::to_string(f.index));
-	return out;
-}
-
-std::string PreScanner::path() const
+std::string Parser::path() const
 {
 	std::string p;
-	for (const std::string &t : tokens())
-		p = json_pointer_append(p, t);
+	for (const Frame &f : stack_)
+		p = f.object ? json_pointer_append(p, f.key) : json_pointer_append(p, f.index);
 	return p;
 }
 
-bool PreScanner::fail(std::size_t offset, const std::string &what)
+bool Parser::fail(std::size_t offset, const std::string &what)
 {
 	diags_.error("EDITOR_JSON_INVALID", path(),
 	             "not valid JSON at " + where(offset) + ": " + what);
 	return false;
 }
 
-void PreScanner::skip_ws()
+void Parser::skip_ws()
 {
 	while (pos_ < text_.size()) {
 		char c = text_[pos_];
@@ -120,7 +111,30 @@ void PreScanner::skip_ws()
 	}
 }
 
-bool PreScanner::hex4(std::size_t at, unsigned *out)
+/* Hands a new value to the open container (objects: under the current key; a repeated key
+ * keeps the last value, as json-glib does) or makes it the root. */
+void Parser::attach(JsonNode *node)
+{
+	if (stack_.empty()) {
+		root_.reset(node);
+		return;
+	}
+	Frame &f = stack_.back();
+	if (!f.object) {
+		json_array_add_element(f.array, node);
+		return;
+	}
+	guint size = json_object_get_size(f.object);
+	json_object_set_member(f.object, f.key.c_str(), node);
+	if (json_object_get_size(f.object) == size)
+		diags_.warning("EDITOR_JSON_DUPLICATE_KEY", path(),
+		               "the member name \"" + f.key +
+		                       "\" appears more than once in this object (" +
+		                       where(f.key_at) + "); the last one is used",
+		               Kind::Schema);
+}
+
+bool Parser::hex4(std::size_t at, unsigned *out)
 {
 	if (at + 4 > text_.size())
 		return false;
@@ -135,11 +149,22 @@ bool PreScanner::hex4(std::size_t at, unsigned *out)
 	return true;
 }
 
-bool PreScanner::string(std::string *decoded)
+bool Parser::string(std::string *decoded)
 {
 	std::size_t start = pos_;
 	pos_++; /* opening quote */
+	decoded->clear();
 	while (true) {
+		/* a run of plain characters, appended at once */
+		std::size_t run = pos_;
+		while (run < text_.size()) {
+			unsigned char c = static_cast<unsigned char>(text_[run]);
+			if (c == '"' || c == '\\' || c < 0x20)
+				break;
+			run++;
+		}
+		decoded->append(text_.data() + pos_, run - pos_);
+		pos_ = run;
 		if (pos_ >= text_.size())
 			return fail(start, "unterminated string (truncated document?)");
 		unsigned char c = static_cast<unsigned char>(text_[pos_]);
@@ -150,20 +175,13 @@ bool PreScanner::string(std::string *decoded)
 		if (c < 0x20)
 			return fail(pos_, "control character " + describe_char(char(c)) +
 			                          " inside a string must be escaped");
-		if (c != '\\') {
-			if (decoded)
-				decoded->push_back(char(c));
-			pos_++;
-			continue;
-		}
 		if (pos_ + 1 >= text_.size())
 			return fail(start, "unterminated string (truncated document?)");
 		char e = text_[pos_ + 1];
 		const char *simple = strchr("\"\\/bfnrt", e);
 		if (e != '\0' && simple) {
 			static const char map[] = "\"\\/\b\f\n\r\t";
-			if (decoded)
-				decoded->push_back(map[simple - "\"\\/bfnrt"]);
+			decoded->push_back(map[simple - "\"\\/bfnrt"]);
 			pos_ += 2;
 			continue;
 		}
@@ -187,16 +205,16 @@ bool PreScanner::string(std::string *decoded)
 			cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
 			len = 12;
 		}
-		if (decoded) {
-			char buf[8];
-			int n = g_unichar_to_utf8(gunichar(cp), buf);
-			decoded->append(buf, std::size_t(n));
-		}
+		char buf[8];
+		int n = g_unichar_to_utf8(gunichar(cp), buf);
+		decoded->append(buf, std::size_t(n));
 		pos_ += len;
 	}
 }
 
-bool PreScanner::number()
+/* Integers within +/-2^53 become int64 nodes, other numbers doubles: an integer beyond
+ * 2^53 keeps its (rounded) value as a double after its error, where json-glib wrapped it. */
+bool Parser::number()
 {
 	std::size_t start = pos_;
 	bool integral = true;
@@ -231,16 +249,22 @@ bool PreScanner::number()
 			pos_++;
 	}
 	std::string lit(text_.substr(start, pos_ - start));
-	double v = g_ascii_strtod(lit.c_str(), nullptr);
-	bool out_of_range = !std::isfinite(v);
+	JsonNode *node = json_node_alloc();
 	if (integral) {
 		/* compare digits, not doubles: 2^53 + 1 rounds to 2^53 as a double */
-		std::string digits = lit[0] == '-' ? lit.substr(1) : lit;
+		std::size_t digits = lit.size() - (lit[0] == '-' ? 1 : 0);
 		static const std::string max = std::to_string(kMaxSafeInteger);
-		if (digits.size() > max.size() || (digits.size() == max.size() && digits > max))
-			out_of_range = true;
+		bool safe =
+		        digits < max.size() || (digits == max.size() &&
+		                                lit.compare(lit.size() - digits, digits, max) <= 0);
+		if (safe) {
+			attach(json_node_init_int(node, g_ascii_strtoll(lit.c_str(), nullptr, 10)));
+			return true;
+		}
 	}
-	if (out_of_range) {
+	double v = g_ascii_strtod(lit.c_str(), nullptr);
+	attach(json_node_init_double(node, v));
+	if (integral || !std::isfinite(v))
 		diags_.error(
 		        "EDITOR_NUMBER_OUT_OF_RANGE", path(),
 		        "the number " + (lit.size() > 40 ? lit.substr(0, 40) + "..." : lit) +
@@ -248,21 +272,23 @@ bool PreScanner::number()
 		                (integral ? " is beyond +/-2^53 and cannot be represented exactly"
 		                          : " is too large to be represented"),
 		        Kind::Semantic);
-		if (integral && std::isfinite(v))
-			big_numbers.push_back({tokens(), lit});
-	}
 	return true;
 }
 
-bool PreScanner::literal()
+bool Parser::literal()
 {
 	static const char *const words[] = {"true", "false", "null"};
 	for (const char *w : words) {
 		std::size_t n = strlen(w);
 		if (text_.compare(pos_, n, w) == 0) {
-			pos_ += n;
-			if (pos_ < text_.size() && g_ascii_isalnum(text_[pos_]))
+			if (pos_ + n < text_.size() && g_ascii_isalnum(text_[pos_ + n]))
 				break;
+			pos_ += n;
+			JsonNode *node = json_node_alloc();
+			if (w[0] == 'n')
+				attach(json_node_init_null(node));
+			else
+				attach(json_node_init_boolean(node, w[0] == 't'));
 			return true;
 		}
 	}
@@ -278,7 +304,7 @@ bool PreScanner::literal()
 	return fail(pos_, "unexpected word '" + word + "', expected a value");
 }
 
-bool PreScanner::value()
+bool Parser::value()
 {
 	if (pos_ >= text_.size())
 		return fail(pos_,
@@ -293,26 +319,40 @@ bool PreScanner::value()
 			return false;
 		}
 		Frame f;
-		f.object = c == '{';
+		JsonNode *node = json_node_alloc();
+		if (c == '{') {
+			f.object = json_object_new();
+			json_node_init_object(node, f.object);
+			json_object_unref(f.object); /* the node holds it */
+		} else {
+			f.array = json_array_new();
+			json_node_init_array(node, f.array);
+			json_array_unref(f.array);
+		}
+		attach(node);
 		stack_.push_back(std::move(f));
 		pos_++;
 		return true; /* the caller's loop continues inside the container */
 	}
-	if (c == '"')
-		return string(nullptr);
+	if (c == '"') {
+		if (!string(&scratch_))
+			return false;
+		attach(json_node_init_string(json_node_alloc(), scratch_.c_str()));
+		return true;
+	}
 	if (c == '-' || g_ascii_isdigit(c))
 		return number();
 	return literal();
 }
 
-bool PreScanner::run()
+JsonNodePtr Parser::run()
 {
 	if (text_.size() >= 3 && text_.compare(0, 3, "\xef\xbb\xbf") == 0)
 		pos_ = 3;
 	skip_ws();
 	if (pos_ >= text_.size()) {
 		diags_.error("EDITOR_JSON_INVALID", "", "the document is empty");
-		return false;
+		return nullptr;
 	}
 	/* Iterative walk: after each value, close containers or move to the next member. */
 	bool expect_value = true;
@@ -321,37 +361,30 @@ bool PreScanner::run()
 			if (!stack_.empty() && stack_.back().object) {
 				/* a member: "key" : value */
 				skip_ws();
-				if (pos_ >= text_.size() || text_[pos_] != '"')
-					return fail(pos_,
-					            pos_ >= text_.size()
-					                    ? "unexpected end of input inside an "
-					                      "object (truncated document?)"
-					                    : "expected a member name in double "
-					                      "quotes, found " +
-					                              describe_char(text_[pos_]));
-				std::string key;
-				std::size_t key_at = pos_;
-				if (!string(&key))
-					return false;
+				if (pos_ >= text_.size() || text_[pos_] != '"') {
+					fail(pos_, pos_ >= text_.size()
+					                   ? "unexpected end of input inside an "
+					                     "object (truncated document?)"
+					                   : "expected a member name in double "
+					                     "quotes, found " +
+					                             describe_char(text_[pos_]));
+					return nullptr;
+				}
 				Frame &f = stack_.back();
-				f.key = key;
-				if (!f.keys.insert(key).second)
-					diags_.warning("EDITOR_JSON_DUPLICATE_KEY", path(),
-					               "the member name \"" + key +
-					                       "\" appears more than once in this "
-					                       "object (" +
-					                       where(key_at) +
-					                       "); the last one is used",
-					               Kind::Schema);
+				f.key_at = pos_;
+				if (!string(&f.key))
+					return nullptr;
 				skip_ws();
-				if (pos_ >= text_.size() || text_[pos_] != ':')
-					return fail(pos_, "expected ':' after the member name");
+				if (pos_ >= text_.size() || text_[pos_] != ':') {
+					fail(pos_, "expected ':' after the member name");
+					return nullptr;
+				}
 				pos_++;
 			}
 			skip_ws();
 			std::size_t depth = stack_.size();
 			if (!value())
-				return false;
+				return nullptr;
 			if (stack_.size() > depth) {
 				/* opened a container: empty? */
 				skip_ws();
@@ -369,19 +402,22 @@ bool PreScanner::run()
 		if (stack_.empty())
 			break;
 		Frame &f = stack_.back();
-		if (pos_ >= text_.size())
-			return fail(pos_, std::string("unexpected end of input inside an ") +
-			                          (f.object ? "object" : "array") +
-			                          " (truncated document?)");
+		if (pos_ >= text_.size()) {
+			fail(pos_, std::string("unexpected end of input inside an ") +
+			                   (f.object ? "object" : "array") +
+			                   " (truncated document?)");
+			return nullptr;
+		}
 		char c = text_[pos_];
 		if (c == ',') {
 			pos_++;
 			if (!f.object)
 				f.index++;
 			skip_ws();
-			if (pos_ < text_.size() && (text_[pos_] == ']' || text_[pos_] == '}'))
-				return fail(pos_,
-				            "trailing comma before " + describe_char(text_[pos_]));
+			if (pos_ < text_.size() && (text_[pos_] == ']' || text_[pos_] == '}')) {
+				fail(pos_, "trailing comma before " + describe_char(text_[pos_]));
+				return nullptr;
+			}
 			expect_value = true;
 			continue;
 		}
@@ -391,33 +427,16 @@ bool PreScanner::run()
 			expect_value = false;
 			continue;
 		}
-		return fail(pos_, std::string("expected ',' or '") + (f.object ? '}' : ']') +
-		                          "', found " + describe_char(c));
+		fail(pos_, std::string("expected ',' or '") + (f.object ? '}' : ']') + "', found " +
+		                   describe_char(c));
+		return nullptr;
 	}
-	if (pos_ < text_.size())
-		return fail(pos_, "unexpected " + describe_char(text_[pos_]) +
-		                          " after the end of the document");
-	return true;
-}
-
-JsonNode *find_node(JsonNode *root, const std::vector<std::string> &tokens)
-{
-	JsonNode *node = root;
-	for (const std::string &t : tokens) {
-		if (JSON_NODE_HOLDS_OBJECT(node)) {
-			node = json_object_get_member(json_node_get_object(node), t.c_str());
-		} else if (JSON_NODE_HOLDS_ARRAY(node)) {
-			JsonArray *a = json_node_get_array(node);
-			guint64 i = g_ascii_strtoull(t.c_str(), nullptr, 10);
-			node = i < json_array_get_length(a) ? json_array_get_element(a, guint(i))
-			                                    : nullptr;
-		} else {
-			node = nullptr;
-		}
-		if (!node)
-			return nullptr;
+	if (pos_ < text_.size()) {
+		fail(pos_,
+		     "unexpected " + describe_char(text_[pos_]) + " after the end of the document");
+		return nullptr;
 	}
-	return node;
+	return std::move(root_);
 }
 
 } /* namespace */
@@ -441,32 +460,8 @@ JsonNodePtr parse_json(std::string_view text, const JsonLimits &limits, Diagnost
 		                    std::to_string(off) + ", line " + std::to_string(line) + ")");
 		return nullptr;
 	}
-	PreScanner scanner(text, limits, diags);
-	if (!scanner.run())
-		return nullptr;
-
-	std::string_view body = text;
-	if (body.size() >= 3 && body.compare(0, 3, "\xef\xbb\xbf") == 0)
-		body.remove_prefix(3);
-	g_autoptr(JsonParser) parser = json_parser_new();
-	g_autoptr(GError) error = nullptr;
-	if (!json_parser_load_from_data(parser, body.data(), gssize(body.size()), &error)) {
-		diags.error("EDITOR_JSON_INVALID", "",
-		            std::string("not valid JSON: ") + error->message);
-		return nullptr;
-	}
-	JsonNode *root = json_parser_steal_root(parser);
-	if (!root) {
-		diags.error("EDITOR_JSON_INVALID", "", "the document is empty");
-		return nullptr;
-	}
-	/* json-glib wraps integers beyond 64 bits; keep their value as a double instead so
-	 * that schema checks see the number the author wrote. */
-	for (const BigNumber &b : scanner.big_numbers) {
-		if (JsonNode *n = find_node(root, b.tokens))
-			json_node_set_double(n, g_ascii_strtod(b.literal.c_str(), nullptr));
-	}
-	return JsonNodePtr(root);
+	Parser parser(text, limits, diags);
+	return parser.run();
 }
 
 std::string json_pointer_escape(std::string_view token)

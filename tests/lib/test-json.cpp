@@ -3,6 +3,7 @@
 #include <jsontimeline/json.h>
 
 #include <string>
+#include <vector>
 
 using namespace jtl;
 
@@ -187,6 +188,48 @@ static void test_types()
 	g_assert_cmpuint(json_excerpt(s.get(), 20).size(), ==, 23);
 }
 
+/* parse_json builds the tree json-glib's own parser builds: same types (int64 for integers,
+ * double otherwise), values, member order and string decoding, for every example document. */
+static void test_same_tree_as_json_glib()
+{
+	std::vector<std::string> docs = {
+	        "{\"s\": \"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\", "
+	        "\"i\": -42, \"z\": 0, \"big\": 9007199254740991, \"d\": -1.5e-3, "
+	        "\"e\": 2E+2, \"t\": true, \"f\": false, \"n\": null, "
+	        "\"nested\": [[], {}, [{\"k\": [1, \"x\"]}]], \"b\": 1, \"a\": 2}",
+	        "[]", "\"just a string\"", "3.25", "null"};
+	const char *data = g_getenv("JTL_TEST_DATA");
+	g_assert_nonnull(data);
+	for (const char *sub : {"indream"}) {
+		g_autofree gchar *dir = g_build_filename(data, sub, nullptr);
+		g_autoptr(GDir) d = g_dir_open(dir, 0, nullptr);
+		g_assert_nonnull(d);
+		while (const char *name = g_dir_read_name(d)) {
+			if (!g_str_has_suffix(name, ".json"))
+				continue;
+			g_autofree gchar *path = g_build_filename(dir, name, nullptr);
+			g_autofree gchar *text = nullptr;
+			g_assert_true(g_file_get_contents(path, &text, nullptr, nullptr));
+			docs.push_back(text);
+		}
+	}
+	g_assert_cmpuint(docs.size(), >, 8);
+	for (const std::string &text : docs) {
+		Diagnostics d;
+		JsonNodePtr ours = parse(text, d);
+		g_autoptr(JsonParser) parser = json_parser_new();
+		if (!json_parser_load_from_data(parser, text.c_str(), -1, nullptr))
+			continue; /* the invalid examples json-glib refuses too */
+		g_assert_nonnull(ours.get());
+		JsonNode *theirs = json_parser_get_root(parser);
+		g_autofree gchar *a = json_to_string(ours.get(), FALSE);
+		g_autofree gchar *b = json_to_string(theirs, FALSE);
+		if (!json_node_equal(ours.get(), theirs) || g_strcmp0(a, b) != 0)
+			g_error("trees differ for %s:\nours   %s\ntheirs %s",
+			        text.substr(0, 60).c_str(), a, b);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, nullptr);
@@ -199,5 +242,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/json/big-numbers", test_big_numbers);
 	g_test_add_func("/json/pointer", test_pointer);
 	g_test_add_func("/json/types", test_types);
+	g_test_add_func("/json/same-tree-as-json-glib", test_same_tree_as_json_glib);
 	return g_test_run();
 }
