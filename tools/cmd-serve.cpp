@@ -24,7 +24,7 @@ int cmd_serve(int argc, char **argv)
 	double timeout_base = 60.0, timeout_factor = 30.0;
 	g_auto(GStrv) allow_hosts = nullptr;
 	g_autofree char *webhook_schedule = nullptr;
-	int rate_limit = 1200, memory_mib = 8192;
+	int rate_limit = 1200, memory_mib = 8192, max_active = 2;
 	double retention_hours = 24;
 	GOptionEntry entries[] = {
 	        {"listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
@@ -66,9 +66,13 @@ int cmd_serve(int argc, char **argv)
 	         "Requests a minute per API key before 429 with Retry-After (default 1200; 0: "
 	         "no limit)",
 	         "N"},
+	        {"max-active", 0, 0, G_OPTION_ARG_INT, &max_active,
+	         "Export tasks of one API key PENDING or PROCESSING at once; one more answers "
+	         "422 (default 2; 0: no limit)",
+	         "N"},
 	        {"allow-host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &allow_hosts,
-	         "Let callbacks reach this host even when it is private (repeatable; e.g. "
-	         "127.0.0.1 for local testing)",
+	         "Let media fetches and callbacks reach this host even when it is private "
+	         "(repeatable; e.g. 127.0.0.1 for local testing)",
 	         "HOST"},
 	        {"webhook-schedule", 0, 0, G_OPTION_ARG_STRING, &webhook_schedule,
 	         "Seconds before each webhook retry, comma-separated (default 10,30,120,600,"
@@ -121,6 +125,11 @@ int cmd_serve(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	o.rate_limit_per_minute = rate_limit;
+	if (max_active < 0) {
+		fprintf(stderr, "jsontimeline serve: --max-active must be >= 0\n");
+		return EXIT_USAGE;
+	}
+	o.max_active_per_key = max_active;
 	o.render_memory_mib = std::max(0, memory_mib);
 	if (retention_hours < 0) {
 		fprintf(stderr, "jsontimeline serve: --retention must be >= 0\n");

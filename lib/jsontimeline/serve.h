@@ -60,8 +60,8 @@ struct ServeOptions {
 	std::string render_program; /* the jsontimeline binary run as `PROGRAM render` */
 	std::size_t max_body_bytes = 32 * 1024 * 1024;    /* larger request bodies: 413 */
 	std::size_t max_upload_bytes = 512 * 1024 * 1024; /* larger POST /v1/uploads: 413 */
-	int max_active_per_key = 2;                       /* PENDING + PROCESSING tasks per key */
-	int download_ttl_seconds = 3600;                  /* lifetime of a signed outputUrl */
+	int max_active_per_key = 2;      /* PENDING + PROCESSING tasks per key; 0: no limit */
+	int download_ttl_seconds = 3600; /* lifetime of a signed outputUrl */
 	/* how long a COMPLETED task's output is kept, seconds (then deleted: outputUrl
 	 * null, downloads 410); 0 = forever */
 	double retention_seconds = 24 * 3600;

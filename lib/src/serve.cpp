@@ -837,7 +837,8 @@ Response create_export(Server *s, Request &r, const std::string &body,
 		               "editorState is invalid: " + doc.diagnostics.errors()[0].path +
 		                       ": " + doc.diagnostics.errors()[0].message,
 		               "editorState", ",\"errors\":" + errors_json(doc.diagnostics));
-	if (s->store.count_active(r.key->id) >= s->opt.max_active_per_key)
+	if (s->opt.max_active_per_key > 0 &&
+	    s->store.count_active(r.key->id) >= s->opt.max_active_per_key)
 		return problem(422, "OPEN_API_EXPORT_CONCURRENCY_LIMIT_EXCEEDED",
 		               "at most " + std::to_string(s->opt.max_active_per_key) +
 		                       " export tasks may be active at once; wait for one to end");
