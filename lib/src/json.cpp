@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cfloat>
 #include <cmath>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -60,7 +61,12 @@ private:
 	std::vector<Frame> stack_;
 	JsonNodePtr root_;
 	std::string scratch_; /* decoded string values */
+	std::size_t duplicates_ = 0;
+	mutable std::size_t where_offset_ = 0, where_line_ = 1, where_col_ = 1;
 };
+
+/* Repeated member names reported one by one up to this many, then counted. */
+constexpr std::size_t kMaxDuplicateWarnings = 50;
 
 std::string describe_char(char c)
 {
@@ -72,18 +78,25 @@ std::string describe_char(char c)
 	return buf;
 }
 
+/* Line and column of an offset, counted on from the previous answer when the offset did
+ * not go back (diagnostics come in document order), so that many never cost O(n^2). */
 std::string Parser::where(std::size_t offset) const
 {
-	std::size_t line = 1, col = 1;
-	for (std::size_t i = 0; i < offset && i < text_.size(); i++) {
+	if (offset < where_offset_) {
+		where_offset_ = 0;
+		where_line_ = 1;
+		where_col_ = 1;
+	}
+	for (std::size_t i = where_offset_; i < offset && i < text_.size(); i++) {
 		if (text_[i] == '\n') {
-			line++;
-			col = 1;
+			where_line_++;
+			where_col_ = 1;
 		} else if ((static_cast<unsigned char>(text_[i]) & 0xc0) != 0x80) {
-			col++;
+			where_col_++;
 		}
 	}
-	return "line " + std::to_string(line) + ", column " + std::to_string(col);
+	where_offset_ = std::min(offset, text_.size());
+	return "line " + std::to_string(where_line_) + ", column " + std::to_string(where_col_);
 }
 
 std::string Parser::path() const
@@ -126,12 +139,15 @@ void Parser::attach(JsonNode *node)
 	}
 	guint size = json_object_get_size(f.object);
 	json_object_set_member(f.object, f.key.c_str(), node);
-	if (json_object_get_size(f.object) == size)
-		diags_.warning("EDITOR_JSON_DUPLICATE_KEY", path(),
-		               "the member name \"" + f.key +
-		                       "\" appears more than once in this object (" +
-		                       where(f.key_at) + "); the last one is used",
-		               Kind::Schema);
+	if (json_object_get_size(f.object) != size || ++duplicates_ > kMaxDuplicateWarnings)
+		return;
+	diags_.warning("EDITOR_JSON_DUPLICATE_KEY", path(),
+	               "the member name \"" + f.key + "\" appears more than once in this object (" +
+	                       where(f.key_at) + "); the last one is used" +
+	                       (duplicates_ == kMaxDuplicateWarnings
+	                                ? " (further repeated names are not reported)"
+	                                : ""),
+	               Kind::Schema);
 }
 
 bool Parser::hex4(std::size_t at, unsigned *out)
@@ -262,9 +278,11 @@ bool Parser::number()
 			return true;
 		}
 	}
-	double v = g_ascii_strtod(lit.c_str(), nullptr);
+	/* beyond the range of a double: the largest one, never an infinity that would spread
+	 * through the arithmetic (and print as "inf") */
+	double v = std::clamp(g_ascii_strtod(lit.c_str(), nullptr), -DBL_MAX, DBL_MAX);
 	attach(json_node_init_double(node, v));
-	if (integral || !std::isfinite(v))
+	if (integral || std::fabs(v) == DBL_MAX)
 		diags_.error(
 		        "EDITOR_NUMBER_OUT_OF_RANGE", path(),
 		        "the number " + (lit.size() > 40 ? lit.substr(0, 40) + "..." : lit) +

@@ -60,6 +60,9 @@ Response problem(int status, const std::string &code, const std::string &detail,
 const ApiKey *authenticate(Server *s, SoupServerMessage *msg);
 const char *query_get(const Request &r, const char *name);
 std::string body_of(SoupServerMessage *msg);
+/* The errors of a document as [{code, path, message}], the first kMaxErrorsListed of them
+ * (validate's meta.errorCount tells how many there are). */
+constexpr std::size_t kMaxErrorsListed = 1000;
 std::string errors_json(const Diagnostics &d);
 /* Parses a JSON object request body; on failure *out holds the problem to answer. */
 JsonNodePtr parse_body(Server *s, const std::string &body, Response *out);

@@ -634,11 +634,12 @@ JsonNodePtr parse_body(Server *s, const std::string &body, Response *out)
 std::string errors_json(const Diagnostics &d)
 {
 	std::string s = "[";
-	bool first = true;
+	std::size_t n = 0;
 	for (const Diagnostic &e : d.errors()) {
-		if (!first)
+		if (n == kMaxErrorsListed)
+			break;
+		if (n++)
 			s += ",";
-		first = false;
 		s += "{\"code\":" + jstr(e.code) + ",\"path\":" + jstr(e.path) +
 		     ",\"message\":" + jstr(e.message) + "}";
 	}
@@ -662,9 +663,12 @@ Response route_validate(Server *s, Request &r)
 	EditorStateResult res = load_editor_state_node(root.get());
 	std::string data = std::string("{\"valid\":") + (res.valid() ? "true" : "false") +
 	                   ",\"errors\":" + errors_json(res.diagnostics) + "}";
-	return json_response(200, "{\"data\":" + data + ",\"meta\":{\"capabilitiesVersion\":" +
-	                                  jstr(capabilities().version) + ",\"warnings\":" +
-	                                  std::to_string(res.diagnostics.warning_count()) + "}}");
+	return json_response(
+	        200, "{\"data\":" + data +
+	                     ",\"meta\":{\"capabilitiesVersion\":" + jstr(capabilities().version) +
+	                     ",\"warnings\":" + std::to_string(res.diagnostics.warning_count()) +
+	                     ",\"errorCount\":" + std::to_string(res.diagnostics.error_count()) +
+	                     "}}");
 }
 
 bool member_number(JsonObject *o, const char *name, double *out)

@@ -305,8 +305,56 @@ def main():
         big = b'{"editorState":"' + b"x" * (33 * 1024 * 1024) + b'"}'
         expect_problem(request(s, "POST", "/v1/editor/validate", raw=big), 413,
                        "OPEN_API_PAYLOAD_TOO_LARGE")
+        # thousands of errors: the first 1000 listed, all counted
+        many = tiny()["editorState"]
+        many["tracks"] += [5] * 3000
+        st, _, r = call(s, "POST", "/v1/editor/validate", {"editorState": many})
+        assert st == 200 and not r["data"]["valid"] and len(r["data"]["errors"]) == 1000, st
+        assert r["meta"]["errorCount"] >= 3000, r["meta"]
+        assert r["data"]["errors"][0]["path"] == "/editorState/tracks/1", r["data"]["errors"][0]
+        st, _, r = call(s, "POST", "/v1/editor/validate", tiny())
+        assert r["data"] == {"valid": True, "errors": []} and r["meta"]["errorCount"] == 0, r
         expect_problem(call(s, "GET", "/v1/editor/validate"), 405, "OPEN_API_METHOD_NOT_ALLOWED")
         expect_problem(call(s, "GET", "/v1/nothing"), 404, "OPEN_API_NOT_FOUND")
+
+    def hostile_bodies():
+        """Every route that reads a JSON body answers broken, mistyped, deep, odd and huge
+        bodies with a 400, 413 or 422 problem, never a 500, and keeps serving."""
+        st, _, r = call(s, "POST", "/v1/projects", {"editorState": tiny()["editorState"]})
+        pid = r["data"]["projectId"]
+        routes = [("POST", "/v1/editor/validate"), ("POST", "/v1/exports"),
+                  ("POST", "/v1/projects"), ("PATCH", f"/v1/projects/{pid}"),
+                  ("POST", f"/v1/projects/{pid}/sync"), ("POST", f"/v1/projects/{pid}/exports"),
+                  ("POST", f"/v1/projects/{pid}/assets")]
+        deep = b'{"editorState":' + b"[" * 100000 + b"]" * 100000 + b"}"
+        deep_objects = b'{"editorState":' + b'{"a":' * 5000 + b"1" + b"}" * 5000 + b"}"
+        bodies = [b"", b"{not json", b'{"editorState": {', b"[]", b'"text"', b"42", b"null",
+                  b"\xff\xfe{}", b'{"editorState": "\x00"}', deep, deep_objects,
+                  b'{"editorState": 1e999999}', b'{"editorState": -123456789012345678901234567890}',
+                  b'{"editorState": [], "fps": {}, "ratio": [], "scale": "big"}',
+                  b'{"editorState": {"tracks": 5, "items": [], "assets": "x"}}',
+                  b'{"editorState": {}, "title": 7, "description": [], "assetId": {}}',
+                  b'{"a": 1, "a": 2}', b"{" + b'"k": 0, ' * 20000 + b'"z": 1}',
+                  b'{"editorState": "' + "\u00e9\U0001F600".encode() * 1000 + b'"}']
+        for method, path in routes:
+            for raw in bodies:
+                st, headers, body = request(s, method, path, raw=raw)
+                what = (method, path, raw[:40], st, body[:300])
+                if st == 200 and path == "/v1/editor/validate":
+                    r = json.loads(body)["data"]  # a JSON body with a wrong editorState
+                    assert r["valid"] is False and r["errors"], what
+                    assert all(e["path"].startswith("/") for e in r["errors"]), what
+                    assert "inf" not in body.decode(), what
+                    continue
+                if st == 200 and method == "PATCH":  # an object naming no known member
+                    assert not {"title", "description"} & set(json.loads(raw)), what
+                    continue
+                assert st in (400, 413, 422), what
+                p = json.loads(body)
+                assert p["status"] == st and p["errorCode"].startswith("OPEN_API_"), what
+                assert headers.get("Content-Type", "").startswith(
+                    "application/problem+json"), what
+        assert call(s, "GET", "/healthz", key=None)[0] == 200
 
     def illustrations():
         st, _, body = call(s, "GET", "/v1/illustrations")
@@ -695,6 +743,8 @@ def main():
                      ("capabilities in a {data, meta} envelope", capabilities),
                      ("validate: the spec's valid and invalid examples", validate_examples),
                      ("validate: 400, 413, 405, 404 problems", validate_bad_bodies),
+                     ("hostile bodies on every JSON route: 400/413/422, never 500",
+                      hostile_bodies),
                      ("illustrations with q", illustrations),
                      ("GET /openapi.yaml", openapi),
                      ("POST /v1/exports: request limits name the field", export_request_checks),
