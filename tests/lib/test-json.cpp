@@ -132,6 +132,19 @@ static void test_duplicate_keys()
 	Diagnostics d3;
 	g_assert_nonnull(parse("[{\"a\": 1}, {\"a\": 2}]", d3).get());
 	g_assert_cmpuint(d3.all().size(), ==, 0);
+	/* thousands of repeats: the first 50 reported, the last one says so, with the line */
+	std::string many = "{";
+	for (int i = 0; i < 20000; i++)
+		many += "\"k\": " + std::to_string(i) + ",\n";
+	many += "\"z\": 1}";
+	Diagnostics d4;
+	JsonNodePtr m = parse(many, d4);
+	g_assert_nonnull(m.get());
+	g_assert_cmpuint(d4.warning_count(), ==, 50);
+	g_assert_cmpint(json_object_get_int_member(json_node_get_object(m.get()), "k"), ==, 19999);
+	const Diagnostic &last = d4.all().back();
+	g_assert_true(last.message.find("line 51, column 1") != std::string::npos);
+	g_assert_true(last.message.find("not reported") != std::string::npos);
 }
 
 static void test_big_numbers()
