@@ -1120,6 +1120,75 @@ def main():
     check("webhooks: signed, retried with the same id, logged; private callbacks refused",
           webhooks_signed_and_retried)
 
+    def webhook_retry_survives_restart():
+        """The receiver fails the first COMPLETED delivery; the service stops before the
+        retry is due and starts again: the retry comes from the new process, with the same
+        event id and signature scheme, once; the log shows both attempts."""
+        import http.server
+        got = []
+
+        class Receiver(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                raw = self.rfile.read(int(self.headers["Content-Length"]))
+                body = json.loads(raw)
+                got.append((dict(self.headers), raw, body))
+                done = [g for g in got if g[2]["eventType"] == "EXPORT_COMPLETED"]
+                fail = body["eventType"] == "EXPORT_COMPLETED" and len(done) == 1
+                self.send_response(503 if fail else 200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        def completed():
+            return [g for g in got if g[2]["eventType"] == "EXPORT_COMPLETED"]
+
+        rx = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+        threading.Thread(target=rx.serve_forever, daemon=True).start()
+        data_dir = os.path.join(tmp, "data-hooks-restart")
+        extra = ["--allow-host", "127.0.0.1", "--webhook-schedule", "3,3"]
+        try:
+            w = Server(data_dir, keys, extra)
+            try:
+                req = tiny("RETRY")
+                req["callbackUrl"] = f"http://127.0.0.1:{rx.server_address[1]}/hook"
+                task_id = create(w, req)[2]["data"]["taskId"]
+                t, _ = wait_final(w, task_id)
+                assert t["status"] == "COMPLETED", t
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline and not completed():
+                    time.sleep(0.05)
+                assert len(completed()) == 1, got
+            finally:
+                assert w.stop() == 0
+            stopped_at = time.monotonic()
+            assert len(completed()) == 1, "the retry came before the restart"
+            w = Server(data_dir, keys, extra)
+            try:
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline and len(completed()) < 2:
+                    time.sleep(0.05)
+                time.sleep(3.5)  # and nothing after the delivered one
+                c = completed()
+                assert len(c) == 2, [g[2]["eventType"] for g in got]
+                assert c[0][0]["X-Indream-Event-Id"] == c[1][0]["X-Indream-Event-Id"], c
+                ts = c[1][0]["X-Indream-Timestamp"]
+                want = hmac.new(b"whsec-one", ts.encode() + b"." + c[1][1],
+                                hashlib.sha256).hexdigest()
+                assert c[1][0]["X-Indream-Signature"] == want
+                assert time.monotonic() - stopped_at < 20
+                log = call(w, "GET", f"/v1/exports/{task_id}/webhooks")[2]["data"]
+                ev = {e["eventType"]: e for e in log["events"]}["EXPORT_COMPLETED"]
+                assert [d["statusCode"] for d in ev["deliveries"]] == [503, 200], ev
+                assert ev["state"] == "delivered", ev
+            finally:
+                assert w.stop() == 0
+        finally:
+            rx.shutdown()
+
+    check("webhooks: a retry due while the service was stopped is sent after its restart",
+          webhook_retry_survives_restart)
+
     def keys_command():
         d = os.path.join(tmp, "data-hooks")
         p = subprocess.run([CLI, "keys", "--data-dir", d, "--keys-file", keys],
