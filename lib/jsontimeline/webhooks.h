@@ -27,6 +27,12 @@ struct WebhookOptions {
 	double attempt_timeout = 10;                /* seconds per attempt, whole exchange */
 	std::size_t max_response_bytes = 64 * 1024; /* read of a response body, then dropped */
 	unsigned max_in_flight = 8;                 /* attempts at once */
+	/* each retry delay is scaled by a random factor in [1 - jitter, 1 + jitter], so that
+	 * the retries of many events failed together (a receiver down) do not arrive together */
+	double jitter = 0.1;
+	/* delivered and failed events (and their attempts) are deleted this long after they
+	 * were created; their secret is dropped as soon as they are final. 0: kept forever */
+	double keep_finished_seconds = 30 * 24 * 3600.0;
 };
 
 /* hex HMAC-SHA256 of `timestamp + "." + body` keyed with secret: X-Indream-Signature. */

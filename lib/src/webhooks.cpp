@@ -23,6 +23,7 @@ namespace {
 constexpr std::size_t kChunk = 8192;     /* bytes per response read */
 constexpr gint64 kLeaseMarginMs = 30000; /* beyond the attempt timeout */
 constexpr gint64 kMaxSleepMs = 60000;    /* look at the outbox at least this often */
+constexpr gint64 kPurgeEveryUs = G_GINT64_CONSTANT(3600) * G_USEC_PER_SEC; /* finished events */
 
 gint64 now_ms()
 {
@@ -127,9 +128,12 @@ struct WebhookSender::Impl {
 	SoupSession *session = nullptr;
 	GSource *timer = nullptr;
 	bool stopping = false;
+	gint64 next_purge_us = 0; /* monotonic; at start, then hourly */
 	std::map<std::string, std::unique_ptr<Attempt>> in_flight; /* by event id */
 
 	void reschedule();
+	void purge();
+	gint64 retry_delay_ms(std::size_t index) const;
 	void arm(gint64 delay_ms);
 	void dispatch();
 	void begin(const std::string &event_id, const std::string &task_id, const std::string &type,
@@ -489,6 +493,10 @@ void WebhookSender::Impl::reschedule()
 {
 	if (stopping || !ctx)
 		return;
+	if (g_get_monotonic_time() >= next_purge_us) {
+		purge();
+		next_purge_us = g_get_monotonic_time() + kPurgeEveryUs;
+	}
 	dispatch();
 	gint64 next = -1;
 	{
@@ -501,6 +509,28 @@ void WebhookSender::Impl::reschedule()
 	if (in_flight.size() >= options.max_in_flight)
 		delay = kMaxSleepMs; /* complete() looks again */
 	arm(delay);
+}
+
+/* The delay before retry index (0-based) of the schedule, with its jitter. */
+gint64 WebhookSender::Impl::retry_delay_ms(std::size_t index) const
+{
+	double j = std::clamp(options.jitter, 0.0, 1.0);
+	double factor = j > 0 ? g_random_double_range(1.0 - j, 1.0 + j) : 1.0;
+	return gint64(schedule[index] * factor * 1000);
+}
+
+/* Deletes the finished events (and their attempts) older than keep_finished_seconds. */
+void WebhookSender::Impl::purge()
+{
+	if (options.keep_finished_seconds <= 0)
+		return;
+	gint64 before = now_ms() - gint64(options.keep_finished_seconds * 1000);
+	std::lock_guard<std::mutex> lock(mutex);
+	Stmt a(db, "DELETE FROM webhook_attempts WHERE event_id IN (SELECT event_id FROM "
+	           "webhook_events WHERE state != 'pending' AND created_ms < ?)");
+	a.num(1, before).step();
+	Stmt e(db, "DELETE FROM webhook_events WHERE state != 'pending' AND created_ms < ?");
+	e.num(1, before).step();
 }
 
 /* (Re)sets the one timer that runs reschedule(). */
@@ -655,14 +685,16 @@ void WebhookSender::Impl::complete(Attempt *a, const std::string &outcome, guint
 			else if (std::size_t(a->number) > schedule.size())
 				state = "failed";
 			else
-				next = now + gint64(schedule[std::size_t(a->number) - 1] * 1000);
+				next = now + retry_delay_ms(std::size_t(a->number) - 1);
+			/* a final event's secret is not needed any more */
 			Stmt st(db,
-			        "UPDATE webhook_events SET attempts = ?, state = ?, next_ms = ? "
+			        "UPDATE webhook_events SET attempts = ?, state = ?, next_ms = ?, "
+			        "secret = CASE WHEN ? = 'pending' THEN secret ELSE '' END "
 			        "WHERE event_id = ?");
 			st.num(1, a->number).text(2, state);
 			if (state == "pending")
 				st.num(3, next);
-			st.text(4, a->event_id).step();
+			st.text(4, state).text(5, a->event_id).step();
 		}
 	}
 	owned.reset();

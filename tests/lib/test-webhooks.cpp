@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <sqlite3.h>
 
 using namespace jtl;
 
@@ -160,6 +161,7 @@ WebhookOptions test_options(std::vector<double> schedule)
 	o.refuse_private = true;
 	o.schedule_seconds = std::move(schedule);
 	o.attempt_timeout = 5;
+	o.jitter = 0; /* exact delays; test_jitter has its own */
 	return o;
 }
 
@@ -437,6 +439,97 @@ void test_bad_input()
 
 } /* namespace */
 
+static gint64 iso_ms(JsonObject *o, const char *member)
+{
+	g_autoptr(GDateTime) t =
+	        g_date_time_new_from_iso8601(json_object_get_string_member(o, member), nullptr);
+	g_assert_nonnull(t);
+	return g_date_time_to_unix(t) * 1000 + g_date_time_get_microsecond(t) / 1000;
+}
+
+/* Retries of events that failed together are spread: each delay is the schedule's one
+ * scaled by a factor within [1 - jitter, 1 + jitter]. */
+static void test_jitter()
+{
+	WebhookOptions o = test_options({2.0});
+	o.jitter = 0.5;
+	WebhookSender sender(o);
+	std::vector<std::string> tasks;
+	for (int i = 0; i < 12; i++) {
+		tasks.push_back("tj" + std::to_string(i));
+		sender.enqueue(tasks.back(), "EXPORT_FAILED", R"({"taskId":"tj"})",
+		               receiver.base + "/down", {}, "s");
+	}
+	sender.start(g_main_context_default());
+	g_assert_true(wait_for([&] {
+		for (const std::string &t : tasks)
+			if (Log(sender, t).deliveries() < 1)
+				return false;
+		return true;
+	}));
+	gint64 lo = G_MAXINT64, hi = 0;
+	for (const std::string &t : tasks) {
+		Log log(sender, t);
+		g_assert_cmpuint(log.deliveries(), ==, 1);
+		/* from the end of the attempt (attemptedAt is its start) */
+		gint64 delay = iso_ms(log.event(0), "nextAttemptAt") -
+		               iso_ms(log.delivery(0, 0), "attemptedAt") -
+		               json_object_get_int_member(log.delivery(0, 0), "durationMs");
+		g_assert_cmpint(delay, >=, 1000 - 50);
+		g_assert_cmpint(delay, <=, 3000 + 50);
+		lo = std::min(lo, delay);
+		hi = std::max(hi, delay);
+	}
+	g_assert_cmpint(hi - lo, >, 200); /* twelve draws from two seconds are not together */
+}
+
+/* A final event's secret is dropped at once; finished events older than
+ * keep_finished_seconds are deleted (at start, then hourly), pending ones are kept. */
+static void test_purge()
+{
+	receiver.requests.clear();
+	WebhookOptions o = test_options({30.0});
+	o.keep_finished_seconds = 0.5;
+	{
+		WebhookSender sender(o);
+		sender.enqueue("tp1", "EXPORT_COMPLETED", kTask, receiver.base + "/ok", {},
+		               "whsec_purge_me");
+		sender.enqueue("tp2", "EXPORT_COMPLETED", kTask, receiver.base + "/down", {},
+		               "whsec_still_needed");
+		sender.start(g_main_context_default());
+		g_assert_true(wait_for([&] {
+			return state_of(sender, "tp1") == "delivered" &&
+			       Log(sender, "tp2").deliveries() == 1;
+		}));
+		sqlite3 *db = nullptr;
+		g_assert_cmpint(sqlite3_open(o.db_path.c_str(), &db), ==, SQLITE_OK);
+		sqlite3_stmt *st = nullptr;
+		sqlite3_prepare_v2(db,
+		                   "SELECT task_id, secret FROM webhook_events ORDER BY task_id",
+		                   -1, &st, nullptr);
+		std::vector<std::string> rows;
+		while (sqlite3_step(st) == SQLITE_ROW)
+			rows.push_back(std::string(reinterpret_cast<const char *>(
+			                       sqlite3_column_text(st, 0))) +
+			               "=" +
+			               reinterpret_cast<const char *>(sqlite3_column_text(st, 1)));
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+		g_assert_cmpuint(rows.size(), ==, 2);
+		CHECK_STR(rows[0], ==, "tp1=");
+		CHECK_STR(rows[1], ==, "tp2=whsec_still_needed");
+		sender.stop();
+	}
+	g_usleep(600 * 1000);
+	WebhookSender again(o);
+	again.start(g_main_context_default());
+	g_main_context_iteration(nullptr, FALSE);
+	g_assert_true(wait_for([&] { return state_of(again, "tp1").empty(); }));
+	g_assert_cmpuint(Log(again, "tp2").deliveries(), ==, 1); /* pending: kept */
+	CHECK_STR(state_of(again, "tp2"), ==, "pending");
+	again.stop();
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, nullptr);
@@ -456,6 +549,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/webhooks/signature-vector", test_signature_vector);
 	g_test_add_func("/webhooks/delivered-signed", test_delivered_signed);
 	g_test_add_func("/webhooks/retries", test_retries);
+	g_test_add_func("/webhooks/jitter", test_jitter);
+	g_test_add_func("/webhooks/purge", test_purge);
 	g_test_add_func("/webhooks/redirect-not-followed", test_redirect_not_followed);
 	g_test_add_func("/webhooks/restart", test_restart);
 	g_test_add_func("/webhooks/timeout", test_timeout);
