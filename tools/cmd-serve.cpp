@@ -24,7 +24,7 @@ int cmd_serve(int argc, char **argv)
 	double timeout_base = 60.0, timeout_factor = 30.0;
 	g_auto(GStrv) allow_hosts = nullptr;
 	g_autofree char *webhook_schedule = nullptr;
-	int rate_limit = 1200, memory_mib = 8192, max_active = 2;
+	int rate_limit = 1200, memory_mib = 8192, max_active = 2, sync_rate_limit = 60;
 	double retention_hours = 24;
 	GOptionEntry entries[] = {
 	        {"listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
@@ -65,6 +65,10 @@ int cmd_serve(int argc, char **argv)
 	        {"rate-limit", 0, 0, G_OPTION_ARG_INT, &rate_limit,
 	         "Requests a minute per API key before 429 with Retry-After (default 1200; 0: "
 	         "no limit)",
+	         "N"},
+	        {"sync-rate-limit", 0, 0, G_OPTION_ARG_INT, &sync_rate_limit,
+	         "Syncs a minute of one project before 429 OPEN_API_PROJECT_SYNC_RATE_LIMITED "
+	         "(default 60; 0: no limit)",
 	         "N"},
 	        {"max-active", 0, 0, G_OPTION_ARG_INT, &max_active,
 	         "Export tasks of one API key PENDING or PROCESSING at once; one more answers "
@@ -125,6 +129,11 @@ int cmd_serve(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	o.rate_limit_per_minute = rate_limit;
+	if (sync_rate_limit < 0) {
+		fprintf(stderr, "jsontimeline serve: --sync-rate-limit must be >= 0\n");
+		return EXIT_USAGE;
+	}
+	o.sync_rate_limit_per_minute = sync_rate_limit;
 	if (max_active < 0) {
 		fprintf(stderr, "jsontimeline serve: --max-active must be >= 0\n");
 		return EXIT_USAGE;

@@ -80,6 +80,7 @@ struct ServeOptions {
 	/* requests per minute per API key (a bucket of that many, refilled evenly); more
 	 * answer 429 with Retry-After; 0 = no limit */
 	int rate_limit_per_minute = 1200;
+	int sync_rate_limit_per_minute = 60; /* POST /v1/projects/{id}/sync, per project; 0: none */
 	/* webhook retry schedule in seconds (empty: webhook_default_schedule()) */
 	std::vector<double> webhook_schedule;
 	TaskHook on_task;

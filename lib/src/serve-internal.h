@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -64,6 +65,12 @@ std::string body_of(SoupServerMessage *msg);
  * (validate's meta.errorCount tells how many there are). */
 constexpr std::size_t kMaxErrorsListed = 1000;
 std::string errors_json(const Diagnostics &d);
+
+/* Token buckets by id: tokens left and when last refilled (monotonic us). */
+using Buckets = std::map<std::string, std::pair<double, gint64>>;
+/* true, with a 429 OPEN_API_PROJECT_SYNC_RATE_LIMITED (Retry-After) in *out, when the
+ * project synced more than ServeOptions::sync_rate_limit_per_minute times a minute. */
+bool sync_rate_limited(Server *s, const std::string &project_id, Response *out);
 /* Parses a JSON object request body; on failure *out holds the problem to answer. */
 JsonNodePtr parse_body(Server *s, const std::string &body, Response *out);
 

@@ -345,6 +345,8 @@ Response route_project(Server *s, Request &r, StoredProject &p)
 Response route_sync(Server *s, Request &r, StoredProject &p)
 {
 	Response out;
+	if (sync_rate_limited(s, p.id, &out))
+		return out;
 	JsonNodePtr root = parse_body(s, body_of(r.msg), &out);
 	if (!root)
 		return out;

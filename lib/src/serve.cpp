@@ -182,8 +182,8 @@ struct Server {
 	ServeOptions opt;
 	TaskStore store;
 	std::unique_ptr<WebhookSender> hooks; /* callbackUrl events */
-	/* per-key request buckets: tokens left and when last refilled (us) */
-	std::map<std::string, std::pair<double, gint64>> buckets;
+	/* request buckets: tokens left and when last refilled (us), per key and per project */
+	Buckets buckets, sync_buckets;
 	std::string secret;
 	std::string base_url;    /* where it listens */
 	std::string request_url; /* scheme://host[:port] of the request being answered */
@@ -582,18 +582,24 @@ const ApiKey *authenticate(Server *s, SoupServerMessage *msg)
 	return found;
 }
 
-/* Takes a token of the key's bucket; 0 when there was one, else the seconds to wait. */
-int rate_limited(Server *s, const std::string &key_id)
+/* Takes a token of id's bucket (limit a minute, bursts of up to limit); 0 when there was
+ * one, else the seconds to wait. Buckets that refilled are forgotten now and then. */
+int take_token(Buckets &buckets, const std::string &id, int limit)
 {
-	int limit = s->opt.rate_limit_per_minute;
 	if (limit <= 0)
 		return 0;
 	gint64 now = g_get_monotonic_time();
-	auto it = s->buckets.find(key_id);
-	if (it == s->buckets.end())
-		it = s->buckets.emplace(key_id, std::make_pair(double(limit), now)).first;
-	auto &[tokens, last] = it->second;
 	double per_us = double(limit) / 60e6;
+	if (buckets.size() > 4096) {
+		for (auto it = buckets.begin(); it != buckets.end();)
+			it = it->second.first + double(now - it->second.second) * per_us >= limit
+			             ? buckets.erase(it)
+			             : std::next(it);
+	}
+	auto it = buckets.find(id);
+	if (it == buckets.end())
+		it = buckets.emplace(id, std::make_pair(double(limit), now)).first;
+	auto &[tokens, last] = it->second;
 	tokens = std::min(double(limit), tokens + double(now - last) * per_us);
 	last = now;
 	if (tokens >= 1.0) {
@@ -601,6 +607,23 @@ int rate_limited(Server *s, const std::string &key_id)
 		return 0;
 	}
 	return std::max(1, int(std::ceil((1.0 - tokens) / per_us / 1e6)));
+}
+
+int rate_limited(Server *s, const std::string &key_id)
+{
+	return take_token(s->buckets, key_id, s->opt.rate_limit_per_minute);
+}
+
+bool sync_rate_limited(Server *s, const std::string &project_id, Response *out)
+{
+	int wait = take_token(s->sync_buckets, project_id, s->opt.sync_rate_limit_per_minute);
+	if (!wait)
+		return false;
+	*out = problem(429, "OPEN_API_PROJECT_SYNC_RATE_LIMITED",
+	               "more than " + std::to_string(s->opt.sync_rate_limit_per_minute) +
+	                       " syncs a minute of this project; sync less often");
+	out->headers.emplace_back("Retry-After", std::to_string(wait));
+	return true;
 }
 
 /* Parses a JSON request body; on failure *out holds the problem to answer. */

@@ -45,6 +45,8 @@ class Server:
                 *extra]
         if "--rate-limit" not in extra:
             args += ["--rate-limit", "0"]  # polling tests; the limit has its own check
+        if "--sync-rate-limit" not in extra:
+            args += ["--sync-rate-limit", "0"]
         if "libasan" in os.environ.get("LD_PRELOAD", ""):
             # AddressSanitizer reserves terabytes of address space: no RLIMIT_AS for it
             args += ["--render-memory", "0"]
@@ -1224,7 +1226,34 @@ def main():
         finally:
             assert r.stop() == 0
 
+    def sync_rate_limit():
+        """--sync-rate-limit 3: the 4th sync of a project within the minute answers 429
+        OPEN_API_PROJECT_SYNC_RATE_LIMITED with Retry-After and changes nothing; another
+        project of the same key syncs."""
+        r = Server(os.path.join(tmp, "data-sync-rate"), keys, ["--sync-rate-limit", "3"])
+        try:
+            pids = [call(r, "POST", "/v1/projects", {"editorState": tiny()["editorState"]})[2]
+                    ["data"]["projectId"] for _ in range(2)]
+            for i in range(3):
+                st, _, body = call(r, "POST", f"/v1/projects/{pids[0]}/sync",
+                                   {"editorState": tiny(f"v{i}")["editorState"]})
+                assert st == 200, body
+            st, headers, body = request(r, "POST", f"/v1/projects/{pids[0]}/sync",
+                                        {"editorState": tiny("late")["editorState"]})
+            p = expect_problem((st, headers, body), 429, "OPEN_API_PROJECT_SYNC_RATE_LIMITED")
+            wait = int(dict((k.lower(), v) for k, v in headers.items())["retry-after"])
+            assert 1 <= wait <= 30, wait
+            state = call(r, "GET", f"/v1/projects/{pids[0]}")[2]["data"]["editorState"]
+            assert state["items"]["i1"]["text"] == "v2", state["items"]
+            st, _, body = call(r, "POST", f"/v1/projects/{pids[1]}/sync",
+                               {"editorState": tiny("other")["editorState"]})
+            assert st == 200, body
+        finally:
+            assert r.stop() == 0
+
     check("per-key rate limit: 429 with Retry-After", rate_limit)
+    check("per-project sync rate limit: 429 OPEN_API_PROJECT_SYNC_RATE_LIMITED",
+          sync_rate_limit)
 
     def retention():
         """--retention 0.0005 (1.8 s): a finished output is downloadable, then deleted:
