@@ -16,6 +16,7 @@ int cmd_stream(int argc, char **argv);
 int cmd_preview(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 
 namespace jtl {
 struct EditorStateResult;

@@ -29,6 +29,7 @@ const Command kCommands[] = {
         {"preview", "Play editor JSON on the screen, with keys to pause and seek", cmd_preview},
         {"serve", "Run the HTTP export service (Indream Open API routes)", cmd_serve},
         {"keys", "Show the API keys' ids and webhook secrets of a service", cmd_keys},
+        {"probe", "Describe a media file (duration, size, streams) as JSON", cmd_probe},
         {"capabilities", "List the transitions, effects, filters, ... the engine renders",
          cmd_capabilities},
 };

@@ -52,6 +52,7 @@ struct StoredAsset {
 	std::string filename, mimetype;
 	int64_t size = 0;
 	int width = 0, height = 0; /* 0 = unknown (null) */
+	double duration = -1;      /* seconds of a video or audio; < 0 = unknown (null) */
 	std::string created_at;
 	int64_t seq = 0;
 };

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,7 @@ struct Problem {
 };
 
 struct Response {
+	bool deferred = false; /* answered later, through a Later (the message is paused) */
 	int status = 200;
 	std::string content_type = "application/json";
 	std::string body;
@@ -33,11 +35,13 @@ struct Response {
 };
 
 struct Request {
-	SoupServerMessage *msg;
+	SoupServerMessage *msg = nullptr;
 	std::string method, path;
-	GHashTable *query;
+	GHashTable *query = nullptr;
 	const ApiKey *key = nullptr;
 	std::string route = "unknown";
+	gint64 start_us = 0;
+	std::string origin; /* where the client reached us */
 };
 
 struct Server; /* serve.cpp */
@@ -73,6 +77,25 @@ using Buckets = std::map<std::string, std::pair<double, gint64>>;
 bool sync_rate_limited(Server *s, const std::string &project_id, Response *out);
 /* Parses a JSON object request body; on failure *out holds the problem to answer. */
 JsonNodePtr parse_body(Server *s, const std::string &body, Response *out);
+
+/* A request answered later: answer_later() pauses its message; run() builds the response
+ * (links pointing where the client reached us), sends it and resumes the message. The
+ * route returns a Response with `deferred` set. */
+struct Later {
+	Server *s = nullptr;
+	SoupServerMessage *msg = nullptr; /* a reference */
+	Request r;                        /* without its query */
+	Later() = default;
+	Later(const Later &) = delete;
+	Later &operator=(const Later &) = delete;
+	~Later();
+	void run(const std::function<Response()> &build);
+};
+std::shared_ptr<Later> answer_later(Server *s, const Request &r);
+/* Runs `RENDER_PROGRAM probe FILE` in a child process (the render memory limit, killed
+ * after kProbeSeconds); done gets its standard output, "" when it failed. */
+constexpr int kProbeSeconds = 20;
+void probe_media(Server *s, const std::string &file, std::function<void(std::string)> done);
 
 TaskStore &server_store(Server *s);
 const ServeOptions &server_options(Server *s);

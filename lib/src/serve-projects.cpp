@@ -103,7 +103,7 @@ std::string asset_json(Server *s, const StoredAsset &a)
 	       ",\"fileUrl\":" + jstr(url) + ",\"fileKey\":" + jstr(file_key(a)) +
 	       ",\"width\":" + (a.width > 0 ? std::to_string(a.width) : "null") +
 	       ",\"height\":" + (a.height > 0 ? std::to_string(a.height) : "null") +
-	       ",\"duration\":null}";
+	       ",\"duration\":" + (a.duration >= 0 ? jnum(a.duration) : "null") + "}";
 }
 
 std::string summary_members(const StoredProject &p)
@@ -447,6 +447,40 @@ std::string file_name_error(const char *name)
 	return "";
 }
 
+/* The facts of `jsontimeline probe` output into a video or audio asset ("" = unknown). */
+void read_probe(const std::string &out, StoredAsset *a)
+{
+	Diagnostics d;
+	JsonNodePtr root = out.empty() ? nullptr : parse_json(out, JsonLimits{}, d);
+	if (!root || !JSON_NODE_HOLDS_OBJECT(root.get()))
+		return;
+	JsonObject *o = json_node_get_object(root.get());
+	double v;
+	if (json_node_number(json_object_get_member(o, "duration"), &v) && v >= 0)
+		a->duration = v;
+	double w, h;
+	if (json_node_number(json_object_get_member(o, "width"), &w) &&
+	    json_node_number(json_object_get_member(o, "height"), &h) && w >= 1 && h >= 1 &&
+	    w <= 65535 && h <= 65535) {
+		a->width = int(w);
+		a->height = int(h);
+	}
+}
+
+/* Records an upload stored at path (bound to a project unless project_id is "") and
+ * answers with its asset. */
+Response store_upload(Server *s, StoredAsset &a, const std::string &path,
+                      const std::string &project_id)
+{
+	TaskStore &store = server_store(s);
+	if (!store.asset_insert(a) ||
+	    (!project_id.empty() && !store.project_asset_add(project_id, a.id))) {
+		g_unlink(path.c_str());
+		return problem(500, "OPEN_API_INTERNAL_ERROR", "the asset could not be stored");
+	}
+	return json_response(201, envelope(asset_json(s, a)));
+}
+
 Response route_upload(Server *s, Request &r)
 {
 	if (r.method != "POST")
@@ -503,18 +537,26 @@ Response route_upload(Server *s, Request &r)
 	if (g_rename(u->path.c_str(), path.c_str()) != 0)
 		return problem(500, "OPEN_API_INTERNAL_ERROR", "the file could not be stored");
 	u->kept = true;
+	std::string bound = project_id ? project.id : "";
 	if (a.type == "image") {
 		int w = 0, h2 = 0;
 		if (gdk_pixbuf_get_file_info(path.c_str(), &w, &h2)) {
 			a.width = w;
 			a.height = h2;
 		}
+	} else if (a.type == "video" || a.type == "audio") {
+		/* duration and picture size from a child process (hostile media cannot hurt
+		 * the service); the answer waits for it */
+		std::shared_ptr<Later> later = answer_later(s, r);
+		probe_media(s, path, [s, later, a, path, bound](const std::string &out) mutable {
+			read_probe(out, &a);
+			later->run([&] { return store_upload(s, a, path, bound); });
+		});
+		Response deferred;
+		deferred.deferred = true;
+		return deferred;
 	}
-	if (!store.asset_insert(a) || (project_id && !store.project_asset_add(project.id, a.id))) {
-		g_unlink(path.c_str());
-		return problem(500, "OPEN_API_INTERNAL_ERROR", "the asset could not be stored");
-	}
-	return json_response(201, envelope(asset_json(s, a)));
+	return store_upload(s, a, path, bound);
 }
 
 Response route_asset(Server *s, Request &r, const std::string &id)

@@ -94,7 +94,8 @@ StoredProject read_project(sqlite3_stmt *s)
 
 const char kAssetColumns[] =
         "a.id, a.key_id, a.type, a.filename, a.mimetype, a.size, a.width, a.height,"
-        " a.created_at, a.seq";
+        " a.created_at, a.seq, a.duration";
+constexpr int kAssetColumnCount = 11; /* the columns above; a join's own come after them */
 
 StoredAsset read_asset(sqlite3_stmt *s)
 {
@@ -109,6 +110,7 @@ StoredAsset read_asset(sqlite3_stmt *s)
 	a.height = sqlite3_column_int(s, 7);
 	a.created_at = text(s, 8);
 	a.seq = sqlite3_column_int64(s, 9);
+	a.duration = sqlite3_column_type(s, 10) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 10);
 	return a;
 }
 
@@ -162,7 +164,7 @@ bool TaskStore::open(const std::string &path, std::string *error)
 	          " key_id TEXT NOT NULL, type TEXT NOT NULL, filename TEXT NOT NULL,"
 	          " mimetype TEXT NOT NULL, size INTEGER NOT NULL, width INTEGER NOT NULL,"
 	          " height INTEGER NOT NULL, created_at TEXT NOT NULL,"
-	          " deleted INTEGER NOT NULL DEFAULT 0);"
+	          " deleted INTEGER NOT NULL DEFAULT 0, duration REAL);"
 	          "CREATE TABLE IF NOT EXISTS project_assets ("
 	          " seq INTEGER PRIMARY KEY AUTOINCREMENT, project_id TEXT NOT NULL,"
 	          " asset_id TEXT NOT NULL, UNIQUE (project_id, asset_id));")) {
@@ -172,6 +174,7 @@ bool TaskStore::open(const std::string &path, std::string *error)
 	/* databases from before projects: the column is added once (an error = it exists) */
 	sqlite3_exec(db_, "ALTER TABLE tasks ADD COLUMN project_id TEXT", nullptr, nullptr,
 	             nullptr);
+	sqlite3_exec(db_, "ALTER TABLE assets ADD COLUMN duration REAL", nullptr, nullptr, nullptr);
 	return true;
 }
 
@@ -412,7 +415,7 @@ std::vector<StoredProject> TaskStore::project_list(const std::string &key_id, in
 bool TaskStore::asset_insert(StoredAsset &a)
 {
 	Stmt s = prepare(db_, "INSERT INTO assets (id, key_id, type, filename, mimetype, size,"
-	                      " width, height, created_at) VALUES (?,?,?,?,?,?,?,?,?)");
+	                      " width, height, created_at, duration) VALUES (?,?,?,?,?,?,?,?,?,?)");
 	if (!s)
 		return false;
 	bind(s.get(), 1, a.id);
@@ -424,6 +427,8 @@ bool TaskStore::asset_insert(StoredAsset &a)
 	sqlite3_bind_int(s.get(), 7, a.width);
 	sqlite3_bind_int(s.get(), 8, a.height);
 	bind(s.get(), 9, a.created_at);
+	if (a.duration >= 0)
+		sqlite3_bind_double(s.get(), 10, a.duration);
 	if (sqlite3_step(s.get()) != SQLITE_DONE)
 		return false;
 	a.seq = sqlite3_last_insert_rowid(db_);
@@ -514,7 +519,7 @@ std::vector<StoredAsset> TaskStore::project_assets(const std::string &project_id
 	sqlite3_bind_int(s.get(), 3, limit);
 	while (sqlite3_step(s.get()) == SQLITE_ROW) {
 		out.push_back(read_asset(s.get()));
-		seqs->push_back(sqlite3_column_int64(s.get(), 10));
+		seqs->push_back(sqlite3_column_int64(s.get(), kAssetColumnCount));
 	}
 	return out;
 }

@@ -1244,10 +1244,88 @@ void on_request(SoupServer *, SoupServerMessage *msg, const char *path, GHashTab
 	g_autofree char *origin =
 	        g_uri_join(G_URI_FLAGS_NONE, g_uri_get_scheme(uri), nullptr, g_uri_get_host(uri),
 	                   g_uri_get_port(uri), "", nullptr, nullptr);
-	s->request_url = origin ? origin : "";
+	r.start_us = start;
+	r.origin = origin ? origin : "";
+	s->request_url = r.origin;
 	Response out = dispatch_route(s, r);
 	s->request_url.clear();
-	send(s, msg, r, out, start);
+	if (!out.deferred)
+		send(s, msg, r, out, start);
+}
+
+Later::~Later()
+{
+	if (msg)
+		g_object_unref(msg);
+}
+
+void Later::run(const std::function<Response()> &build)
+{
+	s->request_url = r.origin;
+	Response out = build();
+	s->request_url.clear();
+	send(s, msg, r, out, r.start_us);
+	soup_server_message_unpause(msg);
+}
+
+std::shared_ptr<Later> answer_later(Server *s, const Request &r)
+{
+	auto later = std::make_shared<Later>();
+	later->s = s;
+	later->msg = SOUP_SERVER_MESSAGE(g_object_ref(r.msg));
+	later->r = r;
+	later->r.query = nullptr;
+	soup_server_message_pause(r.msg);
+	return later;
+}
+
+namespace {
+
+struct Probe {
+	GSubprocess *proc = nullptr;
+	guint timeout_id = 0;
+	std::function<void(std::string)> done;
+};
+
+void on_probe_done(GObject *source, GAsyncResult *result, gpointer data)
+{
+	std::unique_ptr<Probe> p(static_cast<Probe *>(data));
+	if (p->timeout_id)
+		g_source_remove(p->timeout_id);
+	g_autofree char *out = nullptr;
+	bool ok = g_subprocess_communicate_utf8_finish(G_SUBPROCESS(source), result, &out, nullptr,
+	                                               nullptr) &&
+	          g_subprocess_get_if_exited(p->proc) && g_subprocess_get_exit_status(p->proc) == 0;
+	g_object_unref(p->proc);
+	p->done(ok && out ? out : "");
+}
+
+gboolean on_probe_timeout(gpointer data)
+{
+	Probe *p = static_cast<Probe *>(data);
+	p->timeout_id = 0;
+	g_subprocess_force_exit(p->proc);
+	return G_SOURCE_REMOVE;
+}
+
+} /* namespace */
+
+void probe_media(Server *s, const std::string &file, std::function<void(std::string)> done)
+{
+	const char *argv[] = {s->opt.render_program.c_str(), "probe", file.c_str(), nullptr};
+	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(GSubprocessFlags(
+	        G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE));
+	g_subprocess_launcher_set_child_setup(
+	        launcher, child_setup,
+	        reinterpret_cast<gpointer>(intptr_t(s->opt.render_memory_mib)), nullptr);
+	GSubprocess *proc = g_subprocess_launcher_spawnv(launcher, argv, nullptr);
+	if (!proc) {
+		done("");
+		return;
+	}
+	auto *p = new Probe{proc, 0, std::move(done)};
+	p->timeout_id = g_timeout_add_seconds(kProbeSeconds, on_probe_timeout, p);
+	g_subprocess_communicate_utf8_async(proc, nullptr, nullptr, on_probe_done, p);
 }
 
 /* Refuses a body announced too large before it is read. */

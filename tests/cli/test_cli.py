@@ -202,6 +202,48 @@ def test_capabilities_json():
     expect(code == 2, "an argument is a usage error")
 
 
+def test_probe():
+    """probe reads a clip it did not write itself: 40 frames at 20 fps of 80x60 with a
+    second of sound; a WAV; a still; not media; not a file."""
+    import subprocess
+    d = tempfile.mkdtemp(prefix="jtl-probe-")
+    clip, wav, png = (os.path.join(d, n) for n in ("clip.mkv", "tone.wav", "still.png"))
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    subprocess.run(["gst-launch-1.0", "-q", "videotestsrc", "num-buffers=40", "!",
+                    "video/x-raw,width=80,height=60,framerate=20/1", "!", "jpegenc", "!",
+                    "matroskamux", "name=m", "!", "filesink", f"location={clip}",
+                    "audiotestsrc", "num-buffers=20", "samplesperbuffer=2400", "!",
+                    "audio/x-raw,rate=48000", "!", "audioconvert", "!", "m."],
+                   check=True, timeout=60, env=env)
+    subprocess.run(["gst-launch-1.0", "-q", "audiotestsrc", "num-buffers=30",
+                    "samplesperbuffer=1600", "!", "audio/x-raw,rate=16000", "!", "wavenc", "!",
+                    "filesink", f"location={wav}"], check=True, timeout=60, env=env)
+    subprocess.run(["gst-launch-1.0", "-q", "videotestsrc", "num-buffers=1", "!",
+                    "video/x-raw,width=30,height=20", "!", "pngenc", "!", "filesink",
+                    f"location={png}"], check=True, timeout=60, env=env)
+    code, out, err = run("probe", clip)
+    expect(code == 0, err)
+    got = json.loads(out)
+    expect(got["width"] == 80 and got["height"] == 60 and got["video"] and got["audio"]
+           and not got["image"] and abs(got["duration"] - 2.0) < 0.06, got)
+    code, out, err = run("probe", wav)
+    got = json.loads(out)
+    expect(code == 0 and got == {"duration": 3.0, "width": None, "height": None,
+                                 "video": False, "audio": True, "image": False}, (out, err))
+    code, out, err = run("probe", png)
+    got = json.loads(out)
+    expect(code == 0 and got["image"] and got["duration"] is None and got["width"] == 30, out)
+    junk = os.path.join(d, "junk.mp4")
+    with open(junk, "wb") as f:
+        f.write(b"\0\0\0\x18ftypmp42 but nothing after")
+    code, out, err = run("probe", junk)
+    expect(code == 1 and out == "" and "junk.mp4" in err, (code, out, err))
+    code, _, err = run("probe", d)
+    expect(code == 2 and "not a regular file" in err, err)
+    code, _, err = run("probe")
+    expect(code == 2, err)
+
+
 for name, fn in list(globals().items()):
     if name.startswith("test_") and callable(fn):
         check(name, fn)

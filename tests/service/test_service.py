@@ -12,6 +12,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -35,6 +36,8 @@ def check(name, fn):
     except Exception as e:  # noqa: BLE001 - report every failure, keep going
         _failed += 1
         print(f"FAIL - {name}: {type(e).__name__}: {e}", flush=True)
+        tb = traceback.extract_tb(e.__traceback__)
+        print("  at " + ", ".join(f"line {f.lineno}" for f in tb[1:]), flush=True)
 
 
 class Server:
@@ -626,6 +629,41 @@ def main():
         assert r["data"]["editorState"]["items"]["i1"]["text"] == "kept", r
         expect_problem(call(s, "PUT", f"/v1/projects/{pid}"), 405, "OPEN_API_METHOD_NOT_ALLOWED")
 
+    def media_uploads():
+        """Video and audio uploads get their duration (and a video its size) from a probe
+        in a child process; undecodable media is stored with nulls."""
+        media = os.path.join(tmp, "media")
+        os.makedirs(media, exist_ok=True)
+        clip, sound = os.path.join(media, "clip.webm"), os.path.join(media, "tone.ogg")
+        subprocess.run(["gst-launch-1.0", "-q", "videotestsrc", "num-buffers=36", "!",
+                        "video/x-raw,width=96,height=64,framerate=24/1", "!", "vp8enc", "!",
+                        "webmmux", "!", "filesink", f"location={clip}"], check=True,
+                       timeout=60, env={k: v for k, v in os.environ.items() if k != "LD_PRELOAD"})
+        subprocess.run(["gst-launch-1.0", "-q", "audiotestsrc", "num-buffers=100",
+                        "samplesperbuffer=441", "!", "audio/x-raw,rate=44100", "!",
+                        "audioconvert", "!", "vorbisenc", "!", "oggmux", "!", "filesink",
+                        f"location={sound}"], check=True, timeout=60,
+                       env={k: v for k, v in os.environ.items() if k != "LD_PRELOAD"})
+        octet = {"Content-Type": "application/octet-stream"}
+        with open(clip, "rb") as f:
+            st, _, r = call(s, "POST", "/v1/uploads", raw=f.read(),
+                            headers={**octet, "x-file-name": "clip.webm"})
+        assert st == 201, r
+        a = r["data"]
+        assert (a["type"], a["width"], a["height"]) == ("video", 96, 64), a
+        assert abs(a["duration"] - 1.5) < 0.05, a
+        assert call(s, "GET", f"/v1/assets/{a['assetId']}")[2]["data"] == a
+        with open(sound, "rb") as f:
+            st, _, r = call(s, "POST", "/v1/uploads", raw=f.read(),
+                            headers={**octet, "x-file-name": "tone.ogg"})
+        assert st == 201, r
+        b = r["data"]
+        assert b["type"] == "audio" and b["width"] is None and abs(b["duration"] - 1.0) < 0.05, b
+        st, _, r = call(s, "POST", "/v1/uploads", raw=b"\x1aE\xdf\xa3 not really a video",
+                        headers={"Content-Type": "video/webm", "x-file-name": "broken.webm"})
+        assert st == 201 and r["data"]["type"] == "video", r
+        assert r["data"]["duration"] is None and r["data"]["width"] is None, r
+
     def project_idempotency():
         h = {"Idempotency-Key": "proj-1"}
         body = {"title": "once", "editorState": tiny()["editorState"]}
@@ -763,6 +801,7 @@ def main():
                      ("uploads and assets: PNG, limits, project bindings, other keys",
                       uploads),
                      ("projects: Idempotency-Key replays a create", project_idempotency),
+                     ("uploads: video and audio durations from a probe", media_uploads),
                      ("metrics", metrics)]:
         check(name, fn)
     check("SIGTERM stops the server", lambda: (s.stop() == 0) or (_ for _ in ()).throw(
