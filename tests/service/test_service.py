@@ -635,15 +635,18 @@ def main():
         media = os.path.join(tmp, "media")
         os.makedirs(media, exist_ok=True)
         clip, sound = os.path.join(media, "clip.webm"), os.path.join(media, "tone.ogg")
+        # gst-launch makes the media: plain GStreamer, without our (maybe sanitized) plugin
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("LD_PRELOAD", "GST_PLUGIN_PATH", "GST_PLUGIN_PATH_1_0")}
+        env["GST_REGISTRY_1_0"] = os.path.join(media, "registry.bin")
         subprocess.run(["gst-launch-1.0", "-q", "videotestsrc", "num-buffers=36", "!",
                         "video/x-raw,width=96,height=64,framerate=24/1", "!", "vp8enc", "!",
                         "webmmux", "!", "filesink", f"location={clip}"], check=True,
-                       timeout=60, env={k: v for k, v in os.environ.items() if k != "LD_PRELOAD"})
+                       timeout=60, env=env)
         subprocess.run(["gst-launch-1.0", "-q", "audiotestsrc", "num-buffers=100",
                         "samplesperbuffer=441", "!", "audio/x-raw,rate=44100", "!",
                         "audioconvert", "!", "vorbisenc", "!", "oggmux", "!", "filesink",
-                        f"location={sound}"], check=True, timeout=60,
-                       env={k: v for k, v in os.environ.items() if k != "LD_PRELOAD"})
+                        f"location={sound}"], check=True, timeout=60, env=env)
         octet = {"Content-Type": "application/octet-stream"}
         with open(clip, "rb") as f:
             st, _, r = call(s, "POST", "/v1/uploads", raw=f.read(),
