@@ -128,10 +128,14 @@ const char *status_title(int status)
 		return "Method Not Allowed";
 	case 409:
 		return "Conflict";
+	case 410:
+		return "Gone";
 	case 413:
 		return "Payload Too Large";
 	case 422:
 		return "Unprocessable Entity";
+	case 429:
+		return "Too Many Requests";
 	case 503:
 		return "Service Unavailable";
 	default:
@@ -1181,7 +1185,13 @@ Response dispatch_route(Server *s, Request &r)
 
 void send(Server *s, SoupServerMessage *msg, Request &r, Response &out, gint64 start_us)
 {
-	soup_server_message_set_status(msg, out.status, nullptr);
+	/* libsoup has no reason phrase for some codes (429 would be "Unknown Error") */
+	const char *phrase = soup_status_get_phrase(out.status);
+	soup_server_message_set_status(
+	        msg, out.status,
+	        out.status >= 400 && (!phrase || strcmp(phrase, "Unknown Error") == 0)
+	                ? status_title(out.status)
+	                : nullptr);
 	SoupMessageHeaders *h = soup_server_message_get_response_headers(msg);
 	for (const auto &[k, v] : out.headers)
 		soup_message_headers_replace(h, k.c_str(), v.c_str());
