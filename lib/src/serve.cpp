@@ -940,7 +940,16 @@ Response route_list_exports(Server *s, Request &r)
 			               "this list",
 			               "pageCursor");
 	}
-	std::vector<StoredTask> tasks = s->store.list(r.key->id, before, page_size + 1);
+	/* createdByApiKeyId (the official client's filter): a key sees only its own tasks, so
+	 * another key's id lists nothing */
+	const char *creator = query_get(r, "createdByApiKeyId");
+	if (creator && strlen(creator) > 128)
+		return problem(400, "OPEN_API_INVALID_REQUEST",
+		               "createdByApiKeyId is longer than 128 characters",
+		               "createdByApiKeyId");
+	std::vector<StoredTask> tasks;
+	if (!creator || !*creator || r.key->id == creator)
+		tasks = s->store.list(r.key->id, before, page_size + 1);
 	std::string next = "null";
 	if (int(tasks.size()) > page_size) {
 		tasks.resize(page_size);
