@@ -379,7 +379,7 @@ def main():
             assert r.stop() == 0
 
     def expired_output():
-        r = Server(os.path.join(tmp, "data-gone"), keys, ["--retention", "0.0003"])
+        r = Server(os.path.join(tmp, "data-gone"), keys, ["--retention", "0.0005"])
         try:
             t, _ = wait_final(r, envelope(create(r, tiny("GONE")), 201, "create")["taskId"])
             url = t["outputUrl"]
