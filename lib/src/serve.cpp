@@ -128,10 +128,14 @@ const char *status_title(int status)
 		return "Method Not Allowed";
 	case 409:
 		return "Conflict";
+	case 410:
+		return "Gone";
 	case 413:
 		return "Payload Too Large";
 	case 422:
 		return "Unprocessable Entity";
+	case 429:
+		return "Too Many Requests";
 	case 503:
 		return "Service Unavailable";
 	default:
@@ -964,7 +968,16 @@ Response route_list_exports(Server *s, Request &r)
 			               "this list",
 			               "pageCursor");
 	}
-	std::vector<StoredTask> tasks = s->store.list(r.key->id, before, page_size + 1);
+	/* createdByApiKeyId (the official client's filter): a key sees only its own tasks, so
+	 * another key's id lists nothing */
+	const char *creator = query_get(r, "createdByApiKeyId");
+	if (creator && strlen(creator) > 128)
+		return problem(400, "OPEN_API_INVALID_REQUEST",
+		               "createdByApiKeyId is longer than 128 characters",
+		               "createdByApiKeyId");
+	std::vector<StoredTask> tasks;
+	if (!creator || !*creator || r.key->id == creator)
+		tasks = s->store.list(r.key->id, before, page_size + 1);
 	std::string next = "null";
 	if (int(tasks.size()) > page_size) {
 		tasks.resize(page_size);
@@ -1209,7 +1222,13 @@ Response dispatch_route(Server *s, Request &r)
 
 void send(Server *s, SoupServerMessage *msg, Request &r, Response &out, gint64 start_us)
 {
-	soup_server_message_set_status(msg, out.status, nullptr);
+	/* libsoup has no reason phrase for some codes (429 would be "Unknown Error") */
+	const char *phrase = soup_status_get_phrase(out.status);
+	soup_server_message_set_status(
+	        msg, out.status,
+	        out.status >= 400 && (!phrase || strcmp(phrase, "Unknown Error") == 0)
+	                ? status_title(out.status)
+	                : nullptr);
 	SoupMessageHeaders *h = soup_server_message_get_response_headers(msg);
 	for (const auto &[k, v] : out.headers)
 		soup_message_headers_replace(h, k.c_str(), v.c_str());
