@@ -19,7 +19,8 @@ int cmd_probe(int argc, char **argv)
 	         "Give up after this many seconds (default 10)", "SECONDS"},
 	        {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
 	};
-	g_autoptr(GOptionContext) ctx = g_option_context_new("FILE - describe a media file as JSON");
+	g_autoptr(GOptionContext) ctx =
+	        g_option_context_new("FILE - describe a media file as JSON");
 	g_option_context_set_description(
 	        ctx, "Prints {\"duration\": seconds or null, \"width\", \"height\" (null without "
 	             "video),\n\"video\": bool, \"audio\": bool, \"image\": bool} on one line.\n"

@@ -113,48 +113,40 @@ std::string hmac_hex(const std::string &secret, const std::string &text)
 
 /* ---- problems ---- */
 
-const char *status_title(int status)
-{
-	switch (status) {
-	case 400:
-		return "Bad Request";
-	case 401:
-		return "Unauthorized";
-	case 403:
-		return "Forbidden";
-	case 404:
-		return "Not Found";
-	case 405:
-		return "Method Not Allowed";
-	case 409:
-		return "Conflict";
-	case 410:
-		return "Gone";
-	case 413:
-		return "Payload Too Large";
-	case 422:
-		return "Unprocessable Entity";
-	case 429:
-		return "Too Many Requests";
-	case 503:
-		return "Service Unavailable";
-	default:
-		return "Internal Server Error";
-	}
-}
+/* The `type` and `title` of a problem, as the Indream API writes them (types such as
+ * UNPROCESSABLE_CONTENT and RATE_LIMITED, titles in sentence case, after RFC 9110's names),
+ * and the reason phrase of the status line. */
+struct StatusNames {
+	int status;
+	const char *type, *title, *reason;
+};
 
-std::string problem_type(int status)
+const StatusNames &status_names(int status)
 {
-	std::string t = status_title(status);
-	for (char &c : t)
-		c = c == ' ' ? '_' : g_ascii_toupper(c);
-	return t;
+	static const StatusNames names[] = {
+	        {400, "BAD_REQUEST", "Bad request", "Bad Request"},
+	        {401, "UNAUTHORIZED", "Unauthorized", "Unauthorized"},
+	        {403, "FORBIDDEN", "Forbidden", "Forbidden"},
+	        {404, "NOT_FOUND", "Not found", "Not Found"},
+	        {405, "METHOD_NOT_ALLOWED", "Method not allowed", "Method Not Allowed"},
+	        {409, "CONFLICT", "Conflict", "Conflict"},
+	        {410, "GONE", "Gone", "Gone"},
+	        {413, "CONTENT_TOO_LARGE", "Content too large", "Content Too Large"},
+	        {422, "UNPROCESSABLE_CONTENT", "Unprocessable content", "Unprocessable Content"},
+	        {429, "RATE_LIMITED", "Too many requests", "Too Many Requests"},
+	        {503, "SERVICE_UNAVAILABLE", "Service unavailable", "Service Unavailable"},
+	        {500, "INTERNAL_ERROR", "Internal server error", "Internal Server Error"},
+	};
+	for (const StatusNames &n : names)
+		if (n.status == status)
+			return n;
+	return names[G_N_ELEMENTS(names) - 1];
 }
 
 std::string problem_json(const Problem &p)
 {
-	std::string s = "{\"type\":" + jstr(problem_type(p.status)) +
-	                ",\"title\":" + jstr(status_title(p.status)) +
+	const StatusNames &names = status_names(p.status);
+	std::string s = "{\"type\":" + jstr(names.type) + ",\"title\":" + jstr(names.title) +
 	                ",\"status\":" + std::to_string(p.status) +
 	                ",\"detail\":" + jstr(p.detail) + ",\"errorCode\":" + jstr(p.code);
 	if (!p.field.empty())
@@ -1158,7 +1150,7 @@ Response dispatch_route(Server *s, Request &r)
 		               "a valid API key is required in the x-api-key header");
 	if (int wait = rate_limited(s, r.key->id)) {
 		Response limited =
-		        problem(429, "OPEN_API_RATE_LIMIT_EXCEEDED",
+		        problem(429, "OPEN_API_REQUEST_LIMIT_EXCEEDED",
 		                "more than " + std::to_string(s->opt.rate_limit_per_minute) +
 		                        " requests a minute with this key");
 		limited.headers.emplace_back("Retry-After", std::to_string(wait));
@@ -1223,12 +1215,8 @@ Response dispatch_route(Server *s, Request &r)
 void send(Server *s, SoupServerMessage *msg, Request &r, Response &out, gint64 start_us)
 {
 	/* libsoup has no reason phrase for some codes (429 would be "Unknown Error") */
-	const char *phrase = soup_status_get_phrase(out.status);
 	soup_server_message_set_status(
-	        msg, out.status,
-	        out.status >= 400 && (!phrase || strcmp(phrase, "Unknown Error") == 0)
-	                ? status_title(out.status)
-	                : nullptr);
+	        msg, out.status, out.status >= 400 ? status_names(out.status).reason : nullptr);
 	SoupMessageHeaders *h = soup_server_message_get_response_headers(msg);
 	for (const auto &[k, v] : out.headers)
 		soup_message_headers_replace(h, k.c_str(), v.c_str());

@@ -24,9 +24,12 @@ from test_service import KEY1, KEY2, Server, call, check, create, png, request, 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 DATE_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 STATUSES = {"PENDING", "PROCESSING", "COMPLETED", "FAILED", "PAUSED", "CANCELED"}
+# status line reason phrases (RFC 9110), and the problem `type` and `title` as the Indream
+# client's own fixtures write them (UNPROCESSABLE_CONTENT, RATE_LIMITED, sentence case)
 REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-           405: "Method Not Allowed", 409: "Conflict", 410: "Gone", 413: "Payload Too Large",
-           422: "Unprocessable Entity", 429: "Too Many Requests"}
+           405: "Method Not Allowed", 409: "Conflict", 410: "Gone", 413: "Content Too Large",
+           422: "Unprocessable Content", 429: "Too Many Requests"}
+TYPES = {429: "RATE_LIMITED"}
 
 # What the client's types say of each answer: member -> kind ("?" = may be null).
 EXPORT_TASK = {"taskId": "str", "projectId": "uuid?", "createdByApiKeyId": "str?",
@@ -104,8 +107,9 @@ def problem(got, status, code, where):
     assert "json" in headers.get("Content-Type", ""), (where, headers)
     conforms(body, PROBLEM, where)
     assert body["status"] == status and body["errorCode"] == code, (where, body)
-    assert body["title"] == REASONS[status], (where, body)
-    assert body["type"] == REASONS[status].upper().replace(" ", "_"), (where, body)
+    assert body["title"] == REASONS[status].capitalize(), (where, body)
+    assert body["type"] == TYPES.get(status, REASONS[status].upper().replace(" ", "_")), \
+        (where, body)
     return body
 
 
@@ -369,8 +373,8 @@ def main():
             for _ in range(2):
                 assert call(r, "GET", "/v1/illustrations")[0] == 200
             p = problem(call(r, "GET", "/v1/illustrations"), 429,
-                        "OPEN_API_RATE_LIMIT_EXCEEDED", "rate limit")
-            assert p["title"] == "Too Many Requests", p
+                        "OPEN_API_REQUEST_LIMIT_EXCEEDED", "rate limit")
+            assert p["title"] == "Too many requests" and p["type"] == "RATE_LIMITED", p
             st, reason, headers, _ = raw_http(r, "GET", "/v1/illustrations",
                                               headers={"x-api-key": KEY1})
             assert (st, reason) == (429, "Too Many Requests"), (st, reason)

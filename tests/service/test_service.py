@@ -1260,7 +1260,7 @@ def main():
             st, headers, body = request(r, "GET", "/v1/editor/capabilities")
             assert st == 429, st
             problem = json.loads(body)
-            assert problem["errorCode"] == "OPEN_API_RATE_LIMIT_EXCEEDED", problem
+            assert problem["errorCode"] == "OPEN_API_REQUEST_LIMIT_EXCEEDED", problem
             wait = int(dict((k.lower(), v) for k, v in headers.items())["retry-after"])
             assert 1 <= wait <= 12, wait
             assert call(r, "GET", "/v1/editor/capabilities", key=KEY2)[0] == 200
