@@ -75,8 +75,10 @@ using Buckets = std::map<std::string, std::pair<double, gint64>>;
 /* true, with a 429 OPEN_API_PROJECT_SYNC_RATE_LIMITED (Retry-After) in *out, when the
  * project synced more than ServeOptions::sync_rate_limit_per_minute times a minute. */
 bool sync_rate_limited(Server *s, const std::string &project_id, Response *out);
-/* Parses a JSON object request body; on failure *out holds the problem to answer. */
-JsonNodePtr parse_body(Server *s, const std::string &body, Response *out);
+/* Parses a JSON object request body; on failure *out holds the problem to answer. What
+ * the parse noticed (numbers beyond range, repeated names) goes to *found when given. */
+JsonNodePtr parse_body(Server *s, const std::string &body, Response *out,
+                       Diagnostics *found = nullptr);
 
 /* A request answered later: answer_later() pauses its message; run() builds the response
  * (links pointing where the client reached us), sends it and resumes the message. The

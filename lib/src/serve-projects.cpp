@@ -97,8 +97,10 @@ std::string asset_json(Server *s, const StoredAsset &a)
 {
 	std::string url =
 	        server_origin(s) + kAssets + a.id + "/file?signature=" + asset_signature(s, a.id);
-	return "{\"assetId\":" + jstr(a.id) + ",\"type\":" + jstr(a.type) +
-	       ",\"source\":\"upload\",\"filename\":" + jstr(a.filename) +
+	/* upper case, as the Indream API writes its asset types and sources */
+	g_autofree char *type = g_ascii_strup(a.type.c_str(), -1);
+	return "{\"assetId\":" + jstr(a.id) + ",\"type\":" + jstr(type) +
+	       ",\"source\":\"UPLOAD\",\"filename\":" + jstr(a.filename) +
 	       ",\"mimetype\":" + jstr(a.mimetype) + ",\"size\":" + std::to_string(a.size) +
 	       ",\"fileUrl\":" + jstr(url) + ",\"fileKey\":" + jstr(file_key(a)) +
 	       ",\"width\":" + (a.width > 0 ? std::to_string(a.width) : "null") +

@@ -623,7 +623,7 @@ bool sync_rate_limited(Server *s, const std::string &project_id, Response *out)
 }
 
 /* Parses a JSON request body; on failure *out holds the problem to answer. */
-JsonNodePtr parse_body(Server *s, const std::string &body, Response *out)
+JsonNodePtr parse_body(Server *s, const std::string &body, Response *out, Diagnostics *found)
 {
 	if (body.size() > s->opt.max_body_bytes) {
 		*out = problem(413, "OPEN_API_PAYLOAD_TOO_LARGE",
@@ -635,6 +635,8 @@ JsonNodePtr parse_body(Server *s, const std::string &body, Response *out)
 	JsonLimits limits;
 	limits.max_bytes = s->opt.max_body_bytes;
 	JsonNodePtr root = parse_json(body, limits, diags);
+	if (found)
+		found->append(diags);
 	if (!root) {
 		std::string detail = "the request body is not JSON";
 		if (!diags.errors().empty())
@@ -671,23 +673,37 @@ Response route_validate(Server *s, Request &r)
 {
 	Response out;
 	std::string body = body_of(r.msg);
-	JsonNodePtr root = parse_body(s, body, &out);
+	Diagnostics parse_diags;
+	JsonNodePtr root = parse_body(s, body, &out, &parse_diags);
 	if (!root)
 		return out;
 	JsonObject *o = json_node_get_object(root.get());
-	if (!json_object_has_member(o, "editorState"))
+	JsonNode *state = json_object_get_member(o, "editorState");
+	if (!state)
 		return problem(400, "OPEN_API_INVALID_REQUEST", "editorState is required",
 		               "editorState");
-	/* the document parsed once: the body's parse (with its limits) serves the validation */
-	EditorStateResult res = load_editor_state_node(root.get());
-	std::string data = std::string("{\"valid\":") + (res.valid() ? "true" : "false") +
-	                   ",\"errors\":" + errors_json(res.diagnostics) + "}";
+	/* The editorState as parsed with the body (its limits); error paths are JSON pointers
+	 * into it ("/tracks/0", "" for the whole), as the client sent editorState alone:
+	 * the parse's own findings (numbers beyond range, repeated names) first. */
+	EditorStateResult res = load_editor_state_node(state);
+	Diagnostics all;
+	const std::string prefix = "/editorState";
+	for (const Diagnostic &d : parse_diags.all()) {
+		if (d.path.compare(0, prefix.size(), prefix) != 0 ||
+		    (d.path.size() > prefix.size() && d.path[prefix.size()] != '/'))
+			continue;
+		Diagnostic rebased = d;
+		rebased.path = d.path.substr(prefix.size());
+		all.add(rebased);
+	}
+	all.append(res.diagnostics);
+	std::string data = std::string("{\"valid\":") + (all.has_errors() ? "false" : "true") +
+	                   ",\"errors\":" + errors_json(all) + "}";
 	return json_response(
 	        200, "{\"data\":" + data +
 	                     ",\"meta\":{\"capabilitiesVersion\":" + jstr(capabilities().version) +
-	                     ",\"warnings\":" + std::to_string(res.diagnostics.warning_count()) +
-	                     ",\"errorCount\":" + std::to_string(res.diagnostics.error_count()) +
-	                     "}}");
+	                     ",\"warnings\":" + std::to_string(all.warning_count()) +
+	                     ",\"errorCount\":" + std::to_string(all.error_count()) + "}}");
 }
 
 bool member_number(JsonObject *o, const char *name, double *out)

@@ -299,7 +299,24 @@ def main():
                 assert d["valid"] is False and d["errors"], (name, d)
                 for e in d["errors"]:
                     assert set(e) == {"code", "path", "message"}, e
-                    assert e["path"].startswith("/editorState"), e
+                    # pointers into the editorState the client sent
+                    assert e["path"] == "" or e["path"].startswith("/"), e
+                    assert not e["path"].startswith("/editorState"), e
+        # the same as the CLI finds in the document alone, paths and all
+        name = "editor-state.invalid.transition.json"
+        with open(os.path.join(INDREAM, name), "rb") as f:
+            doc = json.load(f)
+        r = call(s, "POST", "/v1/editor/validate", {"editorState": doc})[2]["data"]
+        assert {"code": "EDITOR_TRANSITION_TYPE_INVALID",
+                "path": "/transitions/transition-1/type"} in \
+            [{k: e[k] for k in ("code", "path")} for e in r["errors"]], r
+        # what the parse finds is reported too, at its place in the editorState
+        raw = json.dumps({"editorState": tiny()["editorState"]}).replace(
+            '"compositionWidth": 160', '"compositionWidth": 123456789012345678901234')
+        r = json.loads(request(s, "POST", "/v1/editor/validate", raw=raw.encode())[2])
+        assert not r["data"]["valid"] and {"code": "EDITOR_NUMBER_OUT_OF_RANGE",
+                                           "path": "/compositionWidth"} in \
+            [{k: e[k] for k in ("code", "path")} for e in r["data"]["errors"]], r
 
     def validate_bad_bodies():
         expect_problem(request(s, "POST", "/v1/editor/validate", raw=b"{not json"), 400,
@@ -316,7 +333,7 @@ def main():
         st, _, r = call(s, "POST", "/v1/editor/validate", {"editorState": many})
         assert st == 200 and not r["data"]["valid"] and len(r["data"]["errors"]) == 1000, st
         assert r["meta"]["errorCount"] >= 3000, r["meta"]
-        assert r["data"]["errors"][0]["path"] == "/editorState/tracks/1", r["data"]["errors"][0]
+        assert r["data"]["errors"][0]["path"] == "/tracks/1", r["data"]["errors"][0]
         st, _, r = call(s, "POST", "/v1/editor/validate", tiny())
         assert r["data"] == {"valid": True, "errors": []} and r["meta"]["errorCount"] == 0, r
         expect_problem(call(s, "GET", "/v1/editor/validate"), 405, "OPEN_API_METHOD_NOT_ALLOWED")
@@ -348,7 +365,8 @@ def main():
                 if st == 200 and path == "/v1/editor/validate":
                     r = json.loads(body)["data"]  # a JSON body with a wrong editorState
                     assert r["valid"] is False and r["errors"], what
-                    assert all(e["path"].startswith("/") for e in r["errors"]), what
+                    assert all(e["path"] == "" or e["path"].startswith("/")
+                               for e in r["errors"]), what
                     assert "inf" not in body.decode(), what
                     continue
                 if st == 200 and method == "PATCH":  # an object naming no known member
@@ -653,7 +671,7 @@ def main():
                             headers={**octet, "x-file-name": "clip.webm"})
         assert st == 201, r
         a = r["data"]
-        assert (a["type"], a["width"], a["height"]) == ("video", 96, 64), a
+        assert (a["type"], a["width"], a["height"]) == ("VIDEO", 96, 64), a
         assert abs(a["duration"] - 1.5) < 0.05, a
         assert call(s, "GET", f"/v1/assets/{a['assetId']}")[2]["data"] == a
         with open(sound, "rb") as f:
@@ -661,10 +679,10 @@ def main():
                             headers={**octet, "x-file-name": "tone.ogg"})
         assert st == 201, r
         b = r["data"]
-        assert b["type"] == "audio" and b["width"] is None and abs(b["duration"] - 1.0) < 0.05, b
+        assert b["type"] == "AUDIO" and b["width"] is None and abs(b["duration"] - 1.0) < 0.05, b
         st, _, r = call(s, "POST", "/v1/uploads", raw=b"\x1aE\xdf\xa3 not really a video",
                         headers={"Content-Type": "video/webm", "x-file-name": "broken.webm"})
-        assert st == 201 and r["data"]["type"] == "video", r
+        assert st == 201 and r["data"]["type"] == "VIDEO", r
         assert r["data"]["duration"] is None and r["data"]["width"] is None, r
 
     def project_idempotency():
@@ -691,7 +709,7 @@ def main():
         aid = a["assetId"]
         assert {k: a[k] for k in ("type", "source", "filename", "mimetype", "size", "width",
                                   "height", "duration")} == {
-            "type": "image", "source": "upload", "filename": "red dot.png",
+            "type": "IMAGE", "source": "UPLOAD", "filename": "red dot.png",
             "mimetype": "image/png", "size": len(img), "width": 40, "height": 30,
             "duration": None}, a
         assert aid in a["fileKey"] and a["fileUrl"].startswith(s.url), a
@@ -737,7 +755,7 @@ def main():
         st, _, r = call(s, "POST", "/v1/uploads", raw=b"some notes\n",
                         headers={"Content-Type": "text/plain", "x-file-name": "notes.txt"})
         assert st == 201 and r["data"]["mimetype"] == "text/plain", r
-        assert r["data"]["width"] is None and r["data"]["type"] != "image", r
+        assert r["data"]["width"] is None and r["data"]["type"] == "FILE", r
         aid2 = r["data"]["assetId"]
         st, _, r = call(s, "POST", f"/v1/projects/{pid}/assets", {"assetId": aid2})
         assert st == 201 and r["data"] == {"projectId": pid, "assetId": aid2}, r
