@@ -180,6 +180,9 @@ struct Server {
 	std::unique_ptr<WebhookSender> hooks; /* callbackUrl events */
 	/* request buckets: tokens left and when last refilled (us), per key and per project */
 	Buckets buckets, sync_buckets;
+	/* media probes of uploads: running, and waiting for a turn */
+	int probes_running = 0;
+	std::deque<std::pair<std::string, std::function<void(std::string)>>> probe_queue;
 	std::string secret;
 	std::string base_url;    /* where it listens */
 	std::string request_url; /* scheme://host[:port] of the request being answered */
@@ -1305,10 +1308,13 @@ std::shared_ptr<Later> answer_later(Server *s, const Request &r)
 namespace {
 
 struct Probe {
+	Server *s = nullptr;
 	GSubprocess *proc = nullptr;
 	guint timeout_id = 0;
 	std::function<void(std::string)> done;
 };
+
+void start_probe(Server *s, const std::string &file, std::function<void(std::string)> done);
 
 void on_probe_done(GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -1320,7 +1326,14 @@ void on_probe_done(GObject *source, GAsyncResult *result, gpointer data)
 	                                               nullptr) &&
 	          g_subprocess_get_if_exited(p->proc) && g_subprocess_get_exit_status(p->proc) == 0;
 	g_object_unref(p->proc);
+	Server *s = p->s;
+	s->probes_running--;
 	p->done(ok && out ? out : "");
+	if (!s->probe_queue.empty()) {
+		auto [file, done] = std::move(s->probe_queue.front());
+		s->probe_queue.pop_front();
+		start_probe(s, file, std::move(done));
+	}
 }
 
 gboolean on_probe_timeout(gpointer data)
@@ -1331,9 +1344,7 @@ gboolean on_probe_timeout(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-} /* namespace */
-
-void probe_media(Server *s, const std::string &file, std::function<void(std::string)> done)
+void start_probe(Server *s, const std::string &file, std::function<void(std::string)> done)
 {
 	const char *argv[] = {s->opt.render_program.c_str(), "probe", file.c_str(), nullptr};
 	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(GSubprocessFlags(
@@ -1346,9 +1357,21 @@ void probe_media(Server *s, const std::string &file, std::function<void(std::str
 		done("");
 		return;
 	}
-	auto *p = new Probe{proc, 0, std::move(done)};
+	s->probes_running++;
+	auto *p = new Probe{s, proc, 0, std::move(done)};
 	p->timeout_id = g_timeout_add_seconds(kProbeSeconds, on_probe_timeout, p);
 	g_subprocess_communicate_utf8_async(proc, nullptr, nullptr, on_probe_done, p);
+}
+
+} /* namespace */
+
+/* At most as many probes at once as renders (at least 2); the others wait their turn. */
+void probe_media(Server *s, const std::string &file, std::function<void(std::string)> done)
+{
+	if (s->probes_running >= std::max(2, worker_count(s->opt)))
+		s->probe_queue.emplace_back(file, std::move(done));
+	else
+		start_probe(s, file, std::move(done));
 }
 
 /* Refuses a body announced too large before it is read. */

@@ -684,6 +684,39 @@ def main():
                         headers={"Content-Type": "video/webm", "x-file-name": "broken.webm"})
         assert st == 201 and r["data"]["type"] == "VIDEO", r
         assert r["data"]["duration"] is None and r["data"]["width"] is None, r
+        # six at once, each probe taking 0.4 s: two probes at a time (--workers 1), every
+        # upload answered with its duration
+        log = os.path.join(media, "probes.log")
+        slow = os.path.join(media, "slow-probe.sh")
+        with open(slow, "w") as f:
+            f.write(f'#!/bin/sh\nif [ "$1" = probe ]; then echo start >> {log}; sleep 0.4; '
+                    f'echo end >> {log}; fi\nexec {CLI} "$@"\n')
+        os.chmod(slow, 0o755)
+        p = Server(os.path.join(tmp, "data-probes"), keys,
+                   ["--render-program", slow, "--workers", "1"])
+        try:
+            with open(sound, "rb") as f:
+                audio = f.read()
+            results = []
+
+            def upload(i):
+                results.append(call(p, "POST", "/v1/uploads", raw=audio,
+                                    headers={**octet, "x-file-name": f"tone{i}.ogg"}))
+            threads = [threading.Thread(target=upload, args=(i,)) for i in range(6)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(60)
+            assert len(results) == 6 and all(st == 201 and abs(r["data"]["duration"] - 1.0) < 0.05
+                                             for st, _, r in results), results
+            running = peak = 0
+            with open(log) as f:
+                for line in f:
+                    running += 1 if line.strip() == "start" else -1
+                    peak = max(peak, running)
+            assert peak == 2, peak
+        finally:
+            assert p.stop() == 0
 
     def project_idempotency():
         h = {"Idempotency-Key": "proj-1"}
