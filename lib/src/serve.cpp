@@ -1064,6 +1064,13 @@ Response route_metrics(Server *s)
 	m += "# HELP jsontimeline_renders_running Renders running now.\n"
 	     "# TYPE jsontimeline_renders_running gauge\njsontimeline_renders_running " +
 	     std::to_string(s->running.size()) + "\n";
+	m += "# HELP jsontimeline_queue_depth Export tasks waiting for a render worker.\n"
+	     "# TYPE jsontimeline_queue_depth gauge\njsontimeline_queue_depth " +
+	     std::to_string(s->queue.size()) + "\n";
+	m += "# HELP jsontimeline_probes Media probes of uploads, running and waiting.\n"
+	     "# TYPE jsontimeline_probes gauge\njsontimeline_probes{state=\"running\"} " +
+	     std::to_string(s->probes_running) + "\njsontimeline_probes{state=\"waiting\"} " +
+	     std::to_string(s->probe_queue.size()) + "\n";
 	m += "# HELP jsontimeline_http_requests_total HTTP requests by route and status.\n"
 	     "# TYPE jsontimeline_http_requests_total counter\n";
 	for (const auto &[k, n] : s->requests) {

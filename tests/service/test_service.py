@@ -548,6 +548,8 @@ def main():
         assert 'jsontimeline_tasks{state="COMPLETED"}' in text, text
         assert 'jsontimeline_tasks{state="FAILED"} 1' in text, text
         assert "jsontimeline_render_seconds_count" in text, text
+        assert "\njsontimeline_queue_depth 0\n" in text, text  # all finished by now
+        assert 'jsontimeline_probes{state="waiting"} 0' in text, text
         assert ('jsontimeline_http_requests_total{route="/v1/exports",method="POST",'
                 'status="201"}') in text, text
         assert 'route="/v1/exports/{taskId}",method="GET",status="404"' in text, text
