@@ -617,6 +617,18 @@ void control_geometry(GstPad *sink, const jtl::Item &item, const Context &ctx, d
 	}
 }
 
+/* control_geometry() for the compositor pad of a branch: a shaped branch (jtllayer crops,
+ * rounds, turns or masks it) comes out on its canvas, larger than the item's box, so the
+ * box grows by the canvas over the box. */
+void control_branch_geometry(LiveBranch *b, const jtl::Item &item, const Context &ctx, bool shaped)
+{
+	if (shaped)
+		control_geometry(b->video_sink, item, ctx, double(b->canvas_w) / b->box_w,
+		                 double(b->canvas_h) / b->box_h);
+	else
+		control_geometry(b->video_sink, item, ctx);
+}
+
 /* Links the last element of a branch's picture chain to a new compositor pad at zorder,
  * its stream time 0 placed at output frame k; returns the pad (a ref), or nullptr after
  * posting an error naming what. */
@@ -1018,11 +1030,7 @@ bool add_captions(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 	                            "The item at " + item.json_path, make_filters);
 	if (!b->video_sink)
 		return false;
-	if (shaped)
-		control_geometry(b->video_sink, item, ctx, double(b->canvas_w) / b->box_w,
-		                 double(b->canvas_h) / b->box_h);
-	else
-		control_geometry(b->video_sink, item, ctx);
+	control_branch_geometry(b, item, ctx, shaped);
 	return true;
 }
 
@@ -1258,11 +1266,7 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 	                           what, std::move(draw), make_filters);
 	if (!b->video_sink)
 		return false;
-	if (shaped)
-		control_geometry(b->video_sink, item, ctx, double(b->canvas_w) / b->box_w,
-		                 double(b->canvas_h) / b->box_h);
-	else
-		control_geometry(b->video_sink, item, ctx);
+	control_branch_geometry(b, item, ctx, shaped);
 	return true;
 }
 
@@ -1305,8 +1309,7 @@ bool add_shaped_image(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl
 	                            [b]() { return std::vector<GstElement *>{make_layer(b)}; });
 	if (!b->video_sink)
 		return false;
-	control_geometry(b->video_sink, item, ctx, double(b->canvas_w) / b->box_w,
-	                 double(b->canvas_h) / b->box_h);
+	control_branch_geometry(b, item, ctx, true);
 	return true;
 }
 
@@ -1355,8 +1358,7 @@ bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const
 		                    [b]() { return std::vector<GstElement *>{make_layer(b)}; });
 		if (!b->video_sink)
 			return false;
-		control_geometry(b->video_sink, item, ctx, double(b->canvas_w) / b->box_w,
-		                 double(b->canvas_h) / b->box_h);
+		control_branch_geometry(b, item, ctx, true);
 		return true;
 	}
 	/* a fixed rotation: the picture is turned once, on a canvas that holds it, and its box
@@ -1711,8 +1713,7 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 				        std::max<GstClockTimeDiff>(0, t - video_offset - half));
 			});
 			g_object_set(m->video_sink, "sizing-policy", 0, nullptr);
-			control_geometry(m->video_sink, item, ctx, double(m->canvas_w) / m->box_w,
-			                 double(m->canvas_h) / m->box_h);
+			control_branch_geometry(m, item, ctx, true);
 		} else {
 			control_geometry(m->video_sink, item, ctx);
 		}
