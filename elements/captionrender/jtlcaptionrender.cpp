@@ -30,6 +30,7 @@
 
 #include "common/enums.h"
 #include "common/textlook.h"
+#include "common/values.h"
 #include "controlled.h"
 
 #include <algorithm>
@@ -541,20 +542,16 @@ static void jtl_caption_render_set_property(GObject *object, guint id, const GVa
 {
 	JtlCaptionRender *self = JTL_CAPTION_RENDER(object);
 	Settings &s = self->priv->settings;
-	auto str = [&]() {
-		const char *v = g_value_get_string(value);
-		return std::string(v ? v : "");
-	};
 	GST_OBJECT_LOCK(self);
 	switch (id) {
 	case PROP_LOCATION:
-		s.location = str();
+		s.location = jtl_value_string(value);
 		break;
 	case PROP_CAPTIONS:
-		s.captions = str();
+		s.captions = jtl_value_string(value);
 		break;
 	case PROP_TEXT:
-		s.text = str();
+		s.text = jtl_value_string(value);
 		break;
 	case PROP_TEXT_DURATION:
 		s.text_duration = g_value_get_double(value);
@@ -572,22 +569,22 @@ static void jtl_caption_render_set_property(GObject *object, guint id, const GVa
 		s.offset = g_value_get_double(value);
 		break;
 	case PROP_FONT_FAMILY:
-		s.style.font_family = str();
+		s.style.font_family = jtl_value_string(value);
 		break;
 	case PROP_DIRECTION:
 		s.rtl = g_value_get_boolean(value);
 		break;
 	case PROP_COLOR:
-		s.style.color = str();
+		s.style.color = jtl_value_string(value);
 		break;
 	case PROP_HIGHLIGHT_COLOR:
-		s.highlight_color = str();
+		s.highlight_color = jtl_value_string(value);
 		break;
 	case PROP_STROKE_COLOR:
-		s.style.stroke_color = str();
+		s.style.stroke_color = jtl_value_string(value);
 		break;
 	case PROP_BACKGROUND_COLOR:
-		s.background_color = str();
+		s.background_color = jtl_value_string(value);
 		break;
 	case PROP_X:
 		s.x = g_value_get_double(value);
@@ -606,13 +603,13 @@ static void jtl_caption_render_set_property(GObject *object, guint id, const GVa
 		GST_OBJECT_UNLOCK(self);
 		return;
 	case PROP_ANIMATION_IN:
-		s.animation[0] = str();
+		s.animation[0] = jtl_value_string(value);
 		break;
 	case PROP_ANIMATION_OUT:
-		s.animation[1] = str();
+		s.animation[1] = jtl_value_string(value);
 		break;
 	case PROP_ANIMATION_LOOP:
-		s.animation[2] = str();
+		s.animation[2] = jtl_value_string(value);
 		break;
 	case PROP_ANIMATION_IN_DURATION:
 		s.animation_duration[0] = g_value_get_double(value);

@@ -27,6 +27,8 @@
  */
 #include "jtltimelinesrc.h"
 
+#include "common/values.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -2815,7 +2817,7 @@ static void jtl_timeline_src_set_property(GObject *object, guint id, const GValu
 	Settings &s = self->priv->settings;
 	if (id == PROP_JSON) {
 		/* outside the object lock: schedule_lock is never taken inside it */
-		std::string text = g_value_get_string(value) ? g_value_get_string(value) : "";
+		std::string text = jtl_value_string(value);
 		bool loaded;
 		{
 			std::lock_guard<std::mutex> guard(self->priv->state.schedule_lock);
@@ -2837,7 +2839,7 @@ static void jtl_timeline_src_set_property(GObject *object, guint id, const GValu
 	GST_OBJECT_LOCK(self);
 	switch (id) {
 	case PROP_LOCATION:
-		s.location = g_value_get_string(value) ? g_value_get_string(value) : "";
+		s.location = jtl_value_string(value);
 		break;
 	case PROP_WIDTH:
 		s.width = g_value_get_int(value);
@@ -2852,19 +2854,19 @@ static void jtl_timeline_src_set_property(GObject *object, guint id, const GValu
 		s.scale = g_value_get_double(value);
 		break;
 	case PROP_ASSET_BASE:
-		s.asset_base = g_value_get_string(value) ? g_value_get_string(value) : "";
+		s.asset_base = jtl_value_string(value);
 		break;
 	case PROP_CACHE_DIR:
-		s.cache_dir = g_value_get_string(value) ? g_value_get_string(value) : "";
+		s.cache_dir = jtl_value_string(value);
 		break;
 	case PROP_FETCH_REFUSE_PRIVATE:
 		s.fetch_refuse_private = g_value_get_boolean(value);
 		break;
 	case PROP_FETCH_ALLOW_HOSTS:
-		s.fetch_allow_hosts = g_value_get_string(value) ? g_value_get_string(value) : "";
+		s.fetch_allow_hosts = jtl_value_string(value);
 		break;
 	case PROP_ASSET_ROOT:
-		s.asset_root = g_value_get_string(value) ? g_value_get_string(value) : "";
+		s.asset_root = jtl_value_string(value);
 		break;
 	case PROP_FETCH_TIMEOUT:
 		s.fetch_timeout = g_value_get_double(value);

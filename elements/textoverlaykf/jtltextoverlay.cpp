@@ -27,6 +27,7 @@
 
 #include "common/enums.h"
 #include "common/textlook.h"
+#include "common/values.h"
 #include "controlled.h"
 
 #include <algorithm>
@@ -385,16 +386,12 @@ static void jtl_text_overlay_set_property(GObject *object, guint id, const GValu
 	Placement &p = self->priv->placement;
 	GST_OBJECT_LOCK(self);
 	Style before = s;
-	auto str = [&](std::string &field) {
-		const char *v = g_value_get_string(value);
-		field = v ? v : "";
-	};
 	switch (id) {
 	case PROP_TEXT:
-		str(s.text);
+		s.text = jtl_value_string(value);
 		break;
 	case PROP_FONT_FAMILY:
-		str(s.family);
+		s.family = jtl_value_string(value);
 		if (s.family.empty())
 			s.family = jtl::kDefaultFontFamily;
 		break;
@@ -405,12 +402,11 @@ static void jtl_text_overlay_set_property(GObject *object, guint id, const GValu
 		s.color = g_value_get_uint(value);
 		break;
 	case PROP_CSS_COLOR: {
-		const char *v = g_value_get_string(value);
-		if (std::optional<jtl::Color> c = jtl::parse_color(v ? v : ""))
+		std::string v = jtl_value_string(value);
+		if (std::optional<jtl::Color> c = jtl::parse_color(v))
 			s.color = c->argb();
 		else
-			GST_WARNING_OBJECT(self, "css-color \"%s\" is not a CSS colour",
-			                   v ? v : "");
+			GST_WARNING_OBJECT(self, "css-color \"%s\" is not a CSS colour", v.c_str());
 		break;
 	}
 	case PROP_STROKE_COLOR:
