@@ -27,6 +27,7 @@
  */
 #include "jtltimelinesrc.h"
 
+#include "common/textlook.h"
 #include "common/values.h"
 
 #include <algorithm>
@@ -817,6 +818,30 @@ int css_weight(const std::string &w)
 	return n >= 100 && n <= 900 ? n : 400;
 }
 
+/* Sets the properties of a text's look that textoverlay-kf and captionrender share
+ * (common/textlook.h), and the font family, from a style: sizes at scale, each clamped to
+ * its property's range. The colours and the direction are the caller's to set. */
+void set_text_look(GstElement *element, const jtl::TextStyle &st, double scale)
+{
+	g_object_set(element, "font-family",
+	             st.font_family.empty() ? jtl::kDefaultFontFamily : st.font_family.c_str(),
+	             "font-weight", css_weight(st.font_style.weight), "italic",
+	             gboolean(st.font_style.variant == "italic"), "font-size",
+	             std::clamp(st.font_size * scale, 1.0, 2000.0), "line-height",
+	             std::clamp(st.line_height, 0.1, 10.0), "letter-spacing",
+	             std::clamp(st.letter_spacing * scale, -1000.0, 1000.0), "alignment",
+	             st.align == jtl::TextAlign::Center  ? JTL_ALIGN_CENTER
+	             : st.align == jtl::TextAlign::Right ? JTL_ALIGN_RIGHT
+	                                                 : JTL_ALIGN_LEFT,
+	             "stroke-width", std::clamp(st.stroke_width * scale, 0.0, 500.0), nullptr);
+	if (st.background)
+		g_object_set(element, "background-padding",
+		             std::clamp(st.background->horizontal_padding * scale, 0.0, 1000.0),
+		             "background-radius",
+		             std::clamp(st.background->border_radius * scale, 0.0, 1000.0),
+		             nullptr);
+}
+
 /* Builds a text item's branch: textoverlay-kf draws the text on a transparent canvas of
  * the box (of its bounding square when the item turns, the rotation then being replayed
  * frame by frame on the element); the compositor pad places and scales the canvas. */
@@ -849,31 +874,15 @@ bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jt
 		jtl::Color fg = jtl::parse_color(st.color).value_or(jtl::Color{1, 1, 1, 1});
 		jtl::Color stroke =
 		        jtl::parse_color(st.stroke_color).value_or(jtl::Color{0, 0, 0, 1});
-		g_object_set(overlay, "text", text.text.c_str(), "font-family",
-		             st.font_family.empty() ? jtl::kDefaultFontFamily
-		                                    : st.font_family.c_str(),
-		             "font-weight", css_weight(st.font_style.weight), "italic",
-		             gboolean(st.font_style.variant == "italic"), "font-size",
-		             std::clamp(st.font_size * scale, 1.0, 2000.0), "line-height",
-		             std::clamp(st.line_height, 0.1, 10.0), "letter-spacing",
-		             std::clamp(st.letter_spacing * scale, -1000.0, 1000.0), "alignment",
-		             st.align == jtl::TextAlign::Center  ? 1
-		             : st.align == jtl::TextAlign::Right ? 2
-		                                                 : 0,
-		             "direction", st.direction == jtl::TextDirection::Rtl ? 1 : 0, "color",
-		             guint(fg.argb()), "stroke-width",
-		             std::clamp(st.stroke_width * scale, 0.0, 500.0), "stroke-color",
-		             guint(stroke.argb()), "x", (cw - w) / 2.0, "y", (ch - h) / 2.0,
-		             "box-width", double(w), "box-height", double(h), nullptr);
+		set_text_look(overlay, st, scale);
+		g_object_set(overlay, "text", text.text.c_str(), "direction",
+		             st.direction == jtl::TextDirection::Rtl ? 1 : 0, "color",
+		             guint(fg.argb()), "stroke-color", guint(stroke.argb()), "x",
+		             (cw - w) / 2.0, "y", (ch - h) / 2.0, "box-width", double(w),
+		             "box-height", double(h), nullptr);
 		if (st.background) {
 			if (std::optional<jtl::Color> bg = jtl::parse_color(st.background->color))
 				g_object_set(overlay, "background-color", guint(bg->argb()),
-				             "background-padding",
-				             std::clamp(st.background->horizontal_padding * scale,
-				                        0.0, 1000.0),
-				             "background-radius",
-				             std::clamp(st.background->border_radius * scale, 0.0,
-				                        1000.0),
 				             nullptr);
 		}
 		if (turns) {
@@ -928,30 +937,14 @@ GstElement *make_caption_render(LiveBranch *b, const Context &ctx, const jtl::It
 	GstElement *cr = make(b->self, &b->elements, "captionrender", name.c_str());
 	if (!cr)
 		return nullptr;
-	const double scale = ctx.scale;
 	/* caption time 0 is the item's start */
 	double offset = (double(jtl::frame_to_ns(k, ctx.fps, 1)) - double(item.start_ns())) / 1e6;
-	g_object_set(cr, "font-family",
-	             st.font_family.empty() ? jtl::kDefaultFontFamily : st.font_family.c_str(),
-	             "font-weight", css_weight(st.font_style.weight), "italic",
-	             gboolean(st.font_style.variant == "italic"), "font-size",
-	             std::clamp(st.font_size * scale, 1.0, 2000.0), "line-height",
-	             std::clamp(st.line_height, 0.1, 10.0), "letter-spacing",
-	             std::clamp(st.letter_spacing * scale, -1000.0, 1000.0), "alignment",
-	             st.align == jtl::TextAlign::Left    ? 0
-	             : st.align == jtl::TextAlign::Right ? 2
-	                                                 : 1,
-	             "rtl", gboolean(st.direction == jtl::TextDirection::Rtl), "color",
-	             st.color.c_str(), "stroke-width",
-	             std::clamp(st.stroke_width * scale, 0.0, 500.0), "stroke-color",
-	             st.stroke_color.c_str(), "x", 0.0, "y", 0.0, "box-width", double(w),
-	             "box-height", double(h), "offset", offset, nullptr);
+	set_text_look(cr, st, ctx.scale);
+	g_object_set(cr, "rtl", gboolean(st.direction == jtl::TextDirection::Rtl), "color",
+	             st.color.c_str(), "stroke-color", st.stroke_color.c_str(), "x", 0.0, "y", 0.0,
+	             "box-width", double(w), "box-height", double(h), "offset", offset, nullptr);
 	if (st.background)
-		g_object_set(
-		        cr, "background-color", st.background->color.c_str(), "background-padding",
-		        std::clamp(st.background->horizontal_padding * scale, 0.0, 1000.0),
-		        "background-radius",
-		        std::clamp(st.background->border_radius * scale, 0.0, 1000.0), nullptr);
+		g_object_set(cr, "background-color", st.background->color.c_str(), nullptr);
 	const std::optional<jtl::CaptionAnimation> *slots[3] = {&item.caption_animations.in,
 	                                                        &item.caption_animations.out,
 	                                                        &item.caption_animations.loop};
