@@ -28,6 +28,9 @@
  */
 #include "jtlcaptionrender.h"
 
+#include "common/enums.h"
+#include "common/textlook.h"
+#include "common/values.h"
 #include "controlled.h"
 
 #include <algorithm>
@@ -85,21 +88,19 @@ enum {
 	PROP_ANIMATION_LOOP_DURATION,
 };
 
-typedef enum { JTL_CAPTION_ALIGN_LEFT, JTL_CAPTION_ALIGN_CENTER, JTL_CAPTION_ALIGN_RIGHT } Align;
+/* The properties of the text's look, shared with textoverlay-kf. */
+static const JtlTextLookProps kLookProps = {
+        PROP_FONT_WEIGHT,       PROP_ITALIC,    PROP_FONT_SIZE,    PROP_LINE_HEIGHT,
+        PROP_LETTER_SPACING,    PROP_ALIGNMENT, PROP_STROKE_WIDTH, PROP_BACKGROUND_PADDING,
+        PROP_BACKGROUND_RADIUS,
+};
+
 typedef enum { JTL_CAPTION_TIMING_WORD, JTL_CAPTION_TIMING_LINE } Timing;
 
 static GType jtl_caption_align_get_type()
 {
 	static GType type = 0;
-	static const GEnumValue values[] = {
-	        {JTL_CAPTION_ALIGN_LEFT, "Left", "left"},
-	        {JTL_CAPTION_ALIGN_CENTER, "Center", "center"},
-	        {JTL_CAPTION_ALIGN_RIGHT, "Right", "right"},
-	        {0, nullptr, nullptr},
-	};
-	if (g_once_init_enter(&type))
-		g_once_init_leave(&type, g_enum_register_static("JtlCaptionAlign", values));
-	return type;
+	return jtl_align_enum_type(&type, "JtlCaptionAlign");
 }
 
 static GType jtl_caption_timing_get_type()
@@ -110,9 +111,7 @@ static GType jtl_caption_timing_get_type()
 	        {JTL_CAPTION_TIMING_LINE, "Each entry is a line", "line"},
 	        {0, nullptr, nullptr},
 	};
-	if (g_once_init_enter(&type))
-		g_once_init_leave(&type, g_enum_register_static("JtlCaptionTiming", values));
-	return type;
+	return jtl_enum_type_once(&type, "JtlCaptionTiming", values);
 }
 
 namespace {
@@ -124,13 +123,10 @@ struct Settings {
 	int timing = JTL_CAPTION_TIMING_WORD;
 	double page_duration = 0, offset = 0;
 	int max_lines = 2;
-	jtl::TextStyle style;
-	int weight = 400;
-	bool italic = false;
-	int alignment = JTL_CAPTION_ALIGN_CENTER;
+	jtl::TextStyle style; /* family and colours (the rest of the look: look) */
+	JtlTextLook look;
 	bool rtl = false;
 	std::string highlight_color, background_color;
-	double background_padding = 0, background_radius = 0;
 	double x = -1, y = -1, box_width = 0, box_height = 0, opacity = 1;
 	std::string animation[3];
 	double animation_duration[3] = {400, 400, 1000};
@@ -268,15 +264,11 @@ bool load_entries(JtlCaptionRender *self, State &st)
 jtl::TextStyle text_style(const Settings &s)
 {
 	jtl::TextStyle ts = s.style;
-	ts.font_style.weight = std::to_string(s.weight);
-	ts.font_style.variant = s.italic ? "italic" : "normal";
-	ts.align = s.alignment == JTL_CAPTION_ALIGN_LEFT    ? jtl::TextAlign::Left
-	           : s.alignment == JTL_CAPTION_ALIGN_RIGHT ? jtl::TextAlign::Right
-	                                                    : jtl::TextAlign::Center;
+	jtl_text_look_apply(s.look, &ts);
 	ts.direction = s.rtl ? jtl::TextDirection::Rtl : jtl::TextDirection::Ltr;
 	if (!s.background_color.empty())
-		ts.background = jtl::TextBackground{s.background_color, s.background_padding,
-		                                    s.background_radius};
+		ts.background = jtl::TextBackground{s.background_color, s.look.background_padding,
+		                                    s.look.background_radius};
 	return ts;
 }
 
@@ -550,20 +542,16 @@ static void jtl_caption_render_set_property(GObject *object, guint id, const GVa
 {
 	JtlCaptionRender *self = JTL_CAPTION_RENDER(object);
 	Settings &s = self->priv->settings;
-	auto str = [&]() {
-		const char *v = g_value_get_string(value);
-		return std::string(v ? v : "");
-	};
 	GST_OBJECT_LOCK(self);
 	switch (id) {
 	case PROP_LOCATION:
-		s.location = str();
+		s.location = jtl_value_string(value);
 		break;
 	case PROP_CAPTIONS:
-		s.captions = str();
+		s.captions = jtl_value_string(value);
 		break;
 	case PROP_TEXT:
-		s.text = str();
+		s.text = jtl_value_string(value);
 		break;
 	case PROP_TEXT_DURATION:
 		s.text_duration = g_value_get_double(value);
@@ -581,49 +569,22 @@ static void jtl_caption_render_set_property(GObject *object, guint id, const GVa
 		s.offset = g_value_get_double(value);
 		break;
 	case PROP_FONT_FAMILY:
-		s.style.font_family = str();
-		break;
-	case PROP_FONT_WEIGHT:
-		s.weight = g_value_get_int(value);
-		break;
-	case PROP_ITALIC:
-		s.italic = g_value_get_boolean(value);
-		break;
-	case PROP_FONT_SIZE:
-		s.style.font_size = g_value_get_double(value);
-		break;
-	case PROP_LINE_HEIGHT:
-		s.style.line_height = g_value_get_double(value);
-		break;
-	case PROP_LETTER_SPACING:
-		s.style.letter_spacing = g_value_get_double(value);
-		break;
-	case PROP_ALIGNMENT:
-		s.alignment = g_value_get_enum(value);
+		s.style.font_family = jtl_value_string(value);
 		break;
 	case PROP_DIRECTION:
 		s.rtl = g_value_get_boolean(value);
 		break;
 	case PROP_COLOR:
-		s.style.color = str();
+		s.style.color = jtl_value_string(value);
 		break;
 	case PROP_HIGHLIGHT_COLOR:
-		s.highlight_color = str();
-		break;
-	case PROP_STROKE_WIDTH:
-		s.style.stroke_width = g_value_get_double(value);
+		s.highlight_color = jtl_value_string(value);
 		break;
 	case PROP_STROKE_COLOR:
-		s.style.stroke_color = str();
+		s.style.stroke_color = jtl_value_string(value);
 		break;
 	case PROP_BACKGROUND_COLOR:
-		s.background_color = str();
-		break;
-	case PROP_BACKGROUND_PADDING:
-		s.background_padding = g_value_get_double(value);
-		break;
-	case PROP_BACKGROUND_RADIUS:
-		s.background_radius = g_value_get_double(value);
+		s.background_color = jtl_value_string(value);
 		break;
 	case PROP_X:
 		s.x = g_value_get_double(value);
@@ -642,13 +603,13 @@ static void jtl_caption_render_set_property(GObject *object, guint id, const GVa
 		GST_OBJECT_UNLOCK(self);
 		return;
 	case PROP_ANIMATION_IN:
-		s.animation[0] = str();
+		s.animation[0] = jtl_value_string(value);
 		break;
 	case PROP_ANIMATION_OUT:
-		s.animation[1] = str();
+		s.animation[1] = jtl_value_string(value);
 		break;
 	case PROP_ANIMATION_LOOP:
-		s.animation[2] = str();
+		s.animation[2] = jtl_value_string(value);
 		break;
 	case PROP_ANIMATION_IN_DURATION:
 		s.animation_duration[0] = g_value_get_double(value);
@@ -660,7 +621,8 @@ static void jtl_caption_render_set_property(GObject *object, guint id, const GVa
 		s.animation_duration[2] = g_value_get_double(value);
 		break;
 	default:
-		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+		if (!jtl_text_look_set(&s.look, kLookProps, id, value))
+			G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 		break;
 	}
 	s.generation++;
@@ -701,24 +663,6 @@ static void jtl_caption_render_get_property(GObject *object, guint id, GValue *v
 	case PROP_FONT_FAMILY:
 		g_value_set_string(value, s.style.font_family.c_str());
 		break;
-	case PROP_FONT_WEIGHT:
-		g_value_set_int(value, s.weight);
-		break;
-	case PROP_ITALIC:
-		g_value_set_boolean(value, s.italic);
-		break;
-	case PROP_FONT_SIZE:
-		g_value_set_double(value, s.style.font_size);
-		break;
-	case PROP_LINE_HEIGHT:
-		g_value_set_double(value, s.style.line_height);
-		break;
-	case PROP_LETTER_SPACING:
-		g_value_set_double(value, s.style.letter_spacing);
-		break;
-	case PROP_ALIGNMENT:
-		g_value_set_enum(value, s.alignment);
-		break;
 	case PROP_DIRECTION:
 		g_value_set_boolean(value, s.rtl);
 		break;
@@ -728,20 +672,11 @@ static void jtl_caption_render_get_property(GObject *object, guint id, GValue *v
 	case PROP_HIGHLIGHT_COLOR:
 		g_value_set_string(value, s.highlight_color.c_str());
 		break;
-	case PROP_STROKE_WIDTH:
-		g_value_set_double(value, s.style.stroke_width);
-		break;
 	case PROP_STROKE_COLOR:
 		g_value_set_string(value, s.style.stroke_color.c_str());
 		break;
 	case PROP_BACKGROUND_COLOR:
 		g_value_set_string(value, s.background_color.c_str());
-		break;
-	case PROP_BACKGROUND_PADDING:
-		g_value_set_double(value, s.background_padding);
-		break;
-	case PROP_BACKGROUND_RADIUS:
-		g_value_set_double(value, s.background_radius);
 		break;
 	case PROP_X:
 		g_value_set_double(value, s.x);
@@ -777,7 +712,8 @@ static void jtl_caption_render_get_property(GObject *object, guint id, GValue *v
 		g_value_set_double(value, s.animation_duration[2]);
 		break;
 	default:
-		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+		if (!jtl_text_look_get(s.look, kLookProps, id, value))
+			G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 		break;
 	}
 	GST_OBJECT_UNLOCK(self);
@@ -795,8 +731,7 @@ static void jtl_caption_render_finalize(GObject *object)
 static void jtl_caption_render_init(JtlCaptionRender *self)
 {
 	self->priv = new _JtlCaptionRender::Private();
-	self->priv->settings.style.font_size = 48;
-	self->priv->settings.style.align = jtl::TextAlign::Center;
+	self->priv->settings.look.alignment = JTL_ALIGN_CENTER;
 	g_cond_init(&self->priv->text.cond);
 	g_mutex_init(&self->priv->text.cond_lock);
 	gst_segment_init(&self->priv->text.segment, GST_FORMAT_TIME);
@@ -853,22 +788,8 @@ static void jtl_caption_render_class_init(JtlCaptionRenderClass *klass)
 	    1e12, 0);
 	text(PROP_FONT_FAMILY, "font-family", "Font family",
 	     "Fontconfig family; one not installed is replaced by DejaVu Sans", "");
-	g_object_class_install_property(object_class, PROP_FONT_WEIGHT,
-	                                g_param_spec_int("font-weight", "Font weight",
-	                                                 "CSS weight, 100 (thin) to 900 (black)",
-	                                                 100, 900, 400, rw));
-	g_object_class_install_property(
-	        object_class, PROP_ITALIC,
-	        g_param_spec_boolean("italic", "Italic", "Italic style", FALSE, rw));
-	dbl(PROP_FONT_SIZE, "font-size", "Font size", "Font size in pixels", 1, 2000, 48);
-	dbl(PROP_LINE_HEIGHT, "line-height", "Line height",
-	    "Line height as a multiple of the font size", 0.1, 10, 1.2);
-	dbl(PROP_LETTER_SPACING, "letter-spacing", "Letter spacing",
-	    "Extra space between letters in pixels", -1000, 1000, 0);
-	g_object_class_install_property(
-	        object_class, PROP_ALIGNMENT,
-	        g_param_spec_enum("alignment", "Alignment", "Alignment of the lines in the box",
-	                          jtl_caption_align_get_type(), JTL_CAPTION_ALIGN_CENTER, rw));
+	jtl_text_look_install(object_class, kLookProps, jtl_caption_align_get_type(),
+	                      JTL_ALIGN_CENTER, rw, rw);
 	g_object_class_install_property(
 	        object_class, PROP_DIRECTION,
 	        g_param_spec_boolean("rtl", "Right to left",
@@ -877,15 +798,9 @@ static void jtl_caption_render_class_init(JtlCaptionRenderClass *klass)
 	     "#ffffff");
 	text(PROP_HIGHLIGHT_COLOR, "highlight-color", "Highlight colour",
 	     "Colour of the word being spoken, CSS (\"\": none)", "");
-	dbl(PROP_STROKE_WIDTH, "stroke-width", "Stroke width",
-	    "Outline width in pixels around the glyphs (0: none)", 0, 500, 0);
 	text(PROP_STROKE_COLOR, "stroke-color", "Stroke colour", "Outline colour, CSS", "#000000");
 	text(PROP_BACKGROUND_COLOR, "background-color", "Background colour",
 	     "Colour of the box behind the text block, CSS (\"\": none)", "");
-	dbl(PROP_BACKGROUND_PADDING, "background-padding", "Background padding",
-	    "Horizontal padding of the background box in pixels", 0, 1000, 0);
-	dbl(PROP_BACKGROUND_RADIUS, "background-radius", "Background radius",
-	    "Corner radius of the background box in pixels", 0, 1000, 0);
 	dbl(PROP_X, "x", "X", "Left edge of the box in pixels (-1: centred)", -1, 100000, -1);
 	dbl(PROP_Y, "y", "Y", "Top edge of the box in pixels (-1: near the bottom)", -1, 100000,
 	    -1);

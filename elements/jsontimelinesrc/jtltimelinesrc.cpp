@@ -27,6 +27,9 @@
  */
 #include "jtltimelinesrc.h"
 
+#include "common/textlook.h"
+#include "common/values.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -617,6 +620,18 @@ void control_geometry(GstPad *sink, const jtl::Item &item, const Context &ctx, d
 	}
 }
 
+/* control_geometry() for the compositor pad of a branch: a shaped branch (jtllayer crops,
+ * rounds, turns or masks it) comes out on its canvas, larger than the item's box, so the
+ * box grows by the canvas over the box. */
+void control_branch_geometry(LiveBranch *b, const jtl::Item &item, const Context &ctx, bool shaped)
+{
+	if (shaped)
+		control_geometry(b->video_sink, item, ctx, double(b->canvas_w) / b->box_w,
+		                 double(b->canvas_h) / b->box_h);
+	else
+		control_geometry(b->video_sink, item, ctx);
+}
+
 /* Links the last element of a branch's picture chain to a new compositor pad at zorder,
  * its stream time 0 placed at output frame k; returns the pad (a ref), or nullptr after
  * posting an error naming what. */
@@ -803,6 +818,30 @@ int css_weight(const std::string &w)
 	return n >= 100 && n <= 900 ? n : 400;
 }
 
+/* Sets the properties of a text's look that textoverlay-kf and captionrender share
+ * (common/textlook.h), and the font family, from a style: sizes at scale, each clamped to
+ * its property's range. The colours and the direction are the caller's to set. */
+void set_text_look(GstElement *element, const jtl::TextStyle &st, double scale)
+{
+	g_object_set(element, "font-family",
+	             st.font_family.empty() ? jtl::kDefaultFontFamily : st.font_family.c_str(),
+	             "font-weight", css_weight(st.font_style.weight), "italic",
+	             gboolean(st.font_style.variant == "italic"), "font-size",
+	             std::clamp(st.font_size * scale, 1.0, 2000.0), "line-height",
+	             std::clamp(st.line_height, 0.1, 10.0), "letter-spacing",
+	             std::clamp(st.letter_spacing * scale, -1000.0, 1000.0), "alignment",
+	             st.align == jtl::TextAlign::Center  ? JTL_ALIGN_CENTER
+	             : st.align == jtl::TextAlign::Right ? JTL_ALIGN_RIGHT
+	                                                 : JTL_ALIGN_LEFT,
+	             "stroke-width", std::clamp(st.stroke_width * scale, 0.0, 500.0), nullptr);
+	if (st.background)
+		g_object_set(element, "background-padding",
+		             std::clamp(st.background->horizontal_padding * scale, 0.0, 1000.0),
+		             "background-radius",
+		             std::clamp(st.background->border_radius * scale, 0.0, 1000.0),
+		             nullptr);
+}
+
 /* Builds a text item's branch: textoverlay-kf draws the text on a transparent canvas of
  * the box (of its bounding square when the item turns, the rotation then being replayed
  * frame by frame on the element); the compositor pad places and scales the canvas. */
@@ -835,31 +874,15 @@ bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jt
 		jtl::Color fg = jtl::parse_color(st.color).value_or(jtl::Color{1, 1, 1, 1});
 		jtl::Color stroke =
 		        jtl::parse_color(st.stroke_color).value_or(jtl::Color{0, 0, 0, 1});
-		g_object_set(overlay, "text", text.text.c_str(), "font-family",
-		             st.font_family.empty() ? jtl::kDefaultFontFamily
-		                                    : st.font_family.c_str(),
-		             "font-weight", css_weight(st.font_style.weight), "italic",
-		             gboolean(st.font_style.variant == "italic"), "font-size",
-		             std::clamp(st.font_size * scale, 1.0, 2000.0), "line-height",
-		             std::clamp(st.line_height, 0.1, 10.0), "letter-spacing",
-		             std::clamp(st.letter_spacing * scale, -1000.0, 1000.0), "alignment",
-		             st.align == jtl::TextAlign::Center  ? 1
-		             : st.align == jtl::TextAlign::Right ? 2
-		                                                 : 0,
-		             "direction", st.direction == jtl::TextDirection::Rtl ? 1 : 0, "color",
-		             guint(fg.argb()), "stroke-width",
-		             std::clamp(st.stroke_width * scale, 0.0, 500.0), "stroke-color",
-		             guint(stroke.argb()), "x", (cw - w) / 2.0, "y", (ch - h) / 2.0,
-		             "box-width", double(w), "box-height", double(h), nullptr);
+		set_text_look(overlay, st, scale);
+		g_object_set(overlay, "text", text.text.c_str(), "direction",
+		             st.direction == jtl::TextDirection::Rtl ? 1 : 0, "color",
+		             guint(fg.argb()), "stroke-color", guint(stroke.argb()), "x",
+		             (cw - w) / 2.0, "y", (ch - h) / 2.0, "box-width", double(w),
+		             "box-height", double(h), nullptr);
 		if (st.background) {
 			if (std::optional<jtl::Color> bg = jtl::parse_color(st.background->color))
 				g_object_set(overlay, "background-color", guint(bg->argb()),
-				             "background-padding",
-				             std::clamp(st.background->horizontal_padding * scale,
-				                        0.0, 1000.0),
-				             "background-radius",
-				             std::clamp(st.background->border_radius * scale, 0.0,
-				                        1000.0),
 				             nullptr);
 		}
 		if (turns) {
@@ -914,30 +937,14 @@ GstElement *make_caption_render(LiveBranch *b, const Context &ctx, const jtl::It
 	GstElement *cr = make(b->self, &b->elements, "captionrender", name.c_str());
 	if (!cr)
 		return nullptr;
-	const double scale = ctx.scale;
 	/* caption time 0 is the item's start */
 	double offset = (double(jtl::frame_to_ns(k, ctx.fps, 1)) - double(item.start_ns())) / 1e6;
-	g_object_set(cr, "font-family",
-	             st.font_family.empty() ? jtl::kDefaultFontFamily : st.font_family.c_str(),
-	             "font-weight", css_weight(st.font_style.weight), "italic",
-	             gboolean(st.font_style.variant == "italic"), "font-size",
-	             std::clamp(st.font_size * scale, 1.0, 2000.0), "line-height",
-	             std::clamp(st.line_height, 0.1, 10.0), "letter-spacing",
-	             std::clamp(st.letter_spacing * scale, -1000.0, 1000.0), "alignment",
-	             st.align == jtl::TextAlign::Left    ? 0
-	             : st.align == jtl::TextAlign::Right ? 2
-	                                                 : 1,
-	             "rtl", gboolean(st.direction == jtl::TextDirection::Rtl), "color",
-	             st.color.c_str(), "stroke-width",
-	             std::clamp(st.stroke_width * scale, 0.0, 500.0), "stroke-color",
-	             st.stroke_color.c_str(), "x", 0.0, "y", 0.0, "box-width", double(w),
-	             "box-height", double(h), "offset", offset, nullptr);
+	set_text_look(cr, st, ctx.scale);
+	g_object_set(cr, "rtl", gboolean(st.direction == jtl::TextDirection::Rtl), "color",
+	             st.color.c_str(), "stroke-color", st.stroke_color.c_str(), "x", 0.0, "y", 0.0,
+	             "box-width", double(w), "box-height", double(h), "offset", offset, nullptr);
 	if (st.background)
-		g_object_set(
-		        cr, "background-color", st.background->color.c_str(), "background-padding",
-		        std::clamp(st.background->horizontal_padding * scale, 0.0, 1000.0),
-		        "background-radius",
-		        std::clamp(st.background->border_radius * scale, 0.0, 1000.0), nullptr);
+		g_object_set(cr, "background-color", st.background->color.c_str(), nullptr);
 	const std::optional<jtl::CaptionAnimation> *slots[3] = {&item.caption_animations.in,
 	                                                        &item.caption_animations.out,
 	                                                        &item.caption_animations.loop};
@@ -1018,11 +1025,7 @@ bool add_captions(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 	                            "The item at " + item.json_path, make_filters);
 	if (!b->video_sink)
 		return false;
-	if (shaped)
-		control_geometry(b->video_sink, item, ctx, double(b->canvas_w) / b->box_w,
-		                 double(b->canvas_h) / b->box_h);
-	else
-		control_geometry(b->video_sink, item, ctx);
+	control_branch_geometry(b, item, ctx, shaped);
 	return true;
 }
 
@@ -1258,11 +1261,7 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 	                           what, std::move(draw), make_filters);
 	if (!b->video_sink)
 		return false;
-	if (shaped)
-		control_geometry(b->video_sink, item, ctx, double(b->canvas_w) / b->box_w,
-		                 double(b->canvas_h) / b->box_h);
-	else
-		control_geometry(b->video_sink, item, ctx);
+	control_branch_geometry(b, item, ctx, shaped);
 	return true;
 }
 
@@ -1305,8 +1304,7 @@ bool add_shaped_image(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl
 	                            [b]() { return std::vector<GstElement *>{make_layer(b)}; });
 	if (!b->video_sink)
 		return false;
-	control_geometry(b->video_sink, item, ctx, double(b->canvas_w) / b->box_w,
-	                 double(b->canvas_h) / b->box_h);
+	control_branch_geometry(b, item, ctx, true);
 	return true;
 }
 
@@ -1355,8 +1353,7 @@ bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const
 		                    [b]() { return std::vector<GstElement *>{make_layer(b)}; });
 		if (!b->video_sink)
 			return false;
-		control_geometry(b->video_sink, item, ctx, double(b->canvas_w) / b->box_w,
-		                 double(b->canvas_h) / b->box_h);
+		control_branch_geometry(b, item, ctx, true);
 		return true;
 	}
 	/* a fixed rotation: the picture is turned once, on a canvas that holds it, and its box
@@ -1711,8 +1708,7 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 				        std::max<GstClockTimeDiff>(0, t - video_offset - half));
 			});
 			g_object_set(m->video_sink, "sizing-policy", 0, nullptr);
-			control_geometry(m->video_sink, item, ctx, double(m->canvas_w) / m->box_w,
-			                 double(m->canvas_h) / m->box_h);
+			control_branch_geometry(m, item, ctx, true);
 		} else {
 			control_geometry(m->video_sink, item, ctx);
 		}
@@ -2814,7 +2810,7 @@ static void jtl_timeline_src_set_property(GObject *object, guint id, const GValu
 	Settings &s = self->priv->settings;
 	if (id == PROP_JSON) {
 		/* outside the object lock: schedule_lock is never taken inside it */
-		std::string text = g_value_get_string(value) ? g_value_get_string(value) : "";
+		std::string text = jtl_value_string(value);
 		bool loaded;
 		{
 			std::lock_guard<std::mutex> guard(self->priv->state.schedule_lock);
@@ -2836,7 +2832,7 @@ static void jtl_timeline_src_set_property(GObject *object, guint id, const GValu
 	GST_OBJECT_LOCK(self);
 	switch (id) {
 	case PROP_LOCATION:
-		s.location = g_value_get_string(value) ? g_value_get_string(value) : "";
+		s.location = jtl_value_string(value);
 		break;
 	case PROP_WIDTH:
 		s.width = g_value_get_int(value);
@@ -2851,19 +2847,19 @@ static void jtl_timeline_src_set_property(GObject *object, guint id, const GValu
 		s.scale = g_value_get_double(value);
 		break;
 	case PROP_ASSET_BASE:
-		s.asset_base = g_value_get_string(value) ? g_value_get_string(value) : "";
+		s.asset_base = jtl_value_string(value);
 		break;
 	case PROP_CACHE_DIR:
-		s.cache_dir = g_value_get_string(value) ? g_value_get_string(value) : "";
+		s.cache_dir = jtl_value_string(value);
 		break;
 	case PROP_FETCH_REFUSE_PRIVATE:
 		s.fetch_refuse_private = g_value_get_boolean(value);
 		break;
 	case PROP_FETCH_ALLOW_HOSTS:
-		s.fetch_allow_hosts = g_value_get_string(value) ? g_value_get_string(value) : "";
+		s.fetch_allow_hosts = jtl_value_string(value);
 		break;
 	case PROP_ASSET_ROOT:
-		s.asset_root = g_value_get_string(value) ? g_value_get_string(value) : "";
+		s.asset_root = jtl_value_string(value);
 		break;
 	case PROP_FETCH_TIMEOUT:
 		s.fetch_timeout = g_value_get_double(value);

@@ -25,6 +25,9 @@
  */
 #include "jtltextoverlay.h"
 
+#include "common/enums.h"
+#include "common/textlook.h"
+#include "common/values.h"
 #include "controlled.h"
 
 #include <algorithm>
@@ -70,11 +73,12 @@ enum {
 	PROP_OPACITY,
 };
 
-typedef enum {
-	JTL_TEXT_ALIGN_LEFT,
-	JTL_TEXT_ALIGN_CENTER,
-	JTL_TEXT_ALIGN_RIGHT,
-} JtlTextAlign;
+/* The properties of the text's look, shared with captionrender. */
+static const JtlTextLookProps kLookProps = {
+        PROP_FONT_WEIGHT,       PROP_ITALIC,    PROP_FONT_SIZE,    PROP_LINE_HEIGHT,
+        PROP_LETTER_SPACING,    PROP_ALIGNMENT, PROP_STROKE_WIDTH, PROP_BACKGROUND_PADDING,
+        PROP_BACKGROUND_RADIUS,
+};
 
 typedef enum {
 	JTL_TEXT_DIRECTION_LTR,
@@ -84,15 +88,7 @@ typedef enum {
 static GType jtl_text_align_get_type()
 {
 	static GType type = 0;
-	static const GEnumValue values[] = {
-	        {JTL_TEXT_ALIGN_LEFT, "Left", "left"},
-	        {JTL_TEXT_ALIGN_CENTER, "Center", "center"},
-	        {JTL_TEXT_ALIGN_RIGHT, "Right", "right"},
-	        {0, nullptr, nullptr},
-	};
-	if (g_once_init_enter(&type))
-		g_once_init_leave(&type, g_enum_register_static("JtlTextAlign", values));
-	return type;
+	return jtl_align_enum_type(&type, "JtlTextAlign");
 }
 
 static GType jtl_text_direction_get_type()
@@ -103,9 +99,7 @@ static GType jtl_text_direction_get_type()
 	        {JTL_TEXT_DIRECTION_RTL, "Right to left", "rtl"},
 	        {0, nullptr, nullptr},
 	};
-	if (g_once_init_enter(&type))
-		g_once_init_leave(&type, g_enum_register_static("JtlTextDirection", values));
-	return type;
+	return jtl_enum_type_once(&type, "JtlTextDirection", values);
 }
 
 namespace {
@@ -114,19 +108,18 @@ namespace {
 struct Style {
 	std::string text;
 	std::string family = jtl::kDefaultFontFamily;
-	int weight = 400;
-	bool italic = false;
-	double font_size = 48.0;
-	double line_height = 1.2;
-	double letter_spacing = 0.0;
-	int alignment = JTL_TEXT_ALIGN_LEFT;
+	JtlTextLook look;
 	int direction = JTL_TEXT_DIRECTION_LTR;
 	guint color = 0xffffffff;
-	double stroke_width = 0.0;
 	guint stroke_color = 0xff000000;
 	guint background_color = 0; /* fully transparent: no background box */
-	double background_padding = 0.0;
-	double background_radius = 0.0;
+
+	bool operator!=(const Style &o) const
+	{
+		return text != o.text || family != o.family || look != o.look ||
+		       direction != o.direction || color != o.color ||
+		       stroke_color != o.stroke_color || background_color != o.background_color;
+	}
 };
 
 /* Where the box goes, per frame. */
@@ -190,23 +183,16 @@ namespace {
 void redraw(JtlTextOverlay *self, const Style &st, int w, int h)
 {
 	jtl::TextStyle ts;
+	jtl_text_look_apply(st.look, &ts);
 	ts.color = css(st.color);
-	ts.align = st.alignment == JTL_TEXT_ALIGN_CENTER  ? jtl::TextAlign::Center
-	           : st.alignment == JTL_TEXT_ALIGN_RIGHT ? jtl::TextAlign::Right
-	                                                  : jtl::TextAlign::Left;
 	ts.font_family = st.family;
-	ts.font_style.variant = st.italic ? "italic" : "normal";
-	ts.font_style.weight = std::to_string(st.weight);
-	ts.font_size = st.font_size;
-	ts.line_height = st.line_height;
-	ts.letter_spacing = st.letter_spacing;
 	ts.direction = st.direction == JTL_TEXT_DIRECTION_RTL ? jtl::TextDirection::Rtl
 	                                                      : jtl::TextDirection::Ltr;
-	ts.stroke_width = st.stroke_width;
 	ts.stroke_color = css(st.stroke_color);
 	if ((st.background_color >> 24) != 0)
-		ts.background = jtl::TextBackground{css(st.background_color), st.background_padding,
-		                                    st.background_radius};
+		ts.background =
+		        jtl::TextBackground{css(st.background_color), st.look.background_padding,
+		                            st.look.background_radius};
 	std::string warning;
 	jtl::Raster r = jtl::draw_text(st.text, ts, w, h, 1.0, &warning);
 	if (!warning.empty() && self->priv->warned_family != st.family) {
@@ -400,36 +386,14 @@ static void jtl_text_overlay_set_property(GObject *object, guint id, const GValu
 	Placement &p = self->priv->placement;
 	GST_OBJECT_LOCK(self);
 	Style before = s;
-	auto str = [&](std::string &field) {
-		const char *v = g_value_get_string(value);
-		field = v ? v : "";
-	};
 	switch (id) {
 	case PROP_TEXT:
-		str(s.text);
+		s.text = jtl_value_string(value);
 		break;
 	case PROP_FONT_FAMILY:
-		str(s.family);
+		s.family = jtl_value_string(value);
 		if (s.family.empty())
 			s.family = jtl::kDefaultFontFamily;
-		break;
-	case PROP_FONT_WEIGHT:
-		s.weight = g_value_get_int(value);
-		break;
-	case PROP_ITALIC:
-		s.italic = g_value_get_boolean(value);
-		break;
-	case PROP_FONT_SIZE:
-		s.font_size = g_value_get_double(value);
-		break;
-	case PROP_LINE_HEIGHT:
-		s.line_height = g_value_get_double(value);
-		break;
-	case PROP_LETTER_SPACING:
-		s.letter_spacing = g_value_get_double(value);
-		break;
-	case PROP_ALIGNMENT:
-		s.alignment = g_value_get_enum(value);
 		break;
 	case PROP_DIRECTION:
 		s.direction = g_value_get_enum(value);
@@ -438,28 +402,18 @@ static void jtl_text_overlay_set_property(GObject *object, guint id, const GValu
 		s.color = g_value_get_uint(value);
 		break;
 	case PROP_CSS_COLOR: {
-		const char *v = g_value_get_string(value);
-		if (std::optional<jtl::Color> c = jtl::parse_color(v ? v : ""))
+		std::string v = jtl_value_string(value);
+		if (std::optional<jtl::Color> c = jtl::parse_color(v))
 			s.color = c->argb();
 		else
-			GST_WARNING_OBJECT(self, "css-color \"%s\" is not a CSS colour",
-			                   v ? v : "");
+			GST_WARNING_OBJECT(self, "css-color \"%s\" is not a CSS colour", v.c_str());
 		break;
 	}
-	case PROP_STROKE_WIDTH:
-		s.stroke_width = g_value_get_double(value);
-		break;
 	case PROP_STROKE_COLOR:
 		s.stroke_color = g_value_get_uint(value);
 		break;
 	case PROP_BACKGROUND_COLOR:
 		s.background_color = g_value_get_uint(value);
-		break;
-	case PROP_BACKGROUND_PADDING:
-		s.background_padding = g_value_get_double(value);
-		break;
-	case PROP_BACKGROUND_RADIUS:
-		s.background_radius = g_value_get_double(value);
 		break;
 	case PROP_X:
 		p.x = g_value_get_double(value);
@@ -486,19 +440,12 @@ static void jtl_text_overlay_set_property(GObject *object, guint id, const GValu
 		p.opacity = g_value_get_double(value);
 		break;
 	default:
-		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+		if (!jtl_text_look_set(&s.look, kLookProps, id, value))
+			G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 		break;
 	}
 	/* a controller sets every bound property each frame: only a real change redraws */
-	if (s.text != before.text || s.family != before.family || s.weight != before.weight ||
-	    s.italic != before.italic || s.font_size != before.font_size ||
-	    s.line_height != before.line_height || s.letter_spacing != before.letter_spacing ||
-	    s.alignment != before.alignment || s.direction != before.direction ||
-	    s.color != before.color || s.stroke_width != before.stroke_width ||
-	    s.stroke_color != before.stroke_color ||
-	    s.background_color != before.background_color ||
-	    s.background_padding != before.background_padding ||
-	    s.background_radius != before.background_radius)
+	if (s != before)
 		self->priv->dirty = true;
 	GST_OBJECT_UNLOCK(self);
 }
@@ -517,24 +464,6 @@ static void jtl_text_overlay_get_property(GObject *object, guint id, GValue *val
 	case PROP_FONT_FAMILY:
 		g_value_set_string(value, s.family.c_str());
 		break;
-	case PROP_FONT_WEIGHT:
-		g_value_set_int(value, s.weight);
-		break;
-	case PROP_ITALIC:
-		g_value_set_boolean(value, s.italic);
-		break;
-	case PROP_FONT_SIZE:
-		g_value_set_double(value, s.font_size);
-		break;
-	case PROP_LINE_HEIGHT:
-		g_value_set_double(value, s.line_height);
-		break;
-	case PROP_LETTER_SPACING:
-		g_value_set_double(value, s.letter_spacing);
-		break;
-	case PROP_ALIGNMENT:
-		g_value_set_enum(value, s.alignment);
-		break;
 	case PROP_DIRECTION:
 		g_value_set_enum(value, s.direction);
 		break;
@@ -544,20 +473,11 @@ static void jtl_text_overlay_get_property(GObject *object, guint id, GValue *val
 	case PROP_CSS_COLOR:
 		g_value_set_string(value, css(s.color).c_str());
 		break;
-	case PROP_STROKE_WIDTH:
-		g_value_set_double(value, s.stroke_width);
-		break;
 	case PROP_STROKE_COLOR:
 		g_value_set_uint(value, s.stroke_color);
 		break;
 	case PROP_BACKGROUND_COLOR:
 		g_value_set_uint(value, s.background_color);
-		break;
-	case PROP_BACKGROUND_PADDING:
-		g_value_set_double(value, s.background_padding);
-		break;
-	case PROP_BACKGROUND_RADIUS:
-		g_value_set_double(value, s.background_radius);
 		break;
 	case PROP_X:
 		g_value_set_double(value, p.x);
@@ -584,7 +504,8 @@ static void jtl_text_overlay_get_property(GObject *object, guint id, GValue *val
 		g_value_set_double(value, p.opacity);
 		break;
 	default:
-		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+		if (!jtl_text_look_get(s.look, kLookProps, id, value))
+			G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 		break;
 	}
 	GST_OBJECT_UNLOCK(self);
@@ -643,22 +564,8 @@ static void jtl_text_overlay_class_init(JtlTextOverlayClass *klass)
 	                "Fontconfig family; one not installed is replaced by DejaVu Sans "
 	                "(a warning is posted)",
 	                jtl::kDefaultFontFamily, rw));
-	g_object_class_install_property(object_class, PROP_FONT_WEIGHT,
-	                                g_param_spec_int("font-weight", "Font weight",
-	                                                 "CSS weight, 100 (thin) to 900 (black)",
-	                                                 100, 900, 400, anim));
-	g_object_class_install_property(
-	        object_class, PROP_ITALIC,
-	        g_param_spec_boolean("italic", "Italic", "Italic style", FALSE, rw));
-	dbl(PROP_FONT_SIZE, "font-size", "Font size", "Font size in pixels", 1.0, 2000.0, 48.0);
-	dbl(PROP_LINE_HEIGHT, "line-height", "Line height",
-	    "Line height as a multiple of the font size", 0.1, 10.0, 1.2);
-	dbl(PROP_LETTER_SPACING, "letter-spacing", "Letter spacing",
-	    "Extra space between letters in pixels", -1000.0, 1000.0, 0.0);
-	g_object_class_install_property(
-	        object_class, PROP_ALIGNMENT,
-	        g_param_spec_enum("alignment", "Alignment", "Alignment of the lines in the box",
-	                          jtl_text_align_get_type(), JTL_TEXT_ALIGN_LEFT, rw));
+	jtl_text_look_install(object_class, kLookProps, jtl_text_align_get_type(), JTL_ALIGN_LEFT,
+	                      rw, anim);
 	g_object_class_install_property(
 	        object_class, PROP_DIRECTION,
 	        g_param_spec_enum("direction", "Direction", "Base direction of the text",
@@ -671,16 +578,10 @@ static void jtl_text_overlay_class_init(JtlTextOverlayClass *klass)
 	                "Text colour as CSS: #rgb, #rrggbb, #rrggbbaa, rgb(), rgba() or "
 	                "a name (sets color)",
 	                "rgba(255,255,255,1.000000)", rw));
-	dbl(PROP_STROKE_WIDTH, "stroke-width", "Stroke width",
-	    "Outline width in pixels around the glyphs (0: none)", 0.0, 500.0, 0.0);
 	argb(PROP_STROKE_COLOR, "stroke-color", "Stroke colour", "Outline colour, 0xAARRGGBB",
 	     0xff000000);
 	argb(PROP_BACKGROUND_COLOR, "background-color", "Background colour",
 	     "Colour of the box behind the text block, 0xAARRGGBB (alpha 0: no box)", 0);
-	dbl(PROP_BACKGROUND_PADDING, "background-padding", "Background padding",
-	    "Horizontal padding of the background box in pixels", 0.0, 1000.0, 0.0);
-	dbl(PROP_BACKGROUND_RADIUS, "background-radius", "Background radius",
-	    "Corner radius of the background box in pixels", 0.0, 1000.0, 0.0);
 	dbl(PROP_X, "x", "X", "Left edge of the box in pixels", -100000.0, 100000.0, 0.0);
 	dbl(PROP_Y, "y", "Y", "Top edge of the box in pixels", -100000.0, 100000.0, 0.0);
 	dbl(PROP_BOX_WIDTH, "box-width", "Box width",

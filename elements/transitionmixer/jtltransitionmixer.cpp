@@ -19,6 +19,8 @@
  */
 #include "jtltransitionmixer.h"
 
+#include "common/enums.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -42,9 +44,7 @@ static GType type_enum()
 	        {int(jtl::TransitionType::Iris), "Iris", "iris"},
 	        {0, nullptr, nullptr},
 	};
-	if (g_once_init_enter(&type))
-		g_once_init_leave(&type, g_enum_register_static("JtlTransitionType", values));
-	return type;
+	return jtl_enum_type_once(&type, "JtlTransitionType", values);
 }
 
 static GType direction_enum()
@@ -63,9 +63,7 @@ static GType direction_enum()
 	         "from-bottom-left"},
 	        {0, nullptr, nullptr},
 	};
-	if (g_once_init_enter(&type))
-		g_once_init_leave(&type, g_enum_register_static("JtlTransitionDirection", values));
-	return type;
+	return jtl_enum_type_once(&type, "JtlTransitionDirection", values);
 }
 
 static GType easing_enum()
@@ -78,9 +76,7 @@ static GType easing_enum()
 	        {int(jtl::Easing::EaseInOut), "Ease in and out", "ease-in-out"},
 	        {0, nullptr, nullptr},
 	};
-	if (g_once_init_enter(&type))
-		g_once_init_leave(&type, g_enum_register_static("JtlTransitionEasing", values));
-	return type;
+	return jtl_enum_type_once(&type, "JtlTransitionEasing", values);
 }
 
 struct _JtlTransitionMixer {

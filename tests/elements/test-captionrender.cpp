@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <string>
 
+#include "harness.h"
+
 constexpr int W = 320, H = 180;
 
 /* Counts of pixels by colour in a BGRx frame, and the rows holding white ones. */
@@ -55,18 +57,8 @@ static Ink measure(GstBuffer *buf)
 /* The element in a harness, with "name=value" properties separated by spaces. */
 static GstHarness *harness(const char *props)
 {
-	GstHarness *h = gst_harness_new("captionrender");
-	gchar **pairs = g_strsplit(props, " ", -1);
-	for (gchar **p = pairs; *p; p++) {
-		gchar **kv = g_strsplit(*p, "=", 2);
-		if (kv[0] && kv[1])
-			gst_util_set_object_arg(G_OBJECT(h->element), kv[0], kv[1]);
-		g_strfreev(kv);
-	}
-	g_strfreev(pairs);
-	gst_harness_set_src_caps_str(h, "video/x-raw, format=BGRx, width=320, height=180, "
-	                                "framerate=30/1");
-	return h;
+	return harness_with("captionrender", props,
+	                    "video/x-raw, format=BGRx, width=320, height=180, framerate=30/1");
 }
 
 static Ink frame(GstHarness *h, int k)

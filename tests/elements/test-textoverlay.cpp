@@ -10,6 +10,8 @@
 #include <initializer_list>
 #include <string>
 
+#include "harness.h"
+
 constexpr int W = 160, H = 120;
 
 /* The bounding box of the pixels that are mostly red, in a BGRx frame. */
@@ -19,22 +21,11 @@ struct Box {
 	int max_r = 0; /* the strongest red seen */
 };
 
-/* The element in a harness, with "name=value" properties separated by spaces (a value
- * may not contain spaces). */
+/* The element in a harness, with "name=value" properties separated by spaces. */
 static GstHarness *harness(const char *props)
 {
-	GstHarness *h = gst_harness_new("textoverlay-kf");
-	gchar **pairs = g_strsplit(props, " ", -1);
-	for (gchar **p = pairs; *p; p++) {
-		gchar **kv = g_strsplit(*p, "=", 2);
-		if (kv[0] && kv[1])
-			gst_util_set_object_arg(G_OBJECT(h->element), kv[0], kv[1]);
-		g_strfreev(kv);
-	}
-	g_strfreev(pairs);
-	gst_harness_set_src_caps_str(h, "video/x-raw, format=BGRx, width=160, height=120, "
-	                                "framerate=30/1");
-	return h;
+	return harness_with("textoverlay-kf", props,
+	                    "video/x-raw, format=BGRx, width=160, height=120, framerate=30/1");
 }
 
 static GstBuffer *black_frame(GstClockTime pts)
