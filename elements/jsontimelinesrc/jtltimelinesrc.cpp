@@ -1076,7 +1076,11 @@ void push_frame(GstElement *src, guint, gpointer data)
 	if (raster.data.empty() && fs->last && key == fs->last_key) {
 		buf = gst_buffer_copy(fs->last); /* shares the memory */
 	} else {
-		buf = gst_buffer_new_memdup(raster.data.data(), raster.data.size());
+		/* the drawn pixels become the buffer's memory, not a copy of them */
+		auto *pixels = new std::vector<uint8_t>(std::move(raster.data));
+		buf = gst_buffer_new_wrapped_full(
+		        GstMemoryFlags(0), pixels->data(), pixels->size(), 0, pixels->size(),
+		        pixels, [](gpointer p) { delete static_cast<std::vector<uint8_t> *>(p); });
 		if (fs->last)
 			gst_buffer_unref(fs->last);
 		fs->last = gst_buffer_ref(buf);
