@@ -2,72 +2,48 @@
 // The export service's SQLite store: tasks, projects, assets, idempotency (WAL, one connection).
 #include <jsontimeline/serve-store.h>
 
-#include <memory>
+#include <optional>
 
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "sqlite-stmt.h"
+
 namespace jtl {
 
 namespace {
-
-struct StmtDeleter {
-	void operator()(sqlite3_stmt *s) const { sqlite3_finalize(s); }
-};
-using Stmt = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
-
-Stmt prepare(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *s = nullptr;
-	if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) != SQLITE_OK) {
-		g_warning("serve store: %s: %s", sql, sqlite3_errmsg(db));
-		return nullptr;
-	}
-	return Stmt(s);
-}
-
-void bind(sqlite3_stmt *s, int i, const std::string &v)
-{
-	sqlite3_bind_text(s, i, v.c_str(), int(v.size()), SQLITE_TRANSIENT);
-}
-
-std::string text(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-	return t ? std::string(reinterpret_cast<const char *>(t)) : std::string();
-}
 
 const char kColumns[] =
         "id, key_id, client_task_id, status, progress, error, duration, callback_url, "
         "callback_headers, request, format, created_at, completed_at, seq, attempts, "
         "project_id";
 
-StoredTask read_task(sqlite3_stmt *s)
+StoredTask read_task(const SqliteStmt &s)
 {
 	StoredTask t;
-	t.id = text(s, 0);
-	t.key_id = text(s, 1);
-	t.client_task_id = text(s, 2);
-	t.status = text(s, 3);
-	t.progress = sqlite3_column_double(s, 4);
-	t.error = text(s, 5);
-	t.duration_seconds = sqlite3_column_double(s, 6);
-	t.callback_url = text(s, 7);
-	t.callback_headers = text(s, 8);
-	t.request = text(s, 9);
-	t.format = text(s, 10);
-	t.created_at = text(s, 11);
-	t.completed_at = text(s, 12);
-	t.seq = sqlite3_column_int64(s, 13);
-	t.attempts = sqlite3_column_int(s, 14);
-	t.project_id = text(s, 15);
+	t.id = s.text(0);
+	t.key_id = s.text(1);
+	t.client_task_id = s.text(2);
+	t.status = s.text(3);
+	t.progress = s.real(4);
+	t.error = s.text(5);
+	t.duration_seconds = s.real(6);
+	t.callback_url = s.text(7);
+	t.callback_headers = s.text(8);
+	t.request = s.text(9);
+	t.format = s.text(10);
+	t.created_at = s.text(11);
+	t.completed_at = s.text(12);
+	t.seq = s.int64(13);
+	t.attempts = int(s.int64(14));
+	t.project_id = s.text(15);
 	return t;
 }
 
-std::vector<StoredTask> read_all(sqlite3_stmt *s)
+std::vector<StoredTask> read_all(SqliteStmt &s)
 {
 	std::vector<StoredTask> out;
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while (s.row())
 		out.push_back(read_task(s));
 	return out;
 }
@@ -75,21 +51,27 @@ std::vector<StoredTask> read_all(sqlite3_stmt *s)
 const char kProjectColumns[] = "id, key_id, title, description, editor_state, state_version,"
                                " revision, created_at, updated_at, seq";
 
-StoredProject read_project(sqlite3_stmt *s)
+StoredProject read_project(const SqliteStmt &s)
 {
 	StoredProject p;
-	p.id = text(s, 0);
-	p.key_id = text(s, 1);
-	p.title = text(s, 2);
-	p.has_description = sqlite3_column_type(s, 3) != SQLITE_NULL;
-	p.description = text(s, 3);
-	p.editor_state = text(s, 4);
-	p.state_version = text(s, 5);
-	p.revision = sqlite3_column_int64(s, 6);
-	p.created_at = text(s, 7);
-	p.updated_at = text(s, 8);
-	p.seq = sqlite3_column_int64(s, 9);
+	p.id = s.text(0);
+	p.key_id = s.text(1);
+	p.title = s.text(2);
+	p.has_description = !s.is_null(3);
+	p.description = s.text(3);
+	p.editor_state = s.text(4);
+	p.state_version = s.text(5);
+	p.revision = s.int64(6);
+	p.created_at = s.text(7);
+	p.updated_at = s.text(8);
+	p.seq = s.int64(9);
 	return p;
+}
+
+/* The description to bind: NULL when the project has none. */
+std::optional<std::string> description(const StoredProject &p)
+{
+	return p.has_description ? std::optional<std::string>(p.description) : std::nullopt;
 }
 
 const char kAssetColumns[] =
@@ -97,21 +79,46 @@ const char kAssetColumns[] =
         " a.created_at, a.seq, a.duration";
 constexpr int kAssetColumnCount = 11; /* the columns above; a join's own come after them */
 
-StoredAsset read_asset(sqlite3_stmt *s)
+StoredAsset read_asset(const SqliteStmt &s)
 {
 	StoredAsset a;
-	a.id = text(s, 0);
-	a.key_id = text(s, 1);
-	a.type = text(s, 2);
-	a.filename = text(s, 3);
-	a.mimetype = text(s, 4);
-	a.size = sqlite3_column_int64(s, 5);
-	a.width = sqlite3_column_int(s, 6);
-	a.height = sqlite3_column_int(s, 7);
-	a.created_at = text(s, 8);
-	a.seq = sqlite3_column_int64(s, 9);
-	a.duration = sqlite3_column_type(s, 10) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 10);
+	a.id = s.text(0);
+	a.key_id = s.text(1);
+	a.type = s.text(2);
+	a.filename = s.text(3);
+	a.mimetype = s.text(4);
+	a.size = s.int64(5);
+	a.width = int(s.int64(6));
+	a.height = int(s.int64(7));
+	a.created_at = s.text(8);
+	a.seq = s.int64(9);
+	a.duration = s.is_null(10) ? -1 : s.real(10);
 	return a;
+}
+
+/* A list's cursor: the rows with seq below it (0 or less = from the newest). */
+int64_t cursor(int64_t before)
+{
+	return before > 0 ? before : INT64_MAX;
+}
+
+/* Runs an INSERT; when it ran, *seq is the new row's. */
+bool inserted(sqlite3 *db, SqliteStmt &s, int64_t *seq)
+{
+	if (!s.done())
+		return false;
+	*seq = sqlite3_last_insert_rowid(db);
+	return true;
+}
+
+/* Reads the first row (if any) into *out with read(). */
+template <typename T>
+bool read_one(SqliteStmt &s, T (*read)(const SqliteStmt &), T *out)
+{
+	if (!s.row())
+		return false;
+	*out = read(s);
+	return true;
 }
 
 } /* namespace */
@@ -180,346 +187,231 @@ bool TaskStore::open(const std::string &path, std::string *error)
 
 bool TaskStore::insert(StoredTask &t)
 {
-	Stmt s = prepare(db_, "INSERT INTO tasks (id, key_id, client_task_id, status, progress,"
-	                      " error, duration, callback_url, callback_headers, request, format,"
-	                      " created_at, completed_at, attempts, project_id)"
-	                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-	if (!s)
-		return false;
-	bind(s.get(), 1, t.id);
-	bind(s.get(), 2, t.key_id);
-	bind(s.get(), 3, t.client_task_id);
-	bind(s.get(), 4, t.status);
-	sqlite3_bind_double(s.get(), 5, t.progress);
-	bind(s.get(), 6, t.error);
-	sqlite3_bind_double(s.get(), 7, t.duration_seconds);
-	bind(s.get(), 8, t.callback_url);
-	bind(s.get(), 9, t.callback_headers);
-	bind(s.get(), 10, t.request);
-	bind(s.get(), 11, t.format);
-	bind(s.get(), 12, t.created_at);
-	bind(s.get(), 13, t.completed_at);
-	sqlite3_bind_int(s.get(), 14, t.attempts);
-	bind(s.get(), 15, t.project_id);
-	if (sqlite3_step(s.get()) != SQLITE_DONE)
-		return false;
-	t.seq = sqlite3_last_insert_rowid(db_);
-	return true;
+	SqliteStmt s(db_,
+	             "INSERT INTO tasks (id, key_id, client_task_id, status, progress,"
+	             " error, duration, callback_url, callback_headers, request, format,"
+	             " created_at, completed_at, attempts, project_id)"
+	             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	             t.id, t.key_id, t.client_task_id, t.status, t.progress, t.error,
+	             t.duration_seconds, t.callback_url, t.callback_headers, t.request, t.format,
+	             t.created_at, t.completed_at, t.attempts, t.project_id);
+	return inserted(db_, s, &t.seq);
 }
 
 bool TaskStore::get(const std::string &id, StoredTask *out)
 {
-	std::string sql = std::string("SELECT ") + kColumns + " FROM tasks WHERE id = ?";
-	Stmt s = prepare(db_, sql.c_str());
-	if (!s)
-		return false;
-	bind(s.get(), 1, id);
-	if (sqlite3_step(s.get()) != SQLITE_ROW)
-		return false;
-	*out = read_task(s.get());
-	return true;
+	SqliteStmt s(db_, std::string("SELECT ") + kColumns + " FROM tasks WHERE id = ?", id);
+	return read_one(s, read_task, out);
 }
 
 bool TaskStore::find_client_task(const std::string &key_id, const std::string &client_task_id,
                                  StoredTask *out)
 {
-	std::string sql =
+	SqliteStmt s(
+	        db_,
 	        std::string("SELECT ") + kColumns +
-	        " FROM tasks WHERE key_id = ? AND client_task_id = ? ORDER BY seq LIMIT 1";
-	Stmt s = prepare(db_, sql.c_str());
-	if (!s)
-		return false;
-	bind(s.get(), 1, key_id);
-	bind(s.get(), 2, client_task_id);
-	if (sqlite3_step(s.get()) != SQLITE_ROW)
-		return false;
-	*out = read_task(s.get());
-	return true;
+	                " FROM tasks WHERE key_id = ? AND client_task_id = ? ORDER BY seq LIMIT 1",
+	        key_id, client_task_id);
+	return read_one(s, read_task, out);
 }
 
 int TaskStore::count_active(const std::string &key_id)
 {
-	Stmt s = prepare(db_, "SELECT COUNT(*) FROM tasks WHERE key_id = ?"
-	                      " AND status IN ('PENDING', 'PROCESSING')");
-	if (!s)
-		return 0;
-	bind(s.get(), 1, key_id);
-	return sqlite3_step(s.get()) == SQLITE_ROW ? sqlite3_column_int(s.get(), 0) : 0;
+	SqliteStmt s(db_,
+	             "SELECT COUNT(*) FROM tasks WHERE key_id = ?"
+	             " AND status IN ('PENDING', 'PROCESSING')",
+	             key_id);
+	return s.row() ? int(s.int64(0)) : 0;
 }
 
 std::vector<StoredTask> TaskStore::list(const std::string &key_id, int64_t before, int limit)
 {
-	std::string sql = std::string("SELECT ") + kColumns +
-	                  " FROM tasks WHERE key_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?";
-	Stmt s = prepare(db_, sql.c_str());
-	if (!s)
-		return {};
-	bind(s.get(), 1, key_id);
-	sqlite3_bind_int64(s.get(), 2, before > 0 ? before : INT64_MAX);
-	sqlite3_bind_int(s.get(), 3, limit);
-	return read_all(s.get());
+	SqliteStmt s(db_,
+	             std::string("SELECT ") + kColumns +
+	                     " FROM tasks WHERE key_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+	             key_id, cursor(before), limit);
+	return read_all(s);
 }
 
 std::vector<StoredTask> TaskStore::unfinished()
 {
-	std::string sql = std::string("SELECT ") + kColumns +
-	                  " FROM tasks WHERE status IN ('PENDING', 'PROCESSING') ORDER BY seq";
-	Stmt s = prepare(db_, sql.c_str());
-	return s ? read_all(s.get()) : std::vector<StoredTask>();
+	SqliteStmt s(db_,
+	             std::string("SELECT ") + kColumns +
+	                     " FROM tasks WHERE status IN ('PENDING', 'PROCESSING') ORDER BY seq");
+	return read_all(s);
 }
 
 std::vector<StoredTask> TaskStore::completed_before(const std::string &rfc3339)
 {
-	std::string sql =
+	SqliteStmt s(
+	        db_,
 	        std::string("SELECT ") + kColumns +
-	        " FROM tasks WHERE status = 'COMPLETED' AND completed_at < ? ORDER BY seq";
-	Stmt s = prepare(db_, sql.c_str());
-	if (!s)
-		return {};
-	bind(s.get(), 1, rfc3339);
-	return read_all(s.get());
+	                " FROM tasks WHERE status = 'COMPLETED' AND completed_at < ? ORDER BY seq",
+	        rfc3339);
+	return read_all(s);
 }
 
 bool TaskStore::set_status(const std::string &id, const std::string &status, double progress,
                            const std::string &error, const std::string &completed_at)
 {
-	Stmt s = prepare(db_, "UPDATE tasks SET status = ?, progress = ?, error = ?,"
-	                      " completed_at = ? WHERE id = ?");
-	if (!s)
-		return false;
-	bind(s.get(), 1, status);
-	sqlite3_bind_double(s.get(), 2, progress);
-	bind(s.get(), 3, error);
-	bind(s.get(), 4, completed_at);
-	bind(s.get(), 5, id);
-	return sqlite3_step(s.get()) == SQLITE_DONE;
+	return SqliteStmt(db_,
+	                  "UPDATE tasks SET status = ?, progress = ?, error = ?,"
+	                  " completed_at = ? WHERE id = ?",
+	                  status, progress, error, completed_at, id)
+	        .done();
 }
 
 bool TaskStore::set_progress(const std::string &id, double progress)
 {
-	Stmt s = prepare(db_, "UPDATE tasks SET progress = ? WHERE id = ?");
-	if (!s)
-		return false;
-	sqlite3_bind_double(s.get(), 1, progress);
-	bind(s.get(), 2, id);
-	return sqlite3_step(s.get()) == SQLITE_DONE;
+	return SqliteStmt(db_, "UPDATE tasks SET progress = ? WHERE id = ?", progress, id).done();
 }
 
 bool TaskStore::add_attempt(const std::string &id)
 {
-	Stmt s = prepare(db_, "UPDATE tasks SET attempts = attempts + 1 WHERE id = ?");
-	if (!s)
-		return false;
-	bind(s.get(), 1, id);
-	return sqlite3_step(s.get()) == SQLITE_DONE;
+	return SqliteStmt(db_, "UPDATE tasks SET attempts = attempts + 1 WHERE id = ?", id).done();
 }
 
 std::map<std::string, int> TaskStore::count_by_status()
 {
 	std::map<std::string, int> out;
-	Stmt s = prepare(db_, "SELECT status, COUNT(*) FROM tasks GROUP BY status");
-	while (s && sqlite3_step(s.get()) == SQLITE_ROW)
-		out[text(s.get(), 0)] = sqlite3_column_int(s.get(), 1);
+	SqliteStmt s(db_, "SELECT status, COUNT(*) FROM tasks GROUP BY status");
+	while (s.row())
+		out[s.text(0)] = int(s.int64(1));
 	return out;
 }
 
 bool TaskStore::project_insert(StoredProject &p)
 {
-	Stmt s = prepare(db_, "INSERT INTO projects (id, key_id, title, description, editor_state,"
-	                      " state_version, revision, created_at, updated_at)"
-	                      " VALUES (?,?,?,?,?,?,?,?,?)");
-	if (!s)
-		return false;
-	bind(s.get(), 1, p.id);
-	bind(s.get(), 2, p.key_id);
-	bind(s.get(), 3, p.title);
-	if (p.has_description)
-		bind(s.get(), 4, p.description);
-	bind(s.get(), 5, p.editor_state);
-	bind(s.get(), 6, p.state_version);
-	sqlite3_bind_int64(s.get(), 7, p.revision);
-	bind(s.get(), 8, p.created_at);
-	bind(s.get(), 9, p.updated_at);
-	if (sqlite3_step(s.get()) != SQLITE_DONE)
-		return false;
-	p.seq = sqlite3_last_insert_rowid(db_);
-	return true;
+	SqliteStmt s(db_,
+	             "INSERT INTO projects (id, key_id, title, description, editor_state,"
+	             " state_version, revision, created_at, updated_at)"
+	             " VALUES (?,?,?,?,?,?,?,?,?)",
+	             p.id, p.key_id, p.title, description(p), p.editor_state, p.state_version,
+	             p.revision, p.created_at, p.updated_at);
+	return inserted(db_, s, &p.seq);
 }
 
 bool TaskStore::project_get(const std::string &key_id, const std::string &id, StoredProject *out)
 {
-	std::string sql = std::string("SELECT ") + kProjectColumns +
-	                  " FROM projects WHERE id = ? AND key_id = ?";
-	Stmt s = prepare(db_, sql.c_str());
-	if (!s)
-		return false;
-	bind(s.get(), 1, id);
-	bind(s.get(), 2, key_id);
-	if (sqlite3_step(s.get()) != SQLITE_ROW)
-		return false;
-	*out = read_project(s.get());
-	return true;
+	SqliteStmt s(db_,
+	             std::string("SELECT ") + kProjectColumns +
+	                     " FROM projects WHERE id = ? AND key_id = ?",
+	             id, key_id);
+	return read_one(s, read_project, out);
 }
 
 bool TaskStore::project_update(const StoredProject &p)
 {
-	Stmt s = prepare(db_, "UPDATE projects SET title = ?, description = ?, editor_state = ?,"
-	                      " state_version = ?, revision = ?, updated_at = ? WHERE id = ?");
-	if (!s)
-		return false;
-	bind(s.get(), 1, p.title);
-	if (p.has_description)
-		bind(s.get(), 2, p.description);
-	bind(s.get(), 3, p.editor_state);
-	bind(s.get(), 4, p.state_version);
-	sqlite3_bind_int64(s.get(), 5, p.revision);
-	bind(s.get(), 6, p.updated_at);
-	bind(s.get(), 7, p.id);
-	return sqlite3_step(s.get()) == SQLITE_DONE;
+	return SqliteStmt(db_,
+	                  "UPDATE projects SET title = ?, description = ?, editor_state = ?,"
+	                  " state_version = ?, revision = ?, updated_at = ? WHERE id = ?",
+	                  p.title, description(p), p.editor_state, p.state_version, p.revision,
+	                  p.updated_at, p.id)
+	        .done();
 }
 
 bool TaskStore::project_delete(const std::string &key_id, const std::string &id)
 {
-	Stmt s = prepare(db_, "DELETE FROM projects WHERE id = ? AND key_id = ?");
-	if (!s)
+	if (!SqliteStmt(db_, "DELETE FROM projects WHERE id = ? AND key_id = ?", id, key_id)
+	             .done() ||
+	    sqlite3_changes(db_) == 0)
 		return false;
-	bind(s.get(), 1, id);
-	bind(s.get(), 2, key_id);
-	if (sqlite3_step(s.get()) != SQLITE_DONE || sqlite3_changes(db_) == 0)
-		return false;
-	Stmt b = prepare(db_, "DELETE FROM project_assets WHERE project_id = ?");
-	if (b) {
-		bind(b.get(), 1, id);
-		sqlite3_step(b.get());
-	}
+	SqliteStmt(db_, "DELETE FROM project_assets WHERE project_id = ?", id).step();
 	return true;
 }
 
 std::vector<StoredProject> TaskStore::project_list(const std::string &key_id, int64_t before,
                                                    int limit)
 {
-	std::string sql = std::string("SELECT ") + kProjectColumns +
-	                  " FROM projects WHERE key_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?";
-	Stmt s = prepare(db_, sql.c_str());
+	SqliteStmt s(
+	        db_,
+	        std::string("SELECT ") + kProjectColumns +
+	                " FROM projects WHERE key_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+	        key_id, cursor(before), limit);
 	std::vector<StoredProject> out;
-	if (!s)
-		return out;
-	bind(s.get(), 1, key_id);
-	sqlite3_bind_int64(s.get(), 2, before > 0 ? before : INT64_MAX);
-	sqlite3_bind_int(s.get(), 3, limit);
-	while (sqlite3_step(s.get()) == SQLITE_ROW)
-		out.push_back(read_project(s.get()));
+	while (s.row())
+		out.push_back(read_project(s));
 	return out;
 }
 
 bool TaskStore::asset_insert(StoredAsset &a)
 {
-	Stmt s = prepare(db_, "INSERT INTO assets (id, key_id, type, filename, mimetype, size,"
-	                      " width, height, created_at, duration) VALUES (?,?,?,?,?,?,?,?,?,?)");
-	if (!s)
-		return false;
-	bind(s.get(), 1, a.id);
-	bind(s.get(), 2, a.key_id);
-	bind(s.get(), 3, a.type);
-	bind(s.get(), 4, a.filename);
-	bind(s.get(), 5, a.mimetype);
-	sqlite3_bind_int64(s.get(), 6, a.size);
-	sqlite3_bind_int(s.get(), 7, a.width);
-	sqlite3_bind_int(s.get(), 8, a.height);
-	bind(s.get(), 9, a.created_at);
-	if (a.duration >= 0)
-		sqlite3_bind_double(s.get(), 10, a.duration);
-	if (sqlite3_step(s.get()) != SQLITE_DONE)
-		return false;
-	a.seq = sqlite3_last_insert_rowid(db_);
-	return true;
+	/* an unknown duration (< 0) is stored as NULL */
+	SqliteStmt s(db_,
+	             "INSERT INTO assets (id, key_id, type, filename, mimetype, size,"
+	             " width, height, created_at, duration) VALUES (?,?,?,?,?,?,?,?,?,?)",
+	             a.id, a.key_id, a.type, a.filename, a.mimetype, a.size, a.width, a.height,
+	             a.created_at,
+	             a.duration >= 0 ? std::optional<double>(a.duration) : std::nullopt);
+	return inserted(db_, s, &a.seq);
 }
 
 bool TaskStore::asset_get(const std::string &key_id, const std::string &id, StoredAsset *out)
 {
-	std::string sql = std::string("SELECT ") + kAssetColumns +
-	                  " FROM assets a WHERE a.id = ? AND a.key_id = ? AND a.deleted = 0";
-	Stmt s = prepare(db_, sql.c_str());
-	if (!s)
-		return false;
-	bind(s.get(), 1, id);
-	bind(s.get(), 2, key_id);
-	if (sqlite3_step(s.get()) != SQLITE_ROW)
-		return false;
-	*out = read_asset(s.get());
-	return true;
+	SqliteStmt s(db_,
+	             std::string("SELECT ") + kAssetColumns +
+	                     " FROM assets a WHERE a.id = ? AND a.key_id = ? AND a.deleted = 0",
+	             id, key_id);
+	return read_one(s, read_asset, out);
 }
 
 bool TaskStore::asset_delete(const std::string &key_id, const std::string &id)
 {
-	Stmt s = prepare(db_, "UPDATE assets SET deleted = 1 WHERE id = ? AND key_id = ?"
-	                      " AND deleted = 0");
-	if (!s)
+	if (!SqliteStmt(db_,
+	                "UPDATE assets SET deleted = 1 WHERE id = ? AND key_id = ?"
+	                " AND deleted = 0",
+	                id, key_id)
+	             .done() ||
+	    sqlite3_changes(db_) == 0)
 		return false;
-	bind(s.get(), 1, id);
-	bind(s.get(), 2, key_id);
-	if (sqlite3_step(s.get()) != SQLITE_DONE || sqlite3_changes(db_) == 0)
-		return false;
-	Stmt b = prepare(db_, "DELETE FROM project_assets WHERE asset_id = ?");
-	if (b) {
-		bind(b.get(), 1, id);
-		sqlite3_step(b.get());
-	}
+	SqliteStmt(db_, "DELETE FROM project_assets WHERE asset_id = ?", id).step();
 	return true;
 }
 
 bool TaskStore::asset_referenced(const std::string &key_id, const std::string &needle)
 {
-	Stmt s = prepare(db_, "SELECT 1 FROM projects WHERE key_id = ?1"
-	                      " AND instr(editor_state, ?2) > 0 UNION ALL"
-	                      " SELECT 1 FROM tasks WHERE key_id = ?1"
-	                      " AND status IN ('PENDING', 'PROCESSING') AND instr(request, ?2) > 0"
-	                      " LIMIT 1");
+	SqliteStmt s(db_,
+	             "SELECT 1 FROM projects WHERE key_id = ?1"
+	             " AND instr(editor_state, ?2) > 0 UNION ALL"
+	             " SELECT 1 FROM tasks WHERE key_id = ?1"
+	             " AND status IN ('PENDING', 'PROCESSING') AND instr(request, ?2) > 0"
+	             " LIMIT 1",
+	             key_id, needle);
 	if (!s)
 		return true; /* unknown: keep the asset */
-	bind(s.get(), 1, key_id);
-	bind(s.get(), 2, needle);
-	return sqlite3_step(s.get()) == SQLITE_ROW;
+	return s.row();
 }
 
 bool TaskStore::project_asset_add(const std::string &project_id, const std::string &asset_id)
 {
-	Stmt s = prepare(db_, "INSERT OR IGNORE INTO project_assets (project_id, asset_id)"
-	                      " VALUES (?, ?)");
-	if (!s)
-		return false;
-	bind(s.get(), 1, project_id);
-	bind(s.get(), 2, asset_id);
-	return sqlite3_step(s.get()) == SQLITE_DONE;
+	return SqliteStmt(db_,
+	                  "INSERT OR IGNORE INTO project_assets (project_id, asset_id)"
+	                  " VALUES (?, ?)",
+	                  project_id, asset_id)
+	        .done();
 }
 
 bool TaskStore::project_asset_remove(const std::string &project_id, const std::string &asset_id)
 {
-	Stmt s = prepare(db_, "DELETE FROM project_assets WHERE project_id = ? AND asset_id = ?");
-	if (!s)
-		return false;
-	bind(s.get(), 1, project_id);
-	bind(s.get(), 2, asset_id);
-	return sqlite3_step(s.get()) == SQLITE_DONE && sqlite3_changes(db_) > 0;
+	return SqliteStmt(db_, "DELETE FROM project_assets WHERE project_id = ? AND asset_id = ?",
+	                  project_id, asset_id)
+	               .done() &&
+	       sqlite3_changes(db_) > 0;
 }
 
 std::vector<StoredAsset> TaskStore::project_assets(const std::string &project_id, int64_t before,
                                                    int limit, std::vector<int64_t> *seqs)
 {
-	std::string sql = std::string("SELECT ") + kAssetColumns +
-	                  ", b.seq FROM project_assets b JOIN assets a ON a.id = b.asset_id"
-	                  " WHERE b.project_id = ? AND b.seq < ? AND a.deleted = 0"
-	                  " ORDER BY b.seq DESC LIMIT ?";
-	Stmt s = prepare(db_, sql.c_str());
+	SqliteStmt s(db_,
+	             std::string("SELECT ") + kAssetColumns +
+	                     ", b.seq FROM project_assets b JOIN assets a ON a.id = b.asset_id"
+	                     " WHERE b.project_id = ? AND b.seq < ? AND a.deleted = 0"
+	                     " ORDER BY b.seq DESC LIMIT ?",
+	             project_id, cursor(before), limit);
 	std::vector<StoredAsset> out;
-	if (!s)
-		return out;
-	bind(s.get(), 1, project_id);
-	sqlite3_bind_int64(s.get(), 2, before > 0 ? before : INT64_MAX);
-	sqlite3_bind_int(s.get(), 3, limit);
-	while (sqlite3_step(s.get()) == SQLITE_ROW) {
-		out.push_back(read_asset(s.get()));
-		seqs->push_back(sqlite3_column_int64(s.get(), kAssetColumnCount));
+	while (s.row()) {
+		out.push_back(read_asset(s));
+		seqs->push_back(s.int64(kAssetColumnCount));
 	}
 	return out;
 }
@@ -527,44 +419,32 @@ std::vector<StoredAsset> TaskStore::project_assets(const std::string &project_id
 bool TaskStore::idempotency_get(const std::string &key_id, const std::string &key,
                                 IdempotencyRecord *out)
 {
-	Stmt s = prepare(db_, "SELECT payload_hash, status, body, created_us FROM idempotency"
-	                      " WHERE key_id = ? AND idem_key = ?");
-	if (!s)
+	SqliteStmt s(db_,
+	             "SELECT payload_hash, status, body, created_us FROM idempotency"
+	             " WHERE key_id = ? AND idem_key = ?",
+	             key_id, key);
+	if (!s.row())
 		return false;
-	bind(s.get(), 1, key_id);
-	bind(s.get(), 2, key);
-	if (sqlite3_step(s.get()) != SQLITE_ROW)
-		return false;
-	out->payload_hash = text(s.get(), 0);
-	out->status = sqlite3_column_int(s.get(), 1);
-	out->body = text(s.get(), 2);
-	out->created_us = sqlite3_column_int64(s.get(), 3);
+	out->payload_hash = s.text(0);
+	out->status = int(s.int64(1));
+	out->body = s.text(2);
+	out->created_us = s.int64(3);
 	return true;
 }
 
 bool TaskStore::idempotency_put(const std::string &key_id, const std::string &key,
                                 const IdempotencyRecord &r)
 {
-	Stmt s = prepare(db_, "INSERT OR REPLACE INTO idempotency (key_id, idem_key,"
-	                      " payload_hash, status, body, created_us) VALUES (?,?,?,?,?,?)");
-	if (!s)
-		return false;
-	bind(s.get(), 1, key_id);
-	bind(s.get(), 2, key);
-	bind(s.get(), 3, r.payload_hash);
-	sqlite3_bind_int(s.get(), 4, r.status);
-	bind(s.get(), 5, r.body);
-	sqlite3_bind_int64(s.get(), 6, r.created_us);
-	return sqlite3_step(s.get()) == SQLITE_DONE;
+	return SqliteStmt(db_,
+	                  "INSERT OR REPLACE INTO idempotency (key_id, idem_key,"
+	                  " payload_hash, status, body, created_us) VALUES (?,?,?,?,?,?)",
+	                  key_id, key, r.payload_hash, r.status, r.body, r.created_us)
+	        .done();
 }
 
 void TaskStore::idempotency_purge(int64_t before_us)
 {
-	Stmt s = prepare(db_, "DELETE FROM idempotency WHERE created_us < ?");
-	if (!s)
-		return;
-	sqlite3_bind_int64(s.get(), 1, before_us);
-	sqlite3_step(s.get());
+	SqliteStmt(db_, "DELETE FROM idempotency WHERE created_us < ?", before_us).step();
 }
 
 } /* namespace jtl */

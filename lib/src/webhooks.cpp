@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include <fcntl.h>
@@ -15,6 +16,8 @@
 #include <unistd.h>
 
 #include <jsontimeline/fetch.h>
+
+#include "sqlite-stmt.h"
 
 namespace jtl {
 
@@ -55,33 +58,6 @@ bool reserved_header(const std::string &name)
 	return n == "host" || n == "content-length" || n == "content-type" ||
 	       n == "transfer-encoding" || n == "connection" || n.rfind("x-indream-", 0) == 0;
 }
-
-/* A prepared statement, finalized at scope exit. */
-struct Stmt {
-	sqlite3_stmt *s = nullptr;
-	Stmt(sqlite3 *db, const char *sql) { sqlite3_prepare_v2(db, sql, -1, &s, nullptr); }
-	~Stmt() { sqlite3_finalize(s); }
-	Stmt &text(int i, const std::string &v)
-	{
-		sqlite3_bind_text(s, i, v.c_str(), int(v.size()), SQLITE_TRANSIENT);
-		return *this;
-	}
-	Stmt &num(int i, gint64 v)
-	{
-		sqlite3_bind_int64(s, i, v);
-		return *this;
-	}
-	int step() { return s ? sqlite3_step(s) : SQLITE_ERROR; }
-	std::string col_text(int i) const
-	{
-		const unsigned char *t = sqlite3_column_text(s, i);
-		return t ? std::string(reinterpret_cast<const char *>(t),
-		                       std::size_t(sqlite3_column_bytes(s, i)))
-		         : std::string();
-	}
-	gint64 col_num(int i) const { return sqlite3_column_int64(s, i); }
-	bool col_null(int i) const { return sqlite3_column_type(s, i) == SQLITE_NULL; }
-};
 
 const char *const kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS webhook_events (
@@ -411,17 +387,13 @@ std::string WebhookSender::enqueue(const std::string &task_id, const std::string
 	std::string id = std::string("evt_") + uuid;
 	{
 		std::lock_guard<std::mutex> lock(impl_->mutex);
-		Stmt st(impl_->db,
-		        "INSERT INTO webhook_events (event_id, task_id, event_type, url, "
-		        "headers, secret, body, created_ms, next_ms) "
-		        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-		st.text(1, id).text(2, task_id).text(3, event_type).text(4, url);
-		st.text(5, header_json)
-		        .text(6, secret)
-		        .text(7, body)
-		        .num(8, created)
-		        .num(9, created);
-		if (st.step() != SQLITE_DONE)
+		SqliteStmt st(impl_->db,
+		              "INSERT INTO webhook_events (event_id, task_id, event_type, url, "
+		              "headers, secret, body, created_ms, next_ms) "
+		              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		              id, task_id, event_type, url, header_json, secret, body, created,
+		              created);
+		if (!st.done())
 			return fail(std::string("webhook outbox: ") + sqlite3_errmsg(impl_->db));
 		if (impl_->ctx && !impl_->wake) {
 			impl_->wake = g_idle_source_new();
@@ -501,9 +473,10 @@ void WebhookSender::Impl::reschedule()
 	gint64 next = -1;
 	{
 		std::lock_guard<std::mutex> lock(mutex);
-		Stmt st(db, "SELECT MIN(next_ms) FROM webhook_events WHERE state = 'pending'");
-		if (st.step() == SQLITE_ROW && !st.col_null(0))
-			next = st.col_num(0);
+		SqliteStmt st(db,
+		              "SELECT MIN(next_ms) FROM webhook_events WHERE state = 'pending'");
+		if (st.row() && !st.is_null(0))
+			next = st.int64(0);
 	}
 	gint64 delay = next < 0 ? kMaxSleepMs : std::clamp<gint64>(next - now_ms(), 1, kMaxSleepMs);
 	if (in_flight.size() >= options.max_in_flight)
@@ -526,11 +499,14 @@ void WebhookSender::Impl::purge()
 		return;
 	gint64 before = now_ms() - gint64(options.keep_finished_seconds * 1000);
 	std::lock_guard<std::mutex> lock(mutex);
-	Stmt a(db, "DELETE FROM webhook_attempts WHERE event_id IN (SELECT event_id FROM "
-	           "webhook_events WHERE state != 'pending' AND created_ms < ?)");
-	a.num(1, before).step();
-	Stmt e(db, "DELETE FROM webhook_events WHERE state != 'pending' AND created_ms < ?");
-	e.num(1, before).step();
+	SqliteStmt(db,
+	           "DELETE FROM webhook_attempts WHERE event_id IN (SELECT event_id FROM "
+	           "webhook_events WHERE state != 'pending' AND created_ms < ?)",
+	           before)
+	        .step();
+	SqliteStmt(db, "DELETE FROM webhook_events WHERE state != 'pending' AND created_ms < ?",
+	           before)
+	        .step();
 }
 
 /* (Re)sets the one timer that runs reschedule(). */
@@ -560,17 +536,17 @@ void WebhookSender::Impl::dispatch()
 		std::lock_guard<std::mutex> lock(mutex);
 		gint64 now = now_ms();
 		{
-			Stmt st(db,
+			SqliteStmt st(
+			        db,
 			        "SELECT event_id, task_id, event_type, url, headers, secret, body, "
 			        "attempts, next_ms FROM webhook_events "
 			        "WHERE state = 'pending' AND next_ms <= ? ORDER BY next_ms LIMIT "
-			        "?");
-			st.num(1, now).num(2, gint64(options.max_in_flight + in_flight.size()));
-			while (st.step() == SQLITE_ROW)
-				candidates.push_back(
-				        {st.col_text(0), st.col_text(1), st.col_text(2),
-				         st.col_text(3), st.col_text(4), st.col_text(5),
-				         st.col_text(6), int(st.col_num(7)), st.col_num(8)});
+			        "?",
+			        now, gint64(options.max_in_flight + in_flight.size()));
+			while (st.row())
+				candidates.push_back({st.text(0), st.text(1), st.text(2),
+				                      st.text(3), st.text(4), st.text(5),
+				                      st.text(6), int(st.int64(7)), st.int64(8)});
 		}
 		gint64 lease = now + gint64(options.attempt_timeout * 1000) + kLeaseMarginMs;
 		for (Due &d : candidates) {
@@ -578,11 +554,12 @@ void WebhookSender::Impl::dispatch()
 				break;
 			if (in_flight.count(d.id))
 				continue;
-			Stmt claim(db,
-			           "UPDATE webhook_events SET next_ms = ? WHERE event_id = ? AND "
-			           "state = 'pending' AND next_ms = ?");
-			claim.num(1, lease).text(2, d.id).num(3, d.next_ms);
-			if (claim.step() == SQLITE_DONE && sqlite3_changes(db) == 1)
+			SqliteStmt claim(
+			        db,
+			        "UPDATE webhook_events SET next_ms = ? WHERE event_id = ? AND "
+			        "state = 'pending' AND next_ms = ?",
+			        lease, d.id, d.next_ms);
+			if (claim.done() && sqlite3_changes(db) == 1)
 				due.push_back(std::move(d));
 		}
 	}
@@ -662,22 +639,24 @@ void WebhookSender::Impl::complete(Attempt *a, const std::string &outcome, guint
 	{
 		std::lock_guard<std::mutex> lock(mutex);
 		if (outcome == "stopped") {
-			Stmt st(db, "UPDATE webhook_events SET next_ms = ? WHERE event_id = ? AND "
-			            "state = 'pending'");
-			st.num(1, now).text(2, a->event_id).step();
+			SqliteStmt(db,
+			           "UPDATE webhook_events SET next_ms = ? WHERE event_id = ? AND "
+			           "state = 'pending'",
+			           now, a->event_id)
+			        .step();
 		} else {
 			gint64 duration = (g_get_monotonic_time() - a->started_mono) / 1000;
-			Stmt log(db,
-			         "INSERT INTO webhook_attempts (event_id, task_id, attempt, at_ms, "
-			         "duration_ms, status, error, outcome) VALUES (?, ?, ?, ?, ?, ?, "
-			         "?, ?)");
-			log.text(1, a->event_id).text(2, a->task_id).num(3, a->number);
-			log.num(4, a->started_ms).num(5, duration);
-			if (status)
-				log.num(6, status);
-			if (!error.empty())
-				log.text(7, error);
-			log.text(8, outcome).step();
+			/* no status (0) and no error ("") are NULL */
+			SqliteStmt(
+			        db,
+			        "INSERT INTO webhook_attempts (event_id, task_id, attempt, at_ms, "
+			        "duration_ms, status, error, outcome) VALUES (?, ?, ?, ?, ?, ?, "
+			        "?, ?)",
+			        a->event_id, a->task_id, a->number, a->started_ms, duration,
+			        status ? std::optional<guint>(status) : std::nullopt,
+			        error.empty() ? std::nullopt : std::optional<std::string>(error),
+			        outcome)
+			        .step();
 			std::string state = "pending";
 			gint64 next = 0;
 			if (outcome == "delivered")
@@ -686,15 +665,16 @@ void WebhookSender::Impl::complete(Attempt *a, const std::string &outcome, guint
 				state = "failed";
 			else
 				next = now + retry_delay_ms(std::size_t(a->number) - 1);
-			/* a final event's secret is not needed any more */
-			Stmt st(db,
+			/* a final event's secret is not needed any more, nor its next_ms (NULL) */
+			SqliteStmt(
+			        db,
 			        "UPDATE webhook_events SET attempts = ?, state = ?, next_ms = ?, "
 			        "secret = CASE WHEN ? = 'pending' THEN secret ELSE '' END "
-			        "WHERE event_id = ?");
-			st.num(1, a->number).text(2, state);
-			if (state == "pending")
-				st.num(3, next);
-			st.text(4, state).text(5, a->event_id).step();
+			        "WHERE event_id = ?",
+			        a->number, state,
+			        state == "pending" ? std::optional<gint64>(next) : std::nullopt,
+			        state, a->event_id)
+			        .step();
 		}
 	}
 	owned.reset();
@@ -712,56 +692,57 @@ std::string WebhookSender::deliveries_json(const std::string &task_id) const
 	json_builder_begin_array(b);
 	if (impl_->db) {
 		std::lock_guard<std::mutex> lock(impl_->mutex);
-		Stmt ev(impl_->db, "SELECT event_id, event_type, url, state, attempts, created_ms, "
-		                   "next_ms FROM webhook_events WHERE task_id = ? "
-		                   "ORDER BY created_ms, rowid");
-		ev.text(1, task_id);
-		while (ev.step() == SQLITE_ROW) {
-			std::string id = ev.col_text(0), state = ev.col_text(3);
+		SqliteStmt ev(impl_->db,
+		              "SELECT event_id, event_type, url, state, attempts, created_ms, "
+		              "next_ms FROM webhook_events WHERE task_id = ? "
+		              "ORDER BY created_ms, rowid",
+		              task_id);
+		while (ev.row()) {
+			std::string id = ev.text(0), state = ev.text(3);
 			json_builder_begin_object(b);
 			json_builder_set_member_name(b, "eventId");
 			json_builder_add_string_value(b, id.c_str());
 			json_builder_set_member_name(b, "eventType");
-			json_builder_add_string_value(b, ev.col_text(1).c_str());
+			json_builder_add_string_value(b, ev.text(1).c_str());
 			json_builder_set_member_name(b, "url");
-			json_builder_add_string_value(b, ev.col_text(2).c_str());
+			json_builder_add_string_value(b, ev.text(2).c_str());
 			json_builder_set_member_name(b, "state");
 			json_builder_add_string_value(b, state.c_str());
 			json_builder_set_member_name(b, "attempts");
-			json_builder_add_int_value(b, ev.col_num(4));
+			json_builder_add_int_value(b, ev.int64(4));
 			json_builder_set_member_name(b, "createdAt");
-			json_builder_add_string_value(b, iso_time(ev.col_num(5)).c_str());
+			json_builder_add_string_value(b, iso_time(ev.int64(5)).c_str());
 			json_builder_set_member_name(b, "nextAttemptAt");
-			if (state == "pending" && !ev.col_null(6))
-				json_builder_add_string_value(b, iso_time(ev.col_num(6)).c_str());
+			if (state == "pending" && !ev.is_null(6))
+				json_builder_add_string_value(b, iso_time(ev.int64(6)).c_str());
 			else
 				json_builder_add_null_value(b);
 			json_builder_set_member_name(b, "deliveries");
 			json_builder_begin_array(b);
-			Stmt at(impl_->db,
-			        "SELECT attempt, at_ms, duration_ms, status, error, outcome "
-			        "FROM webhook_attempts WHERE event_id = ? ORDER BY rowid");
-			at.text(1, id);
-			while (at.step() == SQLITE_ROW) {
+			SqliteStmt at(impl_->db,
+			              "SELECT attempt, at_ms, duration_ms, status, error, outcome "
+			              "FROM webhook_attempts WHERE event_id = ? ORDER BY rowid",
+			              id);
+			while (at.row()) {
 				json_builder_begin_object(b);
 				json_builder_set_member_name(b, "attempt");
-				json_builder_add_int_value(b, at.col_num(0));
+				json_builder_add_int_value(b, at.int64(0));
 				json_builder_set_member_name(b, "attemptedAt");
-				json_builder_add_string_value(b, iso_time(at.col_num(1)).c_str());
+				json_builder_add_string_value(b, iso_time(at.int64(1)).c_str());
 				json_builder_set_member_name(b, "durationMs");
-				json_builder_add_int_value(b, at.col_num(2));
+				json_builder_add_int_value(b, at.int64(2));
 				json_builder_set_member_name(b, "statusCode");
-				if (at.col_null(3))
+				if (at.is_null(3))
 					json_builder_add_null_value(b);
 				else
-					json_builder_add_int_value(b, at.col_num(3));
+					json_builder_add_int_value(b, at.int64(3));
 				json_builder_set_member_name(b, "error");
-				if (at.col_null(4))
+				if (at.is_null(4))
 					json_builder_add_null_value(b);
 				else
-					json_builder_add_string_value(b, at.col_text(4).c_str());
+					json_builder_add_string_value(b, at.text(4).c_str());
 				json_builder_set_member_name(b, "outcome");
-				json_builder_add_string_value(b, at.col_text(5).c_str());
+				json_builder_add_string_value(b, at.text(5).c_str());
 				json_builder_end_object(b);
 			}
 			json_builder_end_array(b);

@@ -6,6 +6,7 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include <jsontimeline/serve-store.h>
 #include <jsontimeline/serve.h>
@@ -127,6 +128,124 @@ void test_store()
 	g_assert_cmpint(counts["PENDING"], ==, 3);
 }
 
+/* One number from the database file, read past the store (to see what is NULL there). */
+int64_t query_int(const std::string &path, const char *sql)
+{
+	sqlite3 *db = nullptr;
+	g_assert_cmpint(sqlite3_open(path.c_str(), &db), ==, SQLITE_OK);
+	sqlite3_stmt *s = nullptr;
+	g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &s, nullptr), ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
+	int64_t n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
+jtl::StoredAsset asset(const std::string &id, double duration)
+{
+	jtl::StoredAsset a;
+	a.id = id;
+	a.key_id = "k1";
+	a.type = "IMAGE";
+	a.filename = id + ".png";
+	a.mimetype = "image/png";
+	a.size = 1234;
+	a.width = 64;
+	a.height = 48;
+	a.duration = duration;
+	a.created_at = "2026-01-01T00:00:00.000Z";
+	return a;
+}
+
+void test_store_projects_assets()
+{
+	std::string path = temp_dir() + "/tasks.db";
+	std::string error;
+	jtl::TaskStore store;
+	g_assert_true(store.open(path, &error));
+
+	/* a project without a description: NULL, read back as none */
+	jtl::StoredProject p;
+	p.id = "p1";
+	p.key_id = "k1";
+	p.title = "One";
+	p.editor_state = "{}";
+	p.state_version = "v1";
+	p.revision = 1;
+	p.created_at = p.updated_at = "2026-01-01T00:00:00.000Z";
+	g_assert_true(store.project_insert(p));
+	g_assert_cmpint(p.seq, >, 0);
+	g_assert_cmpint(query_int(path, "SELECT COUNT(*) FROM projects WHERE description IS NULL"),
+	                ==, 1);
+	jtl::StoredProject got;
+	g_assert_false(store.project_get("k2", "p1", &got));
+	g_assert_true(store.project_get("k1", "p1", &got));
+	g_assert_false(got.has_description);
+	g_assert_cmpstr(got.title.c_str(), ==, "One");
+	g_assert_cmpint(got.seq, ==, p.seq);
+
+	/* an empty description is not none */
+	got.has_description = true;
+	got.description = "";
+	got.revision = 2;
+	got.editor_state = "{\"src\":\"asset-a1\"}";
+	g_assert_true(store.project_update(got));
+	g_assert_true(store.project_get("k1", "p1", &got));
+	g_assert_true(got.has_description);
+	g_assert_cmpint(got.revision, ==, 2);
+	g_assert_cmpint(query_int(path, "SELECT COUNT(*) FROM projects WHERE description IS NULL"),
+	                ==, 0);
+	g_assert_cmpuint(store.project_list("k1", 0, 10).size(), ==, 1);
+	g_assert_cmpuint(store.project_list("k1", p.seq, 10).size(), ==, 0);
+
+	/* an unknown duration (< 0) is NULL, read back as -1 */
+	jtl::StoredAsset a1 = asset("a1", -1), a2 = asset("a2", 2.5);
+	g_assert_true(store.asset_insert(a1));
+	g_assert_true(store.asset_insert(a2));
+	g_assert_cmpint(a2.seq, >, a1.seq);
+	g_assert_cmpint(query_int(path, "SELECT COUNT(*) FROM assets WHERE duration IS NULL"), ==,
+	                1);
+	jtl::StoredAsset back;
+	g_assert_true(store.asset_get("k1", "a1", &back));
+	g_assert_cmpfloat(back.duration, ==, -1);
+	g_assert_cmpint(back.size, ==, 1234);
+	g_assert_cmpint(back.width, ==, 64);
+	g_assert_cmpint(back.height, ==, 48);
+	g_assert_true(store.asset_get("k1", "a2", &back));
+	g_assert_cmpfloat(back.duration, ==, 2.5);
+	g_assert_false(store.asset_get("k2", "a2", &back));
+
+	/* bindings: idempotent, newest first with their seqs */
+	g_assert_true(store.project_asset_add("p1", "a1"));
+	g_assert_true(store.project_asset_add("p1", "a2"));
+	g_assert_true(store.project_asset_add("p1", "a1"));
+	std::vector<int64_t> seqs;
+	std::vector<jtl::StoredAsset> bound = store.project_assets("p1", 0, 10, &seqs);
+	g_assert_cmpuint(bound.size(), ==, 2);
+	g_assert_cmpuint(seqs.size(), ==, 2);
+	g_assert_cmpstr(bound[0].id.c_str(), ==, "a2");
+	g_assert_cmpfloat(bound[1].duration, ==, -1);
+	g_assert_cmpint(seqs[0], >, seqs[1]);
+	g_assert_true(store.project_asset_remove("p1", "a2"));
+	g_assert_false(store.project_asset_remove("p1", "a2"));
+
+	g_assert_true(store.asset_referenced("k1", "asset-a1"));
+	g_assert_false(store.asset_referenced("k2", "asset-a1"));
+	g_assert_false(store.asset_referenced("k1", "asset-a2"));
+
+	/* deletes: once, and the bindings go with them */
+	g_assert_true(store.asset_delete("k1", "a1"));
+	g_assert_false(store.asset_delete("k1", "a1"));
+	g_assert_false(store.asset_get("k1", "a1", &back));
+	seqs.clear();
+	g_assert_cmpuint(store.project_assets("p1", 0, 10, &seqs).size(), ==, 0);
+	g_assert_false(store.project_delete("k2", "p1"));
+	g_assert_true(store.project_delete("k1", "p1"));
+	g_assert_false(store.project_get("k1", "p1", &got));
+	g_assert_cmpint(query_int(path, "SELECT COUNT(*) FROM project_assets"), ==, 0);
+}
+
 } /* namespace */
 
 int main(int argc, char **argv)
@@ -134,5 +253,6 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, nullptr);
 	g_test_add_func("/serve/keys-file", test_keys_file);
 	g_test_add_func("/serve/store", test_store);
+	g_test_add_func("/serve/store-projects-assets", test_store_projects_assets);
 	return g_test_run();
 }

@@ -483,7 +483,7 @@ static void test_jitter()
 	g_assert_cmpint(hi - lo, >, 200); /* twelve draws from two seconds are not together */
 }
 
-/* A final event's secret is dropped at once; finished events older than
+/* A final event's secret is dropped at once (its next_ms is NULL); finished events older than
  * keep_finished_seconds are deleted (at start, then hourly), pending ones are kept. */
 static void test_purge()
 {
@@ -504,9 +504,11 @@ static void test_purge()
 		sqlite3 *db = nullptr;
 		g_assert_cmpint(sqlite3_open(o.db_path.c_str(), &db), ==, SQLITE_OK);
 		sqlite3_stmt *st = nullptr;
-		sqlite3_prepare_v2(db,
-		                   "SELECT task_id, secret FROM webhook_events ORDER BY task_id",
-		                   -1, &st, nullptr);
+		sqlite3_prepare_v2(
+		        db,
+		        "SELECT task_id, secret || CASE WHEN next_ms IS NULL THEN"
+		        " ' (no next_ms)' ELSE '' END FROM webhook_events ORDER BY task_id",
+		        -1, &st, nullptr);
 		std::vector<std::string> rows;
 		while (sqlite3_step(st) == SQLITE_ROW)
 			rows.push_back(std::string(reinterpret_cast<const char *>(
@@ -516,7 +518,7 @@ static void test_purge()
 		sqlite3_finalize(st);
 		sqlite3_close(db);
 		g_assert_cmpuint(rows.size(), ==, 2);
-		CHECK_STR(rows[0], ==, "tp1=");
+		CHECK_STR(rows[0], ==, "tp1= (no next_ms)"); /* final: not due again */
 		CHECK_STR(rows[1], ==, "tp2=whsec_still_needed");
 		sender.stop();
 	}
