@@ -87,6 +87,9 @@ struct Later {
 	Server *s = nullptr;
 	SoupServerMessage *msg = nullptr; /* a reference */
 	Request r;                        /* without its query */
+	gulong disconnected_id = 0;
+	bool gone = false;     /* the client went away before the answer */
+	bool answered = false; /* the answer is on its way */
 	Later() = default;
 	Later(const Later &) = delete;
 	Later &operator=(const Later &) = delete;
@@ -99,6 +102,8 @@ std::shared_ptr<Later> answer_later(Server *s, const Request &r);
 constexpr int kProbeSeconds = 20;
 void probe_media(Server *s, const std::string &file, std::function<void(std::string)> done);
 
+/* SIGTERM came: no new work is taken (503 OPEN_API_SHUTTING_DOWN). */
+bool server_stopping(Server *s);
 TaskStore &server_store(Server *s);
 const ServeOptions &server_options(Server *s);
 const std::string &server_secret_of(Server *s);

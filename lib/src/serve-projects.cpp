@@ -469,12 +469,16 @@ void read_probe(const std::string &out, StoredAsset *a)
 	}
 }
 
-/* Records an upload stored at path (bound to a project unless project_id is "") and
- * answers with its asset. */
-Response store_upload(Server *s, StoredAsset &a, const std::string &path,
-                      const std::string &project_id)
+/* Moves an upload from its temporary file to its place and records it (bound to a project
+ * unless project_id is ""); answers with its asset. Until then the temporary file goes
+ * with the request (a service stopped meanwhile leaves nothing behind). */
+Response store_upload(Server *s, StoredAsset &a, Upload *u, const std::string &project_id)
 {
 	TaskStore &store = server_store(s);
+	std::string path = asset_path(s, a.id);
+	if (g_rename(u->path.c_str(), path.c_str()) != 0)
+		return problem(500, "OPEN_API_INTERNAL_ERROR", "the file could not be stored");
+	u->kept = true;
 	if (!store.asset_insert(a) ||
 	    (!project_id.empty() && !store.project_asset_add(project_id, a.id))) {
 		g_unlink(path.c_str());
@@ -511,6 +515,8 @@ Response route_upload(Server *s, Request &r)
 	if (u->size == 0)
 		return problem(400, "OPEN_API_INVALID_REQUEST",
 		               "the request body (the file) is empty");
+	if (server_stopping(s))
+		return problem(503, "OPEN_API_SHUTTING_DOWN", "the service is stopping");
 	const guchar *data = reinterpret_cast<const guchar *>(u->head.data());
 	gsize len = u->head.size();
 	StoredAsset a;
@@ -535,30 +541,26 @@ Response route_upload(Server *s, Request &r)
 			a.type = kind;
 	if (a.type.empty())
 		a.type = "file";
-	std::string path = asset_path(s, a.id);
-	if (g_rename(u->path.c_str(), path.c_str()) != 0)
-		return problem(500, "OPEN_API_INTERNAL_ERROR", "the file could not be stored");
-	u->kept = true;
 	std::string bound = project_id ? project.id : "";
 	if (a.type == "image") {
 		int w = 0, h2 = 0;
-		if (gdk_pixbuf_get_file_info(path.c_str(), &w, &h2)) {
+		if (gdk_pixbuf_get_file_info(u->path.c_str(), &w, &h2)) {
 			a.width = w;
 			a.height = h2;
 		}
 	} else if (a.type == "video" || a.type == "audio") {
 		/* duration and picture size from a child process (hostile media cannot hurt
-		 * the service); the answer waits for it */
+		 * the service); the answer waits for it, the message (and so the upload) held */
 		std::shared_ptr<Later> later = answer_later(s, r);
-		probe_media(s, path, [s, later, a, path, bound](const std::string &out) mutable {
+		probe_media(s, u->path, [s, later, a, u, bound](const std::string &out) mutable {
 			read_probe(out, &a);
-			later->run([&] { return store_upload(s, a, path, bound); });
+			later->run([&] { return store_upload(s, a, u, bound); });
 		});
 		Response deferred;
 		deferred.deferred = true;
 		return deferred;
 	}
-	return store_upload(s, a, path, bound);
+	return store_upload(s, a, u, bound);
 }
 
 Response route_asset(Server *s, Request &r, const std::string &id)

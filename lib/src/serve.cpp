@@ -182,6 +182,10 @@ struct Server {
 	Buckets buckets, sync_buckets;
 	/* media probes of uploads: running, and waiting for a turn */
 	int probes_running = 0;
+	bool disconnected = false; /* stopping: the listeners and connections closed */
+	int pending_answers = 0;   /* Later answers not written yet */
+	bool exiting = false;      /* the loop is over: signals of messages change nothing */
+	std::set<GSubprocess *> probes;
 	std::deque<std::pair<std::string, std::function<void(std::string)>>> probe_queue;
 	std::string secret;
 	std::string base_url;    /* where it listens */
@@ -197,6 +201,22 @@ struct Server {
 	double render_seconds = 0;
 	guint64 renders = 0;
 };
+
+/* Once stopping: closes the connections when no upload waits for its probe any more and
+ * every answer given later is written (their clients are still to be answered), and quits
+ * the loop when no render runs either. */
+void quit_when_idle(Server *s)
+{
+	if (!s->stopping || s->probes_running > 0 || !s->probe_queue.empty() ||
+	    s->pending_answers > 0)
+		return;
+	if (!s->disconnected) {
+		soup_server_disconnect(s->soup);
+		s->disconnected = true;
+	}
+	if (s->running.empty())
+		g_main_loop_quit(s->loop);
+}
 
 void log_line(const std::string &event, const std::string &fields)
 {
@@ -392,8 +412,8 @@ void job_finish(Job *job)
 	g_clear_object(&job->proc);
 	std::string id = t.id;
 	s->running.erase(id); /* deletes job */
-	if (s->stopping && s->running.empty())
-		g_main_loop_quit(s->loop);
+	if (s->stopping)
+		quit_when_idle(s);
 	else
 		dispatch(s);
 }
@@ -1288,16 +1308,22 @@ void on_request(SoupServer *, SoupServerMessage *msg, const char *path, GHashTab
 
 Later::~Later()
 {
-	if (msg)
+	if (msg) {
+		g_signal_handler_disconnect(msg, disconnected_id);
 		g_object_unref(msg);
+	}
 }
 
+/* A client that went away is not answered, and what it asked for is not done. */
 void Later::run(const std::function<Response()> &build)
 {
+	if (gone)
+		return;
 	s->request_url = r.origin;
 	Response out = build();
 	s->request_url.clear();
 	send(s, msg, r, out, r.start_us);
+	answered = true;
 	soup_server_message_unpause(msg);
 }
 
@@ -1308,6 +1334,39 @@ std::shared_ptr<Later> answer_later(Server *s, const Request &r)
 	later->msg = SOUP_SERVER_MESSAGE(g_object_ref(r.msg));
 	later->r = r;
 	later->r.query = nullptr;
+	later->disconnected_id = g_signal_connect_swapped(
+	        r.msg, "disconnected", G_CALLBACK(+[](Later *l) {
+		        if (l->answered)
+			        return;
+		        l->gone = true;
+		        log_line("request", ",\"method\":" + jstr(l->r.method) +
+		                                    ",\"path\":" + jstr(l->r.path) +
+		                                    ",\"route\":" + jstr(l->r.route) +
+		                                    ",\"status\":null,\"gone\":true");
+	        }),
+	        later.get());
+	/* counted until written (or the client gone): a stopping service waits for it */
+	struct Pending {
+		Server *s;
+		bool counted = true;
+	};
+	s->pending_answers++;
+	auto ended = +[](SoupServerMessage *, Pending *p) {
+		if (!p->counted)
+			return;
+		p->counted = false;
+		if (p->s->exiting)
+			return;
+		p->s->pending_answers--;
+		quit_when_idle(p->s);
+	};
+	auto *pending = new Pending{s};
+	g_signal_connect_data(r.msg, "finished", G_CALLBACK(ended), pending, nullptr,
+	                      GConnectFlags(0));
+	g_signal_connect_data(
+	        r.msg, "disconnected", G_CALLBACK(ended), pending,
+	        +[](gpointer p, GClosure *) { delete static_cast<Pending *>(p); },
+	        GConnectFlags(0));
 	soup_server_message_pause(r.msg);
 	return later;
 }
@@ -1332,15 +1391,17 @@ void on_probe_done(GObject *source, GAsyncResult *result, gpointer data)
 	bool ok = g_subprocess_communicate_utf8_finish(G_SUBPROCESS(source), result, &out, nullptr,
 	                                               nullptr) &&
 	          g_subprocess_get_if_exited(p->proc) && g_subprocess_get_exit_status(p->proc) == 0;
-	g_object_unref(p->proc);
 	Server *s = p->s;
 	s->probes_running--;
+	s->probes.erase(p->proc);
+	g_object_unref(p->proc);
 	p->done(ok && out ? out : "");
 	if (!s->probe_queue.empty()) {
 		auto [file, done] = std::move(s->probe_queue.front());
 		s->probe_queue.pop_front();
 		start_probe(s, file, std::move(done));
 	}
+	quit_when_idle(s);
 }
 
 gboolean on_probe_timeout(gpointer data)
@@ -1365,6 +1426,7 @@ void start_probe(Server *s, const std::string &file, std::function<void(std::str
 		return;
 	}
 	s->probes_running++;
+	s->probes.insert(proc);
 	auto *p = new Probe{s, proc, 0, std::move(done)};
 	p->timeout_id = g_timeout_add_seconds(kProbeSeconds, on_probe_timeout, p);
 	g_subprocess_communicate_utf8_async(proc, nullptr, nullptr, on_probe_done, p);
@@ -1410,18 +1472,27 @@ gboolean on_signal(gpointer data)
 	s->signals++;
 	if (s->signals == 1) {
 		s->stopping = true;
-		soup_server_disconnect(s->soup);
-		log_line("stopping", ",\"running\":" + std::to_string(s->running.size()) +
-		                             ",\"queued\":" + std::to_string(s->queue.size()));
-		if (s->running.empty())
-			g_main_loop_quit(s->loop);
+		log_line("stopping",
+		         ",\"running\":" + std::to_string(s->running.size()) +
+		                 ",\"queued\":" + std::to_string(s->queue.size()) + ",\"probes\":" +
+		                 std::to_string(s->probes_running + s->probe_queue.size()));
+		quit_when_idle(s);
 	} else {
 		for (auto &[id, job] : s->running) {
 			job->stopped = true;
 			g_subprocess_force_exit(job->proc);
 		}
+		/* uploads waiting for a probe are stored without what it would have found */
+		s->probe_queue.clear();
+		for (GSubprocess *p : s->probes)
+			g_subprocess_force_exit(p);
 	}
 	return G_SOURCE_CONTINUE;
+}
+
+bool server_stopping(Server *s)
+{
+	return s->stopping;
 }
 
 bool load_secret(const std::string &dir, std::string *secret, std::string *error)
@@ -1488,6 +1559,15 @@ int run_server(const ServeOptions &options, std::string *error)
 		if (g_mkdir_with_parents((dir + sub).c_str(), 0700) != 0) {
 			*error = dir + sub + ": " + g_strerror(errno);
 			return 1;
+		}
+	}
+	/* what a previous run left half-written (an upload, an output in progress) */
+	for (const char *sub : {"/assets/.tmp", "/outputs/.tmp"}) {
+		std::string tmp = dir + sub;
+		if (GDir *d = g_dir_open(tmp.c_str(), 0, nullptr)) {
+			while (const char *name = g_dir_read_name(d))
+				g_unlink((tmp + "/" + name).c_str());
+			g_dir_close(d);
 		}
 	}
 	if (!s.store.open(dir + "/tasks.db", error) || !load_secret(dir, &s.secret, error))
@@ -1561,6 +1641,7 @@ int run_server(const ServeOptions &options, std::string *error)
 	guint purge = g_timeout_add_seconds(
 	        guint(std::clamp(s.opt.retention_seconds / 4, 1.0, 60.0)), purge_outputs, &s);
 	g_main_loop_run(s.loop);
+	s.exiting = true;
 	g_source_remove(purge);
 
 	g_source_remove(sigterm);

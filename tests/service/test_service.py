@@ -717,8 +717,27 @@ def main():
                     running += 1 if line.strip() == "start" else -1
                     peak = max(peak, running)
             assert peak == 2, peak
+            # SIGTERM while an upload waits for its probe: the upload is answered (and
+            # stored) before the service stops; nothing is left in the temporary folder
+            with open(slow, "w") as f:
+                f.write(f'#!/bin/sh\nif [ "$1" = probe ]; then sleep 1.5; fi\nexec {CLI} "$@"\n')
+            tmp_dir = os.path.join(tmp, "data-probes", "assets", ".tmp")
+            late = threading.Thread(target=upload, args=(99,))
+            late.start()
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and not os.listdir(tmp_dir):
+                time.sleep(0.05)
+            assert os.listdir(tmp_dir), "the upload never arrived"
+            time.sleep(0.2)
         finally:
             assert p.stop() == 0
+        late.join(30)
+        st, _, r = results[-1]
+        assert st == 201 and abs(r["data"]["duration"] - 1.0) < 0.05, results[-1]
+        assert os.listdir(tmp_dir) == [], os.listdir(tmp_dir)
+        assert os.path.exists(os.path.join(tmp, "data-probes", "assets", r["data"]["assetId"]))
+        assert any(json.loads(l).get("probes") == 1 for l in p.lines
+                   if '"event":"stopping"' in l), p.lines[-5:]
 
     def project_idempotency():
         h = {"Idempotency-Key": "proj-1"}
