@@ -512,14 +512,17 @@ private:
 			JsonArray *kfs = as_array(member(track, "keyframes"));
 			if (!kfs || !member(track, "value"))
 				return;
-			std::string kpath =
-			        json_pointer_append(json_pointer_append(ipath, name), "keyframes");
 			for_each_element(kfs, [&](std::size_t k, JsonNode *kn) {
 				Ticks t;
-				if (!get_ticks(as_object(kn), "timeTicks", &t))
-					return;
-				std::string p = json_pointer_append(json_pointer_append(kpath, k),
-				                                    "timeTicks");
+				if (!get_ticks(as_object(kn), "timeTicks", &t) || t < duration)
+					return; /* the common case: no path is built */
+				std::string p = json_pointer_append(
+				        json_pointer_append(
+				                json_pointer_append(
+				                        json_pointer_append(ipath, name),
+				                        "keyframes"),
+				                k),
+				        "timeTicks");
 				if (t > duration)
 					error("EDITOR_KEYFRAME_OUT_OF_RANGE", p,
 					      "the keyframe time " + std::to_string(t) +
