@@ -686,12 +686,12 @@ def main():
                         headers={"Content-Type": "video/webm", "x-file-name": "broken.webm"})
         assert st == 201 and r["data"]["type"] == "VIDEO", r
         assert r["data"]["duration"] is None and r["data"]["width"] is None, r
-        # six at once, each probe taking 0.4 s: two probes at a time (--workers 1), every
+        # six at once, each probe taking 1 s: two probes at a time (--workers 1), every
         # upload answered with its duration
         log = os.path.join(media, "probes.log")
         slow = os.path.join(media, "slow-probe.sh")
         with open(slow, "w") as f:
-            f.write(f'#!/bin/sh\nif [ "$1" = probe ]; then echo start >> {log}; sleep 0.4; '
+            f.write(f'#!/bin/sh\nif [ "$1" = probe ]; then echo start >> {log}; sleep 1; '
                     f'echo end >> {log}; fi\nexec {CLI} "$@"\n')
         os.chmod(slow, 0o755)
         p = Server(os.path.join(tmp, "data-probes"), keys,
