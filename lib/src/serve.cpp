@@ -157,6 +157,9 @@ std::string problem_json(const Problem &p)
 /* ---- the server ---- */
 
 struct Server;
+namespace {
+struct Probe; /* a media probe of an upload, below */
+}
 
 struct Job {
 	Server *server = nullptr;
@@ -180,13 +183,13 @@ struct Server {
 	std::unique_ptr<WebhookSender> hooks; /* callbackUrl events */
 	/* request buckets: tokens left and when last refilled (us), per key and per project */
 	Buckets buckets, sync_buckets;
-	/* media probes of uploads: running, and waiting for a turn */
-	int probes_running = 0;
 	bool disconnected = false; /* stopping: the listeners and connections closed */
 	int pending_answers = 0;   /* Later answers not written yet */
 	bool exiting = false;      /* the loop is over: signals of messages change nothing */
-	std::set<GSubprocess *> probes;
+	/* media probes of uploads: running, and waiting for a turn */
+	std::set<Probe *> probes;
 	std::deque<std::pair<std::string, std::function<void(std::string)>>> probe_queue;
+	using ProbeQueue = decltype(probe_queue);
 	std::string secret;
 	std::string base_url;    /* where it listens */
 	std::string request_url; /* scheme://host[:port] of the request being answered */
@@ -207,8 +210,7 @@ struct Server {
  * the loop when no render runs either. */
 void quit_when_idle(Server *s)
 {
-	if (!s->stopping || s->probes_running > 0 || !s->probe_queue.empty() ||
-	    s->pending_answers > 0)
+	if (!s->stopping || !s->probes.empty() || !s->probe_queue.empty() || s->pending_answers > 0)
 		return;
 	if (!s->disconnected) {
 		soup_server_disconnect(s->soup);
@@ -486,6 +488,17 @@ void child_setup(gpointer data)
 	}
 }
 
+/* A child of the service (a render, a probe): it dies with the service and gets at most
+ * the render memory limit. */
+GSubprocess *spawn_child(Server *s, const char *const *argv, GSubprocessFlags flags, GError **error)
+{
+	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(flags);
+	g_subprocess_launcher_set_child_setup(
+	        launcher, child_setup,
+	        reinterpret_cast<gpointer>(intptr_t(s->opt.render_memory_mib)), nullptr);
+	return g_subprocess_launcher_spawnv(launcher, argv, error);
+}
+
 void start_job(Server *s, StoredTask task)
 {
 	auto job = std::make_unique<Job>();
@@ -511,13 +524,11 @@ void start_job(Server *s, StoredTask task)
 	for (const std::string &a : args)
 		argv.push_back(a.c_str());
 	argv.push_back(nullptr);
-	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(GSubprocessFlags(
-	        G_SUBPROCESS_FLAGS_STDERR_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE));
-	g_subprocess_launcher_set_child_setup(
-	        launcher, child_setup,
-	        reinterpret_cast<gpointer>(intptr_t(s->opt.render_memory_mib)), nullptr);
 	g_autoptr(GError) error = nullptr;
-	job->proc = g_subprocess_launcher_spawnv(launcher, argv.data(), &error);
+	job->proc = spawn_child(s, argv.data(),
+	                        GSubprocessFlags(G_SUBPROCESS_FLAGS_STDERR_PIPE |
+	                                         G_SUBPROCESS_FLAGS_STDOUT_SILENCE),
+	                        &error);
 	transition(s, t, "PROCESSING", "");
 	if (!job->proc) {
 		transition(s, t, "FAILED",
@@ -1089,7 +1100,7 @@ Response route_metrics(Server *s)
 	     std::to_string(s->queue.size()) + "\n";
 	m += "# HELP jsontimeline_probes Media probes of uploads, running and waiting.\n"
 	     "# TYPE jsontimeline_probes gauge\njsontimeline_probes{state=\"running\"} " +
-	     std::to_string(s->probes_running) + "\njsontimeline_probes{state=\"waiting\"} " +
+	     std::to_string(s->probes.size()) + "\njsontimeline_probes{state=\"waiting\"} " +
 	     std::to_string(s->probe_queue.size()) + "\n";
 	m += "# HELP jsontimeline_http_requests_total HTTP requests by route and status.\n"
 	     "# TYPE jsontimeline_http_requests_total counter\n";
@@ -1376,11 +1387,25 @@ namespace {
 struct Probe {
 	Server *s = nullptr;
 	GSubprocess *proc = nullptr;
+	GCancellable *cancel = g_cancellable_new();
 	guint timeout_id = 0;
 	std::function<void(std::string)> done;
+	~Probe()
+	{
+		g_clear_object(&proc);
+		g_clear_object(&cancel);
+	}
 };
 
 void start_probe(Server *s, const std::string &file, std::function<void(std::string)> done);
+
+/* Ends a probe now: its process killed, its output (which a child of it could hold open)
+ * no longer awaited. */
+void stop_probe(Probe *p)
+{
+	g_subprocess_force_exit(p->proc);
+	g_cancellable_cancel(p->cancel);
+}
 
 void on_probe_done(GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -1392,9 +1417,7 @@ void on_probe_done(GObject *source, GAsyncResult *result, gpointer data)
 	                                               nullptr) &&
 	          g_subprocess_get_if_exited(p->proc) && g_subprocess_get_exit_status(p->proc) == 0;
 	Server *s = p->s;
-	s->probes_running--;
-	s->probes.erase(p->proc);
-	g_object_unref(p->proc);
+	s->probes.erase(p.get());
 	p->done(ok && out ? out : "");
 	if (!s->probe_queue.empty()) {
 		auto [file, done] = std::move(s->probe_queue.front());
@@ -1408,28 +1431,26 @@ gboolean on_probe_timeout(gpointer data)
 {
 	Probe *p = static_cast<Probe *>(data);
 	p->timeout_id = 0;
-	g_subprocess_force_exit(p->proc);
+	stop_probe(p);
 	return G_SOURCE_REMOVE;
 }
 
 void start_probe(Server *s, const std::string &file, std::function<void(std::string)> done)
 {
 	const char *argv[] = {s->opt.render_program.c_str(), "probe", file.c_str(), nullptr};
-	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(GSubprocessFlags(
-	        G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE));
-	g_subprocess_launcher_set_child_setup(
-	        launcher, child_setup,
-	        reinterpret_cast<gpointer>(intptr_t(s->opt.render_memory_mib)), nullptr);
-	GSubprocess *proc = g_subprocess_launcher_spawnv(launcher, argv, nullptr);
+	GSubprocess *proc = spawn_child(s, argv,
+	                                GSubprocessFlags(G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+	                                                 G_SUBPROCESS_FLAGS_STDERR_SILENCE),
+	                                nullptr);
 	if (!proc) {
 		done("");
 		return;
 	}
-	s->probes_running++;
-	s->probes.insert(proc);
-	auto *p = new Probe{s, proc, 0, std::move(done)};
+	auto *p = new Probe{s, proc};
+	p->done = std::move(done);
+	s->probes.insert(p);
 	p->timeout_id = g_timeout_add_seconds(kProbeSeconds, on_probe_timeout, p);
-	g_subprocess_communicate_utf8_async(proc, nullptr, nullptr, on_probe_done, p);
+	g_subprocess_communicate_utf8_async(proc, nullptr, p->cancel, on_probe_done, p);
 }
 
 } /* namespace */
@@ -1437,7 +1458,7 @@ void start_probe(Server *s, const std::string &file, std::function<void(std::str
 /* At most as many probes at once as renders (at least 2); the others wait their turn. */
 void probe_media(Server *s, const std::string &file, std::function<void(std::string)> done)
 {
-	if (s->probes_running >= std::max(2, worker_count(s->opt)))
+	if (int(s->probes.size()) >= std::max(2, worker_count(s->opt)))
 		s->probe_queue.emplace_back(file, std::move(done));
 	else
 		start_probe(s, file, std::move(done));
@@ -1475,17 +1496,21 @@ gboolean on_signal(gpointer data)
 		log_line("stopping",
 		         ",\"running\":" + std::to_string(s->running.size()) +
 		                 ",\"queued\":" + std::to_string(s->queue.size()) + ",\"probes\":" +
-		                 std::to_string(s->probes_running + s->probe_queue.size()));
+		                 std::to_string(s->probes.size() + s->probe_queue.size()));
 		quit_when_idle(s);
 	} else {
 		for (auto &[id, job] : s->running) {
 			job->stopped = true;
 			g_subprocess_force_exit(job->proc);
 		}
-		/* uploads waiting for a probe are stored without what it would have found */
-		s->probe_queue.clear();
-		for (GSubprocess *p : s->probes)
-			g_subprocess_force_exit(p);
+		/* uploads waiting for a probe are stored (and answered) without what it would
+		 * have found */
+		Server::ProbeQueue waiting;
+		waiting.swap(s->probe_queue);
+		for (auto &[file, done] : waiting)
+			done("");
+		for (Probe *p : s->probes)
+			stop_probe(p);
 	}
 	return G_SOURCE_CONTINUE;
 }
