@@ -99,15 +99,28 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (!data_dir)
 		data_dir = g_strdup("jsontimeline-data"); /* zero set-up: here */
-	if (argc > 1 || workers < 0 || download_ttl < 1 || timeout_base < 1 || timeout_factor < 0 ||
-	    max_upload < 1) {
-		const char *why = "--workers >= 0, --download-ttl >= 1, --max-upload-bytes >= 1, "
-		                  "--render-timeout-base >= 1 and --render-timeout-factor >= 0 are "
-		                  "expected";
-		if (argc > 1)
-			why = "no arguments expected";
-		fprintf(stderr, "jsontimeline serve: %s\n", why);
+	if (argc > 1) {
+		fprintf(stderr, "jsontimeline serve: no arguments expected\n");
 		return EXIT_USAGE;
+	}
+	/* each option's lowest value */
+	const struct {
+		const char *name;
+		double value, least;
+	} bounds[] = {{"--workers", double(workers), 0},
+	              {"--download-ttl", double(download_ttl), 1},
+	              {"--max-upload-bytes", double(max_upload), 1},
+	              {"--render-timeout-base", timeout_base, 1},
+	              {"--render-timeout-factor", timeout_factor, 0},
+	              {"--rate-limit", double(rate_limit), 0},
+	              {"--sync-rate-limit", double(sync_rate_limit), 0},
+	              {"--max-active", double(max_active), 0},
+	              {"--retention", retention_hours, 0}};
+	for (const auto &b : bounds) {
+		if (!(b.value >= b.least)) {
+			fprintf(stderr, "jsontimeline serve: %s must be >= %g\n", b.name, b.least);
+			return EXIT_USAGE;
+		}
 	}
 	jtl::ServeOptions o;
 	if (listen)
@@ -124,26 +137,10 @@ int cmd_serve(int argc, char **argv)
 	}
 	g_autofree char *self = g_file_read_link("/proc/self/exe", nullptr);
 	o.render_program = render_program ? render_program : self ? self : argv[0];
-	if (rate_limit < 0) {
-		fprintf(stderr, "jsontimeline serve: --rate-limit must be >= 0\n");
-		return EXIT_USAGE;
-	}
 	o.rate_limit_per_minute = rate_limit;
-	if (sync_rate_limit < 0) {
-		fprintf(stderr, "jsontimeline serve: --sync-rate-limit must be >= 0\n");
-		return EXIT_USAGE;
-	}
 	o.sync_rate_limit_per_minute = sync_rate_limit;
-	if (max_active < 0) {
-		fprintf(stderr, "jsontimeline serve: --max-active must be >= 0\n");
-		return EXIT_USAGE;
-	}
 	o.max_active_per_key = max_active;
 	o.render_memory_mib = std::max(0, memory_mib);
-	if (retention_hours < 0) {
-		fprintf(stderr, "jsontimeline serve: --retention must be >= 0\n");
-		return EXIT_USAGE;
-	}
 	o.retention_seconds = retention_hours * 3600;
 	for (char **h = allow_hosts; h && *h; h++)
 		o.allow_hosts.push_back(*h);
