@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "timeline-source.h"
 #include <jsontimeline/diagnostics.h>
 #include <jsontimeline/time.h>
 
@@ -110,16 +111,8 @@ GstElement *make_source(const TimelineInput &in, std::vector<std::string> *missi
 	GstElement *src = make("jsontimelinesrc", missing);
 	if (!src)
 		return nullptr;
-	if (!in.json.empty())
-		g_object_set(src, "json", in.json.c_str(), nullptr);
-	else
-		g_object_set(src, "location", in.input.c_str(), nullptr);
-	g_object_set(src, "fps", in.fps, "scale", in.scale, "width", in.width, "height", in.height,
-	             nullptr);
-	if (!in.cache_dir.empty())
-		g_object_set(src, "cache-dir", in.cache_dir.c_str(), nullptr);
-	if (in.fetch_timeout >= 0)
-		g_object_set(src, "fetch-timeout", in.fetch_timeout, nullptr);
+	set_source_input(src, {in.input, in.json, in.fps, in.scale, in.width, in.height,
+	                       in.cache_dir, in.fetch_timeout});
 	return src;
 }
 

@@ -14,6 +14,7 @@
 #include <gst/pbutils/pbutils.h>
 #include <gst/video/video.h>
 
+#include "timeline-source.h"
 #include <jsontimeline/diagnostics.h>
 #include <jsontimeline/editorstate.h>
 #include <jsontimeline/gif-writer.h>
@@ -153,26 +154,33 @@ GstClockTime sample_time(GstSample *sample, GstClockTime *end)
 	return t;
 }
 
+/* Maps a video sample's frame for reading, with its running time (and end); false when it
+ * has no time or cannot be mapped. */
+bool map_video_sample(GstSample *sample, GstVideoFrame *frame, GstClockTime *t, GstClockTime *end)
+{
+	GstVideoInfo info;
+	*t = sample_time(sample, end);
+	return GST_CLOCK_TIME_IS_VALID(*t) &&
+	       gst_video_info_from_caps(&info, gst_sample_get_caps(sample)) &&
+	       gst_video_frame_map(frame, &info, gst_sample_get_buffer(sample), GST_MAP_READ);
+}
+
 GstFlowReturn on_gif_sample(GstAppSink *sink, gpointer data)
 {
 	SinkContext *ctx = static_cast<SinkContext *>(data);
 	g_autoptr(GstSample) sample = gst_app_sink_pull_sample(sink);
 	if (!sample)
 		return GST_FLOW_EOS;
-	GstVideoInfo info;
-	GstClockTime end = 0, t = sample_time(sample, &end);
-	if (!GST_CLOCK_TIME_IS_VALID(t) ||
-	    !gst_video_info_from_caps(&info, gst_sample_get_caps(sample)))
-		return GST_FLOW_ERROR;
 	GstVideoFrame frame;
-	if (!gst_video_frame_map(&frame, &info, gst_sample_get_buffer(sample), GST_MAP_READ))
+	GstClockTime t, end = 0;
+	if (!map_video_sample(sample, &frame, &t, &end))
 		return GST_FLOW_ERROR;
 	GError *e = nullptr;
 	bool ok;
 	{
 		std::lock_guard<std::mutex> guard(ctx->lock);
-		ok = ctx->gif_open || ctx->gif.open(ctx->gif_path, GST_VIDEO_INFO_WIDTH(&info),
-		                                    GST_VIDEO_INFO_HEIGHT(&info), &e);
+		ok = ctx->gif_open || ctx->gif.open(ctx->gif_path, GST_VIDEO_FRAME_WIDTH(&frame),
+		                                    GST_VIDEO_FRAME_HEIGHT(&frame), &e);
 		ctx->gif_open = ctx->gif_open || ok;
 		ok = ok && ctx->gif.add_frame(static_cast<const uint8_t *>(
 		                                      GST_VIDEO_FRAME_PLANE_DATA(&frame, 0)),
@@ -193,13 +201,9 @@ GstFlowReturn on_alpha_video(GstAppSink *sink, gpointer data)
 	g_autoptr(GstSample) sample = gst_app_sink_pull_sample(sink);
 	if (!sample)
 		return GST_FLOW_EOS;
-	GstVideoInfo info;
-	GstClockTime t = sample_time(sample, nullptr);
-	if (!GST_CLOCK_TIME_IS_VALID(t) ||
-	    !gst_video_info_from_caps(&info, gst_sample_get_caps(sample)))
-		return GST_FLOW_ERROR;
 	GstVideoFrame frame;
-	if (!gst_video_frame_map(&frame, &info, gst_sample_get_buffer(sample), GST_MAP_READ))
+	GstClockTime t;
+	if (!map_video_sample(sample, &frame, &t, nullptr))
 		return GST_FLOW_ERROR;
 	const uint8_t *planes[4];
 	int strides[4];
@@ -398,16 +402,8 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 	GstElement *aqueue = make("queue");
 	if (missing)
 		return false;
-	if (!o.json.empty())
-		g_object_set(src, "json", o.json.c_str(), nullptr);
-	else
-		g_object_set(src, "location", o.input.c_str(), nullptr);
-	g_object_set(src, "fps", o.fps, "scale", o.scale, "width", o.width, "height", o.height,
-	             nullptr);
-	if (!o.cache_dir.empty())
-		g_object_set(src, "cache-dir", o.cache_dir.c_str(), nullptr);
-	if (o.fetch_timeout >= 0)
-		g_object_set(src, "fetch-timeout", o.fetch_timeout, nullptr);
+	set_source_input(src, {o.input, o.json, o.fps, o.scale, o.width, o.height, o.cache_dir,
+	                       o.fetch_timeout});
 	std::string hosts;
 	for (const std::string &h : o.allow_hosts)
 		hosts += (hosts.empty() ? "" : ",") + h;
