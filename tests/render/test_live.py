@@ -3,7 +3,6 @@
 # Live output: `jsontimeline stream` to a real RTMP server (nginx with the RTMP module, run
 # here on a free port) and probed from its recording: codecs, frames, real-time pacing,
 # reconnection after the server dies, gapless loops; `jsontimeline preview` headless.
-import glob
 import json
 import os
 import pty
@@ -17,7 +16,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from test_render import document, near, pixel, solid, text_item  # noqa: E402
+from test_render import decode_frames, document, near, pixel, solid, text_item  # noqa: E402
 from clitest import CLI, check, expect, finish, run  # noqa: E402
 
 TMP = tempfile.mkdtemp(prefix="jtl-live-")
@@ -120,16 +119,7 @@ def video_times(path):
 
 
 def decode_flv(path, keep=0):
-    d = tempfile.mkdtemp(dir=TMP)
-    subprocess.run(["gst-launch-1.0", "-q", "filesrc", f"location={path}", "!", "flvdemux", "!",
-                    "h264parse", "!", "avdec_h264", "!", "videoconvert", "!",
-                    "video/x-raw,format=RGB", "!", "multifilesink", f"max-files={keep}",
-                    f"location={d}/f-%05d.raw"], check=True, timeout=120)
-    frames = []
-    for name in sorted(glob.glob(os.path.join(d, "f-*.raw"))):
-        with open(name, "rb") as f:
-            frames.append(f.read())
-    return frames
+    return decode_frames(path, None, None, keep, demux="flvdemux")
 
 
 def colour_index(frame):

@@ -3,7 +3,6 @@
 # Every output format of `jsontimeline render`, decoded again: WebM VP8, WebM with alpha,
 # animated GIF, PNG/JPEG stills, MP3/M4A/AAC sound; sizes, frame counts, durations,
 # pixel colours, alpha values, GIF delays and loop, audio level; usage errors.
-import array
 import glob
 import json
 import math
@@ -15,7 +14,7 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "cli"))
 sys.path.insert(0, os.path.dirname(__file__))
 from clitest import check, expect, finish, run  # noqa: E402
-from test_render import W, H, document, media_item, near, solid  # noqa: E402
+from test_render import W, H, decode_audio, document, media_item, near, rms, solid  # noqa: E402,E501
 from PIL import Image  # noqa: E402
 
 TMP = tempfile.mkdtemp(prefix="jtl-outputs-")
@@ -221,23 +220,6 @@ def test_stills():
     expect(code == 2 and "png and jpeg" in err, err)
 
 
-def decode_pcm(path):
-    raw = path + ".pcm"
-    subprocess.run(["gst-launch-1.0", "-q", "filesrc", f"location={path}", "!", "decodebin",
-                    "!", "audioconvert", "!", "audioresample", "!",
-                    "audio/x-raw,format=S16LE,channels=1,rate=48000", "!", "filesink",
-                    f"location={raw}"], check=True, timeout=300)
-    a = array.array("h")
-    with open(raw, "rb") as f:
-        a.frombytes(f.read())
-    return a
-
-
-def rms(samples, t0, t1):
-    w = samples[int(t0 * 48000):int(t1 * 48000)]
-    return (sum(x * x for x in w) / max(1, len(w))) ** 0.5
-
-
 def test_audio_only():
     tone = os.path.join(TMP, "tone.wav")
     subprocess.run(["gst-launch-1.0", "-q", "audiotestsrc", "freq=440", "volume=0.5",
@@ -259,7 +241,7 @@ def test_audio_only():
         info = caps_of(out)
         expect(codec in info and "video" not in info.lower().replace("video/quicktime", ""),
                f"{ext}: {info[-600:]}")
-        pcm = decode_pcm(out)
+        pcm = decode_audio(out)
         seconds = len(pcm) / 48000
         expect(abs(seconds - 2.0) <= 0.05, f"{ext}: {seconds:.3f} s, want 2 +/- 0.05")
         level = 20 * math.log10(max(1e-9, rms(pcm, 0.7, 1.3)) / full)

@@ -54,10 +54,11 @@ def render(doc, name, *opts):
     return code, out, err
 
 
-def decode_frames(path, w=W, h=H, keep=0):
-    """The decoded frames as RGB bytes; with keep, only the last `keep` of them."""
+def decode_frames(path, w=W, h=H, keep=0, demux="qtdemux"):
+    """The decoded frames as RGB bytes (each w x h, unless w is None); with keep, only the
+    last `keep` of them."""
     d = tempfile.mkdtemp(dir=TMP)
-    subprocess.run(["gst-launch-1.0", "-q", "filesrc", f"location={path}", "!", "qtdemux", "!",
+    subprocess.run(["gst-launch-1.0", "-q", "filesrc", f"location={path}", "!", demux, "!",
                     "h264parse", "!", "avdec_h264", "!", "videoconvert", "!",
                     "video/x-raw,format=RGB", "!", "multifilesink", f"max-files={keep}",
                     f"location={d}/f-%05d.raw"], check=True, timeout=300)
@@ -65,7 +66,7 @@ def decode_frames(path, w=W, h=H, keep=0):
     for f in sorted(glob.glob(os.path.join(d, "f-*.raw"))):
         with open(f, "rb") as fh:
             data = fh.read()
-        expect(len(data) == w * h * 3, f"frame size {len(data)}")
+        expect(w is None or len(data) == w * h * 3, f"frame size {len(data)}")
         frames.append(data)
     return frames
 
@@ -368,9 +369,10 @@ def media_item(item_id, kind, asset_id, start, dur, start_from=0.0, db=0.0, **ge
 
 
 def decode_audio(path):
+    """The sound of a file (any format GStreamer decodes) as 48 kHz mono S16 samples."""
     raw = os.path.join(TMP, os.path.basename(path) + ".pcm")
-    subprocess.run(["gst-launch-1.0", "-q", "filesrc", f"location={path}", "!", "qtdemux", "!",
-                    "avdec_aac", "!", "audioconvert", "!",
+    subprocess.run(["gst-launch-1.0", "-q", "filesrc", f"location={path}", "!", "decodebin",
+                    "!", "audioconvert", "!", "audioresample", "!",
                     "audio/x-raw,format=S16LE,channels=1,rate=48000", "!", "filesink",
                     f"location={raw}"], check=True, timeout=300)
     import array
