@@ -43,10 +43,13 @@ int hits(const std::string &path)
 	return n;
 }
 
-/* /trickle: one byte every 50 ms, never complete */
+/* /trickle: one byte every 50 ms, never complete; it stops when the message is finished
+ * or its client goes (a loaded machine lets the timer run once more after either: the
+ * message is held and the timer removed at the first of them) */
 struct Trickle {
 	SoupServerMessage *msg;
 	GSource *source;
+	bool stopped = false;
 };
 
 gboolean trickle_more(gpointer data)
@@ -58,12 +61,14 @@ gboolean trickle_more(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-void trickle_finished(SoupServerMessage *, gpointer data)
+void trickle_stop(SoupServerMessage *, gpointer data)
 {
 	Trickle *t = static_cast<Trickle *>(data);
+	if (t->stopped)
+		return;
+	t->stopped = true;
 	g_source_destroy(t->source);
 	g_source_unref(t->source);
-	delete t;
 }
 
 void redirect(SoupServerMessage *msg, const std::string &location)
@@ -111,7 +116,14 @@ void handle(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *
 		Trickle *t = new Trickle{msg, g_timeout_source_new(50)};
 		g_source_set_callback(t->source, trickle_more, t, nullptr);
 		g_source_attach(t->source, server.ctx);
-		g_signal_connect(msg, "finished", G_CALLBACK(trickle_finished), t);
+		g_signal_connect(msg, "finished", G_CALLBACK(trickle_stop), t);
+		g_signal_connect_data(
+		        msg, "disconnected", G_CALLBACK(trickle_stop), t,
+		        [](gpointer p, GClosure *) {
+			        trickle_stop(nullptr, p);
+			        delete static_cast<Trickle *>(p);
+		        },
+		        GConnectFlags(0));
 	} else {
 		soup_server_message_set_status(msg, SOUP_STATUS_NOT_FOUND, nullptr);
 	}

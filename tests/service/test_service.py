@@ -228,6 +228,12 @@ def main():
             assert opt in p.stdout, p.stdout
         p = subprocess.run([CLI, "serve", "extra"], capture_output=True, text=True)
         assert p.returncode == 2 and "no arguments expected" in p.stderr, p.stderr
+        for bad in ("--workers=-1", "--download-ttl=0", "--rate-limit=-1",
+                    "--sync-rate-limit=-1", "--max-active=-1", "--retention=-0.5",
+                    "--render-timeout-base=0"):
+            p = subprocess.run([CLI, "serve", bad], capture_output=True, text=True)
+            assert p.returncode == 2 and bad.split("=")[0] + " must be >=" in p.stderr, \
+                (bad, p.stderr)
         # zero set-up: a data directory here and a generated key, printed
         here = os.path.join(tmp, "zero")
         os.makedirs(here)
@@ -738,6 +744,30 @@ def main():
         assert os.path.exists(os.path.join(tmp, "data-probes", "assets", r["data"]["assetId"]))
         assert any(json.loads(l).get("probes") == 1 for l in p.lines
                    if '"event":"stopping"' in l), p.lines[-5:]
+        # a second SIGTERM cuts the probes short: two running, one waiting, all three
+        # uploads answered (without duration) and the service gone well before the probes
+        # would have ended
+        with open(slow, "w") as f:
+            f.write(f'#!/bin/sh\nif [ "$1" = probe ]; then sleep 30; fi\nexec {CLI} "$@"\n')
+        p = Server(os.path.join(tmp, "data-probes"), keys,
+                   ["--render-program", slow, "--workers", "1"])
+        results.clear()
+        threads = [threading.Thread(target=upload, args=(i,)) for i in (200, 201, 202)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and len(os.listdir(tmp_dir)) < 3:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        started = time.monotonic()
+        p.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        assert p.stop() == 0
+        assert time.monotonic() - started < 20
+        for t in threads:
+            t.join(20)
+        assert len(results) == 3 and all(st == 201 and r["data"]["duration"] is None
+                                         for st, _, r in results), results
 
     def project_idempotency():
         h = {"Idempotency-Key": "proj-1"}
