@@ -40,6 +40,20 @@ def check(name, fn):
         print("  at " + ", ".join(f"line {f.lineno}" for f in tb[1:]), flush=True)
 
 
+def check_stops(server):
+    """The check every suite ends its main server with: SIGTERM, exit status 0."""
+    def stop():
+        status = server.stop()
+        assert status == 0, f"exit status {status}"
+    check("SIGTERM stops the server", stop)
+
+
+def summary():
+    """Prints the TAP-like total; the exit status of the suite."""
+    print(f"# {_passed} passed, {_failed} failed")
+    return 1 if _failed else 0
+
+
 class Server:
     """A `jsontimeline serve` on a free port with its own data directory."""
 
@@ -909,8 +923,7 @@ def main():
                      ("uploads: video and audio durations from a probe", media_uploads),
                      ("metrics", metrics)]:
         check(name, fn)
-    check("SIGTERM stops the server", lambda: (s.stop() == 0) or (_ for _ in ()).throw(
-        AssertionError("exit status")))
+    check_stops(s)
 
     # a server that accepts but renders nothing: tasks stay PENDING (deterministic limits)
     data2 = os.path.join(tmp, "data2")
@@ -1505,8 +1518,7 @@ def main():
 
     check("a client's media cannot reach private addresses or local files", media_guard)
 
-    print(f"# {_passed} passed, {_failed} failed")
-    return 1 if _failed else 0
+    return summary()
 
 
 if __name__ == "__main__":
