@@ -119,9 +119,9 @@ void handle(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *
 		g_signal_connect(msg, "finished", G_CALLBACK(trickle_stop), t);
 		g_signal_connect_data(
 		        msg, "disconnected", G_CALLBACK(trickle_stop), t,
-		        [](gpointer p, GClosure *) {
-			        trickle_stop(nullptr, p);
-			        delete static_cast<Trickle *>(p);
+		        [](gpointer data, GClosure *) {
+			        trickle_stop(nullptr, data);
+			        delete static_cast<Trickle *>(data);
 		        },
 		        GConnectFlags(0));
 	} else {
