@@ -241,7 +241,7 @@ def test_audio_only():
         info = caps_of(out)
         expect(codec in info and "video" not in info.lower().replace("video/quicktime", ""),
                f"{ext}: {info[-600:]}")
-        pcm = decode_audio(out)
+        pcm = decode_audio(out, decoder=("decodebin",))
         seconds = len(pcm) / 48000
         expect(abs(seconds - 2.0) <= 0.05, f"{ext}: {seconds:.3f} s, want 2 +/- 0.05")
         level = 20 * math.log10(max(1e-9, rms(pcm, 0.7, 1.3)) / full)

@@ -368,10 +368,12 @@ def media_item(item_id, kind, asset_id, start, dur, start_from=0.0, db=0.0, **ge
     return item
 
 
-def decode_audio(path):
-    """The sound of a file (any format GStreamer decodes) as 48 kHz mono S16 samples."""
+def decode_audio(path, decoder=("qtdemux", "!", "avdec_aac")):
+    """The sound of a file as 48 kHz mono S16 samples; decoder: the elements from the file
+    to raw audio (an MP4's AAC by default: decodebin would leave the video pad unlinked and
+    stall; it suits files with sound only)."""
     raw = os.path.join(TMP, os.path.basename(path) + ".pcm")
-    subprocess.run(["gst-launch-1.0", "-q", "filesrc", f"location={path}", "!", "decodebin",
+    subprocess.run(["gst-launch-1.0", "-q", "filesrc", f"location={path}", "!", *decoder,
                     "!", "audioconvert", "!", "audioresample", "!",
                     "audio/x-raw,format=S16LE,channels=1,rate=48000", "!", "filesink",
                     f"location={raw}"], check=True, timeout=300)
