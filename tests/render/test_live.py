@@ -291,7 +291,9 @@ def test_loop_gapless_until_stopped():
     expect("loop 1" in err and "loop 2" in err and "stopping at" in err, err)
     times = video_times(flv)
     expect(len(times) >= 150, f"{len(times)} frames")
-    expect(all(b > a for a, b in zip(times, times[1:])), "timestamps go back")
+    # no restart at a loop (that would go back by the timeline's 2 s); a neighbour pair may
+    # swap by the RTMP path's jitter (below), which once failed a strict order under ASan
+    expect(all(b > a - 50 for a, b in zip(times, times[1:])), "timestamps go back")
     # no frame time lost or added at the loop points: picture k at k / 30 s throughout (the
     # RTMP path moves single timestamps by up to ~30 ms under load: 50 ms allowed, while a
     # frame lost per loop would put the third pass 67 ms off)
