@@ -30,7 +30,9 @@ constexpr int64_t kMaxSafeInteger = (int64_t(1) << 53);
 /* Parses a JSON text into json-glib nodes in one linear, non-recursive pass that enforces
  * the limits, rejects invalid UTF-8, NaN/Infinity and other non-JSON tokens with a line and column,
  * warns about duplicate object keys (the last one wins, as in most parsers) and reports
- * integers beyond ±2^53 (which cannot be represented exactly). Returns nullptr when the
+ * every number beyond ±2^53 (an integer literal there cannot be represented exactly, and
+ * no value of a document means anything that large: 1e30 ticks would wrap any duration)
+ * as EDITOR_NUMBER_OUT_OF_RANGE. Returns nullptr when the
  * text is not usable JSON; the reasons are in diags with code EDITOR_JSON_*. */
 JsonNodePtr parse_json(std::string_view text, const JsonLimits &limits, Diagnostics &diags);
 
@@ -48,6 +50,11 @@ const char *json_type_name(JsonNode *node);
 bool json_node_number(JsonNode *node, double *out);
 /* True for integer nodes and for doubles with no fractional part (JSON Schema draft-06+). */
 bool json_node_is_integer(JsonNode *node);
+
+/* Serialises a node compactly as JSON that parse_json() reads back to the same values:
+ * integers as integers, doubles in their shortest round-trip form (json-glib's own writer
+ * prints 1e20 as "1e+20.0", which is not JSON). Non-finite doubles become null. */
+std::string json_write(JsonNode *node);
 
 /* Serialises a node compactly for messages, cut after max_length bytes with "...". */
 std::string json_excerpt(JsonNode *node, std::size_t max_length = 80);

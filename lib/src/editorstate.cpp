@@ -869,8 +869,7 @@ std::string serialized(JsonNode *n)
 {
 	if (!n || JSON_NODE_HOLDS_NULL(n))
 		return {};
-	g_autofree gchar *s = ::json_to_string(n, FALSE);
-	return s;
+	return json_write(n);
 }
 
 ItemType item_type(const std::string &t)

@@ -282,13 +282,16 @@ bool Parser::number()
 	 * through the arithmetic (and print as "inf") */
 	double v = std::clamp(g_ascii_strtod(lit.c_str(), nullptr), -DBL_MAX, DBL_MAX);
 	attach(json_node_init_double(node, v));
-	if (integral || std::fabs(v) == DBL_MAX)
+	/* every number beyond 2^53, however written: 1e30 is an integer to JSON Schema, but
+	 * no tick count, size or index of a document is that large, and as an int64 it wraps */
+	if (integral || std::fabs(v) > double(kMaxSafeInteger))
 		diags_.error(
 		        "EDITOR_NUMBER_OUT_OF_RANGE", path(),
 		        "the number " + (lit.size() > 40 ? lit.substr(0, 40) + "..." : lit) +
 		                " at " + where(start) +
 		                (integral ? " is beyond +/-2^53 and cannot be represented exactly"
-		                          : " is too large to be represented"),
+		                          : " is beyond +/-2^53, larger than any value of a "
+		                            "document"),
 		        Kind::Semantic);
 	return true;
 }
@@ -551,12 +554,135 @@ bool json_node_is_integer(JsonNode *node)
 	return std::isfinite(v) && std::floor(v) == v;
 }
 
+namespace {
+
+void write_string(std::string &out, const char *s)
+{
+	out += '"';
+	for (const char *p = s ? s : ""; *p; p++) {
+		unsigned char c = static_cast<unsigned char>(*p);
+		if (c == '"' || c == '\\') {
+			out += '\\';
+			out += char(c);
+		} else if (c < 0x20) {
+			char esc[8];
+			g_snprintf(esc, sizeof esc, "\\u%04x", c);
+			out += esc;
+		} else {
+			out += char(c);
+		}
+	}
+	out += '"';
+}
+
+/* The shortest of %.15g..%.17g that reads back as v, with ".0" when it would otherwise
+ * read back as an integer. */
+void write_double(std::string &out, double v)
+{
+	if (!std::isfinite(v)) {
+		out += "null";
+		return;
+	}
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+	for (const char *format : {"%.15g", "%.16g", "%.17g"}) {
+		g_ascii_formatd(buf, sizeof buf, format, v);
+		if (g_ascii_strtod(buf, nullptr) == v)
+			break;
+	}
+	out += buf;
+	if (!strpbrk(buf, ".eE"))
+		out += ".0";
+}
+
+/* Iterative, as the parser: a document nested to its depth limit writes without
+ * recursion. */
+struct WriteFrame {
+	JsonNode *node;
+	GList *members = nullptr, *next = nullptr; /* objects */
+	guint index = 0;                           /* arrays */
+};
+
+} /* namespace */
+
+std::string json_write(JsonNode *root)
+{
+	std::string out;
+	std::vector<WriteFrame> stack;
+	auto scalar = [&out](JsonNode *n) {
+		if (!n || JSON_NODE_HOLDS_NULL(n)) {
+			out += "null";
+			return;
+		}
+		GType t = json_node_get_value_type(n);
+		if (t == G_TYPE_INT64)
+			out += std::to_string(json_node_get_int(n));
+		else if (t == G_TYPE_DOUBLE)
+			write_double(out, json_node_get_double(n));
+		else if (t == G_TYPE_BOOLEAN)
+			out += json_node_get_boolean(n) ? "true" : "false";
+		else if (t == G_TYPE_STRING)
+			write_string(out, json_node_get_string(n));
+		else
+			out += "null";
+	};
+	auto open = [&](JsonNode *n) {
+		if (n && JSON_NODE_HOLDS_OBJECT(n)) {
+			out += '{';
+			WriteFrame f{n};
+			f.members = json_object_get_members(json_node_get_object(n));
+			f.next = f.members;
+			stack.push_back(f);
+		} else if (n && JSON_NODE_HOLDS_ARRAY(n)) {
+			out += '[';
+			stack.push_back(WriteFrame{n});
+		} else {
+			scalar(n);
+		}
+	};
+	open(root);
+	while (!stack.empty()) {
+		WriteFrame &f = stack.back();
+		JsonNode *child = nullptr;
+		bool first = true;
+		if (JSON_NODE_HOLDS_OBJECT(f.node)) {
+			if (f.next) {
+				first = f.next == f.members;
+				const char *name = static_cast<const char *>(f.next->data);
+				child = json_object_get_member(json_node_get_object(f.node), name);
+				f.next = f.next->next;
+				if (!first)
+					out += ',';
+				write_string(out, name);
+				out += ':';
+			} else {
+				g_list_free(f.members);
+				stack.pop_back();
+				out += '}';
+				continue;
+			}
+		} else {
+			JsonArray *a = json_node_get_array(f.node);
+			if (f.index < json_array_get_length(a)) {
+				first = f.index == 0;
+				child = json_array_get_element(a, f.index++);
+				if (!first)
+					out += ',';
+			} else {
+				stack.pop_back();
+				out += ']';
+				continue;
+			}
+		}
+		open(child); /* may grow the stack: f is not used after this */
+	}
+	return out;
+}
+
 std::string json_excerpt(JsonNode *node, std::size_t max_length)
 {
 	if (!node)
 		return "null";
-	g_autofree gchar *s = ::json_to_string(node, FALSE);
-	std::string out = s ? s : "";
+	std::string out = json_write(node);
 	if (out.size() > max_length) {
 		std::size_t cut = max_length;
 		while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xc0) == 0x80)

@@ -49,10 +49,7 @@ std::string text_at(JsonNode *root, const std::string &pointer)
 	JsonNode *n = at_pointer(root, pointer);
 	if (!n)
 		return "";
-	gchar *t = json_to_string(n, FALSE);
-	std::string s = t;
-	g_free(t);
-	return s;
+	return json_write(n);
 }
 
 /* Where the document's editorState starts ("" or "/editorState"), from an item's path. */

@@ -57,9 +57,7 @@ bool apply_merge_patch(const std::string &document, const std::string &patch, st
 		return false;
 	}
 	JsonNodePtr merged(json_merge_patch(doc.get(), p.get()));
-	gchar *text = json_to_string(merged.get(), FALSE);
-	*out = text;
-	g_free(text);
+	*out = json_write(merged.get());
 	return true;
 }
 

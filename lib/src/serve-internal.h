@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 
 #include <jsontimeline/diagnostics.h>
+#include <jsontimeline/editorstate.h>
 #include <jsontimeline/json.h>
 #include <jsontimeline/serve.h>
 
@@ -79,6 +80,9 @@ bool sync_rate_limited(Server *s, const std::string &project_id, Response *out);
  * the parse noticed (numbers beyond range, repeated names) goes to *found when given. */
 JsonNodePtr parse_body(Server *s, const std::string &body, Response *out,
                        Diagnostics *found = nullptr);
+/* The same with the size limit given: callable from a worker thread. */
+JsonNodePtr parse_body(std::size_t max_bytes, const std::string &body, Response *out,
+                       Diagnostics *found = nullptr);
 
 /* A request answered later: answer_later() pauses its message; run() builds the response
  * (links pointing where the client reached us), sends it and resumes the message. The
@@ -109,15 +113,31 @@ const ServeOptions &server_options(Server *s);
 const std::string &server_secret_of(Server *s);
 /* The start of links in answers: --public-url, else the client's origin. */
 std::string server_origin(Server *s);
+/* Answers r later: work() runs on a worker thread (it may touch only its own data, never
+ * the server: parsing and validating a body), then finish() on the main loop builds the
+ * answer. A key has at most kMaxOffLoopPerKey bodies there at once; one more is answered
+ * 429 at once. */
+constexpr int kMaxOffLoopPerKey = 4;
+Response off_loop(Server *s, Request &r, std::function<void()> work,
+                  std::function<Response(Request &)> finish);
+/* The editorState of a parsed request body ({"editorState": ..., ...}) validated once, as
+ * the render will see it: the parse's own findings under /editorState first (diags of
+ * that parse), then the schema and semantic rules; paths point into the body. */
+EditorStateResult validate_request_state(JsonNode *root, const Diagnostics &parse_diags);
+/* An Idempotency-Key's recorded answer to r: true with *out set to it (or to the problem
+ * of a bad header, or of the key reused with another payload). */
+bool idempotency_replay(Server *s, Request &r, const std::string &payload, Response *out);
 /* answer(), or with an Idempotency-Key header the response recorded for the key's first
  * request with that header (on the same path with the same payload; another payload:
  * 422 OPEN_API_IDEMPOTENCY_KEY_REUSED). Records kept 24 hours. */
 Response idempotent(Server *s, Request &r, const std::string &payload,
                     const std::function<Response()> &answer);
-/* POST /v1/exports and /v1/projects/{id}/exports: a CreateExportRequest body (with the
- * project's editorState for the latter) becomes a task of the project ("" = none). */
-Response create_export(Server *s, Request &r, const std::string &body,
-                       const std::string &project_id);
+/* POST /v1/exports and /v1/projects/{id}/exports: request_text, a CreateExportRequest
+ * (with the project's editorState for the latter), is parsed and validated off the main
+ * loop and becomes a task of the project ("" = none); answered later. payload is what an
+ * Idempotency-Key is checked against (the body the client sent). */
+Response create_export(Server *s, Request &r, const std::string &payload,
+                       std::string request_text, const std::string &project_id);
 
 /* serve-projects.cpp: /v1/projects..., /v1/uploads, /v1/assets/...; *handled false when
  * the path is none of them. r.key is authenticated. */

@@ -361,8 +361,10 @@ Response route_sync(Server *s, Request &r, StoredProject &p)
 	                                   ",\"updatedAt\":" + jstr(p.updated_at) + "}"));
 }
 
-/* A CreateProjectExportRequest becomes a CreateExportRequest with the project's state. */
-Response project_export(Server *s, Request &r, const StoredProject &p, const std::string &body)
+/* A CreateProjectExportRequest becomes a CreateExportRequest with the project's state:
+ * its text in *text, or a problem. */
+Response project_export(Server *s, const StoredProject &p, const std::string &body,
+                        std::string *text)
 {
 	Response out;
 	JsonNodePtr root = parse_body(s, body, &out);
@@ -381,13 +383,25 @@ Response project_export(Server *s, Request &r, const StoredProject &p, const std
 	if (!state)
 		return problem(500, "OPEN_API_INTERNAL_ERROR", "the project's state is unreadable");
 	json_object_set_member(o, "editorState", state.release());
-	return create_export(s, r, node_text(root.get()), p.id);
+	*text = node_text(root.get());
+	return Response();
 }
 
 Response route_project_export(Server *s, Request &r, const StoredProject &p)
 {
 	std::string body = body_of(r.msg); /* a replay does not depend on later syncs */
-	return idempotent(s, r, body, [&] { return project_export(s, r, p, body); });
+	std::string text;
+	Response out = idempotent(s, r, body, [&] {
+		Response refused = project_export(s, p, body, &text);
+		if (text.empty())
+			return refused;
+		Response deferred;
+		deferred.deferred = true; /* not recorded: create_export does */
+		return deferred;
+	});
+	if (text.empty() || !out.deferred)
+		return out;
+	return create_export(s, r, body, std::move(text), p.id);
 }
 
 Response route_project_assets(Server *s, Request &r, const StoredProject &p)

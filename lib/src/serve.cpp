@@ -199,8 +199,12 @@ struct Server {
 	std::map<std::string, std::unique_ptr<Job>> running;
 	bool stopping = false;
 	int signals = 0;
+	/* parses and validations of request bodies, off the main loop: the worker threads, and
+	 * how many bodies each key has waiting or in work there */
+	GThreadPool *pool = nullptr;
+	std::map<std::string, int> off_loop_by_key;
 	/* metrics */
-	std::map<std::string, guint64> requests; /* "route\x1fmethod\x1fstatus" */
+	std::map<std::string, guint64> requests; /* "keyId\x1froute\x1fmethod\x1fstatus" */
 	double render_seconds = 0;
 	guint64 renders = 0;
 };
@@ -659,15 +663,21 @@ bool sync_rate_limited(Server *s, const std::string &project_id, Response *out)
 /* Parses a JSON request body; on failure *out holds the problem to answer. */
 JsonNodePtr parse_body(Server *s, const std::string &body, Response *out, Diagnostics *found)
 {
-	if (body.size() > s->opt.max_body_bytes) {
+	return parse_body(s->opt.max_body_bytes, body, out, found);
+}
+
+JsonNodePtr parse_body(std::size_t max_bytes, const std::string &body, Response *out,
+                       Diagnostics *found)
+{
+	if (body.size() > max_bytes) {
 		*out = problem(413, "OPEN_API_PAYLOAD_TOO_LARGE",
-		               "the request body is larger than " +
-		                       std::to_string(s->opt.max_body_bytes) + " bytes");
+		               "the request body is larger than " + std::to_string(max_bytes) +
+		                       " bytes");
 		return nullptr;
 	}
 	Diagnostics diags;
 	JsonLimits limits;
-	limits.max_bytes = s->opt.max_body_bytes;
+	limits.max_bytes = max_bytes;
 	JsonNodePtr root = parse_json(body, limits, diags);
 	if (found)
 		found->append(diags);
@@ -703,12 +713,87 @@ std::string errors_json(const Diagnostics &d)
 
 /* ---- routes ---- */
 
-Response route_validate(Server *s, Request &r)
+/* ---- work off the main loop ---- */
+
+struct OffLoopJob {
+	Server *s = nullptr;
+	std::string key_id;
+	std::function<void()> work; /* on a worker thread */
+	std::function<void()> done; /* then on the main loop */
+};
+
+gboolean off_loop_done(gpointer data)
+{
+	std::unique_ptr<OffLoopJob> j(static_cast<OffLoopJob *>(data));
+	auto it = j->s->off_loop_by_key.find(j->key_id);
+	if (it != j->s->off_loop_by_key.end() && --it->second <= 0)
+		j->s->off_loop_by_key.erase(it);
+	j->done();
+	return G_SOURCE_REMOVE;
+}
+
+void off_loop_thread(gpointer data, gpointer)
+{
+	auto *j = static_cast<OffLoopJob *>(data);
+	j->work();
+	g_idle_add_full(G_PRIORITY_DEFAULT, off_loop_done, j, nullptr);
+}
+
+Response off_loop(Server *s, Request &r, std::function<void()> work,
+                  std::function<Response(Request &)> finish)
+{
+	std::string key = r.key ? r.key->id : "";
+	auto it = s->off_loop_by_key.find(key);
+	if (it != s->off_loop_by_key.end() && it->second >= kMaxOffLoopPerKey) {
+		Response busy = problem(429, "OPEN_API_REQUEST_LIMIT_EXCEEDED",
+		                        "this key has " + std::to_string(kMaxOffLoopPerKey) +
+		                                " request bodies in validation already; retry when "
+		                                "one is answered");
+		busy.headers.emplace_back("Retry-After", "1");
+		return busy;
+	}
+	s->off_loop_by_key[key]++;
+	std::shared_ptr<Later> later = answer_later(s, r);
+	auto *j = new OffLoopJob;
+	j->s = s;
+	j->key_id = key;
+	j->work = std::move(work);
+	j->done = [later, finish = std::move(finish)] {
+		later->run([&] { return finish(later->r); });
+	};
+	g_thread_pool_push(s->pool, j, nullptr);
+	Response deferred;
+	deferred.deferred = true;
+	return deferred;
+}
+
+/* The editorState of a parsed request body (root) validated once, as the render will see
+ * it: the parse's own findings under /editorState (numbers beyond range, repeated names)
+ * first, then the schema and semantic rules. Paths point into the body. */
+EditorStateResult validate_request_state(JsonNode *root, const Diagnostics &parse_diags)
+{
+	EditorStateResult res = load_editor_state_node(root);
+	Diagnostics all;
+	const std::string prefix = "/editorState";
+	for (const Diagnostic &d : parse_diags.all())
+		if (d.path.compare(0, prefix.size(), prefix) == 0 &&
+		    (d.path.size() == prefix.size() || d.path[prefix.size()] == '/'))
+			all.add(d);
+	if (all.error_count() + all.warning_count() == 0)
+		return res;
+	all.append(res.diagnostics);
+	res.diagnostics = std::move(all);
+	if (res.diagnostics.has_errors())
+		res.timeline.reset();
+	return res;
+}
+
+/* POST /v1/editor/validate on a worker thread: the answer to a body. */
+Response validate_body(std::size_t max_bytes, const std::string &body)
 {
 	Response out;
-	std::string body = body_of(r.msg);
 	Diagnostics parse_diags;
-	JsonNodePtr root = parse_body(s, body, &out, &parse_diags);
+	JsonNodePtr root = parse_body(max_bytes, body, &out, &parse_diags);
 	if (!root)
 		return out;
 	JsonObject *o = json_node_get_object(root.get());
@@ -716,9 +801,9 @@ Response route_validate(Server *s, Request &r)
 	if (!state)
 		return problem(400, "OPEN_API_INVALID_REQUEST", "editorState is required",
 		               "editorState");
-	/* The editorState as parsed with the body (its limits); error paths are JSON pointers
-	 * into it ("/tracks/0", "" for the whole), as the client sent editorState alone:
-	 * the parse's own findings (numbers beyond range, repeated names) first. */
+	/* error paths are JSON pointers into the editorState ("/tracks/0", "" for the whole),
+	 * as the client sent editorState alone: the parse's own findings (numbers beyond
+	 * range, repeated names) first */
 	EditorStateResult res = load_editor_state_node(state);
 	Diagnostics all;
 	const std::string prefix = "/editorState";
@@ -738,6 +823,16 @@ Response route_validate(Server *s, Request &r)
 	                     ",\"meta\":{\"capabilitiesVersion\":" + jstr(capabilities().version) +
 	                     ",\"warnings\":" + std::to_string(all.warning_count()) +
 	                     ",\"errorCount\":" + std::to_string(all.error_count()) + "}}");
+}
+
+Response route_validate(Server *s, Request &r)
+{
+	auto body = std::make_shared<std::string>(body_of(r.msg));
+	auto answer = std::make_shared<Response>();
+	std::size_t max = s->opt.max_body_bytes;
+	return off_loop(
+	        s, r, [body, answer, max] { *answer = validate_body(max, *body); },
+	        [answer](Request &) { return std::move(*answer); });
 }
 
 bool member_number(JsonObject *o, const char *name, double *out)
@@ -839,8 +934,7 @@ bool check_export_request(JsonObject *o, Response *out)
 
 std::string node_text(JsonNode *n)
 {
-	g_autofree char *t = json_to_string(n, FALSE);
-	return t;
+	return json_write(n);
 }
 
 std::string create_response_json(const StoredTask &t)
@@ -853,92 +947,147 @@ std::string create_response_json(const StoredTask &t)
 	       ",\"chargedCredits\":\"0\"},\"meta\":{}}";
 }
 
-Response create_export(Server *s, Request &r, const std::string &body,
-                       const std::string &project_id)
+/* A CreateExportRequest parsed and validated on a worker thread: what the main loop needs
+ * to store it as a task. */
+struct PreparedExport {
+	Response error;      /* status 0: none */
+	JsonNodePtr job;     /* the job document: the request less what only the service reads */
+	std::string job_text;
+	bool uses_uploads = false; /* a remoteUrl might be one of this service's fileUrls */
+	double duration_seconds = 0;
+	std::string client_task_id, callback_url, callback_headers, format;
+};
+
+/* Parses and validates a CreateExportRequest: once, the same parse and validation as
+ * /v1/editor/validate and `jsontimeline validate`; the job document written from that
+ * parse reads back to the same values. With only_task_id (the key is at its limit of
+ * active tasks) just the clientTaskId is read: a retry of a known task is still answered. */
+void prepare_export(std::size_t max_bytes, const std::string &text, bool only_task_id,
+                    PreparedExport *p)
 {
-	Response out;
-	JsonNodePtr root = parse_body(s, body, &out);
+	Diagnostics parse_diags;
+	JsonNodePtr root = parse_body(max_bytes, text, &p->error, &parse_diags);
 	if (!root)
-		return out;
+		return;
 	JsonObject *o = json_node_get_object(root.get());
-	if (!check_export_request(o, &out))
-		return out;
-	std::string client_task_id =
-	        json_object_get_string_member_with_default(o, "clientTaskId", "");
-	StoredTask existing;
-	if (!client_task_id.empty() &&
-	    s->store.find_client_task(r.key->id, client_task_id, &existing))
-		return json_response(200, create_response_json(existing));
-	/* the job document: the request less what only the service reads */
+	if (only_task_id) {
+		JsonNode *n = json_object_get_member(o, "clientTaskId");
+		if (n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING)
+			p->client_task_id = json_node_get_string(n);
+		return;
+	}
+	if (!check_export_request(o, &p->error))
+		return;
+	p->client_task_id = json_object_get_string_member_with_default(o, "clientTaskId", "");
+	p->callback_url = json_object_get_string_member_with_default(o, "callbackUrl", "");
+	if (JsonNode *h = json_object_get_member(o, "callbackHeaders"))
+		p->callback_headers = node_text(h);
+	p->format = json_object_get_string_member(o, "format");
 	JsonObject *job = json_object_new();
 	for (const char *m : {"editorState", "fps", "ratio", "scale", "format", "compositionWidth",
 	                      "compositionHeight"})
 		if (JsonNode *n = json_object_get_member(o, m))
-			json_object_set_member(job, m, json_node_copy(n));
-	/* uploads named by their fileUrl are read from the disk */
-	JsonNode *state = json_object_get_member(job, "editorState");
+			json_object_set_member(job, m, json_node_ref(n));
+	p->job.reset(json_node_init_object(json_node_alloc(), job));
+	json_object_unref(job);
+	EditorStateResult doc = validate_request_state(p->job.get(), parse_diags);
+	if (!doc.valid()) {
+		Diagnostic first = doc.diagnostics.errors()[0]; /* errors() is a copy */
+		p->error = problem(422, "OPEN_API_EDITOR_STATE_INVALID",
+		                   "editorState is invalid: " + first.path + ": " + first.message,
+		                   "editorState", ",\"errors\":" + errors_json(doc.diagnostics));
+		return;
+	}
+	p->duration_seconds = double(doc.timeline->duration_ns()) / GST_SECOND;
+	p->uses_uploads = text.find("/v1/assets/") != std::string::npos;
+	p->job_text = node_text(p->job.get());
+}
+
+/* Uploads named by their fileUrl are read from the disk: their remoteUrl becomes the file's
+ * URI in the job document. True when one was. */
+bool localize_uploads(Server *s, JsonNode *job)
+{
+	JsonNode *state = json_object_get_member(json_node_get_object(job), "editorState");
 	JsonObject *assets =
 	        state && JSON_NODE_HOLDS_OBJECT(state)
 	                ? json_object_get_object_member(json_node_get_object(state), "assets")
 	                : nullptr;
-	if (assets) {
-		JsonObjectIter it;
-		const gchar *name;
-		JsonNode *value;
-		json_object_iter_init(&it, assets);
-		while (json_object_iter_next(&it, &name, &value)) {
-			JsonObject *a = JSON_NODE_HOLDS_OBJECT(value) ? json_node_get_object(value)
-			                                              : nullptr;
-			const char *url = a ? json_object_get_string_member_with_default(
-			                              a, "remoteUrl", nullptr)
-			                    : nullptr;
-			std::string file = url ? local_asset_file(s, url) : "";
-			if (!file.empty()) {
-				g_autofree gchar *uri =
-				        g_filename_to_uri(file.c_str(), nullptr, nullptr);
-				if (uri)
-					json_object_set_string_member(a, "remoteUrl", uri);
-			}
+	if (!assets)
+		return false;
+	bool changed = false;
+	JsonObjectIter it;
+	const gchar *name;
+	JsonNode *value;
+	json_object_iter_init(&it, assets);
+	while (json_object_iter_next(&it, &name, &value)) {
+		JsonObject *a = JSON_NODE_HOLDS_OBJECT(value) ? json_node_get_object(value) : nullptr;
+		const char *url =
+		        a ? json_object_get_string_member_with_default(a, "remoteUrl", nullptr)
+		          : nullptr;
+		std::string file = url ? local_asset_file(s, url) : "";
+		if (file.empty())
+			continue;
+		g_autofree gchar *uri = g_filename_to_uri(file.c_str(), nullptr, nullptr);
+		if (uri) {
+			json_object_set_string_member(a, "remoteUrl", uri);
+			changed = true;
 		}
 	}
-	JsonNodePtr job_node(json_node_init_object(json_node_alloc(), job));
-	json_object_unref(job);
-	std::string job_text = node_text(job_node.get());
-	EditorStateResult doc = load_editor_state(job_text);
-	if (!doc.valid())
-		return problem(422, "OPEN_API_EDITOR_STATE_INVALID",
-		               "editorState is invalid: " + doc.diagnostics.errors()[0].path +
-		                       ": " + doc.diagnostics.errors()[0].message,
-		               "editorState", ",\"errors\":" + errors_json(doc.diagnostics));
-	if (s->opt.max_active_per_key > 0 &&
-	    s->store.count_active(r.key->id) >= s->opt.max_active_per_key)
-		return problem(422, "OPEN_API_EXPORT_CONCURRENCY_LIMIT_EXCEEDED",
-		               "at most " + std::to_string(s->opt.max_active_per_key) +
-		                       " export tasks may be active at once; wait for one to end");
+	return changed;
+}
+
+Response concurrency_exceeded(Server *s)
+{
+	return problem(422, "OPEN_API_EXPORT_CONCURRENCY_LIMIT_EXCEEDED",
+	               "at most " + std::to_string(s->opt.max_active_per_key) +
+	                       " export tasks may be active at once; wait for one to end");
+}
+
+bool at_active_limit(Server *s, const Request &r)
+{
+	return s->opt.max_active_per_key > 0 &&
+	       s->store.count_active(r.key->id) >= s->opt.max_active_per_key;
+}
+
+/* On the main loop again: a prepared export becomes a task. */
+Response commit_export(Server *s, Request &r, PreparedExport &p, const std::string &request,
+                       const std::string &project_id)
+{
+	StoredTask existing;
+	if (!p.client_task_id.empty() &&
+	    s->store.find_client_task(r.key->id, p.client_task_id, &existing))
+		return json_response(200, create_response_json(existing));
+	if (p.error.status)
+		return std::move(p.error);
+	if (!p.job) /* only its clientTaskId was read: the key was at its limit */
+		return concurrency_exceeded(s);
+	if (at_active_limit(s, r))
+		return concurrency_exceeded(s);
 	if (s->stopping)
 		return problem(503, "OPEN_API_SHUTTING_DOWN", "the service is stopping");
 	StoredTask t;
 	g_autofree char *uuid = g_uuid_string_random();
 	t.id = uuid;
 	t.key_id = r.key->id;
-	t.client_task_id = client_task_id;
+	t.client_task_id = p.client_task_id;
 	t.project_id = project_id;
 	t.status = "PENDING";
-	t.duration_seconds = double(doc.timeline->duration_ns()) / GST_SECOND;
-	t.callback_url = json_object_get_string_member_with_default(o, "callbackUrl", "");
+	t.duration_seconds = p.duration_seconds;
+	t.callback_url = p.callback_url;
 	if (!t.callback_url.empty()) {
 		std::string why = webhook_url_error(t.callback_url);
 		if (!why.empty())
 			return problem(400, "OPEN_API_INVALID_REQUEST", "callbackUrl: " + why,
 			               "callbackUrl");
 	}
-	if (JsonNode *h = json_object_get_member(o, "callbackHeaders"))
-		t.callback_headers = node_text(h);
-	t.request = body;
-	t.format = json_object_get_string_member(o, "format");
+	t.callback_headers = p.callback_headers;
+	t.request = request;
+	t.format = p.format;
 	t.created_at = now_rfc3339();
+	if (p.uses_uploads && localize_uploads(s, p.job.get()))
+		p.job_text = node_text(p.job.get());
 	g_autoptr(GError) err = nullptr;
-	if (!g_file_set_contents_full(job_path(s, t.id).c_str(), job_text.c_str(), -1,
+	if (!g_file_set_contents_full(job_path(s, t.id).c_str(), p.job_text.c_str(), -1,
 	                              G_FILE_SET_CONTENTS_CONSISTENT, 0600, &err) ||
 	    !s->store.insert(t))
 		return problem(500, "OPEN_API_INTERNAL_ERROR", "the task could not be stored");
@@ -948,34 +1097,74 @@ Response create_export(Server *s, Request &r, const std::string &body,
 	return json_response(201, create_response_json(t));
 }
 
-Response idempotent(Server *s, Request &r, const std::string &payload,
-                    const std::function<Response()> &answer)
+Response create_export(Server *s, Request &r, const std::string &payload,
+                       std::string request_text, const std::string &project_id)
+{
+	Response replay;
+	if (idempotency_replay(s, r, payload, &replay))
+		return replay;
+	if (s->stopping)
+		return problem(503, "OPEN_API_SHUTTING_DOWN", "the service is stopping");
+	/* the limits before the work: at its limit of active tasks a key's request is parsed
+	 * for its clientTaskId only, never validated */
+	bool only_task_id = at_active_limit(s, r);
+	auto p = std::make_shared<PreparedExport>();
+	auto text = std::make_shared<std::string>(std::move(request_text));
+	std::size_t max = s->opt.max_body_bytes;
+	return off_loop(
+	        s, r, [p, text, max, only_task_id] { prepare_export(max, *text, only_task_id, p.get()); },
+	        [s, p, payload, project_id](Request &later_r) {
+		        return idempotent(s, later_r, payload, [&] {
+			        return commit_export(s, later_r, *p, payload, project_id);
+		        });
+	        });
+}
+
+/* An Idempotency-Key's recorded answer: true with *out set to it (or to the problem of a
+ * bad header, or of the key reused with another payload). */
+bool idempotency_replay(Server *s, Request &r, const std::string &payload, Response *out)
 {
 	const char *idem = soup_message_headers_get_one(
 	        soup_server_message_get_request_headers(r.msg), "Idempotency-Key");
 	if (!idem)
-		return answer();
-	if (!*idem || strlen(idem) > 255)
-		return problem(400, "OPEN_API_INVALID_REQUEST",
+		return false;
+	if (!*idem || strlen(idem) > 255) {
+		*out = problem(400, "OPEN_API_INVALID_REQUEST",
 		               "Idempotency-Key must hold 1 to 255 characters", "Idempotency-Key");
+		return true;
+	}
 	s->store.idempotency_purge(g_get_real_time() - gint64(24) * 3600 * G_USEC_PER_SEC);
+	IdempotencyRecord rec;
+	if (!s->store.idempotency_get(r.key->id, idem, &rec))
+		return false;
 	/* the path too, but not for /v1/exports: its records predate the other routes */
 	std::string hash = sha256_hex(r.path == "/v1/exports" ? payload : r.path + "\n" + payload);
-	IdempotencyRecord rec;
-	if (s->store.idempotency_get(r.key->id, idem, &rec)) {
-		if (rec.payload_hash != hash)
-			return problem(422, "OPEN_API_IDEMPOTENCY_KEY_REUSED",
-			               "this Idempotency-Key was used with another request body",
-			               "Idempotency-Key");
-		Response replay = json_response(rec.status, rec.body);
-		if (rec.status >= 400)
-			replay.content_type = "application/problem+json";
-		replay.headers.push_back({"Idempotent-Replayed", "true"});
-		return replay;
+	if (rec.payload_hash != hash) {
+		*out = problem(422, "OPEN_API_IDEMPOTENCY_KEY_REUSED",
+		               "this Idempotency-Key was used with another request body",
+		               "Idempotency-Key");
+		return true;
 	}
+	*out = json_response(rec.status, rec.body);
+	if (rec.status >= 400)
+		out->content_type = "application/problem+json";
+	out->headers.push_back({"Idempotent-Replayed", "true"});
+	return true;
+}
+
+Response idempotent(Server *s, Request &r, const std::string &payload,
+                    const std::function<Response()> &answer)
+{
+	Response replay;
+	if (idempotency_replay(s, r, payload, &replay))
+		return replay;
 	Response out = answer();
-	if (out.status < 500) {
-		rec.payload_hash = hash;
+	const char *idem = soup_message_headers_get_one(
+	        soup_server_message_get_request_headers(r.msg), "Idempotency-Key");
+	if (idem && out.status < 500 && !out.deferred) {
+		IdempotencyRecord rec;
+		rec.payload_hash =
+		        sha256_hex(r.path == "/v1/exports" ? payload : r.path + "\n" + payload);
 		rec.status = out.status;
 		rec.body = out.body;
 		rec.created_us = g_get_real_time();
@@ -1242,8 +1431,7 @@ Response dispatch_route(Server *s, Request &r)
 		r.route = "/v1/exports";
 		if (m == "POST") {
 			std::string body = body_of(r.msg);
-			return idempotent(s, r, body,
-			                  [&] { return create_export(s, r, body, ""); });
+			return create_export(s, r, body, body, "");
 		}
 		if (m == "GET")
 			return route_list_exports(s, r);
@@ -1647,6 +1835,8 @@ int run_server(const ServeOptions &options, std::string *error)
 	g_slist_free_full(uris, reinterpret_cast<GDestroyNotify>(g_uri_unref));
 
 	s.loop = g_main_loop_new(nullptr, FALSE);
+	s.pool = g_thread_pool_new(off_loop_thread, nullptr,
+	                           std::max(2, int(g_get_num_processors())), FALSE, nullptr);
 	guint sigterm = g_unix_signal_add(SIGTERM, on_signal, &s);
 	guint sigint = g_unix_signal_add(SIGINT, on_signal, &s);
 	log_line("listening", ",\"url\":" + jstr(s.base_url) +
@@ -1672,6 +1862,10 @@ int run_server(const ServeOptions &options, std::string *error)
 	g_source_remove(sigterm);
 	g_source_remove(sigint);
 	s.hooks->stop();
+	/* the work of clients who went away: finished, and its answer dropped */
+	g_thread_pool_free(s.pool, FALSE, TRUE);
+	while (g_main_context_iteration(nullptr, FALSE))
+		;
 	soup_server_disconnect(s.soup);
 	g_object_unref(s.soup);
 	g_main_loop_unref(s.loop);

@@ -157,7 +157,8 @@ static void test_big_numbers()
 	g_assert_true(d.contains("EDITOR_NUMBER_OUT_OF_RANGE", "/t"));
 	g_assert_true(d.contains("EDITOR_NUMBER_OUT_OF_RANGE", "/neg"));
 	g_assert_false(d.contains("EDITOR_NUMBER_OUT_OF_RANGE", "/ok"));
-	g_assert_false(d.contains("EDITOR_NUMBER_OUT_OF_RANGE", "/f"));
+	/* 1e300 is a double, but beyond any value of a document (1e30 ticks would wrap) */
+	g_assert_true(d.contains("EDITOR_NUMBER_OUT_OF_RANGE", "/f"));
 	g_assert_true(d.errors().front().kind == Kind::Semantic);
 	/* the value is kept as the number written, not wrapped around */
 	double v;
@@ -167,6 +168,25 @@ static void test_big_numbers()
 	Diagnostics d2;
 	g_assert_nonnull(parse("[1e400]", d2).get());
 	g_assert_true(d2.contains("EDITOR_NUMBER_OUT_OF_RANGE", "/0"));
+}
+
+/* json_write() reads back to the same values, where json-glib writes 1e15 as "1e+15.0". */
+static void test_write_round_trip()
+{
+	Diagnostics d;
+	const char *text = "{\"i\":9007199254740992,\"d\":1e15,\"h\":0.1,\"w\":5.0,\"n\":-0.0,"
+	                   "\"s\":\"a\\\"b\\\\c\\n\\u0001\u00e9\",\"a\":[[],{},null,true,false]}";
+	JsonNodePtr n = parse(text, d);
+	g_assert_nonnull(n.get());
+	std::string written = json_write(n.get());
+	g_assert_cmpstr(written.c_str(), ==,
+	                "{\"i\":9007199254740992,\"d\":1e+15,\"h\":0.1,\"w\":5.0,\"n\":-0.0,"
+	                "\"s\":\"a\\\"b\\\\c\\u000a\\u0001\u00e9\",\"a\":[[],{},null,true,false]}");
+	Diagnostics again;
+	JsonNodePtr back = parse(written, again);
+	g_assert_nonnull(back.get());
+	g_assert_cmpuint(again.error_count(), ==, 0);
+	g_assert_true(json_write(back.get()) == written);
 }
 
 static void test_pointer()
@@ -247,6 +267,7 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, nullptr);
 	g_test_add_func("/json/valid", test_valid);
+	g_test_add_func("/json/write-round-trip", test_write_round_trip);
 	g_test_add_func("/json/syntax-errors", test_syntax_errors);
 	g_test_add_func("/json/encoding", test_encoding);
 	g_test_add_func("/json/depth", test_depth);
