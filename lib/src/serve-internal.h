@@ -47,6 +47,38 @@ struct Request {
 
 struct Server; /* serve.cpp */
 
+/* The `type` and `title` of a problem and the reason phrase of the status line. */
+struct StatusNames {
+	int status;
+	const char *type, *title, *reason;
+};
+const StatusNames &status_names(int status);
+/* One JSON line to stderr: {"ts":..., "event": event<fields>}. */
+void log_line(const std::string &event, const std::string &fields);
+
+/* serve-listen.cpp: the listening socket, run by the service rather than libsoup (whose
+ * listener stops for good at the first failed accept, EMFILE included). */
+struct ListenOptions {
+	int max_connections = 0;          /* open at once; more are answered 503 and closed;
+	                                   * 0: half the open-file limit, at most 1024 */
+	int header_timeout_seconds = 10;  /* from accepting to a complete request head */
+	int idle_timeout_seconds = 60;    /* no byte read or written while awaited */
+};
+struct Listener;
+/* Binds and listens on address; the connections go to soup. *url: http://HOST:PORT. */
+Listener *listener_new(SoupServer *soup, GSocketAddress *address, const ListenOptions &options,
+                       std::string *url, std::string *error);
+int listener_max_connections(const Listener *l);
+std::size_t listener_open_connections(const Listener *l);
+/* Stops accepting (the connections open stay). */
+void listener_stop(Listener *l);
+void listener_free(Listener *l);
+/* The request head of msg is complete: its header timeout no longer runs. */
+void listener_got_headers(SoupServerMessage *msg);
+/* Answers msg with out now and closes its connection, without reading its body: libsoup
+ * gives the connection up; the rest of the body is read and dropped for a moment only. */
+void answer_and_close(SoupServerMessage *msg, const Response &out);
+
 /* JSON text: a quoted string, a string or null when empty, a number. */
 std::string jstr(const std::string &s);
 std::string jstr_or_null(const std::string &s);

@@ -116,11 +116,6 @@ std::string hmac_hex(const std::string &secret, const std::string &text)
 /* The `type` and `title` of a problem, as the Indream API writes them (types such as
  * UNPROCESSABLE_CONTENT and RATE_LIMITED, titles in sentence case, after RFC 9110's names),
  * and the reason phrase of the status line. */
-struct StatusNames {
-	int status;
-	const char *type, *title, *reason;
-};
-
 const StatusNames &status_names(int status)
 {
 	static const StatusNames names[] = {
@@ -965,6 +960,7 @@ struct PreparedExport {
 void prepare_export(std::size_t max_bytes, const std::string &text, bool only_task_id,
                     PreparedExport *p)
 {
+	p->error.status = 0; /* none yet */
 	Diagnostics parse_diags;
 	JsonNodePtr root = parse_body(max_bytes, text, &p->error, &parse_diags);
 	if (!root)
