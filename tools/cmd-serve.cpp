@@ -21,7 +21,9 @@ int cmd_serve(int argc, char **argv)
 	gboolean queue_only = FALSE;
 	g_autofree char *public_url = nullptr;
 	g_autofree char *render_program = nullptr;
-	double timeout_base = 60.0, timeout_factor = 30.0;
+	double timeout_base = 60.0, timeout_factor = 30.0, timeout_max = 6 * 3600.0;
+	int max_connections = 0, header_timeout = 10, idle_timeout = 60;
+	g_autofree char *metrics_token_file = nullptr;
 	g_auto(GStrv) allow_hosts = nullptr;
 	g_autofree char *webhook_schedule = nullptr;
 	int rate_limit = 1200, memory_mib = 8192, max_active = 2, sync_rate_limit = 60;
@@ -56,6 +58,24 @@ int cmd_serve(int argc, char **argv)
 	         "Time limit of a render: this many seconds (default 60) ...", "SECONDS"},
 	        {"render-timeout-factor", 0, 0, G_OPTION_ARG_DOUBLE, &timeout_factor,
 	         "... plus this many times the timeline's duration (default 30)", "X"},
+	        {"render-timeout-max", 0, 0, G_OPTION_ARG_DOUBLE, &timeout_max,
+	         "... and at most this many seconds (default 21600, 6 hours)", "SECONDS"},
+	        {"max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections,
+	         "Connections open at once; more are answered 503 and closed (default 0: half "
+	         "the open-file limit, at most 1024)",
+	         "N"},
+	        {"header-timeout", 0, 0, G_OPTION_ARG_INT, &header_timeout,
+	         "Seconds a connection has to send a complete request head (default 10)",
+	         "SECONDS"},
+	        {"idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
+	         "Seconds a connection may stay silent while a read or write waits on it "
+	         "(default 60)",
+	         "SECONDS"},
+	        {"metrics-token-file", 0, 0, G_OPTION_ARG_FILENAME, &metrics_token_file,
+	         "File whose first line is the operator's token: GET /metrics with "
+	         "'Authorization: Bearer TOKEN' shows the service's counts (an API key sees "
+	         "only its own)",
+	         "FILE"},
 	        {"retention", 0, 0, G_OPTION_ARG_DOUBLE, &retention_hours,
 	         "Hours a finished export's output is kept (default 24; 0: forever); then its "
 	         "outputUrl is null and old links answer 410",
@@ -112,6 +132,10 @@ int cmd_serve(int argc, char **argv)
 	              {"--max-upload-bytes", double(max_upload), 1},
 	              {"--render-timeout-base", timeout_base, 1},
 	              {"--render-timeout-factor", timeout_factor, 0},
+	              {"--render-timeout-max", timeout_max, 1},
+	              {"--max-connections", double(max_connections), 0},
+	              {"--header-timeout", double(header_timeout), 1},
+	              {"--idle-timeout", double(idle_timeout), 1},
 	              {"--rate-limit", double(rate_limit), 0},
 	              {"--sync-rate-limit", double(sync_rate_limit), 0},
 	              {"--max-active", double(max_active), 0},
@@ -160,6 +184,25 @@ int cmd_serve(int argc, char **argv)
 	}
 	o.render_timeout_base = timeout_base;
 	o.render_timeout_factor = timeout_factor;
+	o.render_timeout_max = timeout_max;
+	o.max_connections = max_connections;
+	o.header_timeout_seconds = header_timeout;
+	o.idle_timeout_seconds = idle_timeout;
+	if (metrics_token_file) {
+		g_autofree char *text = nullptr;
+		if (!g_file_get_contents(metrics_token_file, &text, nullptr, nullptr)) {
+			fprintf(stderr, "jsontimeline serve: cannot read %s\n", metrics_token_file);
+			return EXIT_USAGE;
+		}
+		g_auto(GStrv) lines = g_strsplit(text, "\n", 2);
+		o.metrics_token = lines[0] ? g_strstrip(lines[0]) : "";
+		if (o.metrics_token.size() < 16) {
+			fprintf(stderr,
+			        "jsontimeline serve: the metrics token must hold at least 16 "
+			        "characters\n");
+			return EXIT_USAGE;
+		}
+	}
 	std::string message;
 	if (keys_file) {
 		if (!jtl::load_api_keys(keys_file, &o.keys, &message)) {

@@ -92,6 +92,8 @@ public:
 	bool set_progress(const std::string &id, double progress);
 	bool add_attempt(const std::string &id);
 	std::map<std::string, int> count_by_status();
+	/* the same for the tasks of one key */
+	std::map<std::string, int> count_by_status(const std::string &key_id);
 
 	/* Projects and assets: get_* answer false when the id is unknown, deleted or another
 	 * key's. Lists are newest first, seq < before (0 = from the newest), at most limit. */

@@ -68,9 +68,20 @@ struct ServeOptions {
 	/* the start of outputUrl ("https://video.example.com"); "" = the origin the client
 	 * used (its Host header), or the listening address outside requests */
 	std::string public_url;
-	/* time limit of one render: base + factor x the timeline's duration, seconds */
+	/* time limit of one render: base + factor x the timeline's duration, seconds, at
+	 * most max (a 24 h timeline would otherwise get a month) */
 	double render_timeout_base = 60.0;
 	double render_timeout_factor = 30.0;
+	double render_timeout_max = 6 * 3600.0;
+	/* connections open at once (more are answered 503 and closed; 0: half the open-file
+	 * limit, at most 1024), seconds from accepting to a complete request head, seconds
+	 * a connection may stay silent while awaited */
+	int max_connections = 0;
+	int header_timeout_seconds = 10;
+	int idle_timeout_seconds = 60;
+	/* the operator's token for GET /metrics (Authorization: Bearer TOKEN): the service's
+	 * own counts; an API key sees only its own; "" = no operator view */
+	std::string metrics_token;
 	/* hosts the callback guard lets through even when they are private (127.0.0.1 for
 	 * local testing) */
 	std::vector<std::string> allow_hosts;

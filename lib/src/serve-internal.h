@@ -75,9 +75,10 @@ void listener_stop(Listener *l);
 void listener_free(Listener *l);
 /* The request head of msg is complete: its header timeout no longer runs. */
 void listener_got_headers(SoupServerMessage *msg);
-/* Answers msg with out now and closes its connection, without reading its body: libsoup
- * gives the connection up; the rest of the body is read and dropped for a moment only. */
-void answer_and_close(SoupServerMessage *msg, const Response &out);
+/* Answers msg with out now and closes its connection, without keeping its body: libsoup
+ * gives the connection up; up to linger_bytes more of the body are read and dropped (for
+ * at most 5 s) so that a client still sending reads the answer, not a reset. */
+void answer_and_close(SoupServerMessage *msg, const Response &out, std::size_t linger_bytes);
 
 /* JSON text: a quoted string, a string or null when empty, a number. */
 std::string jstr(const std::string &s);
@@ -177,6 +178,9 @@ Response route_projects(Server *s, Request &r, bool *handled);
 /* GET /v1/assets/{assetId}/file?signature=...: the bytes of an upload (the asset's
  * fileUrl, a link signed by the server, without a key). */
 Response route_asset_file(Server *s, Request &r, bool *handled);
+/* Refuses msg's body (over limit bytes; 0: the route takes none) with a 413 at once, its
+ * connection closed: libsoup lets go of msg. */
+void refuse_body(Server *s, SoupServerMessage *msg, const char *path, std::size_t limit);
 /* From the early handler of a request to /v1/uploads: its body is written to a temporary
  * file under DIR/assets/.tmp as it arrives (not held in memory), up to the upload limit. */
 void upload_begin(Server *s, SoupServerMessage *msg);

@@ -29,7 +29,8 @@ const char kUploadData[] = "jtl-upload";
 
 /* An upload being received into its temporary file (removed unless kept). */
 struct Upload {
-	std::string path; /* "" = the client has no valid key: the bytes are dropped */
+	Server *s = nullptr;
+	std::string path; /* "" = the file could not be made: the bytes are dropped */
 	FILE *file = nullptr;
 	std::size_t size = 0, limit = 0;
 	bool overflow = false, failed = false, kept = false;
@@ -43,17 +44,20 @@ struct Upload {
 	}
 };
 
-void on_upload_chunk(SoupServerMessage *, GBytes *chunk, gpointer data)
+void on_upload_chunk(SoupServerMessage *msg, GBytes *chunk, gpointer data)
 {
 	Upload *u = static_cast<Upload *>(data);
 	gsize len = 0;
 	const char *d = static_cast<const char *>(g_bytes_get_data(chunk, &len));
 	u->size += len;
 	if (u->size > u->limit && !u->overflow) {
-		u->overflow = true; /* the rest is read and dropped; 413 at the end */
+		/* answered at once, the connection closed: the rest is never read */
+		u->overflow = true;
 		if (u->file)
 			fclose(u->file);
 		u->file = nullptr;
+		refuse_body(u->s, msg, "/v1/uploads", u->limit);
+		return;
 	}
 	if (!u->file)
 		return;
@@ -607,6 +611,7 @@ void upload_begin(Server *s, SoupServerMessage *msg)
 	if (strcmp(soup_server_message_get_method(msg), "POST") != 0)
 		return;
 	Upload *u = new Upload;
+	u->s = s;
 	u->limit = server_options(s).max_upload_bytes;
 	if (authenticate(s, msg)) {
 		g_autofree char *uuid = g_uuid_string_random();

@@ -280,6 +280,16 @@ std::map<std::string, int> TaskStore::count_by_status()
 	return out;
 }
 
+std::map<std::string, int> TaskStore::count_by_status(const std::string &key_id)
+{
+	std::map<std::string, int> out;
+	SqliteStmt s(db_, "SELECT status, COUNT(*) FROM tasks WHERE key_id = ? GROUP BY status",
+	             key_id);
+	while (s.row())
+		out[s.text(0)] = int(s.int64(1));
+	return out;
+}
+
 bool TaskStore::project_insert(StoredProject &p)
 {
 	SqliteStmt s(db_,

@@ -189,6 +189,7 @@ struct Server {
 	std::string base_url;    /* where it listens */
 	std::string request_url; /* scheme://host[:port] of the request being answered */
 	SoupServer *soup = nullptr;
+	Listener *listener = nullptr; /* the listening socket, ours (serve-listen.cpp) */
 	GMainLoop *loop = nullptr;
 	std::deque<std::string> queue;
 	std::map<std::string, std::unique_ptr<Job>> running;
@@ -212,6 +213,7 @@ void quit_when_idle(Server *s)
 	if (!s->stopping || !s->probes.empty() || !s->probe_queue.empty() || s->pending_answers > 0)
 		return;
 	if (!s->disconnected) {
+		listener_stop(s->listener);
 		soup_server_disconnect(s->soup);
 		s->disconnected = true;
 	}
@@ -535,8 +537,9 @@ void start_job(Server *s, StoredTask task)
 		return;
 	}
 	job->started_us = g_get_monotonic_time();
-	job->limit_s =
-	        s->opt.render_timeout_base + s->opt.render_timeout_factor * t.duration_seconds;
+	job->limit_s = std::min(s->opt.render_timeout_max,
+	                        s->opt.render_timeout_base +
+	                                s->opt.render_timeout_factor * t.duration_seconds);
 	job->err = g_data_input_stream_new(g_subprocess_get_stderr_pipe(job->proc));
 	Job *j = job.get();
 	s->running[t.id] = std::move(job);
@@ -1264,14 +1267,21 @@ Response route_download(Server *s, Request &r, const std::string &id)
 	return out;
 }
 
-Response route_metrics(Server *s)
+Response metrics_requests(Server *s, const ApiKey *key, std::string m);
+
+/* GET /metrics: for the operator (key nullptr) the service's counts; for an API key its
+ * own tasks and requests only. */
+Response route_metrics(Server *s, const ApiKey *key)
 {
 	std::string m = "# HELP jsontimeline_tasks Export tasks by state.\n"
 	                "# TYPE jsontimeline_tasks gauge\n";
-	std::map<std::string, int> counts = s->store.count_by_status();
+	std::map<std::string, int> counts =
+	        key ? s->store.count_by_status(key->id) : s->store.count_by_status();
 	for (const char *st : {"PENDING", "PROCESSING", "COMPLETED", "FAILED", "CANCELED"})
 		m += std::string("jsontimeline_tasks{state=\"") + st + "\"} " +
 		     std::to_string(counts[st]) + "\n";
+	if (key)
+		return metrics_requests(s, key, m);
 	m += "# HELP jsontimeline_render_seconds Time spent in renders.\n"
 	     "# TYPE jsontimeline_render_seconds summary\n"
 	     "jsontimeline_render_seconds_sum " +
@@ -1287,9 +1297,26 @@ Response route_metrics(Server *s)
 	     "# TYPE jsontimeline_probes gauge\njsontimeline_probes{state=\"running\"} " +
 	     std::to_string(s->probes.size()) + "\njsontimeline_probes{state=\"waiting\"} " +
 	     std::to_string(s->probe_queue.size()) + "\n";
+	m += "# HELP jsontimeline_connections Connections open, and the most allowed.\n"
+	     "# TYPE jsontimeline_connections gauge\njsontimeline_connections{state=\"open\"} " +
+	     std::to_string(listener_open_connections(s->listener)) +
+	     "\njsontimeline_connections{state=\"max\"} " +
+	     std::to_string(listener_max_connections(s->listener)) + "\n";
+	return metrics_requests(s, nullptr, m);
+}
+
+/* The request counters (all, or one key's) after m. */
+Response metrics_requests(Server *s, const ApiKey *key, std::string m)
+{
 	m += "# HELP jsontimeline_http_requests_total HTTP requests by route and status.\n"
 	     "# TYPE jsontimeline_http_requests_total counter\n";
+	std::map<std::string, guint64> totals; /* route, method, status: over the keys */
 	for (const auto &[k, n] : s->requests) {
+		std::size_t cut = k.find('\x1f');
+		if (!key || k.compare(0, cut, key->id) == 0)
+			totals[k.substr(cut + 1)] += n;
+	}
+	for (const auto &[k, n] : totals) {
 		g_auto(GStrv) f = g_strsplit(k.c_str(), "\x1f", 3);
 		m += std::string("jsontimeline_http_requests_total{route=\"") + f[0] +
 		     "\",method=\"" + f[1] + "\",status=\"" + f[2] + "\"} " + std::to_string(n) +
@@ -1338,6 +1365,76 @@ Response route_cancel_export(Server *s, Request &r, const std::string &id)
 	return json_response(200, "{\"data\":" + task_json(s, t) + ",\"meta\":{}}");
 }
 
+/* What a request's path names: r.route (for logs and metrics, also when it is refused),
+ * and for /v1/exports/{taskId}/... the id and which action. */
+struct Target {
+	std::string id;
+	bool download = false, webhooks = false, cancel = false;
+};
+
+Target name_route(Request &r)
+{
+	const std::string &p = r.path;
+	Target t;
+	const std::string prefix = "/v1/exports/";
+	if (p.compare(0, prefix.size(), prefix) == 0) {
+		t.id = p.substr(prefix.size());
+		std::size_t slash = t.id.find('/');
+		if (slash != std::string::npos) {
+			t.download = t.id.substr(slash) == "/download";
+			t.webhooks = t.id.substr(slash) == "/webhooks";
+			t.cancel = t.id.substr(slash) == "/cancel";
+			if (!t.download && !t.webhooks && !t.cancel)
+				t.id.clear();
+			else
+				t.id.resize(slash);
+		}
+	}
+	for (const char *known : {"/healthz", "/openapi.yaml", "/metrics", "/v1/editor/capabilities",
+	                          "/v1/editor/validate", "/v1/illustrations", "/v1/exports"})
+		if (p == known)
+			r.route = known;
+	if (!t.id.empty())
+		r.route = t.download ? "/v1/exports/{taskId}/download" : "/v1/exports/{taskId}";
+	std::string named = projects_route_name(p);
+	if (!named.empty())
+		r.route = named;
+	return t;
+}
+
+/* Routes without an API key: /healthz, signed links (their own credential) and /metrics
+ * (an operator token or a key, checked by the route). None of them takes a body. */
+bool keyless(const Request &r, const Target &t)
+{
+	return r.route == "/healthz" || r.route == "/metrics" || (t.download && !t.id.empty()) ||
+	       r.route == "/v1/assets/{assetId}/file";
+}
+
+/* The key's rate: 0 or a 429 to answer. */
+bool over_rate(Server *s, const ApiKey *key, Response *out)
+{
+	int wait = rate_limited(s, key->id);
+	if (!wait)
+		return false;
+	*out = problem(429, "OPEN_API_REQUEST_LIMIT_EXCEEDED",
+	               "more than " + std::to_string(s->opt.rate_limit_per_minute) +
+	                       " requests a minute with this key");
+	out->headers.emplace_back("Retry-After", std::to_string(wait));
+	return true;
+}
+
+bool is_operator(Server *s, SoupServerMessage *msg)
+{
+	const char *auth = soup_message_headers_get_one(
+	        soup_server_message_get_request_headers(msg), "Authorization");
+	const std::string bearer = "Bearer ";
+	return !s->opt.metrics_token.empty() && auth && strncmp(auth, "Bearer ", 7) == 0 &&
+	       equal_constant_time(sha256_hex(auth + bearer.size()),
+	                           sha256_hex(s->opt.metrics_token));
+}
+
+constexpr const char *kKeyData = "jtl-api-key"; /* the key on_early found, on the message */
+
 Response dispatch_route(Server *s, Request &r)
 {
 	const std::string &p = r.path;
@@ -1350,63 +1447,44 @@ Response dispatch_route(Server *s, Request &r)
 		r.route = "/healthz";
 		return json_response(200, "{\"status\":\"ok\"}");
 	}
-	std::string id;
-	bool download = false, webhooks = false, cancel = false;
-	const std::string prefix = "/v1/exports/";
-	if (p.compare(0, prefix.size(), prefix) == 0) {
-		id = p.substr(prefix.size());
-		std::size_t slash = id.find('/');
-		if (slash != std::string::npos) {
-			download = id.substr(slash) == "/download";
-			webhooks = id.substr(slash) == "/webhooks";
-			cancel = id.substr(slash) == "/cancel";
-			if (!download && !webhooks && !cancel)
-				id.clear();
-			else
-				id.resize(slash);
-		}
-	}
+	Target target = name_route(r);
+	const std::string &id = target.id;
+	bool webhooks = target.webhooks, cancel = target.cancel;
 	/* a signed download link is its own credential */
-	if (download && !id.empty()) {
+	if (target.download && !id.empty()) {
 		if (!only("GET", "/v1/exports/{taskId}/download"))
 			return problem(405, "OPEN_API_METHOD_NOT_ALLOWED", "use GET");
 		return route_download(s, r, id);
 	}
-	/* the route's name for logs and metrics, also when the key is refused */
-	for (const char *known : {"/openapi.yaml", "/metrics", "/v1/editor/capabilities",
-	                          "/v1/editor/validate", "/v1/illustrations", "/v1/exports"})
-		if (p == known)
-			r.route = known;
-	if (!id.empty())
-		r.route = "/v1/exports/{taskId}";
-	std::string named = projects_route_name(p);
-	if (!named.empty())
-		r.route = named;
 	bool handled = false;
 	Response routed = route_asset_file(s, r, &handled); /* signed: its own credential */
 	if (handled)
 		return routed;
-	r.key = authenticate(s, r.msg);
+	Response not_allowed = problem(405, "OPEN_API_METHOD_NOT_ALLOWED",
+	                               "method " + m + " is not allowed on " + p);
+	if (p == "/metrics") {
+		/* the operator's token: the service's counts; a key: its own */
+		bool op = is_operator(s, r.msg);
+		r.key = op ? nullptr : authenticate(s, r.msg);
+		if (!op && !r.key)
+			return problem(401, "OPEN_API_KEY_INVALID",
+			               "a valid API key (or the operator's metrics token) is "
+			               "required");
+		Response limited;
+		if (r.key && over_rate(s, r.key, &limited))
+			return limited;
+		return only("GET", "/metrics") ? route_metrics(s, r.key) : not_allowed;
+	}
+	/* the key on_early authenticated and charged for this request */
+	r.key = static_cast<const ApiKey *>(g_object_get_data(G_OBJECT(r.msg), kKeyData));
 	if (!r.key)
 		return problem(401, "OPEN_API_KEY_INVALID",
 		               "a valid API key is required in the x-api-key header");
-	if (int wait = rate_limited(s, r.key->id)) {
-		Response limited =
-		        problem(429, "OPEN_API_REQUEST_LIMIT_EXCEEDED",
-		                "more than " + std::to_string(s->opt.rate_limit_per_minute) +
-		                        " requests a minute with this key");
-		limited.headers.emplace_back("Retry-After", std::to_string(wait));
-		return limited;
-	}
 	routed = route_projects(s, r, &handled);
 	if (handled)
 		return routed;
-	Response not_allowed = problem(405, "OPEN_API_METHOD_NOT_ALLOWED",
-	                               "method " + m + " is not allowed on " + p);
 	if (p == "/openapi.yaml")
 		return only("GET", "/openapi.yaml") ? route_openapi() : not_allowed;
-	if (p == "/metrics")
-		return only("GET", "/metrics") ? route_metrics(s) : not_allowed;
 	if (p == "/v1/editor/capabilities")
 		return only("GET", "/v1/editor/capabilities")
 		               ? json_response(200, "{\"data\":" + capabilities_json(false) +
@@ -1453,6 +1531,20 @@ Response dispatch_route(Server *s, Request &r)
 	return problem(404, "OPEN_API_NOT_FOUND", "no route " + p);
 }
 
+/* Counts a request in the metrics (by key) and logs it. */
+void count_request(Server *s, const Request &r, int status, gint64 start_us)
+{
+	s->requests[(r.key ? r.key->id : "") + "\x1f" + r.route + "\x1f" + r.method + "\x1f" +
+	            std::to_string(status)]++;
+	double ms = double(g_get_monotonic_time() - start_us) / 1000.0;
+	std::string fields = ",\"method\":" + jstr(r.method) + ",\"path\":" + jstr(r.path) +
+	                     ",\"route\":" + jstr(r.route) +
+	                     ",\"status\":" + std::to_string(status) + ",\"ms\":" + jnum(ms);
+	if (r.key)
+		fields += ",\"keyId\":" + jstr(r.key->id);
+	log_line("request", fields);
+}
+
 void send(Server *s, SoupServerMessage *msg, Request &r, Response &out, gint64 start_us)
 {
 	/* libsoup has no reason phrase for some codes (429 would be "Unknown Error") */
@@ -1471,14 +1563,35 @@ void send(Server *s, SoupServerMessage *msg, Request &r, Response &out, gint64 s
 		soup_server_message_set_response(msg, out.content_type.c_str(), SOUP_MEMORY_COPY,
 		                                 out.body.data(), out.body.size());
 	}
-	s->requests[r.route + "\x1f" + r.method + "\x1f" + std::to_string(out.status)]++;
-	double ms = double(g_get_monotonic_time() - start_us) / 1000.0;
-	std::string fields = ",\"method\":" + jstr(r.method) + ",\"path\":" + jstr(r.path) +
-	                     ",\"route\":" + jstr(r.route) +
-	                     ",\"status\":" + std::to_string(out.status) + ",\"ms\":" + jnum(ms);
-	if (r.key)
-		fields += ",\"keyId\":" + jstr(r.key->id);
-	log_line("request", fields);
+	/* one request a connection: libsoup keeps a connection open only for its own
+	 * listener, and the service runs its listening socket itself (serve-listen.cpp) */
+	soup_message_headers_replace(h, "Connection", "close");
+	count_request(s, r, out.status, start_us);
+}
+
+constexpr std::size_t kLingerBytes = 1024 * 1024, kLingerKeyBytes = 64 * 1024 * 1024;
+
+/* Refuses a request from its head: answered at once, its connection closed without
+ * reading the body. */
+void refuse_early(Server *s, Request &r, const Response &out)
+{
+	count_request(s, r, out.status, r.start_us);
+	/* what is dropped after the answer: a little for a client without a key, more for
+	 * a key's client still sending a body too large */
+	answer_and_close(r.msg, out, r.key ? kLingerKeyBytes : kLingerBytes);
+}
+
+void refuse_body(Server *s, SoupServerMessage *msg, const char *path, std::size_t limit)
+{
+	Request r{msg, soup_server_message_get_method(msg), path, nullptr};
+	r.route = "(body too large)";
+	r.start_us = g_get_monotonic_time();
+	r.key = static_cast<const ApiKey *>(g_object_get_data(G_OBJECT(msg), kKeyData));
+	refuse_early(s, r,
+	             problem(413, "OPEN_API_PAYLOAD_TOO_LARGE",
+	                     limit == 0 ? "this route takes no request body"
+	                                : "the request body is larger than " +
+	                                          std::to_string(limit) + " bytes"));
 }
 
 void on_request(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *query,
@@ -1648,26 +1761,64 @@ void probe_media(Server *s, const std::string &file, std::function<void(std::str
 		start_probe(s, file, std::move(done));
 }
 
-/* Refuses a body announced too large before it is read. */
+/* A chunked body (its size unknown in advance), counted as it comes. */
+struct BodyCount {
+	Server *s = nullptr;
+	std::string path;
+	std::size_t limit = 0, seen = 0;
+};
+
+void on_body_chunk(SoupServerMessage *msg, GBytes *chunk, gpointer data)
+{
+	auto *b = static_cast<BodyCount *>(data);
+	b->seen += g_bytes_get_size(chunk);
+	if (b->seen > b->limit)
+		refuse_body(b->s, msg, b->path.c_str(), b->limit); /* libsoup lets go of msg */
+}
+
+/* From the request head, before a byte of the body is read: the key (routes that need
+ * one), its rate, and the size the body declares. A refused request is answered at once
+ * and its connection closed; a chunked body is counted as it comes and stopped at the
+ * limit. */
 void on_early(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *, gpointer data)
 {
 	Server *s = static_cast<Server *>(data);
+	listener_got_headers(msg);
+	Request r{msg, soup_server_message_get_method(msg), path, nullptr};
+	r.start_us = g_get_monotonic_time();
+	Target target = name_route(r);
+	bool upload = r.route == "/v1/uploads" && r.method == "POST";
+	std::size_t limit = upload ? s->opt.max_upload_bytes : s->opt.max_body_bytes;
+	if (keyless(r, target)) {
+		limit = 0;
+	} else {
+		r.key = authenticate(s, msg);
+		if (!r.key) {
+			refuse_early(s, r,
+			             problem(401, "OPEN_API_KEY_INVALID",
+			                     "a valid API key is required in the x-api-key header"));
+			return;
+		}
+		Response limited;
+		if (over_rate(s, r.key, &limited)) {
+			refuse_early(s, r, limited);
+			return;
+		}
+		g_object_set_data(G_OBJECT(msg), kKeyData, const_cast<ApiKey *>(r.key));
+	}
 	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
-	goffset len = soup_message_headers_get_content_length(h);
-	std::size_t limit =
-	        strcmp(path, "/v1/uploads") == 0 ? s->opt.max_upload_bytes : s->opt.max_body_bytes;
-	if (soup_message_headers_get_encoding(h) == SOUP_ENCODING_CONTENT_LENGTH &&
-	    len > goffset(limit)) {
-		Request r{msg, soup_server_message_get_method(msg), path, nullptr};
-		r.route = "(body too large)";
-		Response out = problem(413, "OPEN_API_PAYLOAD_TOO_LARGE",
-		                       "the request body is larger than " + std::to_string(limit) +
-		                               " bytes");
-		soup_message_headers_replace(soup_server_message_get_response_headers(msg),
-		                             "Connection", "close");
-		send(s, msg, r, out, g_get_monotonic_time());
-	} else if (strcmp(path, "/v1/uploads") == 0) {
+	SoupEncoding encoding = soup_message_headers_get_encoding(h);
+	if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
+	    soup_message_headers_get_content_length(h) > goffset(limit)) {
+		refuse_body(s, msg, path, limit);
+	} else if (upload) {
 		upload_begin(s, msg); /* the file goes to disk as it arrives */
+	} else if (encoding == SOUP_ENCODING_CHUNKED) {
+		auto *b = new BodyCount{s, path, limit};
+		g_signal_connect_data(
+		        msg, "got-chunk", G_CALLBACK(on_body_chunk), b,
+		        [](gpointer p, GClosure *) { delete static_cast<BodyCount *>(p); },
+		        GConnectFlags(0));
 	}
 }
 
@@ -1814,21 +1965,17 @@ int run_server(const ServeOptions &options, std::string *error)
 	soup_server_add_early_handler(s.soup, nullptr, on_early, &s, nullptr);
 	soup_server_add_handler(s.soup, nullptr, on_request, &s, nullptr);
 	g_autoptr(GSocketAddress) sa = g_inet_socket_address_new(addr, guint16(port));
-	g_autoptr(GError) err = nullptr;
-	if (!soup_server_listen(s.soup, sa, SoupServerListenOptions(0), &err)) {
-		*error = std::string("cannot listen on ") + s.opt.listen + ": " + err->message;
+	ListenOptions lo;
+	lo.max_connections = s.opt.max_connections;
+	lo.header_timeout_seconds = s.opt.header_timeout_seconds;
+	lo.idle_timeout_seconds = s.opt.idle_timeout_seconds;
+	std::string why;
+	s.listener = listener_new(s.soup, sa, lo, &s.base_url, &why);
+	if (!s.listener) {
+		*error = std::string("cannot listen on ") + s.opt.listen + ": " + why;
 		g_object_unref(s.soup);
 		return 1;
 	}
-	GSList *uris = soup_server_get_uris(s.soup);
-	if (uris) {
-		GUri *u = static_cast<GUri *>(uris->data);
-		g_autofree char *url = g_uri_to_string(u);
-		s.base_url = url;
-		while (!s.base_url.empty() && s.base_url.back() == '/')
-			s.base_url.pop_back();
-	}
-	g_slist_free_full(uris, reinterpret_cast<GDestroyNotify>(g_uri_unref));
 
 	s.loop = g_main_loop_new(nullptr, FALSE);
 	s.pool = g_thread_pool_new(off_loop_thread, nullptr,
@@ -1836,7 +1983,9 @@ int run_server(const ServeOptions &options, std::string *error)
 	guint sigterm = g_unix_signal_add(SIGTERM, on_signal, &s);
 	guint sigint = g_unix_signal_add(SIGINT, on_signal, &s);
 	log_line("listening", ",\"url\":" + jstr(s.base_url) +
-	                              ",\"workers\":" + std::to_string(worker_count(s.opt)));
+	                              ",\"workers\":" + std::to_string(worker_count(s.opt)) +
+	                              ",\"maxConnections\":" +
+	                              std::to_string(listener_max_connections(s.listener)));
 
 	/* never lose an accepted task: PENDING ones run, PROCESSING ones run again */
 	for (StoredTask &t : s.store.unfinished()) {
@@ -1864,6 +2013,7 @@ int run_server(const ServeOptions &options, std::string *error)
 		;
 	soup_server_disconnect(s.soup);
 	g_object_unref(s.soup);
+	listener_free(s.listener);
 	g_main_loop_unref(s.loop);
 	log_line("stopped", "");
 	return 0;

@@ -57,7 +57,7 @@ def summary():
 class Server:
     """A `jsontimeline serve` on a free port with its own data directory."""
 
-    def __init__(self, data_dir, keys_file=None, extra=()):
+    def __init__(self, data_dir, keys_file=None, extra=(), preexec_fn=None):
         args = [CLI, "serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir, "--workers", "2",
                 *extra]
         if "--rate-limit" not in extra:
@@ -73,7 +73,7 @@ class Server:
         # server's children: a stand-in render script is plain sh
         env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True, env=env)
+                                     text=True, env=env, preexec_fn=preexec_fn)
         self.lines = []
         self.url = None
         ready = threading.Event()
@@ -231,7 +231,10 @@ def main():
     with open(keys, "w") as f:
         f.write(f"# test keys\n{KEY1} whsec-one\n\n{KEY2}\n{KEY3}\n")
     data = os.path.join(tmp, "data")
-    s = Server(data, keys, ["--max-upload-bytes", "100000"])
+    operator = os.path.join(tmp, "metrics-token")
+    with open(operator, "w") as f:
+        f.write("operator-token-0123456789\n")
+    s = Server(data, keys, ["--max-upload-bytes", "100000", "--metrics-token-file", operator])
     state = {}
 
     def help_lists_options():
@@ -562,7 +565,9 @@ def main():
         wait_final(s, r3["data"]["taskId"], key=KEY2)
 
     def metrics():
-        st, headers, raw = request(s, "GET", "/metrics")
+        # the operator's view: the service's counts (a key sees only its own)
+        st, headers, raw = request(s, "GET", "/metrics", key=None, headers={
+            "Authorization": "Bearer operator-token-0123456789"})
         text = raw.decode()
         assert st == 200 and headers["Content-Type"].startswith("text/plain"), headers
         assert 'jsontimeline_tasks{state="COMPLETED"}' in text, text
