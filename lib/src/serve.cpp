@@ -23,6 +23,8 @@
 #include <libsoup/soup.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <jsontimeline/capabilities.h>
 #include <jsontimeline/editorstate.h>
@@ -732,6 +734,11 @@ gboolean off_loop_done(gpointer data)
 
 void off_loop_thread(gpointer data, gpointer)
 {
+	/* below the main loop: a long validation must not slow the answers of the others */
+	thread_local bool lowered = false;
+	if (!lowered)
+		setpriority(PRIO_PROCESS, pid_t(syscall(SYS_gettid)), 5);
+	lowered = true;
 	auto *j = static_cast<OffLoopJob *>(data);
 	j->work();
 	g_idle_add_full(G_PRIORITY_DEFAULT, off_loop_done, j, nullptr);
@@ -1434,6 +1441,7 @@ bool is_operator(Server *s, SoupServerMessage *msg)
 }
 
 constexpr const char *kKeyData = "jtl-api-key"; /* the key on_early found, on the message */
+constexpr const char *kRefusedData = "jtl-refused"; /* answered early: the body is not read */
 
 Response dispatch_route(Server *s, Request &r)
 {
@@ -1587,6 +1595,7 @@ void refuse_body(Server *s, SoupServerMessage *msg, const char *path, std::size_
 	r.route = "(body too large)";
 	r.start_us = g_get_monotonic_time();
 	r.key = static_cast<const ApiKey *>(g_object_get_data(G_OBJECT(msg), kKeyData));
+	g_object_set_data(G_OBJECT(msg), kRefusedData, GINT_TO_POINTER(1));
 	refuse_early(s, r,
 	             problem(413, "OPEN_API_PAYLOAD_TOO_LARGE",
 	                     limit == 0 ? "this route takes no request body"
@@ -1761,19 +1770,34 @@ void probe_media(Server *s, const std::string &file, std::function<void(std::str
 		start_probe(s, file, std::move(done));
 }
 
-/* A chunked body (its size unknown in advance), counted as it comes. */
+/* A body as it comes: counted (a chunked one, its size unknown in advance, is stopped at
+ * the limit), and read in turns: libsoup reads as long as bytes are there, so a fast
+ * client would hold the main loop for the whole body; every kBodyTurn bytes the message
+ * pauses and resumes from an idle source, and the other connections get their turn. */
+constexpr std::size_t kBodyTurn = 256 * 1024;
+
 struct BodyCount {
 	Server *s = nullptr;
 	std::string path;
-	std::size_t limit = 0, seen = 0;
+	std::size_t limit = 0, seen = 0, turn = 0;
+	bool count = false; /* chunked (not an upload, which counts its own) */
 };
 
 void on_body_chunk(SoupServerMessage *msg, GBytes *chunk, gpointer data)
 {
 	auto *b = static_cast<BodyCount *>(data);
+	if (g_object_get_data(G_OBJECT(msg), kRefusedData))
+		return; /* answered: libsoup no longer reads it */
 	b->seen += g_bytes_get_size(chunk);
-	if (b->seen > b->limit)
+	if (b->count && b->seen > b->limit) {
 		refuse_body(b->s, msg, b->path.c_str(), b->limit); /* libsoup lets go of msg */
+		return;
+	}
+	if (b->seen - b->turn >= kBodyTurn) {
+		b->turn = b->seen;
+		soup_server_message_pause(msg);
+		soup_server_message_unpause(msg); /* from an idle source */
+	}
 }
 
 /* From the request head, before a byte of the body is read: the key (routes that need
@@ -1811,10 +1835,13 @@ void on_early(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable
 	if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
 	    soup_message_headers_get_content_length(h) > goffset(limit)) {
 		refuse_body(s, msg, path, limit);
-	} else if (upload) {
+		return;
+	}
+	if (upload)
 		upload_begin(s, msg); /* the file goes to disk as it arrives */
-	} else if (encoding == SOUP_ENCODING_CHUNKED) {
+	if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_CONTENT_LENGTH) {
 		auto *b = new BodyCount{s, path, limit};
+		b->count = encoding == SOUP_ENCODING_CHUNKED && !upload;
 		g_signal_connect_data(
 		        msg, "got-chunk", G_CALLBACK(on_body_chunk), b,
 		        [](gpointer p, GClosure *) { delete static_cast<BodyCount *>(p); },
@@ -1978,8 +2005,9 @@ int run_server(const ServeOptions &options, std::string *error)
 	}
 
 	s.loop = g_main_loop_new(nullptr, FALSE);
+	/* one core left to the main loop */
 	s.pool = g_thread_pool_new(off_loop_thread, nullptr,
-	                           std::max(2, int(g_get_num_processors())), FALSE, nullptr);
+	                           std::max(1, int(g_get_num_processors()) - 1), FALSE, nullptr);
 	guint sigterm = g_unix_signal_add(SIGTERM, on_signal, &s);
 	guint sigint = g_unix_signal_add(SIGINT, on_signal, &s);
 	log_line("listening", ",\"url\":" + jstr(s.base_url) +

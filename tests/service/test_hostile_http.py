@@ -327,7 +327,7 @@ def main():
         t.join()
         assert done.get("status") == 200, done
         # a bound that only catches a main loop held by the validation
-        assert worst < 1.0, f"/healthz took {worst:.2f} s while {len(body)} bytes validated " \
+        assert worst < 2.0, f"/healthz took {worst:.2f} s while {len(body)} bytes validated " \
                             f"for {done['seconds']:.2f} s"
         assert polls >= 3, (polls, done)
 
