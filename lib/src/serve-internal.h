@@ -59,10 +59,10 @@ void log_line(const std::string &event, const std::string &fields);
 /* serve-listen.cpp: the listening socket, run by the service rather than libsoup (whose
  * listener stops for good at the first failed accept, EMFILE included). */
 struct ListenOptions {
-	int max_connections = 0;          /* open at once; more are answered 503 and closed;
-	                                   * 0: half the open-file limit, at most 1024 */
-	int header_timeout_seconds = 10;  /* from accepting to a complete request head */
-	int idle_timeout_seconds = 60;    /* no byte read or written while awaited */
+	int max_connections = 0;         /* open at once; more are answered 503 and closed;
+	                                  * 0: half the open-file limit, at most 1024 */
+	int header_timeout_seconds = 10; /* from accepting to a complete request head */
+	int idle_timeout_seconds = 60;   /* no byte read or written while awaited */
 };
 struct Listener;
 /* Binds and listens on address; the connections go to soup. *url: http://HOST:PORT. */
@@ -169,8 +169,8 @@ Response idempotent(Server *s, Request &r, const std::string &payload,
  * (with the project's editorState for the latter), is parsed and validated off the main
  * loop and becomes a task of the project ("" = none); answered later. payload is what an
  * Idempotency-Key is checked against (the body the client sent). */
-Response create_export(Server *s, Request &r, const std::string &payload,
-                       std::string request_text, const std::string &project_id);
+Response create_export(Server *s, Request &r, const std::string &payload, std::string request_text,
+                       const std::string &project_id);
 
 /* serve-projects.cpp: /v1/projects..., /v1/uploads, /v1/assets/...; *handled false when
  * the path is none of them. r.key is authenticated. */

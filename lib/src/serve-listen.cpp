@@ -44,7 +44,7 @@ struct Listener {
 	SoupServer *soup = nullptr;
 	GSocket *socket = nullptr;
 	GSource *source = nullptr;
-	guint retry_id = 0; /* accepting again after a failure */
+	guint retry_id = 0;  /* accepting again after a failure */
 	int reserve_fd = -1; /* an fd given up to shed a connection at EMFILE */
 	ListenOptions opt;
 	std::size_t open = 0; /* accepted connections not yet closed */

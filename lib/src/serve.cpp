@@ -955,8 +955,8 @@ std::string create_response_json(const StoredTask &t)
 /* A CreateExportRequest parsed and validated on a worker thread: what the main loop needs
  * to store it as a task. */
 struct PreparedExport {
-	Response error;      /* status 0: none */
-	JsonNodePtr job;     /* the job document: the request less what only the service reads */
+	Response error;  /* status 0: none */
+	JsonNodePtr job; /* the job document: the request less what only the service reads */
 	std::string job_text;
 	bool uses_uploads = false; /* a remoteUrl might be one of this service's fileUrls */
 	double duration_seconds = 0;
@@ -1026,7 +1026,8 @@ bool localize_uploads(Server *s, JsonNode *job)
 	JsonNode *value;
 	json_object_iter_init(&it, assets);
 	while (json_object_iter_next(&it, &name, &value)) {
-		JsonObject *a = JSON_NODE_HOLDS_OBJECT(value) ? json_node_get_object(value) : nullptr;
+		JsonObject *a =
+		        JSON_NODE_HOLDS_OBJECT(value) ? json_node_get_object(value) : nullptr;
 		const char *url =
 		        a ? json_object_get_string_member_with_default(a, "remoteUrl", nullptr)
 		          : nullptr;
@@ -1103,8 +1104,8 @@ Response commit_export(Server *s, Request &r, PreparedExport &p, const std::stri
 	return json_response(201, create_response_json(t));
 }
 
-Response create_export(Server *s, Request &r, const std::string &payload,
-                       std::string request_text, const std::string &project_id)
+Response create_export(Server *s, Request &r, const std::string &payload, std::string request_text,
+                       const std::string &project_id)
 {
 	Response replay;
 	if (idempotency_replay(s, r, payload, &replay))
@@ -1118,7 +1119,8 @@ Response create_export(Server *s, Request &r, const std::string &payload,
 	auto text = std::make_shared<std::string>(std::move(request_text));
 	std::size_t max = s->opt.max_body_bytes;
 	return off_loop(
-	        s, r, [p, text, max, only_task_id] { prepare_export(max, *text, only_task_id, p.get()); },
+	        s, r,
+	        [p, text, max, only_task_id] { prepare_export(max, *text, only_task_id, p.get()); },
 	        [s, p, payload, project_id](Request &later_r) {
 		        return idempotent(s, later_r, payload, [&] {
 			        return commit_export(s, later_r, *p, payload, project_id);
@@ -1397,8 +1399,9 @@ Target name_route(Request &r)
 				t.id.resize(slash);
 		}
 	}
-	for (const char *known : {"/healthz", "/openapi.yaml", "/metrics", "/v1/editor/capabilities",
-	                          "/v1/editor/validate", "/v1/illustrations", "/v1/exports"})
+	for (const char *known :
+	     {"/healthz", "/openapi.yaml", "/metrics", "/v1/editor/capabilities",
+	      "/v1/editor/validate", "/v1/illustrations", "/v1/exports"})
 		if (p == known)
 			r.route = known;
 	if (!t.id.empty())
@@ -1440,7 +1443,7 @@ bool is_operator(Server *s, SoupServerMessage *msg)
 	                           sha256_hex(s->opt.metrics_token));
 }
 
-constexpr const char *kKeyData = "jtl-api-key"; /* the key on_early found, on the message */
+constexpr const char *kKeyData = "jtl-api-key";     /* the key on_early found, on the message */
 constexpr const char *kRefusedData = "jtl-refused"; /* answered early: the body is not read */
 
 Response dispatch_route(Server *s, Request &r)
@@ -1818,9 +1821,10 @@ void on_early(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable
 	} else {
 		r.key = authenticate(s, msg);
 		if (!r.key) {
-			refuse_early(s, r,
-			             problem(401, "OPEN_API_KEY_INVALID",
-			                     "a valid API key is required in the x-api-key header"));
+			refuse_early(
+			        s, r,
+			        problem(401, "OPEN_API_KEY_INVALID",
+			                "a valid API key is required in the x-api-key header"));
 			return;
 		}
 		Response limited;
@@ -2010,9 +2014,8 @@ int run_server(const ServeOptions &options, std::string *error)
 	                           std::max(1, int(g_get_num_processors()) - 1), FALSE, nullptr);
 	guint sigterm = g_unix_signal_add(SIGTERM, on_signal, &s);
 	guint sigint = g_unix_signal_add(SIGINT, on_signal, &s);
-	log_line("listening", ",\"url\":" + jstr(s.base_url) +
-	                              ",\"workers\":" + std::to_string(worker_count(s.opt)) +
-	                              ",\"maxConnections\":" +
+	log_line("listening", ",\"url\":" + jstr(s.base_url) + ",\"workers\":" +
+	                              std::to_string(worker_count(s.opt)) + ",\"maxConnections\":" +
 	                              std::to_string(listener_max_connections(s.listener)));
 
 	/* never lose an accepted task: PENDING ones run, PROCESSING ones run again */
