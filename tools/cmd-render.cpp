@@ -133,6 +133,17 @@ int cmd_render(int argc, char **argv)
 		                "Try 'jsontimeline render --help'.\n");
 		return EXIT_USAGE;
 	}
+	if (!check_numbers("render", {{"--scale", scale, 0.6, 8.0, 0.0},
+	                              {"--width", double(width), 0, kMaxCompositionSide},
+	                              {"--height", double(height), 0, kMaxCompositionSide},
+	                              {"--quality", double(quality), 0, 51},
+	                              {"--gif-max-width", double(gif_max_width), 0,
+	                               kMaxCompositionSide},
+	                              {"--start", start, 0, kMaxSeconds},
+	                              {"--end", end, 0, kMaxSeconds, -1.0},
+	                              {"--frame-at", frame_at, 0, kMaxSeconds, -1.0},
+	                              {"--fetch-timeout", fetch_timeout, 0, kMaxSeconds, -1.0}}))
+		return EXIT_USAGE;
 	jtl::RenderOptions o;
 	o.input = files[0];
 	o.output = output;
@@ -157,27 +168,19 @@ int cmd_render(int argc, char **argv)
 	o.quality = quality;
 	o.preset = preset ? preset : "veryfast";
 	o.cache_dir = cache_dir ? cache_dir : "";
-	if (fetch_timeout > 86400) {
-		fprintf(stderr, "jsontimeline render: --fetch-timeout must be 0 to 86400\n");
-		return EXIT_USAGE;
-	}
 	o.fetch_timeout = fetch_timeout;
 	o.refuse_private = refuse_private;
 	for (char **h = allow_hosts; h && *h; h++)
 		o.allow_hosts.push_back(*h);
 	o.asset_root = asset_root ? asset_root : "";
-	if (start < 0 || (end >= 0 && end <= start) || start > 86400 || end > 86400) {
-		fprintf(stderr, "jsontimeline render: --start must be >= 0 and --end after it\n");
+	if (end >= 0 && end <= start) {
+		fprintf(stderr, "jsontimeline render: --end must be after --start\n");
 		return EXIT_USAGE;
 	}
 	o.start = GstClockTime(start * GST_SECOND + 0.5);
 	o.stop = end >= 0 ? GstClockTime(end * GST_SECOND + 0.5) : GST_CLOCK_TIME_NONE;
-	if ((fps != 0 && fps != 30 && fps != 60) ||
-	    (scale != 0.0 && (scale < 0.6 || scale > 8.0)) || quality < 0 || quality > 51 ||
-	    width < 0 || height < 0 || gif_max_width < 0 || (frame_at < 0 && frame_at != -1.0) ||
-	    frame_at > 86400) {
-		fprintf(stderr, "jsontimeline render: --fps must be 30 or 60, --scale 0.6 to 8, "
-		                "--quality 0 to 51, --frame-at and --gif-max-width >= 0\n");
+	if (fps != 0 && fps != 30 && fps != 60) {
+		fprintf(stderr, "jsontimeline render: --fps must be 30 or 60\n");
 		return EXIT_USAGE;
 	}
 	g_autoptr(GError) usage = nullptr;
