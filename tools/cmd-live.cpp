@@ -165,10 +165,10 @@ int cmd_stream(int argc, char **argv)
 		fprintf(stderr, "jsontimeline stream: -o must be an rtmp:// or rtmps:// URL\n");
 		return EXIT_USAGE;
 	}
-	if (!check_numbers("stream", {{"--bitrate", double(kbps), 100, 50000},
-	                              {"--audio-bitrate", double(audio_kbps), 32, 320},
-	                              {"--max-reconnects", double(max_reconnects), 0, G_MAXINT,
-	                               -1.0}}))
+	if (!check_numbers("stream",
+	                   {{"--bitrate", double(kbps), 100, 50000},
+	                    {"--audio-bitrate", double(audio_kbps), 32, 320},
+	                    {"--max-reconnects", double(max_reconnects), 0, G_MAXINT, -1.0}}))
 		return EXIT_USAGE;
 	o.url = output;
 	o.video_kbps = kbps;

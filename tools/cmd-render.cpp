@@ -133,16 +133,16 @@ int cmd_render(int argc, char **argv)
 		                "Try 'jsontimeline render --help'.\n");
 		return EXIT_USAGE;
 	}
-	if (!check_numbers("render", {{"--scale", scale, 0.6, 8.0, 0.0},
-	                              {"--width", double(width), 0, kMaxCompositionSide},
-	                              {"--height", double(height), 0, kMaxCompositionSide},
-	                              {"--quality", double(quality), 0, 51},
-	                              {"--gif-max-width", double(gif_max_width), 0,
-	                               kMaxCompositionSide},
-	                              {"--start", start, 0, kMaxSeconds},
-	                              {"--end", end, 0, kMaxSeconds, -1.0},
-	                              {"--frame-at", frame_at, 0, kMaxSeconds, -1.0},
-	                              {"--fetch-timeout", fetch_timeout, 0, kMaxSeconds, -1.0}}))
+	if (!check_numbers("render",
+	                   {{"--scale", scale, 0.6, 8.0, 0.0},
+	                    {"--width", double(width), 0, kMaxCompositionSide},
+	                    {"--height", double(height), 0, kMaxCompositionSide},
+	                    {"--quality", double(quality), 0, 51},
+	                    {"--gif-max-width", double(gif_max_width), 0, kMaxCompositionSide},
+	                    {"--start", start, 0, kMaxSeconds},
+	                    {"--end", end, 0, kMaxSeconds, -1.0},
+	                    {"--frame-at", frame_at, 0, kMaxSeconds, -1.0},
+	                    {"--fetch-timeout", fetch_timeout, 0, kMaxSeconds, -1.0}}))
 		return EXIT_USAGE;
 	jtl::RenderOptions o;
 	o.input = files[0];

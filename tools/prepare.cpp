@@ -42,12 +42,11 @@ int prepare_document(const char *cmd, const char *path, jtl::EditorStateResult *
 bool check_numbers(const char *cmd, std::initializer_list<NumberOption> options)
 {
 	for (const NumberOption &o : options) {
-		if (o.value == o.unset || (std::isfinite(o.value) && o.value >= o.least &&
-		                           o.value <= o.most))
+		if (o.value == o.unset ||
+		    (std::isfinite(o.value) && o.value >= o.least && o.value <= o.most))
 			continue;
 		fprintf(stderr, "jsontimeline %s: %s must be a number from %g to %g%s\n", cmd,
-		        o.name, o.least, o.most,
-		        std::isnan(o.unset) ? "" : " (or left out)");
+		        o.name, o.least, o.most, std::isnan(o.unset) ? "" : " (or left out)");
 		return false;
 	}
 	return true;
