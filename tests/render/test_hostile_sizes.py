@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Hostile sizes: items far larger than the output, image bombs (a PNG of 30000 x 30000
+# in under a megabyte), huge outputs under a memory limit, and what errors tell the user.
+# Every render is bounded in time and memory; none may crash.
+import json
+import os
+import resource
+import struct
+import subprocess
+import sys
+import zlib
+
+sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "cli"))
+from clitest import CLI, check, expect, finish  # noqa: E402
+from test_render import (GREEN, RED, TMP, decode_frames, document, image_asset,  # noqa: E402
+                         image_item, near, pixel, solid)
+
+SANITIZED = bool(os.environ.get("ASAN_OPTIONS") or os.environ.get("UBSAN_OPTIONS"))
+
+
+def render(doc, name, *opts, memory_mib=3072):
+    """Renders doc under an address-space limit (as the service's --render-memory does; not
+    under the sanitizers, which reserve terabytes of it): a runaway allocation fails the
+    test instead of taking the machine's memory. Returns (exit code, output, stderr)."""
+    src = os.path.join(TMP, name + ".json")
+    with open(src, "w") as f:
+        json.dump(doc, f)
+    out = os.path.join(TMP, name + ".mp4")
+
+    def limit():
+        if memory_mib and not SANITIZED:
+            n = memory_mib << 20
+            resource.setrlimit(resource.RLIMIT_AS, (n, n))
+    p = subprocess.run([CLI, "render", "-q", src, "-o", out, *opts], capture_output=True,
+                       timeout=300, preexec_fn=limit)
+    err = p.stderr.decode("utf-8", "replace")
+    expect(0 <= p.returncode <= 2, f"{name}: crashed or bad exit {p.returncode}: {err[-2000:]}")
+    return p.returncode, out, err
+
+
+def png_bomb(path, w, h):
+    """A grey PNG of w x h black pixels in a few hundred KB: one deflate run of rows,
+    flushed to a byte boundary and repeated (the zlib check sum of zeros is computed)."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    row = b"\0" * (w + 1)
+    per = max(1, (4 << 20) // len(row))
+    co = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = co.compress(row * per) + co.flush(zlib.Z_FULL_FLUSH)
+    rest = co.compress(row * (h % per)) + co.flush(zlib.Z_FULL_FLUSH)
+    end = co.flush(zlib.Z_FINISH)
+    adler = ((len(row) * h) % 65521) << 16 | 1
+    idat = b"\x78\xda" + block * (h // per) + rest + end + struct.pack(">I", adler)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" +
+                chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)) +
+                chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+    return path
+
+
+def test_png_bomb_as_item():
+    """30000 x 30000 pixels (3.6 GB decoded) in an 876 KB file: refused before decoding,
+    naming the item and its asset; the render ends at once with exit 1."""
+    png_bomb(os.path.join(TMP, "bomb.png"), 30000, 30000)
+    doc = document([[image_item("bomb", "a-bomb", 0, 0, 100, 100)]])
+    doc["assets"] = {"a-bomb": image_asset("a-bomb", "bomb.png", "image/png", 30000, 30000)}
+    code, out, err = render(doc, "png-bomb")
+    expect(code == 1, f"exit {code}: {err[-500:]}")
+    expect("/items/bomb" in err and "a-bomb" in err and "30000" in err, err)
+    expect(TMP not in err, f"a server path in the error: {err}")
+
+
+def test_png_bomb_as_background():
+    png_bomb(os.path.join(TMP, "bomb-bg.png"), 30000, 30000)
+    doc = document([[solid("s", "#ff0000", 0, 48000, 0, 0, 10, 10)]])
+    doc["globalBackground"] = {"type": "image", "imageAssetId": None,
+                               "imageUrl": "bomb-bg.png", "source": "custom"}
+    code, out, err = render(doc, "png-bomb-bg")
+    expect(code == 1, f"exit {code}: {err[-500:]}")
+    expect("/globalBackground/imageUrl" in err and "30000" in err, err)
+
+
+def test_large_image_downscaled_on_load():
+    """A 4000 x 3000 PNG (within the budget) shown in a 100 x 100 box: decoded at about
+    the box's size, drawn right."""
+    png_bomb(os.path.join(TMP, "big.png"), 4000, 3000)
+    doc = document([[image_item("big", "a-big", 10, 10, 100, 100, keep=False)]])
+    doc["assets"] = {"a-big": image_asset("a-big", "big.png", "image/png", 4000, 3000)}
+    code, out, err = render(doc, "big-image")
+    expect(code == 0, err)
+    f = decode_frames(out)[3]
+    expect(near(pixel(f, 60, 60), (0, 0, 0)), f"image {pixel(f, 60, 60)}")
+    expect(near(pixel(f, 200, 60), GREEN), f"background {pixel(f, 200, 60)}")
+
+
+if __name__ == "__main__":
+    for name, fn in list(globals().items()):
+        if name.startswith("test_") and callable(fn):
+            check(name, fn)
+    finish()
