@@ -676,8 +676,7 @@ GdkPixbuf *decode_image(const std::string &path, int max_width, int max_height, 
 	if (bounds.too_large) {
 		*error = "the image is " + std::to_string(bounds.width) + " x " +
 		         std::to_string(bounds.height) + " pixels, more than the " +
-		         std::to_string(kMaxImagePixels / 1000000) +
-		         " megapixels an image may have";
+		         std::to_string(kMaxImagePixels) + " (8192 x 8192) an image may have";
 		return nullptr;
 	}
 	GdkPixbuf *pb = gdk_pixbuf_loader_get_pixbuf(loader);
