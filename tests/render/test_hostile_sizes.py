@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "cli"))
 from clitest import CLI, check, expect, finish  # noqa: E402
 from test_render import (GREEN, RED, TMP, decode_frames, document, image_asset,  # noqa: E402
-                         image_item, near, pixel, solid)
+                         image_item, near, pixel, solid, text_item)
 
 SANITIZED = bool(os.environ.get("ASAN_OPTIONS") or os.environ.get("UBSAN_OPTIONS"))
 
@@ -94,6 +94,48 @@ def test_large_image_downscaled_on_load():
     f = decode_frames(out)[3]
     expect(near(pixel(f, 60, 60), (0, 0, 0)), f"image {pixel(f, 60, 60)}")
     expect(near(pixel(f, 200, 60), GREEN), f"background {pixel(f, 200, 60)}")
+
+
+def test_huge_solid_covering_the_frame():
+    """A 100000 x 100000 solid over the whole output (it aborted with "malloc(): corrupted
+    top size"): drawn cut to the output, the frame red all over."""
+    doc = document([[solid("huge", "#ff0000", 0, 48000, -50000, -50000, 100000, 100000)]])
+    code, out, err = render(doc, "huge-solid")
+    expect(code == 0, err)
+    f = decode_frames(out)[3]
+    for x, y in ((1, 1), (160, 120), (318, 238)):
+        expect(near(pixel(f, x, y), RED), f"({x},{y}) {pixel(f, x, y)}")
+
+
+def test_solid_scaled_a_million_times():
+    """scaleX 1e6 (9.8 GB before): the visible part only; a half-covering solid keeps its
+    edge where the box says."""
+    s = solid("wide", "#ff0000", 0, 48000, 160, 0, 1, 240)
+    s["scaleX"] = {"value": 1e6, "keyframes": []}
+    s["left"] = {"value": 160 + 500000 - 0.5, "keyframes": []}  # left edge at x = 160
+    code, out, err = render(document([[s]]), "scale-million")
+    expect(code == 0, err)
+    f = decode_frames(out)[3]
+    expect(near(pixel(f, 100, 120), GREEN), f"left of the edge {pixel(f, 100, 120)}")
+    expect(near(pixel(f, 220, 120), RED), f"right of the edge {pixel(f, 220, 120)}")
+
+
+def test_huge_text_refused_with_its_pointer():
+    """A 24000 x 24000 text item (it asked for 18446744071718584479 bytes): refused before
+    a frame is drawn, naming the item, with exit 1."""
+    t = text_item("big-text", "Hello", 0, 48000, -12000, -12000, 24000, 24000)
+    code, out, err = render(document([[t]]), "huge-text")
+    expect(code == 1, f"exit {code}: {err[-500:]}")
+    expect("/items/big-text" in err and "too large" in err, err)
+    expect(not os.path.exists(out), "an output was left")
+
+
+def test_far_away_item_is_hidden():
+    """A large text box far outside the output shows nothing and costs nothing."""
+    doc = document([[solid("away", "#ff0000", 0, 48000, 1e7, 1e7, 1e6, 1e6, shape="circle")]])
+    code, out, err = render(doc, "far-away")
+    expect(code == 0, err)
+    expect(near(pixel(decode_frames(out)[3], 160, 120), GREEN), "background")
 
 
 if __name__ == "__main__":
