@@ -104,7 +104,9 @@ int cmd_render(int argc, char **argv)
 	         "Local asset files must be inside DIR (links followed)", "DIR"},
 	        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress output", nullptr},
 	        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-	         "Also print how many item branches the graph built and held at once", nullptr},
+	         "Also print how many item branches the graph built and held at once, and "
+	         "GStreamer's debug text with errors and warnings",
+	         nullptr},
 	        {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, nullptr, "FILE"},
 	        {},
 	};
@@ -159,6 +161,7 @@ int cmd_render(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	o.alpha = alpha;
+	o.debug = verbose;
 	o.frame_at = frame_at;
 	o.gif_max_width = gif_max_width;
 	o.fps = fps;

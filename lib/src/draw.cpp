@@ -2,6 +2,7 @@
 // Drawing with Cairo and Pango: shapes and text boxes as BGRA rasters for the compositor.
 #include <jsontimeline/draw.h>
 
+#include <jsontimeline/diagnostics.h>
 #include <jsontimeline/fetch.h>
 
 #include <algorithm>
@@ -299,8 +300,8 @@ PangoLayout *new_text_layout(cairo_t *cr, const std::string &text, const TextSty
 	std::string family = style.font_family.empty() ? kDefaultFontFamily : style.font_family;
 	if (!family_installed(pango_context_get_font_map(pctx), family)) {
 		if (warning)
-			*warning = "font family \"" + family + "\" is not installed; using \"" +
-			           kDefaultFontFamily + "\"";
+			*warning = "font family " + quote_user_text(family) +
+			           " is not installed; using \"" + kDefaultFontFamily + "\"";
 		family = kDefaultFontFamily;
 	}
 	PangoFontDescription *desc = pango_font_description_new();

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <mutex>
 
@@ -295,6 +297,77 @@ const char *render_format_names()
 {
 	return "mp4, webm, webm-vp8, gif, png, jpeg, mp3, m4a, aac";
 }
+
+namespace {
+
+/* The longest error or warning text a render gives (a document's strings in it are cut). */
+constexpr std::size_t kMaxMessageBytes = 2000;
+
+/* A message with the directories the render was given (input, output, asset root,
+ * cache; as given and resolved) taken off the paths in it: what is left is the user's
+ * own reference. Cut at kMaxMessageBytes. */
+std::string without_server_paths(const RenderOptions &o, std::string text)
+{
+	if (o.debug)
+		return text;
+	std::vector<std::string> dirs;
+	auto add = [&dirs](const std::string &path, bool is_dir) {
+		if (path.empty())
+			return;
+		g_autofree gchar *dir =
+		        is_dir ? g_strdup(path.c_str()) : g_path_get_dirname(path.c_str());
+		g_autofree gchar *abs = g_canonicalize_filename(dir, nullptr);
+		g_autofree char *real = realpath(abs, nullptr);
+		for (const char *d : {(const char *)abs, (const char *)real})
+			if (d && *d && strcmp(d, "/") != 0)
+				dirs.push_back(std::string(d) + "/");
+	};
+	add(o.input, false);
+	add(o.output, false);
+	add(o.asset_root, true);
+	add(o.cache_dir, true);
+	/* longest first: a directory inside another goes whole */
+	std::sort(dirs.begin(), dirs.end(),
+	          [](const std::string &a, const std::string &b) { return a.size() > b.size(); });
+	for (const std::string &d : dirs)
+		for (std::size_t at; (at = text.find(d)) != std::string::npos;)
+			text.erase(at, d.size());
+	if (text.size() > kMaxMessageBytes) {
+		std::size_t cut = kMaxMessageBytes;
+		while (cut > 0 && (text[cut] & 0xc0) == 0x80) /* not inside a character */
+			cut--;
+		text = text.substr(0, cut) + "\u2026";
+	}
+	return text;
+}
+
+/* What an error or warning of the pipeline tells the user: its message, and the JSON
+ * pointer jsontimelinesrc gives as its debug text ("/items/x/assetId[: detail]"); all of
+ * GStreamer's debug text (source files, element paths) only with o.debug. */
+std::string user_text(const RenderOptions &o, const char *message, const char *dbg)
+{
+	std::string text = message ? message : "";
+	if (dbg && o.debug) {
+		text += std::string(" (") + dbg + ")";
+	} else if (dbg) {
+		/* the element's own text follows GStreamer's "file(line): function (): path:\n" */
+		const char *own = strrchr(dbg, '\n');
+		own = own ? own + 1 : dbg;
+		static const char *const roots[] = {"/items/", "/assets/", "/tracks/",
+		                                    "/transitions/", "/globalBackground"};
+		for (const char *root : roots) {
+			if (!g_str_has_prefix(own, root))
+				continue;
+			std::string pointer(own, strcspn(own, ": \t\""));
+			if (text.find(pointer) == std::string::npos)
+				text += " (at " + pointer + ")";
+			break;
+		}
+	}
+	return without_server_paths(o, text);
+}
+
+} /* namespace */
 
 bool check_render_options(const RenderOptions &o, const Timeline *tl, GError **error)
 {
@@ -652,20 +725,15 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 			g_autoptr(GError) e = nullptr;
 			g_autofree gchar *dbg = nullptr;
 			gst_message_parse_warning(msg, &e, &dbg);
-			std::string text = e->message;
-			if (dbg)
-				text += std::string(" (") + dbg + ")";
 			if (stats)
-				stats->warnings.push_back(text);
+				stats->warnings.push_back(user_text(o, e->message, dbg));
 			continue;
 		}
 		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
 			g_autoptr(GError) e = nullptr;
 			g_autofree gchar *dbg = nullptr;
 			gst_message_parse_error(msg, &e, &dbg);
-			message = e->message;
-			if (dbg)
-				message += std::string(" (") + dbg + ")";
+			message = user_text(o, e->message, dbg);
 			ok = false;
 		} else if (progress) {
 			guint64 total = span();
@@ -704,7 +772,7 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 		g_set_error(error, JTL_ERROR, JTL_ERROR_FAILED, "%s",
 		            message.empty() ? "the render failed (no element said why; run with "
 		                              "GST_DEBUG=3 for details)"
-		                            : message.c_str());
+		                            : without_server_paths(o, message).c_str());
 	}
 	return ok;
 }

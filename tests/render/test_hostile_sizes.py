@@ -138,6 +138,23 @@ def test_far_away_item_is_hidden():
     expect(near(pixel(decode_frames(out)[3], 160, 120), GREEN), "background")
 
 
+def test_errors_name_no_server_detail():
+    """Errors carry the item's pointer and the user's own file name, not the server's
+    directories nor GStreamer's source locations; a huge font name is not echoed whole."""
+    doc = document([[image_item("pic", "a-pic", 0, 0, 100, 100)]])
+    doc["assets"] = {"a-pic": image_asset("a-pic", "no-such.png", "image/png", 10, 10)}
+    code, out, err = render(doc, "missing-image")
+    expect(code == 1 and "/items/pic" in err and "no-such.png" in err, err)
+    for leak in (TMP, ".cpp(", ".c(", "GstPipeline"):
+        expect(leak not in err, f"{leak!r} in {err!r}")
+    font = "F" * 200000
+    t = text_item("t", "Hi", 0, 48000, 0, 0, 200, 100, fontFamily=font)
+    code, out, err = render(document([[t]]), "long-font")
+    expect(code == 0, err[-500:])
+    expect(font[:100] in err and font[:101] not in err and len(err) < 4000,
+           f"{len(err)} bytes of warnings: {err[:300]!r}")
+
+
 if __name__ == "__main__":
     for name, fn in list(globals().items()):
         if name.startswith("test_") and callable(fn):
