@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <sys/resource.h>
 
 #include <glib/gstdio.h>
 #include <gst/app/gstappsink.h>
@@ -119,6 +120,51 @@ void on_element_added(GstBin *, GstBin *, GstElement *element, gpointer data)
 	} else if (g_str_equal(name, "mp4mux")) {
 		g_object_set(element, "faststart", TRUE, nullptr);
 	}
+}
+
+/* Memory of a render, for frames of many pixels (beyond 4K): what the process needs
+ * whatever the frame size (libraries, threads), and the bytes each pixel of the output
+ * frame costs with the encoder held to a few frames (measured: scale 8 of 1920 x 1080,
+ * 133 Mpx, under the service's default 8 GiB). */
+constexpr double kLargeFramePixels = 3840.0 * 2160.0;
+constexpr double kBaseRenderBytes = 1024.0 * 1024 * 1024;
+constexpr double kBytesPerPixel = 40.0;
+
+/* Large frames: x264 encodes each frame with sliced threads and looks ahead only a few
+ * frames, so that it holds a few frames, not dozens (each a copy of the frame plus its
+ * half-pixel planes). */
+void tune_encoder_for(GstBin *bin, int width, int height)
+{
+	if (double(width) * height <= kLargeFramePixels)
+		return;
+	g_autoptr(GstIterator) it = gst_bin_iterate_recurse(bin);
+	GValue item = G_VALUE_INIT;
+	while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+		GstElement *e = GST_ELEMENT(g_value_get_object(&item));
+		GstElementFactory *f = gst_element_get_factory(e);
+		if (f && g_str_equal(GST_OBJECT_NAME(f), "x264enc"))
+			g_object_set(e, "sliced-threads", TRUE, "rc-lookahead", 2, "sync-lookahead",
+			             0, nullptr);
+		g_value_reset(&item);
+	}
+	g_value_unset(&item);
+}
+
+/* Whether a render of frames of width x height fits in the address space this process
+ * may use (RLIMIT_AS: the service's --render-memory); false with *error set when not. */
+bool check_render_memory(int width, int height, GError **error)
+{
+	struct rlimit limit;
+	if (getrlimit(RLIMIT_AS, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+		return true;
+	double need = kBaseRenderBytes + kBytesPerPixel * double(width) * double(height);
+	if (need <= double(limit.rlim_cur))
+		return true;
+	g_set_error(error, JTL_ERROR, JTL_ERROR_FAILED,
+	            "the output of %d x %d pixels needs about %.0f MiB to render, more than the "
+	            "%.0f MiB this render may use: choose a smaller scale or size",
+	            width, height, need / (1 << 20), double(limit.rlim_cur) / (1 << 20));
+	return false;
 }
 
 /* What the appsinks feed: the GIF writer or the alpha WebM writer. */
@@ -625,6 +671,23 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 	std::string message;
 	bool started =
 	        gst_element_set_state(pipeline.get(), GST_STATE_READY) != GST_STATE_CHANGE_FAILURE;
+	if (started && format.kind != OutputKind::Audio) {
+		/* the frame size: the source's, known once it is READY */
+		int fw = 0, fh = 0;
+		g_autoptr(GstPad) video = gst_element_get_static_pad(src, "video");
+		g_autoptr(GstCaps) caps = gst_pad_query_caps(video, nullptr);
+		GstStructure *st = caps && !gst_caps_is_empty(caps)
+		                           ? gst_caps_get_structure(caps, 0)
+		                           : nullptr;
+		if (st && gst_structure_get_int(st, "width", &fw) &&
+		    gst_structure_get_int(st, "height", &fh)) {
+			if (!check_render_memory(fw, fh, error)) {
+				gst_element_set_state(pipeline.get(), GST_STATE_NULL);
+				return false;
+			}
+			tune_encoder_for(bin, fw, fh);
+		}
+	}
 	if (started && alpha_webm) {
 		AlphaWebmWriter::Settings ws;
 		ws.codec = name == "webm-vp8" ? "vp8" : "vp9";

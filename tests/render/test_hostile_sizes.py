@@ -155,6 +155,18 @@ def test_errors_name_no_server_detail():
            f"{len(err)} bytes of warnings: {err[:300]!r}")
 
 
+def test_output_too_large_for_the_memory_limit():
+    """Scale 8 of 320 x 240 (2560 x 1920) under 1100 MiB of address space, as scale 8 of
+    1920 x 1080 under the service's 8 GiB was ("render crashed (signal 5)"): refused before
+    it starts, saying how much it needs; at 3 GiB it renders."""
+    doc = document([[solid("s", "#ff0000", 0, 24000, 10, 10, 50, 50)]])
+    if not SANITIZED:
+        code, out, err = render(doc, "scale8-small-limit", "--scale", "8", memory_mib=1100)
+        expect(code == 1 and "2560 x 1920" in err and "MiB" in err, f"exit {code}: {err}")
+    code, out, err = render(doc, "scale8", "--scale", "8")
+    expect(code == 0, err)
+
+
 if __name__ == "__main__":
     for name, fn in list(globals().items()):
         if name.startswith("test_") and callable(fn):
