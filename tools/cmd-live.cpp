@@ -57,16 +57,16 @@ struct SourceArgs {
 	/* false after printing a usage error */
 	bool fill(const char *cmd, const char *path, jtl::TimelineInput *in) const
 	{
-		if ((fps != 0 && fps != 30 && fps != 60) || scale < 0.1 || scale > 8.0 ||
-		    width < 0 || height < 0 || start < 0 || start > 86400 ||
-		    fetch_timeout > 86400) {
-			fprintf(stderr,
-			        "jsontimeline %s: --fps must be 30 or 60, --scale 0.1 to 8, "
-			        "--start "
-			        "0 to 86400\n",
-			        cmd);
+		if (fps != 0 && fps != 30 && fps != 60) {
+			fprintf(stderr, "jsontimeline %s: --fps must be 30 or 60\n", cmd);
 			return false;
 		}
+		if (!check_numbers(cmd, {{"--scale", scale, 0.1, 8.0},
+		                         {"--width", double(width), 0, kMaxCompositionSide},
+		                         {"--height", double(height), 0, kMaxCompositionSide},
+		                         {"--start", start, 0, kMaxSeconds},
+		                         {"--fetch-timeout", fetch_timeout, 0, kMaxSeconds, -1.0}}))
+			return false;
 		in->input = path;
 		in->fps = fps;
 		in->scale = scale;
@@ -161,12 +161,15 @@ int cmd_stream(int argc, char **argv)
 	jtl::LiveOptions o;
 	if (!src.fill("stream", files[0], &o.source))
 		return EXIT_USAGE;
-	if (!jtl::is_live_url(output) || kbps < 100 || kbps > 50000 || audio_kbps < 32 ||
-	    audio_kbps > 320) {
-		fprintf(stderr, "jsontimeline stream: -o must be an rtmp:// or rtmps:// URL, "
-		                "--bitrate 100 to 50000, --audio-bitrate 32 to 320\n");
+	if (!jtl::is_live_url(output)) {
+		fprintf(stderr, "jsontimeline stream: -o must be an rtmp:// or rtmps:// URL\n");
 		return EXIT_USAGE;
 	}
+	if (!check_numbers("stream",
+	                   {{"--bitrate", double(kbps), 100, 50000},
+	                    {"--audio-bitrate", double(audio_kbps), 32, 320},
+	                    {"--max-reconnects", double(max_reconnects), 0, G_MAXINT, -1.0}}))
+		return EXIT_USAGE;
 	o.url = output;
 	o.video_kbps = kbps;
 	o.audio_kbps = audio_kbps;

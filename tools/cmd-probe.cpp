@@ -32,10 +32,12 @@ int cmd_probe(int argc, char **argv)
 		fprintf(stderr, "jsontimeline probe: %s\n", error->message);
 		return EXIT_USAGE;
 	}
-	if (argc != 2 || !(timeout > 0)) {
-		fprintf(stderr, "jsontimeline probe: one FILE and a positive --timeout expected\n");
+	if (argc != 2) {
+		fprintf(stderr, "jsontimeline probe: one FILE expected\n");
 		return EXIT_USAGE;
 	}
+	if (!check_numbers("probe", {{"--timeout", timeout, 0.001, kMaxSeconds}}))
+		return EXIT_USAGE;
 	const char *path = argv[1];
 	if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
 		fprintf(stderr, "jsontimeline probe: %s: not a regular file\n", path);

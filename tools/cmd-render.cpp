@@ -104,7 +104,9 @@ int cmd_render(int argc, char **argv)
 	         "Local asset files must be inside DIR (links followed)", "DIR"},
 	        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress output", nullptr},
 	        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-	         "Also print how many item branches the graph built and held at once", nullptr},
+	         "Also print how many item branches the graph built and held at once, and "
+	         "GStreamer's debug text with errors and warnings",
+	         nullptr},
 	        {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, nullptr, "FILE"},
 	        {},
 	};
@@ -133,6 +135,17 @@ int cmd_render(int argc, char **argv)
 		                "Try 'jsontimeline render --help'.\n");
 		return EXIT_USAGE;
 	}
+	if (!check_numbers("render",
+	                   {{"--scale", scale, 0.6, 8.0, 0.0},
+	                    {"--width", double(width), 0, kMaxCompositionSide},
+	                    {"--height", double(height), 0, kMaxCompositionSide},
+	                    {"--quality", double(quality), 0, 51},
+	                    {"--gif-max-width", double(gif_max_width), 0, kMaxCompositionSide},
+	                    {"--start", start, 0, kMaxSeconds},
+	                    {"--end", end, 0, kMaxSeconds, -1.0},
+	                    {"--frame-at", frame_at, 0, kMaxSeconds, -1.0},
+	                    {"--fetch-timeout", fetch_timeout, 0, kMaxSeconds, -1.0}}))
+		return EXIT_USAGE;
 	jtl::RenderOptions o;
 	o.input = files[0];
 	o.output = output;
@@ -148,6 +161,7 @@ int cmd_render(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	o.alpha = alpha;
+	o.debug = verbose;
 	o.frame_at = frame_at;
 	o.gif_max_width = gif_max_width;
 	o.fps = fps;
@@ -157,27 +171,19 @@ int cmd_render(int argc, char **argv)
 	o.quality = quality;
 	o.preset = preset ? preset : "veryfast";
 	o.cache_dir = cache_dir ? cache_dir : "";
-	if (fetch_timeout > 86400) {
-		fprintf(stderr, "jsontimeline render: --fetch-timeout must be 0 to 86400\n");
-		return EXIT_USAGE;
-	}
 	o.fetch_timeout = fetch_timeout;
 	o.refuse_private = refuse_private;
 	for (char **h = allow_hosts; h && *h; h++)
 		o.allow_hosts.push_back(*h);
 	o.asset_root = asset_root ? asset_root : "";
-	if (start < 0 || (end >= 0 && end <= start) || start > 86400 || end > 86400) {
-		fprintf(stderr, "jsontimeline render: --start must be >= 0 and --end after it\n");
+	if (end >= 0 && end <= start) {
+		fprintf(stderr, "jsontimeline render: --end must be after --start\n");
 		return EXIT_USAGE;
 	}
 	o.start = GstClockTime(start * GST_SECOND + 0.5);
 	o.stop = end >= 0 ? GstClockTime(end * GST_SECOND + 0.5) : GST_CLOCK_TIME_NONE;
-	if ((fps != 0 && fps != 30 && fps != 60) ||
-	    (scale != 0.0 && (scale < 0.6 || scale > 8.0)) || quality < 0 || quality > 51 ||
-	    width < 0 || height < 0 || gif_max_width < 0 || (frame_at < 0 && frame_at != -1.0) ||
-	    frame_at > 86400) {
-		fprintf(stderr, "jsontimeline render: --fps must be 30 or 60, --scale 0.6 to 8, "
-		                "--quality 0 to 51, --frame-at and --gif-max-width >= 0\n");
+	if (fps != 0 && fps != 30 && fps != 60) {
+		fprintf(stderr, "jsontimeline render: --fps must be 30 or 60\n");
 		return EXIT_USAGE;
 	}
 	g_autoptr(GError) usage = nullptr;

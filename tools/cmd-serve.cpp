@@ -123,29 +123,23 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "jsontimeline serve: no arguments expected\n");
 		return EXIT_USAGE;
 	}
-	/* each option's lowest value */
-	const struct {
-		const char *name;
-		double value, least;
-	} bounds[] = {{"--workers", double(workers), 0},
-	              {"--download-ttl", double(download_ttl), 1},
-	              {"--max-upload-bytes", double(max_upload), 1},
-	              {"--render-timeout-base", timeout_base, 1},
-	              {"--render-timeout-factor", timeout_factor, 0},
-	              {"--render-timeout-max", timeout_max, 1},
-	              {"--max-connections", double(max_connections), 0},
-	              {"--header-timeout", double(header_timeout), 1},
-	              {"--idle-timeout", double(idle_timeout), 1},
-	              {"--rate-limit", double(rate_limit), 0},
-	              {"--sync-rate-limit", double(sync_rate_limit), 0},
-	              {"--max-active", double(max_active), 0},
-	              {"--retention", retention_hours, 0}};
-	for (const auto &b : bounds) {
-		if (!(b.value >= b.least)) {
-			fprintf(stderr, "jsontimeline serve: %s must be >= %g\n", b.name, b.least);
-			return EXIT_USAGE;
-		}
-	}
+	/* each option's range (the service's own limits are its business: these only keep
+	 * out what is no number or no sense) */
+	if (!check_numbers("serve", {{"--workers", double(workers), 0, 1024},
+	                             {"--download-ttl", double(download_ttl), 1, G_MAXINT},
+	                             {"--max-upload-bytes", double(max_upload), 1, 1e15},
+	                             {"--render-timeout-base", timeout_base, 1, 1e7},
+	                             {"--render-timeout-factor", timeout_factor, 0, 1e4},
+	                             {"--render-timeout-max", timeout_max, 1, 1e7},
+	                             {"--max-connections", double(max_connections), 0, G_MAXINT},
+	                             {"--header-timeout", double(header_timeout), 1, 86400},
+	                             {"--idle-timeout", double(idle_timeout), 1, 86400},
+	                             {"--rate-limit", double(rate_limit), 0, G_MAXINT},
+	                             {"--sync-rate-limit", double(sync_rate_limit), 0, G_MAXINT},
+	                             {"--max-active", double(max_active), 0, G_MAXINT},
+	                             {"--retention", retention_hours, 0, 1e6},
+	                             {"--render-memory", double(memory_mib), 0, 1 << 30}}))
+		return EXIT_USAGE;
 	jtl::ServeOptions o;
 	if (listen)
 		o.listen = listen;

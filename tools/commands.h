@@ -2,6 +2,9 @@
 // Subcommands of the jsontimeline command line.
 #pragma once
 
+#include <cmath>
+#include <initializer_list>
+
 /* Exit codes shared by every subcommand. */
 enum ExitCode {
 	EXIT_OK = 0,      /* success; for validate: every document is valid */
@@ -17,6 +20,24 @@ int cmd_preview(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+
+/* The largest --width/--height (the element's width and height properties) and the
+ * largest time an option may name, seconds (a day). */
+constexpr double kMaxCompositionSide = 16384;
+constexpr double kMaxSeconds = 86400;
+
+/* A number option and the range it must be in: a finite value from least to most, or the
+ * value meaning "not given" (unset; NaN when every value must be in range). */
+struct NumberOption {
+	const char *name; /* as typed: "--scale" */
+	double value, least, most;
+	double unset = NAN;
+};
+
+/* Whether every option is in its range; else prints "jsontimeline CMD: NAME must be a
+ * number from LEAST to MOST" for the first one that is not (NaN and infinities never are)
+ * and returns false: the caller exits with EXIT_USAGE. */
+bool check_numbers(const char *cmd, std::initializer_list<NumberOption> options);
 
 namespace jtl {
 struct EditorStateResult;

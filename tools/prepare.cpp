@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // What the rendering subcommands do first: the elements registered, the document valid.
+#include <cmath>
 #include <cstdio>
 
 #include <gst/gst.h>
@@ -36,4 +37,17 @@ int prepare_document(const char *cmd, const char *path, jtl::EditorStateResult *
 		return EXIT_INVALID;
 	}
 	return -1;
+}
+
+bool check_numbers(const char *cmd, std::initializer_list<NumberOption> options)
+{
+	for (const NumberOption &o : options) {
+		if (o.value == o.unset ||
+		    (std::isfinite(o.value) && o.value >= o.least && o.value <= o.most))
+			continue;
+		fprintf(stderr, "jsontimeline %s: %s must be a number from %g to %g%s\n", cmd,
+		        o.name, o.least, o.most, std::isnan(o.unset) ? "" : " (or left out)");
+		return false;
+	}
+	return true;
 }

@@ -578,10 +578,25 @@ bool draw_item(JtlTimelineSrc *self, const jtl::Timeline &tl, const jtl::Item &i
 
 bool item_frames(const jtl::Item &item, const Context &ctx, uint64_t *k, uint64_t *count);
 
+bool needs_shape(const jtl::Item &item);
+
+/* Whether the picture of an item is one colour all over its box, so that the part of the
+ * box inside the output is drawn the same at any size: a solid rectangle with square
+ * corners, not shaped by jtllayer (grown). */
+bool uniform_box(const jtl::Item &item, double grow_x, double grow_y)
+{
+	const jtl::SolidData *solid = item.as<jtl::SolidData>();
+	return solid && solid->shape == jtl::Shape::Rectangle && grow_x == 1.0 && grow_y == 1.0 &&
+	       !needs_shape(item);
+}
+
 /* Replays an item's box on its compositor pad, one value per output frame of the item
- * (the pad is hidden outside them). */
-void control_geometry(GstPad *sink, const jtl::Item &item, const Context &ctx, double grow_x = 1.0,
-                      double grow_y = 1.0)
+ * (the pad is hidden outside them). The compositor scales each picture to its pad's box
+ * first, so a box is held to jtl::pad_box_fits(): one colour all over (uniform_box()) is
+ * cut to the output and a margin; anything else larger is refused. Returns false after
+ * posting an error naming the item. */
+bool control_geometry(JtlTimelineSrc *self, GstPad *sink, const jtl::Item &item, const Context &ctx,
+                      double grow_x = 1.0, double grow_y = 1.0)
 {
 	GstControlSource *cs[5];
 	for (GstControlSource *&c : cs)
@@ -597,39 +612,62 @@ void control_geometry(GstPad *sink, const jtl::Item &item, const Context &ctx, d
 	};
 	set(4, 0, 0.0);
 	const double scale = ctx.scale;
+	const bool cut = uniform_box(item, grow_x, grow_y);
 	uint64_t first = 0, count = 0;
 	item_frames(item, ctx, &first, &count);
 	uint64_t end = first + count;
-	for (uint64_t k = first; k < end; k++) {
+	bool ok = true;
+	for (uint64_t k = first; k < end && ok; k++) {
 		jtl::ItemFrame f = frame_of(ctx, item, k);
 		/* scale acts around the box centre */
 		double bw = f.width * f.scale_x * grow_x, bh = f.height * f.scale_y * grow_y;
 		double left = f.left + (f.width - bw) / 2.0, top = f.top + (f.height - bh) / 2.0;
+		jtl::PadBox box = {std::round(left * scale), std::round(top * scale),
+		                   std::max(1.0, std::round(bw * scale)),
+		                   std::max(1.0, std::round(bh * scale))};
+		double alpha = f.visible ? f.opacity : 0.0;
+		if (!jtl::pad_box_shows(box, ctx.width, ctx.height)) {
+			box = {0, 0, 1, 1}; /* nothing of it shows */
+			alpha = 0.0;
+		} else if (!jtl::pad_box_fits(box, ctx.width, ctx.height) &&
+		           !(cut && jtl::cut_pad_box(&box, ctx.width, ctx.height))) {
+			GST_ELEMENT_ERROR(self, STREAM, FORMAT,
+			                  ("Item \"%s\" (%s) is too large: its box is %.0f x %.0f "
+			                   "pixels at %.2f s, more than %s.",
+			                   item.id.c_str(), item.json_path.c_str(), box.w, box.h,
+			                   double(jtl::frame_to_ns(k, ctx.fps, 1)) / GST_SECOND,
+			                   jtl::kPadBoxLimitText),
+			                  (nullptr));
+			ok = false;
+			break;
+		}
 		GstClockTime at = key_time(k, ctx.fps);
-		set(0, at, std::round(left * scale));
-		set(1, at, std::round(top * scale));
-		set(2, at, std::max(1.0, std::round(bw * scale)));
-		set(3, at, std::max(1.0, std::round(bh * scale)));
-		set(4, at, f.visible ? f.opacity : 0.0);
+		set(0, at, box.x);
+		set(1, at, box.y);
+		set(2, at, box.w);
+		set(3, at, box.h);
+		set(4, at, alpha);
 	}
 	set(4, key_time(end, ctx.fps), 0.0);
 	const char *props[] = {"xpos", "ypos", "width", "height", "alpha"};
 	for (int i = 0; i < 5; i++) {
-		bind(sink, props[i], cs[i]);
+		if (ok)
+			bind(sink, props[i], cs[i]);
 		gst_object_unref(cs[i]);
 	}
+	return ok;
 }
 
 /* control_geometry() for the compositor pad of a branch: a shaped branch (jtllayer crops,
  * rounds, turns or masks it) comes out on its canvas, larger than the item's box, so the
  * box grows by the canvas over the box. */
-void control_branch_geometry(LiveBranch *b, const jtl::Item &item, const Context &ctx, bool shaped)
+bool control_branch_geometry(LiveBranch *b, const jtl::Item &item, const Context &ctx, bool shaped)
 {
 	if (shaped)
-		control_geometry(b->video_sink, item, ctx, double(b->canvas_w) / b->box_w,
-		                 double(b->canvas_h) / b->box_h);
-	else
-		control_geometry(b->video_sink, item, ctx);
+		return control_geometry(b->self, b->video_sink, item, ctx,
+		                        double(b->canvas_w) / b->box_w,
+		                        double(b->canvas_h) / b->box_h);
+	return control_geometry(b->self, b->video_sink, item, ctx);
 }
 
 /* Links the last element of a branch's picture chain to a new compositor pad at zorder,
@@ -924,8 +962,7 @@ bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jt
 	                            "The item at " + item.json_path, make_filters);
 	if (!b->video_sink)
 		return false;
-	control_geometry(b->video_sink, item, ctx, double(cw) / w, double(ch) / h);
-	return true;
+	return control_geometry(b->self, b->video_sink, item, ctx, double(cw) / w, double(ch) / h);
 }
 
 /* A captionrender drawing over a transparent canvas of w x h (the item's box in output
@@ -1025,8 +1062,7 @@ bool add_captions(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 	                            "The item at " + item.json_path, make_filters);
 	if (!b->video_sink)
 		return false;
-	control_branch_geometry(b, item, ctx, shaped);
-	return true;
+	return control_branch_geometry(b, item, ctx, shaped);
 }
 
 /* Draws the j-th frame of a branch (j from 0) into out, unless *key (which picture it is)
@@ -1265,8 +1301,7 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 	                           what, std::move(draw), make_filters);
 	if (!b->video_sink)
 		return false;
-	control_branch_geometry(b, item, ctx, shaped);
-	return true;
+	return control_branch_geometry(b, item, ctx, shaped);
 }
 
 /* An image whose crop or corners have keyframes: the whole picture, drawn once at its own
@@ -1308,8 +1343,7 @@ bool add_shaped_image(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl
 	                            [b]() { return std::vector<GstElement *>{make_layer(b)}; });
 	if (!b->video_sink)
 		return false;
-	control_branch_geometry(b, item, ctx, true);
-	return true;
+	return control_branch_geometry(b, item, ctx, true);
 }
 
 /* Builds one drawn item's branch: its picture placed and scaled by its compositor pad,
@@ -1357,8 +1391,7 @@ bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const
 		                    [b]() { return std::vector<GstElement *>{make_layer(b)}; });
 		if (!b->video_sink)
 			return false;
-		control_branch_geometry(b, item, ctx, true);
-		return true;
+		return control_branch_geometry(b, item, ctx, true);
 	}
 	/* a fixed rotation: the picture is turned once, on a canvas that holds it, and its box
 	 * grows around the centre to match */
@@ -1383,8 +1416,7 @@ bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const
 	                            "The item at " + item.json_path, make_filters);
 	if (!b->video_sink)
 		return false;
-	control_geometry(b->video_sink, item, ctx, grow_x, grow_y);
-	return true;
+	return control_geometry(b->self, b->video_sink, item, ctx, grow_x, grow_y);
 }
 
 /* Trims a decoded stream to the item's part of the file: drops what comes before it and
@@ -1712,9 +1744,10 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 				        std::max<GstClockTimeDiff>(0, t - video_offset - half));
 			});
 			g_object_set(m->video_sink, "sizing-policy", 0, nullptr);
-			control_branch_geometry(m, item, ctx, true);
-		} else {
-			control_geometry(m->video_sink, item, ctx);
+			if (!control_branch_geometry(m, item, ctx, true))
+				return false;
+		} else if (!control_geometry(m->self, m->video_sink, item, ctx)) {
+			return false;
 		}
 	}
 	if (want_audio) {

@@ -84,4 +84,8 @@ private:
 	std::size_t dropped_ = 0;
 };
 
+/* A string from a document quoted for a message: at most max_chars characters (UTF-8),
+ * longer ones cut with an ellipsis, so a 50 MB font name is not echoed whole. */
+std::string quote_user_text(const std::string &text, std::size_t max_chars = 100);
+
 } /* namespace jtl */

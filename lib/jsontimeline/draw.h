@@ -13,6 +13,8 @@
 #include <jsontimeline/color.h>
 #include <jsontimeline/model.h>
 
+typedef struct _GdkPixbuf GdkPixbuf;
+
 namespace jtl {
 
 /* A picture in GStreamer's BGRA format: straight (not premultiplied) alpha, rows of
@@ -115,15 +117,27 @@ namespace jtl {
  * files that do not exist. */
 std::string resolve_asset_path(const Asset &asset, const std::string &base, std::string *error);
 
-/* An image file (PNG, JPEG, WebP, GIF first frame via gdk-pixbuf; SVG via librsvg) drawn
- * into a width x height box: stretched, or fitted inside it keeping its aspect ratio
- * (centred, the rest transparent); crops are fractions cut from each side of the source
- * first; corners rounded by radius. Returns false with *error set when the file cannot
- * be read or decoded. */
+/* The most pixels an image file may have (8192 x 8192, 256 MiB decoded): its size is read
+ * from its header, and a larger one is refused before anything is decoded. */
+constexpr std::uint64_t kMaxImagePixels = std::uint64_t(8192) * 8192;
+
 /* The size of an image file in pixels (SVG: its intrinsic size, else 0 x 0 with true).
  * Returns false with *error set when the file cannot be read. */
 bool image_size(const std::string &path, double *width, double *height, std::string *error);
 
+/* An image file decoded by gdk-pixbuf, at most max_width x max_height (scaled down while
+ * it is decoded, keeping its aspect ratio: JPEG decodes at the smaller size, other formats
+ * are scaled once decoded; 0: no bound). An image of more than kMaxImagePixels pixels is
+ * refused from its header. Returns nullptr with *error set (a message naming no path)
+ * when the file cannot be read, is too large or cannot be decoded. */
+GdkPixbuf *decode_image(const std::string &path, int max_width, int max_height, std::string *error);
+
+/* An image file (PNG, JPEG, WebP, GIF first frame via gdk-pixbuf; SVG via librsvg) drawn
+ * into a width x height box: stretched, or fitted inside it keeping its aspect ratio
+ * (centred, the rest transparent); crops are fractions cut from each side of the source
+ * first; corners rounded by radius. The file is decoded at no more pixels than the box
+ * shows (decode_image()). Returns false with *error set when the file cannot be read or
+ * decoded. */
 bool draw_image(const std::string &path, int width, int height, bool keep_aspect_ratio,
                 double radius, double crop_left, double crop_top, double crop_right,
                 double crop_bottom, Raster *out, std::string *error);

@@ -120,4 +120,30 @@ std::vector<Branch> plan_branches(const Timeline &timeline, const PlanOptions &o
 /* The largest number of branches alive (built and not yet released) at any instant. */
 std::size_t max_live_branches(const std::vector<Branch> &branches);
 
+/* A compositor pad's box in output pixels: its top-left corner and its size. */
+struct PadBox {
+	double x, y, w, h;
+};
+
+/* The compositor scales each picture to its pad's box before it blends the part inside
+ * the output, so a box is bounded whatever an item's size and scale say: at most
+ * kMaxPadSide pixels a side and kMaxPadOutputs times the output's pixels. A box that
+ * misses the output and kPadMargin around it is not drawn at all. */
+constexpr double kMaxPadSide = 16384;
+constexpr double kMaxPadOutputs = 16;
+constexpr double kPadMargin = 64;
+/* The bound in words, for errors. */
+constexpr const char *kPadBoxLimitText =
+        "16384 pixels a side or 16 times the output's pixels (see docs/limits.md)";
+
+/* Whether a box has a part within the output (out_w x out_h) and kPadMargin around it. */
+bool pad_box_shows(const PadBox &box, int out_w, int out_h);
+
+/* Whether a box is within the bounds above. */
+bool pad_box_fits(const PadBox &box, int out_w, int out_h);
+
+/* Cuts a box to the output and kPadMargin around it: what the compositor shows of a
+ * picture of one colour is the same. False when nothing of it is left. */
+bool cut_pad_box(PadBox *box, int out_w, int out_h);
+
 } /* namespace jtl */

@@ -43,6 +43,11 @@ struct RenderOptions {
 	double frame_at = -1;
 	/* gif: frames wider than this are scaled down, aspect kept (0: never) */
 	int gif_max_width = 640;
+	/* errors and warnings also carry GStreamer's debug text (source files, element
+	 * paths, server paths); without it they name only the document's JSON pointer and
+	 * the user's own references, with the directories of the input, the output, the
+	 * asset root and the cache taken off the paths they mention */
+	bool debug = false;
 };
 
 /* What a render did, for the curious (and the closing notes of benchmarks). */

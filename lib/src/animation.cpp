@@ -183,6 +183,14 @@ public:
 			*error = path + ": " + *error;
 			return nullptr;
 		}
+		/* each frame is decoded whole: the image budget of draw.h holds */
+		if (std::uint64_t(layout.width) * std::uint64_t(layout.height) > kMaxImagePixels) {
+			*error = path + ": the GIF is " + std::to_string(layout.width) + "x" +
+			         std::to_string(layout.height) + ", more than the " +
+			         std::to_string(kMaxImagePixels) +
+			         " pixels (8192 x 8192) a frame may have";
+			return nullptr;
+		}
 		if (layout.width > kMaxAnimationSide || layout.height > kMaxAnimationSide) {
 			*error = path + ": the GIF is " + std::to_string(layout.width) + "x" +
 			         std::to_string(layout.height) + ", larger than " +

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include <glib.h>
+
 namespace jtl {
 
 GQuark error_quark()
@@ -106,6 +108,22 @@ void Diagnostics::promote_warnings(const std::vector<std::string> &codes)
 		warning_count_--;
 		error_count_++;
 	}
+}
+
+std::string quote_user_text(const std::string &text, std::size_t max_chars)
+{
+	const char *begin = text.c_str(), *end = begin + text.size();
+	const char *p = begin;
+	std::size_t n = 0;
+	while (p < end && n < max_chars) {
+		const char *next = g_utf8_find_next_char(p, end);
+		p = next ? next : end;
+		n++;
+	}
+	if (p >= end)
+		return "\"" + text + "\"";
+	return "\"" + std::string(begin, p) + "\u2026\" (" + std::to_string(text.size()) +
+	       " bytes)";
 }
 
 } /* namespace jtl */

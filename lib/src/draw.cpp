@@ -2,6 +2,7 @@
 // Drawing with Cairo and Pango: shapes and text boxes as BGRA rasters for the compositor.
 #include <jsontimeline/draw.h>
 
+#include <jsontimeline/diagnostics.h>
 #include <jsontimeline/fetch.h>
 
 #include <algorithm>
@@ -26,24 +27,13 @@ uint32_t Raster::bgra(int x, int y) const
 
 namespace {
 
-struct SurfaceDeleter {
-	void operator()(cairo_surface_t *s) const { cairo_surface_destroy(s); }
-};
-struct CairoDeleter {
-	void operator()(cairo_t *c) const { cairo_destroy(c); }
-};
-using Surface = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
-using Context = std::unique_ptr<cairo_t, CairoDeleter>;
+using cairo_raster::Context;
+using cairo_raster::new_surface;
+using cairo_raster::Surface;
 
 Raster to_raster(cairo_surface_t *s)
 {
 	return cairo_raster::to_raster(s);
-}
-
-Surface new_surface(int width, int height)
-{
-	return Surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, std::max(1, width),
-	                                          std::max(1, height)));
 }
 
 void set_color(cairo_t *cr, const Color &c)
@@ -112,7 +102,8 @@ Raster rotate(const Raster &in, double degrees)
 			uint32_t a = p[3];
 			uint32_t b = (p[0] * a + 127) / 255, g = (p[1] * a + 127) / 255,
 			         r = (p[2] * a + 127) / 255;
-			*reinterpret_cast<uint32_t *>(d + y * stride + x * 4) =
+			*reinterpret_cast<uint32_t *>(d + std::size_t(y) * std::size_t(stride) +
+			                              std::size_t(x) * 4) =
 			        a << 24 | r << 16 | g << 8 | b;
 		}
 	}
@@ -309,8 +300,8 @@ PangoLayout *new_text_layout(cairo_t *cr, const std::string &text, const TextSty
 	std::string family = style.font_family.empty() ? kDefaultFontFamily : style.font_family;
 	if (!family_installed(pango_context_get_font_map(pctx), family)) {
 		if (warning)
-			*warning = "font family \"" + family + "\" is not installed; using \"" +
-			           kDefaultFontFamily + "\"";
+			*warning = "font family " + quote_user_text(family) +
+			           " is not installed; using \"" + kDefaultFontFamily + "\"";
 		family = kDefaultFontFamily;
 	}
 	PangoFontDescription *desc = pango_font_description_new();
@@ -576,35 +567,6 @@ Raster draw_text_frame(const std::string &text, const TextStyle &style, int widt
 	return to_raster(s.get());
 }
 
-namespace {
-
-/* A straight-alpha RGB(A) pixbuf as a premultiplied Cairo surface. */
-Surface pixbuf_surface(GdkPixbuf *pb)
-{
-	int w = gdk_pixbuf_get_width(pb), h = gdk_pixbuf_get_height(pb);
-	int n = gdk_pixbuf_get_n_channels(pb), in_stride = gdk_pixbuf_get_rowstride(pb);
-	bool alpha = gdk_pixbuf_get_has_alpha(pb);
-	const guint8 *src = gdk_pixbuf_read_pixels(pb);
-	Surface s = new_surface(w, h);
-	cairo_surface_flush(s.get());
-	uint8_t *dst = cairo_image_surface_get_data(s.get());
-	int out_stride = cairo_image_surface_get_stride(s.get());
-	for (int y = 0; y < h; y++) {
-		for (int x = 0; x < w; x++) {
-			const guint8 *p = src + y * in_stride + x * n;
-			uint32_t a = alpha ? p[3] : 255;
-			uint32_t r = (p[0] * a + 127) / 255, g = (p[1] * a + 127) / 255,
-			         b = (p[2] * a + 127) / 255;
-			*reinterpret_cast<uint32_t *>(dst + y * out_stride + x * 4) =
-			        a << 24 | r << 16 | g << 8 | b;
-		}
-	}
-	cairo_surface_mark_dirty(s.get());
-	return s;
-}
-
-} /* namespace */
-
 std::string resolve_asset_path(const Asset &asset, const std::string &base, std::string *error)
 {
 	if (!asset.local_path.empty()) {
@@ -646,6 +608,86 @@ std::string resolve_asset_path(const Asset &asset, const std::string &base, std:
 		return {};
 	}
 	return where;
+}
+
+namespace {
+
+/* The longest side drawn from a decoded image (Cairo's own limit is 32767). */
+constexpr int kMaxDecodedSide = 16384;
+
+/* What the size-prepared handler of decode_image() decides. */
+struct DecodeBounds {
+	int max_width, max_height;
+	int width = 0, height = 0; /* the header's */
+	bool too_large = false;
+};
+
+void on_size_prepared(GdkPixbufLoader *loader, int width, int height, gpointer data)
+{
+	DecodeBounds *b = static_cast<DecodeBounds *>(data);
+	b->width = width;
+	b->height = height;
+	if (width <= 0 || height <= 0 ||
+	    std::uint64_t(width) * std::uint64_t(height) > kMaxImagePixels) {
+		b->too_large = width > 0 && height > 0;
+		/* a size of 0 stops the loader before it allocates the picture */
+		gdk_pixbuf_loader_set_size(loader, 0, 0);
+		return;
+	}
+	double k = 1.0;
+	if (b->max_width > 0 && width > b->max_width)
+		k = std::min(k, double(b->max_width) / width);
+	if (b->max_height > 0 && height > b->max_height)
+		k = std::min(k, double(b->max_height) / height);
+	if (k < 1.0)
+		gdk_pixbuf_loader_set_size(loader, std::max(1, int(std::lround(width * k))),
+		                           std::max(1, int(std::lround(height * k))));
+}
+
+} /* namespace */
+
+GdkPixbuf *decode_image(const std::string &path, int max_width, int max_height, std::string *error)
+{
+	g_autoptr(GFile) file = g_file_new_for_path(path.c_str());
+	g_autoptr(GFileInputStream) in = g_file_read(file, nullptr, nullptr);
+	if (!in) {
+		*error = "cannot read the image";
+		return nullptr;
+	}
+	g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new();
+	DecodeBounds bounds{max_width, max_height};
+	g_signal_connect(loader, "size-prepared", G_CALLBACK(on_size_prepared), &bounds);
+	g_autoptr(GError) e = nullptr;
+	std::vector<guint8> chunk(64 * 1024);
+	bool ok = true;
+	for (;;) {
+		gssize n = g_input_stream_read(G_INPUT_STREAM(in), chunk.data(), chunk.size(),
+		                               nullptr, &e);
+		if (n < 0)
+			ok = false;
+		if (n <= 0 || bounds.too_large)
+			break;
+		if (!gdk_pixbuf_loader_write(loader, chunk.data(), gsize(n), &e)) {
+			ok = false;
+			break;
+		}
+	}
+	g_autoptr(GError) close_error = nullptr;
+	bool closed = gdk_pixbuf_loader_close(loader, &close_error);
+	if (bounds.too_large) {
+		*error = "the image is " + std::to_string(bounds.width) + " x " +
+		         std::to_string(bounds.height) + " pixels, more than the " +
+		         std::to_string(kMaxImagePixels) + " (8192 x 8192) an image may have";
+		return nullptr;
+	}
+	GdkPixbuf *pb = gdk_pixbuf_loader_get_pixbuf(loader);
+	if (!ok || !closed || !pb) {
+		GError *why = e ? e : close_error;
+		*error = std::string("cannot decode the image") + (why ? ": " : "") +
+		         (why ? why->message : "");
+		return nullptr;
+	}
+	return GDK_PIXBUF(g_object_ref(pb));
 }
 
 bool image_size(const std::string &path, double *width, double *height, std::string *error)
@@ -692,10 +734,16 @@ bool draw_image(const std::string &path, int width, int height, bool keep_aspect
 			iw = width;
 			ih = height;
 		}
-		/* render the SVG at the output size: vector art stays crisp */
+		/* render the SVG at the output size: vector art stays crisp; within the
+		 * pixel budget whatever its intrinsic shape */
 		double k = std::max(width / iw, height / ih);
-		sw = std::max(1.0, std::ceil(iw * k));
-		sh = std::max(1.0, std::ceil(ih * k));
+		sw = std::clamp(std::ceil(iw * k), 1.0, double(kMaxDecodedSide));
+		sh = std::clamp(std::ceil(ih * k), 1.0, double(kMaxDecodedSide));
+		if (sw * sh > double(kMaxImagePixels)) {
+			double f = std::sqrt(double(kMaxImagePixels) / (sw * sh));
+			sw = std::max(1.0, std::floor(sw * f));
+			sh = std::max(1.0, std::floor(sh * f));
+		}
 		src = new_surface(int(sw), int(sh));
 		Context cr(cairo_create(src.get()));
 		RsvgRectangle viewport = {0, 0, sw, sh};
@@ -706,14 +754,18 @@ bool draw_image(const std::string &path, int width, int height, bool keep_aspect
 			return false;
 		}
 	} else {
-		GdkPixbuf *pb = gdk_pixbuf_new_from_file(path.c_str(), &e);
-		if (!pb) {
-			*error = e ? e->message : "cannot decode the image";
+		/* no more pixels than the box shows of the kept part: the source of a box
+		 * side after crops, whichever way the image is turned */
+		double keep = std::min(1.0 - std::clamp(crop_left + crop_right, 0.0, 1.0),
+		                       1.0 - std::clamp(crop_top + crop_bottom, 0.0, 1.0));
+		int side = int(std::min(double(kMaxDecodedSide),
+		                        std::ceil(std::max(width, height) / std::max(keep, 1e-3))));
+		GdkPixbuf *pb = decode_image(path, side, side, error);
+		if (!pb)
 			return false;
-		}
 		GdkPixbuf *oriented = gdk_pixbuf_apply_embedded_orientation(pb);
 		g_object_unref(pb);
-		src = pixbuf_surface(oriented);
+		src = cairo_raster::from_pixbuf(oriented);
 		sw = gdk_pixbuf_get_width(oriented);
 		sh = gdk_pixbuf_get_height(oriented);
 		g_object_unref(oriented);

@@ -258,4 +258,31 @@ std::size_t max_live_branches(const std::vector<Branch> &branches)
 	return most;
 }
 
+bool pad_box_shows(const PadBox &box, int out_w, int out_h)
+{
+	return box.x < out_w + kPadMargin && box.y < out_h + kPadMargin &&
+	       box.x + box.w > -kPadMargin && box.y + box.h > -kPadMargin;
+}
+
+bool pad_box_fits(const PadBox &box, int out_w, int out_h)
+{
+	return std::isfinite(box.x) && std::isfinite(box.y) && box.w >= 1 && box.h >= 1 &&
+	       box.w <= kMaxPadSide && box.h <= kMaxPadSide &&
+	       box.w * box.h <= kMaxPadOutputs * double(out_w) * double(out_h) &&
+	       std::fabs(box.x) <= kMaxPadSide + out_w + kPadMargin &&
+	       std::fabs(box.y) <= kMaxPadSide + out_h + kPadMargin;
+}
+
+bool cut_pad_box(PadBox *box, int out_w, int out_h)
+{
+	if (!pad_box_shows(*box, out_w, out_h))
+		return false;
+	double x0 = std::max(box->x, -kPadMargin), y0 = std::max(box->y, -kPadMargin);
+	double x1 = std::min(box->x + box->w, out_w + kPadMargin);
+	double y1 = std::min(box->y + box->h, out_h + kPadMargin);
+	*box = {std::round(x0), std::round(y0), std::max(1.0, std::round(x1 - x0)),
+	        std::max(1.0, std::round(y1 - y0))};
+	return true;
+}
+
 } /* namespace jtl */

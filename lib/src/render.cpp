@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <mutex>
+#include <sys/resource.h>
 
 #include <glib/gstdio.h>
 #include <gst/app/gstappsink.h>
@@ -117,6 +120,51 @@ void on_element_added(GstBin *, GstBin *, GstElement *element, gpointer data)
 	} else if (g_str_equal(name, "mp4mux")) {
 		g_object_set(element, "faststart", TRUE, nullptr);
 	}
+}
+
+/* Memory of a render, for frames of many pixels (beyond 4K): what the process needs
+ * whatever the frame size (libraries, threads), and the bytes each pixel of the output
+ * frame costs with the encoder held to a few frames (measured: scale 8 of 1920 x 1080,
+ * 133 Mpx, under the service's default 8 GiB). */
+constexpr double kLargeFramePixels = 3840.0 * 2160.0;
+constexpr double kBaseRenderBytes = 1024.0 * 1024 * 1024;
+constexpr double kBytesPerPixel = 40.0;
+
+/* Large frames: x264 encodes each frame with sliced threads and looks ahead only a few
+ * frames, so that it holds a few frames, not dozens (each a copy of the frame plus its
+ * half-pixel planes). */
+void tune_encoder_for(GstBin *bin, int width, int height)
+{
+	if (double(width) * height <= kLargeFramePixels)
+		return;
+	g_autoptr(GstIterator) it = gst_bin_iterate_recurse(bin);
+	GValue item = G_VALUE_INIT;
+	while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+		GstElement *e = GST_ELEMENT(g_value_get_object(&item));
+		GstElementFactory *f = gst_element_get_factory(e);
+		if (f && g_str_equal(GST_OBJECT_NAME(f), "x264enc"))
+			g_object_set(e, "sliced-threads", TRUE, "rc-lookahead", 2, "sync-lookahead",
+			             0, nullptr);
+		g_value_reset(&item);
+	}
+	g_value_unset(&item);
+}
+
+/* Whether a render of frames of width x height fits in the address space this process
+ * may use (RLIMIT_AS: the service's --render-memory); false with *error set when not. */
+bool check_render_memory(int width, int height, GError **error)
+{
+	struct rlimit limit;
+	if (getrlimit(RLIMIT_AS, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+		return true;
+	double need = kBaseRenderBytes + kBytesPerPixel * double(width) * double(height);
+	if (need <= double(limit.rlim_cur))
+		return true;
+	g_set_error(error, JTL_ERROR, JTL_ERROR_FAILED,
+	            "the output of %d x %d pixels needs about %.0f MiB to render, more than the "
+	            "%.0f MiB this render may use: choose a smaller scale or size",
+	            width, height, need / (1 << 20), double(limit.rlim_cur) / (1 << 20));
+	return false;
 }
 
 /* What the appsinks feed: the GIF writer or the alpha WebM writer. */
@@ -295,6 +343,77 @@ const char *render_format_names()
 {
 	return "mp4, webm, webm-vp8, gif, png, jpeg, mp3, m4a, aac";
 }
+
+namespace {
+
+/* The longest error or warning text a render gives (a document's strings in it are cut). */
+constexpr std::size_t kMaxMessageBytes = 2000;
+
+/* A message with the directories the render was given (input, output, asset root,
+ * cache; as given and resolved) taken off the paths in it: what is left is the user's
+ * own reference. Cut at kMaxMessageBytes. */
+std::string without_server_paths(const RenderOptions &o, std::string text)
+{
+	if (o.debug)
+		return text;
+	std::vector<std::string> dirs;
+	auto add = [&dirs](const std::string &path, bool is_dir) {
+		if (path.empty())
+			return;
+		g_autofree gchar *dir =
+		        is_dir ? g_strdup(path.c_str()) : g_path_get_dirname(path.c_str());
+		g_autofree gchar *abs = g_canonicalize_filename(dir, nullptr);
+		g_autofree char *real = realpath(abs, nullptr);
+		for (const char *d : {(const char *)abs, (const char *)real})
+			if (d && *d && strcmp(d, "/") != 0)
+				dirs.push_back(std::string(d) + "/");
+	};
+	add(o.input, false);
+	add(o.output, false);
+	add(o.asset_root, true);
+	add(o.cache_dir, true);
+	/* longest first: a directory inside another goes whole */
+	std::sort(dirs.begin(), dirs.end(),
+	          [](const std::string &a, const std::string &b) { return a.size() > b.size(); });
+	for (const std::string &d : dirs)
+		for (std::size_t at; (at = text.find(d)) != std::string::npos;)
+			text.erase(at, d.size());
+	if (text.size() > kMaxMessageBytes) {
+		std::size_t cut = kMaxMessageBytes;
+		while (cut > 0 && (text[cut] & 0xc0) == 0x80) /* not inside a character */
+			cut--;
+		text = text.substr(0, cut) + "\u2026";
+	}
+	return text;
+}
+
+/* What an error or warning of the pipeline tells the user: its message, and the JSON
+ * pointer jsontimelinesrc gives as its debug text ("/items/x/assetId[: detail]"); all of
+ * GStreamer's debug text (source files, element paths) only with o.debug. */
+std::string user_text(const RenderOptions &o, const char *message, const char *dbg)
+{
+	std::string text = message ? message : "";
+	if (dbg && o.debug) {
+		text += std::string(" (") + dbg + ")";
+	} else if (dbg) {
+		/* the element's own text follows GStreamer's "file(line): function (): path:\n" */
+		const char *own = strrchr(dbg, '\n');
+		own = own ? own + 1 : dbg;
+		static const char *const roots[] = {"/items/", "/assets/", "/tracks/",
+		                                    "/transitions/", "/globalBackground"};
+		for (const char *root : roots) {
+			if (!g_str_has_prefix(own, root))
+				continue;
+			std::string pointer(own, strcspn(own, ": \t\""));
+			if (text.find(pointer) == std::string::npos)
+				text += " (at " + pointer + ")";
+			break;
+		}
+	}
+	return without_server_paths(o, text);
+}
+
+} /* namespace */
 
 bool check_render_options(const RenderOptions &o, const Timeline *tl, GError **error)
 {
@@ -552,6 +671,23 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 	std::string message;
 	bool started =
 	        gst_element_set_state(pipeline.get(), GST_STATE_READY) != GST_STATE_CHANGE_FAILURE;
+	if (started && format.kind != OutputKind::Audio) {
+		/* the frame size: the source's, known once it is READY */
+		int fw = 0, fh = 0;
+		g_autoptr(GstPad) video = gst_element_get_static_pad(src, "video");
+		g_autoptr(GstCaps) caps = gst_pad_query_caps(video, nullptr);
+		GstStructure *st = caps && !gst_caps_is_empty(caps)
+		                           ? gst_caps_get_structure(caps, 0)
+		                           : nullptr;
+		if (st && gst_structure_get_int(st, "width", &fw) &&
+		    gst_structure_get_int(st, "height", &fh)) {
+			if (!check_render_memory(fw, fh, error)) {
+				gst_element_set_state(pipeline.get(), GST_STATE_NULL);
+				return false;
+			}
+			tune_encoder_for(bin, fw, fh);
+		}
+	}
 	if (started && alpha_webm) {
 		AlphaWebmWriter::Settings ws;
 		ws.codec = name == "webm-vp8" ? "vp8" : "vp9";
@@ -652,20 +788,15 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 			g_autoptr(GError) e = nullptr;
 			g_autofree gchar *dbg = nullptr;
 			gst_message_parse_warning(msg, &e, &dbg);
-			std::string text = e->message;
-			if (dbg)
-				text += std::string(" (") + dbg + ")";
 			if (stats)
-				stats->warnings.push_back(text);
+				stats->warnings.push_back(user_text(o, e->message, dbg));
 			continue;
 		}
 		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
 			g_autoptr(GError) e = nullptr;
 			g_autofree gchar *dbg = nullptr;
 			gst_message_parse_error(msg, &e, &dbg);
-			message = e->message;
-			if (dbg)
-				message += std::string(" (") + dbg + ")";
+			message = user_text(o, e->message, dbg);
 			ok = false;
 		} else if (progress) {
 			guint64 total = span();
@@ -704,7 +835,7 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 		g_set_error(error, JTL_ERROR, JTL_ERROR_FAILED, "%s",
 		            message.empty() ? "the render failed (no element said why; run with "
 		                              "GST_DEBUG=3 for details)"
-		                            : message.c_str());
+		                            : without_server_paths(o, message).c_str());
 	}
 	return ok;
 }
