@@ -2381,21 +2381,22 @@ bool add_adjustments(JtlTimelineSrc *self, GstElement *bottom, GstElement *out)
 		std::vector<double> last(props.size(), NAN);
 		for (GstControlSource *&c : cs)
 			c = frame_values();
-		for (uint64_t k = ctx.range.k0; k < ctx.range.k1; k++) {
-			jtl::Adjustment a = jtl::evaluate_track_adjustment(
-			        tl, *ti, jtl::ns_to_ticks(jtl::frame_to_ns(k, ctx.fps, 1)),
-			        ctx.fps);
-			std::vector<double> v = {std::min(1000.0, a.blur * ctx.scale), a.darkness};
-			v.insert(v.end(), a.looks.begin(), a.looks.end());
-			for (std::size_t i = 0; i < props.size(); i++) {
-				if (v[i] == last[i])
-					continue;
-				last[i] = v[i];
-				gst_timed_value_control_source_set(
-				        GST_TIMED_VALUE_CONTROL_SOURCE(cs[i]), key_time(k, ctx.fps),
-				        v[i]);
-			}
-		}
+		/* a sweep: the frames where the track's items act, not frames x items */
+		jtl::sweep_track_adjustment(
+		        tl, *ti, ctx.fps, ctx.range.k0, ctx.range.k1,
+		        [&](uint64_t k, const jtl::Adjustment &a) {
+			        std::vector<double> v = {std::min(1000.0, a.blur * ctx.scale),
+			                                 a.darkness};
+			        v.insert(v.end(), a.looks.begin(), a.looks.end());
+			        for (std::size_t i = 0; i < props.size(); i++) {
+				        if (v[i] == last[i])
+					        continue;
+				        last[i] = v[i];
+				        gst_timed_value_control_source_set(
+				                GST_TIMED_VALUE_CONTROL_SOURCE(cs[i]),
+				                key_time(k, ctx.fps), v[i]);
+			        }
+		        });
 		for (std::size_t i = 0; i < props.size(); i++) {
 			gst_object_add_control_binding(
 			        GST_OBJECT(adjust),

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include <jsontimeline/filters.h>
@@ -54,6 +55,16 @@ std::vector<int> adjustment_tracks(const Timeline &timeline);
 /* Everything the adjustment items of track `track` do at t, combined: looks add, blurs add
  * in variance, darkness multiplies (1 - d1)(1 - d2). */
 Adjustment evaluate_track_adjustment(const Timeline &timeline, int track, Ticks t, int fps);
+
+/* evaluate_track_adjustment() over the output frames [k0, k1) at fps (frame k at tick
+ * ns_to_ticks(frame_to_ns(k))), without visiting every item at every frame: the track's
+ * adjustment items are sorted by start once (O(n log n)) and swept, so a frame costs
+ * O(log n + the items active at it). visit(k, adjustment) is called in frame order for
+ * every frame some item covers and for the first frame of the range and of each gap
+ * between items (the identity there); frames not visited have the value of the last
+ * frame visited. */
+void sweep_track_adjustment(const Timeline &timeline, int track, int fps, uint64_t k0, uint64_t k1,
+                            const std::function<void(uint64_t, const Adjustment &)> &visit);
 
 /* A Gaussian-like blur (three box passes) of standard deviation sigma pixels, in place, on
  * 4-byte pixels (every channel, alpha too), rows of stride bytes. Edges are extended. */

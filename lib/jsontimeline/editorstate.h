@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include <jsontimeline/budgets.h>
 #include <jsontimeline/diagnostics.h>
 #include <jsontimeline/json-schema.h>
 #include <jsontimeline/json.h>
@@ -18,6 +19,8 @@ struct EditorStateOptions {
 	 * at the clip end are errors instead of warnings; other warnings stay warnings. */
 	bool strict = false;
 	JsonLimits limits;
+	/* Counts and lengths checked before anything else (budgets.h, docs/limits.md). */
+	DocumentBudgets budgets;
 };
 
 struct EditorStateResult {

@@ -2,6 +2,8 @@
 // Keyframe interpolation, easing and clip in/out animations: the one copy of this maths.
 #pragma once
 
+#include <cstddef>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -18,22 +20,36 @@ struct Keyframe {
  * Semantics (docs/keyframes.md): keyframe times are local to the clip; values
  * interpolate linearly between keyframes; the base value is an implicit keyframe at each
  * end of the clip (time 0 and time = clip duration) that has no explicit keyframe; with
- * no keyframes the value is constant. Keyframes are kept sorted by time (stable). */
+ * no keyframes the value is constant. Keyframes are sorted by time (stable) once, when
+ * they are set, and held in an immutable array that copies of the number share:
+ * evaluating never copies them and costs O(log n). */
 struct AnimatedNumber {
 	double value = 0.0;
-	std::vector<Keyframe> keyframes;
 
 	AnimatedNumber() = default;
 	AnimatedNumber(double v) : value(v) {}
 	AnimatedNumber(double v, std::vector<Keyframe> k);
 
-	bool is_animated() const { return !keyframes.empty(); }
+	bool is_animated() const { return keyframes_ && !keyframes_->empty(); }
+	/* The keyframes, sorted by time (stable). */
+	const std::vector<Keyframe> &keyframes() const;
+	/* Replaces the keyframes (sorted here). */
+	void set_keyframes(std::vector<Keyframe> k);
 	/* Value at local time t of a clip lasting duration ticks; t is clamped to
-	 * [0, duration]. */
+	 * [0, duration]. A binary search over the shared keyframes: no copy, no
+	 * allocation. */
 	double at(Ticks t, Ticks duration) const;
 	/* The control points actually interpolated over [0, duration], implicit ends
 	 * included, sorted by time. Used to feed GStreamer control sources. */
 	std::vector<Keyframe> points(Ticks duration) const;
+
+private:
+	/* The points interpolated over [0, duration] without building them: how many there
+	 * are and the i-th one (at(), points()). */
+	std::size_t point_count(Ticks duration) const;
+	Keyframe point(std::size_t i, Ticks duration) const;
+
+	std::shared_ptr<const std::vector<Keyframe>> keyframes_;
 };
 
 enum class Easing { Linear, EaseIn, EaseOut, EaseInOut };

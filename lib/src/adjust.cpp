@@ -111,25 +111,96 @@ std::vector<int> adjustment_tracks(const Timeline &timeline)
 	return out;
 }
 
-Adjustment evaluate_track_adjustment(const Timeline &timeline, int track, Ticks t, int fps)
-{
+namespace {
+
+/* Sums what adjustment items do at one instant: looks add, blurs add in variance,
+ * darkness multiplies (1 - d1)(1 - d2). Fed in track order. */
+struct AdjustmentSum {
 	Adjustment sum;
-	if (track < 0 || std::size_t(track) >= timeline.tracks.size())
-		return sum;
 	double light = 1.0, variance = 0.0;
-	for (const std::string &id : timeline.tracks[std::size_t(track)].item_ids) {
-		const Item *item = timeline.item(id);
-		if (!item || !is_adjustment(*item) || t < item->start || t >= item->end())
-			continue;
-		Adjustment a = evaluate_adjustment(*item, t, fps);
+
+	void add(const Adjustment &a)
+	{
 		for (std::size_t i = 0; i < sum.looks.size(); i++)
 			sum.looks[i] = std::min(1.0, sum.looks[i] + a.looks[i]);
 		variance += a.blur * a.blur;
 		light *= 1.0 - a.darkness;
 	}
-	sum.blur = std::sqrt(variance);
-	sum.darkness = std::clamp(1.0 - light, 0.0, 1.0);
-	return sum;
+	Adjustment result()
+	{
+		sum.blur = std::sqrt(variance);
+		sum.darkness = std::clamp(1.0 - light, 0.0, 1.0);
+		return sum;
+	}
+};
+
+} /* namespace */
+
+Adjustment evaluate_track_adjustment(const Timeline &timeline, int track, Ticks t, int fps)
+{
+	AdjustmentSum sum;
+	if (track < 0 || std::size_t(track) >= timeline.tracks.size())
+		return sum.result();
+	for (const std::string &id : timeline.tracks[std::size_t(track)].item_ids) {
+		const Item *item = timeline.item(id);
+		if (!item || !is_adjustment(*item) || t < item->start || t >= item->end())
+			continue;
+		sum.add(evaluate_adjustment(*item, t, fps));
+	}
+	return sum.result();
+}
+
+void sweep_track_adjustment(const Timeline &timeline, int track, int fps, uint64_t k0, uint64_t k1,
+                            const std::function<void(uint64_t, const Adjustment &)> &visit)
+{
+	if (track < 0 || std::size_t(track) >= timeline.tracks.size() || fps <= 0 || k0 >= k1)
+		return;
+	/* the track's adjustment items in track order (the order their values are summed
+	 * in), and their indices by start */
+	std::vector<const Item *> items;
+	for (const std::string &id : timeline.tracks[std::size_t(track)].item_ids) {
+		const Item *item = timeline.item(id);
+		if (item && is_adjustment(*item) && item->duration > 0)
+			items.push_back(item);
+	}
+	std::vector<std::size_t> by_start(items.size());
+	for (std::size_t i = 0; i < items.size(); i++)
+		by_start[i] = i;
+	std::stable_sort(by_start.begin(), by_start.end(), [&](std::size_t a, std::size_t b) {
+		return items[a]->start < items[b]->start;
+	});
+	auto tick = [fps](uint64_t k) { return ns_to_ticks(frame_to_ns(k, fps, 1)); };
+	std::size_t next = 0;            /* the first item of by_start not started yet */
+	std::vector<std::size_t> active; /* indices into items, in track order */
+	for (uint64_t k = k0; k < k1; k++) {
+		const Ticks t = tick(k);
+		active.erase(std::remove_if(active.begin(), active.end(),
+		                            [&](std::size_t i) { return items[i]->end() <= t; }),
+		             active.end());
+		for (; next < by_start.size() && items[by_start[next]]->start <= t; next++) {
+			std::size_t i = by_start[next];
+			if (items[i]->end() > t)
+				active.insert(std::lower_bound(active.begin(), active.end(), i), i);
+		}
+		AdjustmentSum sum;
+		for (std::size_t i : active)
+			sum.add(evaluate_adjustment(*items[i], t, fps));
+		visit(k, sum.result());
+		if (!active.empty())
+			continue;
+		if (next == by_start.size())
+			break; /* the identity to the end */
+		/* the identity up to the next item's first frame: go to the frame before it */
+		const Ticks start = items[by_start[next]]->start;
+		uint64_t first =
+		        gst_util_uint64_scale(ticks_to_ns(start), guint64(fps), GST_SECOND);
+		while (tick(first) < start)
+			first++;
+		while (first > 0 && tick(first - 1) >= start)
+			first--;
+		if (first > k + 1)
+			k = std::min(first, k1) - 1;
+	}
 }
 
 namespace {

@@ -11,6 +11,8 @@
 #include <gio/gio.h>
 #include <rlottie.h>
 
+#include <jsontimeline/budgets.h>
+
 #include "cairo-raster.h"
 
 namespace jtl {
@@ -100,6 +102,33 @@ bool scan_gif(const guint8 *d, gsize n, GifLayout *out, std::string *error)
 	return true;
 }
 
+/* The GIF budgets (budgets.h), before any pixel is decoded: gdk-pixbuf composites every
+ * frame on a canvas of the logical screen's size. */
+bool gif_within_budgets(const GifLayout &layout, std::string *error)
+{
+	const int64_t canvas = int64_t(layout.width) * layout.height;
+	std::string size = std::to_string(layout.width) + "x" + std::to_string(layout.height);
+	if (layout.width > kMaxAnimationSide || layout.height > kMaxAnimationSide) {
+		*error = "the GIF is " + size + ", larger than " +
+		         std::to_string(kMaxAnimationSide) + " pixels on a side";
+		return false;
+	}
+	if (canvas > kMaxGifCanvasPixels) {
+		*error = "the GIF is " + size + " (" + std::to_string(canvas) +
+		         " pixels a frame), larger than the limit of " +
+		         std::to_string(kMaxGifCanvasPixels) + " pixels";
+		return false;
+	}
+	if (canvas * layout.frames > kMaxGifDecodedPixels) {
+		*error = "the GIF's " + std::to_string(layout.frames) + " frames of " + size +
+		         " are " + std::to_string(canvas * layout.frames) +
+		         " decoded pixels, more than the limit of " +
+		         std::to_string(kMaxGifDecodedPixels);
+		return false;
+	}
+	return true;
+}
+
 struct ObjectDeleter {
 	void operator()(gpointer p) const { g_object_unref(p); }
 };
@@ -183,18 +212,8 @@ public:
 			*error = path + ": " + *error;
 			return nullptr;
 		}
-		/* each frame is decoded whole: the image budget of draw.h holds */
-		if (std::uint64_t(layout.width) * std::uint64_t(layout.height) > kMaxImagePixels) {
-			*error = path + ": the GIF is " + std::to_string(layout.width) + "x" +
-			         std::to_string(layout.height) + ", more than the " +
-			         std::to_string(kMaxImagePixels) +
-			         " pixels (8192 x 8192) a frame may have";
-			return nullptr;
-		}
-		if (layout.width > kMaxAnimationSide || layout.height > kMaxAnimationSide) {
-			*error = path + ": the GIF is " + std::to_string(layout.width) + "x" +
-			         std::to_string(layout.height) + ", larger than " +
-			         std::to_string(kMaxAnimationSide) + " pixels on a side";
+		if (!gif_within_budgets(layout, error)) {
+			*error = path + ": " + *error;
 			return nullptr;
 		}
 		Ref<GInputStream> stream(g_memory_input_stream_new_from_bytes(bytes));
@@ -355,6 +374,11 @@ std::unique_ptr<Animation> open_lottie_file(const std::string &path, std::string
 	}
 	std::string json(contents, length);
 	g_free(contents);
+	LottieExcess excess;
+	if (!check_lottie_budgets_text(json, &excess)) {
+		*error = path + ": " + excess.text();
+		return nullptr;
+	}
 	/* images the animation names are looked up beside the file */
 	g_autofree gchar *dir = g_path_get_dirname(path.c_str());
 	std::unique_ptr<Animation> anim = LottieAnimation::open(
@@ -372,6 +396,11 @@ std::unique_ptr<Animation> open_lottie_json(const std::string &json, const std::
 {
 	if (json.empty())
 		return LottieAnimation::open(nullptr, error);
+	LottieExcess excess;
+	if (!check_lottie_budgets_text(json, &excess)) {
+		*error = excess.text();
+		return nullptr;
+	}
 	std::string key;
 	if (!cache_key.empty()) {
 		g_autofree gchar *sum = g_compute_checksum_for_data(

@@ -717,6 +717,196 @@ private:
 	std::unordered_map<std::string, std::pair<std::size_t, std::size_t>> item_track_;
 };
 
+/* ---- budgets: counts and lengths, checked before anything else ------------------ */
+
+/* What the document asks of the engine, counted in one pass over it, against
+ * DocumentBudgets (docs/limits.md). Each budget is reported once, at the JSON pointer where
+ * it is exceeded. Runs before the schema: a document over budget costs nothing more. */
+class BudgetChecker
+{
+public:
+	BudgetChecker(JsonObject *state, const std::string &base, const DocumentBudgets &budgets,
+	              Diagnostics &diags)
+	        : state_(state), base_(base), b_(budgets), diags_(diags)
+	{
+	}
+
+	void run()
+	{
+		if (!state_)
+			return;
+		JsonObject *items = as_object(member(state_, "items"));
+		JsonObject *assets = as_object(member(state_, "assets"));
+		count("items", items ? json_object_get_size(items) : 0, b_.max_items,
+		      "EDITOR_TOO_MANY_ITEMS");
+		count("assets", assets ? json_object_get_size(assets) : 0, b_.max_assets,
+		      "EDITOR_TOO_MANY_ASSETS");
+		JsonArray *tracks = as_array(member(state_, "tracks"));
+		count("tracks", tracks ? json_array_get_length(tracks) : 0, b_.max_tracks,
+		      "EDITOR_TOO_MANY_TRACKS");
+		if (diags_.has_errors())
+			return; /* the counts below would only take longer */
+		check_effect_tracks(tracks, items);
+		for_each_member(items, [&](const std::string &key, JsonNode *node) {
+			check_item(as_object(node), json_pointer_append(path("items"), key));
+		});
+		for_each_member(assets, [&](const std::string &key, JsonNode *node) {
+			check_asset(as_object(node), json_pointer_append(path("assets"), key));
+		});
+	}
+
+private:
+	std::string path(const char *collection) const
+	{
+		return json_pointer_append(base_, collection);
+	}
+
+	void count(const char *collection, std::size_t n, std::size_t limit, const char *code)
+	{
+		if (n > limit)
+			diags_.error(code, path(collection),
+			             "the document has " + std::to_string(n) + " " + collection +
+			                     "; the limit is " + std::to_string(limit),
+			             Kind::Semantic);
+	}
+
+	/* Each track holding effects or filters splits the compositing and adds a pass over
+	 * every frame. */
+	void check_effect_tracks(JsonArray *tracks, JsonObject *items)
+	{
+		std::size_t n = 0;
+		for_each_element(tracks, [&](std::size_t ti, JsonNode *tn) {
+			JsonObject *track = as_object(tn);
+			if (n > b_.max_effect_tracks || boolean(track, "hidden"))
+				return;
+			bool adjusts = false;
+			for_each_element(as_array(member(track, "items")), [&](std::size_t,
+			                                                       JsonNode *in) {
+				if (adjusts || !in || !JSON_NODE_HOLDS_VALUE(in) ||
+				    json_node_get_value_type(in) != G_TYPE_STRING)
+					return;
+				std::string type = str(
+				        as_object(member(items, json_node_get_string(in))), "type");
+				adjusts = type == "effect" || type == "filter";
+			});
+			if (adjusts && ++n > b_.max_effect_tracks)
+				diags_.error(
+				        "EDITOR_TOO_MANY_EFFECT_TRACKS",
+				        json_pointer_append(path("tracks"), ti),
+				        "more than " + std::to_string(b_.max_effect_tracks) +
+				                " tracks hold effects or filters (each adds a pass "
+				                "over every frame)",
+				        Kind::Semantic);
+		});
+	}
+
+	void check_item(JsonObject *item, const std::string &ipath)
+	{
+		if (!item)
+			return;
+		for_each_member(item, [&](const std::string &name, JsonNode *node) {
+			JsonArray *kfs = as_array(member(as_object(node), "keyframes"));
+			if (!kfs)
+				return;
+			std::size_t n = json_array_get_length(kfs);
+			std::string p =
+			        json_pointer_append(json_pointer_append(ipath, name), "keyframes");
+			if (n > b_.max_keyframes && !keyframes_reported_) {
+				keyframes_reported_ = true;
+				diags_.error("EDITOR_TOO_MANY_KEYFRAMES", p,
+				             "the property has " + std::to_string(n) +
+				                     " keyframes; the limit is " +
+				                     std::to_string(b_.max_keyframes),
+				             Kind::Semantic);
+			}
+			total_keyframes_ += n;
+			if (total_keyframes_ > b_.max_total_keyframes &&
+			    !total_keyframes_reported_) {
+				total_keyframes_reported_ = true;
+				diags_.error("EDITOR_TOO_MANY_KEYFRAMES", p,
+				             "the document has more than " +
+				                     std::to_string(b_.max_total_keyframes) +
+				                     " keyframes in all (the limit)",
+				             Kind::Semantic);
+			}
+		});
+		std::string type = str(item, "type");
+		if (type == "text")
+			check_text(member(item, "text"), json_pointer_append(ipath, "text"),
+			           b_.max_text_chars);
+		if (type != "text-template")
+			return;
+		std::string npath = json_pointer_append(ipath, "nodes");
+		for_each_element(as_array(member(item, "nodes")), [&](std::size_t i, JsonNode *n) {
+			JsonObject *node = as_object(n);
+			std::string p = json_pointer_append(npath, i);
+			check_text(member(node, "text"), json_pointer_append(p, "text"),
+			           b_.max_text_chars);
+			check_lottie(member(node, "imageLottieJson"),
+			             json_pointer_append(p, "imageLottieJson"));
+		});
+	}
+
+	void check_asset(JsonObject *asset, const std::string &apath)
+	{
+		std::string cpath = json_pointer_append(apath, "captions");
+		for_each_element(as_array(member(asset, "captions")), [&](std::size_t i,
+		                                                          JsonNode *n) {
+			check_text(member(as_object(n), "text"),
+			           json_pointer_append(json_pointer_append(cpath, i), "text"),
+			           b_.max_caption_chars);
+		});
+		if (str(asset, "type") == "lottie")
+			check_lottie(member(asset, "resourceJson"),
+			             json_pointer_append(apath, "resourceJson"));
+	}
+
+	/* Characters (Unicode code points) of one text, and of all of them. */
+	void check_text(JsonNode *node, const std::string &p, std::size_t limit)
+	{
+		if (!node || !JSON_NODE_HOLDS_VALUE(node) ||
+		    json_node_get_value_type(node) != G_TYPE_STRING)
+			return;
+		std::size_t n = std::size_t(g_utf8_strlen(json_node_get_string(node), -1));
+		if (n > limit)
+			diags_.error("EDITOR_TEXT_TOO_LONG", p,
+			             "the text has " + std::to_string(n) +
+			                     " characters; the limit is " + std::to_string(limit),
+			             Kind::Semantic);
+		total_chars_ += n;
+		if (total_chars_ > b_.max_total_text_chars && !total_chars_reported_) {
+			total_chars_reported_ = true;
+			diags_.error("EDITOR_TEXT_TOO_LONG", p,
+			             "the document's texts and captions have more than " +
+			                     std::to_string(b_.max_total_text_chars) +
+			                     " characters in all (the limit)",
+			             Kind::Semantic);
+		}
+	}
+
+	/* An embedded Lottie animation, before rlottie expands it (budgets.h). */
+	void check_lottie(JsonNode *node, const std::string &p)
+	{
+		if (!as_object(node))
+			return;
+		LottieExcess excess;
+		if (!check_lottie_budgets(node, &excess))
+			diags_.error(
+			        "EDITOR_LOTTIE_TOO_COMPLEX", p + excess.pointer,
+			        "the Lottie animation cannot be rendered within its budgets: " +
+			                excess.message,
+			        Kind::Semantic);
+	}
+
+	JsonObject *state_;
+	std::string base_;
+	const DocumentBudgets &b_;
+	Diagnostics &diags_;
+	std::size_t total_keyframes_ = 0, total_chars_ = 0;
+	bool keyframes_reported_ = false, total_keyframes_reported_ = false;
+	bool total_chars_reported_ = false;
+};
+
 /* ---- model building (the document is valid when this runs) ---------------------- */
 
 AnimatedNumber animated(JsonObject *o, const char *key, double fallback)
@@ -1269,6 +1459,10 @@ EditorStateResult load_editor_state_node(JsonNode *root, const EditorStateOption
 		state_node = member(top, "editorState");
 	}
 	JsonObject *state = as_object(state_node);
+	/* the budgets first: a document over them is refused before any costly check */
+	BudgetChecker(state, result.base_path, options.budgets, diags).run();
+	if (diags.has_errors())
+		return result;
 	if (state)
 		normalize_legacy(state, result.base_path, diags);
 	if (state_node)

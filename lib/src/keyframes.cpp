@@ -17,51 +17,84 @@ bool by_time(const Keyframe &a, const Keyframe &b)
 
 } /* namespace */
 
-AnimatedNumber::AnimatedNumber(double v, std::vector<Keyframe> k)
-        : value(v), keyframes(std::move(k))
+AnimatedNumber::AnimatedNumber(double v, std::vector<Keyframe> k) : value(v)
 {
-	std::stable_sort(keyframes.begin(), keyframes.end(), by_time);
+	set_keyframes(std::move(k));
+}
+
+const std::vector<Keyframe> &AnimatedNumber::keyframes() const
+{
+	static const std::vector<Keyframe> none;
+	return keyframes_ ? *keyframes_ : none;
+}
+
+void AnimatedNumber::set_keyframes(std::vector<Keyframe> k)
+{
+	std::stable_sort(k.begin(), k.end(), by_time);
+	keyframes_ = std::make_shared<const std::vector<Keyframe>>(std::move(k));
+}
+
+/* The points are: the base value at 0 unless a keyframe is at (or, clamped, before) time
+ * 0; the keyframes with their times clamped to [0, duration]; the base value at duration
+ * unless a keyframe is there (or, clamped, past it) or there are no keyframes at all. */
+std::size_t AnimatedNumber::point_count(Ticks duration) const
+{
+	const std::vector<Keyframe> &k = keyframes();
+	duration = std::max<Ticks>(duration, 0);
+	bool head = k.empty() || k.front().time > 0;
+	bool tail = k.empty() || std::clamp<Ticks>(k.back().time, 0, duration) < duration;
+	return std::size_t(head) + k.size() + std::size_t(tail);
+}
+
+Keyframe AnimatedNumber::point(std::size_t i, Ticks duration) const
+{
+	const std::vector<Keyframe> &k = keyframes();
+	duration = std::max<Ticks>(duration, 0);
+	if (k.empty() || k.front().time > 0) {
+		if (i == 0)
+			return {0, value};
+		i--;
+	}
+	if (i < k.size())
+		return {std::clamp<Ticks>(k[i].time, 0, duration), k[i].value};
+	return {duration, value};
 }
 
 std::vector<Keyframe> AnimatedNumber::points(Ticks duration) const
 {
-	if (duration < 0)
-		duration = 0;
 	std::vector<Keyframe> pts;
-	pts.reserve(keyframes.size() + 2);
-	pts.push_back({0, value});
-	/* the members are public: sort here too in case they were filled after construction */
-	pts.insert(pts.end(), keyframes.begin(), keyframes.end());
-	if (!std::is_sorted(pts.begin() + 1, pts.end(), by_time))
-		std::stable_sort(pts.begin() + 1, pts.end(), by_time);
-	/* the implicit start only where no keyframe is at (or, clamped, before) time 0 */
-	if (pts.size() > 1 && pts[1].time <= 0)
-		pts.erase(pts.begin());
-	/* negative times clamp to 0; times at or past the end are the end keyframe */
-	for (Keyframe &k : pts)
-		k.time = std::clamp<Ticks>(k.time, 0, duration);
-	if (keyframes.empty() || pts.back().time < duration)
-		pts.push_back({duration, value});
+	std::size_t n = point_count(duration);
+	pts.reserve(n);
+	for (std::size_t i = 0; i < n; i++)
+		pts.push_back(point(i, duration));
 	return pts;
 }
 
 double AnimatedNumber::at(Ticks t, Ticks duration) const
 {
-	if (keyframes.empty())
+	if (!is_animated())
 		return value;
-	std::vector<Keyframe> pts = points(duration);
 	if (duration <= 0)
-		return pts.front().value;
+		return point(0, duration).value;
+	const std::vector<Keyframe> &k = *keyframes_;
 	t = std::clamp<Ticks>(t, 0, duration);
 	/* the last point at or before t (later points at the same time win: a step) */
-	auto after = std::upper_bound(pts.begin(), pts.end(), t,
-	                              [](Ticks v, const Keyframe &k) { return v < k.time; });
-	if (after == pts.begin())
-		return pts.front().value;
-	const Keyframe &a = *(after - 1);
-	if (after == pts.end() || a.time == t)
+	std::size_t below = std::size_t(
+	        std::upper_bound(k.begin(), k.end(), t,
+	                         [duration](Ticks v, const Keyframe &kf) {
+		                         return v < std::clamp<Ticks>(kf.time, 0, duration);
+	                         }) -
+	        k.begin());
+	const std::size_t n = point_count(duration);
+	std::size_t after = std::size_t(k.front().time > 0) + below;
+	if (below == k.size() && t >= duration && after < n)
+		after++; /* the implicit end point */
+	if (after == 0)
+		return point(0, duration).value;
+	Keyframe a = point(after - 1, duration);
+	if (after == n || a.time == t)
 		return a.value;
-	const Keyframe &b = *after;
+	Keyframe b = point(after, duration);
 	double f = double(t - a.time) / double(b.time - a.time);
 	return a.value + (b.value - a.value) * f;
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 namespace jtl {
 
@@ -82,6 +83,15 @@ ClipSpans plan_transitions(const Timeline &timeline, std::vector<std::string> *w
 			warnings->push_back("/transitions/" + tr.id + ": " + what +
 			                    "; the transition is left out");
 	};
+	/* item id -> track, built once (Timeline::track_of() scans every track) */
+	std::unordered_map<std::string, int> tracks;
+	for (std::size_t i = 0; i < timeline.tracks.size(); i++)
+		for (const std::string &id : timeline.tracks[i].item_ids)
+			tracks.emplace(id, int(i));
+	auto track_of = [&](const std::string &id) {
+		auto it = tracks.find(id);
+		return it == tracks.end() ? -1 : it->second;
+	};
 	for (const auto &kv : timeline.transitions) {
 		const Transition &tr = kv.second;
 		const Item *a = timeline.item(tr.from_clip_id);
@@ -91,7 +101,7 @@ ClipSpans plan_transitions(const Timeline &timeline, std::vector<std::string> *w
 			                 "\" does not exist");
 			continue;
 		}
-		int ta = timeline.track_of(a->id), tb = timeline.track_of(b->id);
+		int ta = track_of(a->id), tb = track_of(b->id);
 		if (ta < 0 || ta != tb ||
 		    (!tr.track_id.empty() && timeline.tracks[std::size_t(ta)].id != tr.track_id)) {
 			warn(tr, "its clips are not both on track \"" + tr.track_id + "\"");

@@ -147,17 +147,23 @@ def many_items(n, overlap):
 
 
 def test_many_items():
-    code, lines, _ = run_json(write("many.json", json.dumps(many_items(100000, False))), timeout=300)
+    # the item budget (docs/limits.md): 20000 items, the example's 5 included
+    n = 20000 - len(BASE["items"])
+    code, lines, _ = run_json(write("many.json", json.dumps(many_items(n, False))), timeout=300)
     r = lines[0]
     expect(code == 0, code)
     expect(r["valid"], r["errors"][:3])
-    code, lines, _ = run_json(write("many-bad.json", json.dumps(many_items(100000, True))),
+    code, lines, _ = run_json(write("many-bad.json", json.dumps(many_items(n, True))),
                               timeout=300)
     expect(code == 1, code)
     r = lines[0]
     # every overlap is counted; the list is capped so the output stays bounded
-    expect(len(r["errors"]) == 1000 and r.get("omitted", 0) == 99999 - 1000, (len(r["errors"]), r.get("omitted")))
+    expect(len(r["errors"]) == 1000 and r.get("omitted", 0) == n - 1 - 1000, (len(r["errors"]), r.get("omitted")))
     expect(r["errors"][0]["code"] == "EDITOR_TRACK_ITEMS_OVERLAP", r["errors"][0])
+    # one more is refused before anything else is checked
+    r = one(write("too-many.json", json.dumps(many_items(n + 1, True))))
+    error_with(r, "EDITOR_TOO_MANY_ITEMS", "20001 items; the limit is 20000", "/items")
+    expect(len(r["errors"]) == 1, r["errors"][:3])
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     expect(usage.ru_maxrss < 4_000_000, f"max RSS {usage.ru_maxrss} KiB")
 

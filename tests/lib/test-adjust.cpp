@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // Tests of adjustment items: effect and filter curves, their combination, the blur.
+#include <algorithm>
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include <jsontimeline/adjust.h>
@@ -107,6 +109,88 @@ static void test_track_combination()
 	g_assert_cmpfloat_with_epsilon(a.blur, 5.0, 1e-9);
 }
 
+static bool same(const Adjustment &a, const Adjustment &b)
+{
+	return a.blur == b.blur && a.darkness == b.darkness && a.looks == b.looks;
+}
+
+/* The sweep gives what evaluating every item at every frame gives, on a track of
+ * overlapping, touching and spaced items of every kind, in any range of frames. */
+static void test_sweep_matches()
+{
+	Timeline tl;
+	Track track{"t0", false, false, {}};
+	const char *kinds[] = {"fade-in", "fade-out", "flash-to-black", "blur", "blurred-opening"};
+	GRand *rand = g_rand_new_with_seed(9);
+	Ticks at = frame(3);
+	for (int i = 0; i < 60; i++) {
+		std::string id = "e" + std::to_string(i);
+		Ticks dur = g_rand_int_range(rand, 1, int(frame(12)));
+		Item item = effect(kinds[i % 5], at, dur, g_rand_double_range(rand, 0.1, 1.0));
+		if (i % 7 == 3) {
+			item.type = ItemType::Filter;
+			item.data = FilterData{
+			        filter_names()[std::size_t(i) % filter_names().size()], 0.4, {}};
+		}
+		item.id = id;
+		tl.items[id] = item;
+		track.item_ids.push_back(id);
+		/* overlapping, touching or spaced: the sweep does not rely on track rules */
+		at += g_rand_int_range(rand, -int(frame(2)), int(frame(8)));
+		at = std::max<Ticks>(at, 0);
+	}
+	g_rand_free(rand);
+	tl.tracks = {track};
+	const uint64_t end = uint64_t(at / frame(1)) + 40;
+	for (uint64_t k0 : {uint64_t(0), uint64_t(7), end / 2}) {
+		std::vector<std::pair<uint64_t, Adjustment>> seen;
+		sweep_track_adjustment(tl, 0, 30, k0, end, [&](uint64_t k, const Adjustment &a) {
+			g_assert_true(seen.empty() || k > seen.back().first);
+			seen.push_back({k, a});
+		});
+		g_assert_cmpuint(seen.size(), >, 0);
+		g_assert_cmpuint(seen.front().first, ==, k0);
+		std::size_t j = 0;
+		for (uint64_t k = k0; k < end; k++) {
+			while (j + 1 < seen.size() && seen[j + 1].first <= k)
+				j++;
+			Adjustment want = evaluate_track_adjustment(
+			        tl, 0, ns_to_ticks(frame_to_ns(k, 30, 1)), 30);
+			g_assert_true(same(seen[j].second, want));
+		}
+	}
+}
+
+/* 50000 one-frame effects over 100000 frames: set-up sorts once and each frame sees its
+ * active items only (frames x items was 5 x 10^9 evaluations). The time bound only
+ * catches that hang. */
+static void test_sweep_many_items()
+{
+	Timeline tl;
+	Track track{"t0", false, false, {}};
+	const int count = 50000;
+	track.item_ids.reserve(count);
+	for (int i = 0; i < count; i++) {
+		std::string id = "e" + std::to_string(i);
+		Item item = effect("fade-in", frame(2 * i), frame(1), 0.5);
+		item.id = id;
+		tl.items.emplace(id, std::move(item));
+		track.item_ids.push_back(id);
+	}
+	tl.tracks = {track};
+	gint64 begin = g_get_monotonic_time();
+	uint64_t visited = 0, dark = 0;
+	sweep_track_adjustment(tl, 0, 30, 0, uint64_t(2 * count),
+	                       [&](uint64_t, const Adjustment &a) {
+		                       visited++;
+		                       dark += a.darkness > 0;
+	                       });
+	/* every item's frame and every gap's first frame */
+	g_assert_cmpuint(visited, ==, uint64_t(2 * count));
+	g_assert_cmpuint(dark, ==, uint64_t(count));
+	g_assert_cmpint(g_get_monotonic_time() - begin, <, 60 * G_USEC_PER_SEC);
+}
+
 /* A vertical edge: white on the left half, black on the right. */
 static std::vector<uint8_t> edge_picture(int w, int h)
 {
@@ -153,6 +237,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/adjust/flash-to-black", test_flash_to_black);
 	g_test_add_func("/adjust/blurs-and-filters", test_blurs_and_filters);
 	g_test_add_func("/adjust/track-combination", test_track_combination);
+	g_test_add_func("/adjust/sweep-matches", test_sweep_matches);
+	g_test_add_func("/adjust/sweep-many-items", test_sweep_many_items);
 	g_test_add_func("/adjust/blur-lowers-edge-contrast", test_blur_lowers_edge_contrast);
 	return g_test_run();
 }

@@ -2,6 +2,9 @@
 // Unit tests of keyframe interpolation, CSS easing and clip in/out animations (keyframes.h).
 #include <jsontimeline/keyframes.h>
 
+#include <algorithm>
+#include <vector>
+
 #include <glib.h>
 
 using namespace jtl;
@@ -80,10 +83,10 @@ void test_unsorted_keyframes()
 {
 	const Ticks d = 10 * kSec;
 	AnimatedNumber n(0.0, {{6 * kSec, 60.0}, {2 * kSec, 20.0}, {4 * kSec, 100.0}});
-	g_assert_cmpuint(n.keyframes.size(), ==, 3);
-	g_assert_cmpint(n.keyframes[0].time, ==, 2 * kSec);
-	g_assert_cmpint(n.keyframes[1].time, ==, 4 * kSec);
-	g_assert_cmpint(n.keyframes[2].time, ==, 6 * kSec);
+	g_assert_cmpuint(n.keyframes().size(), ==, 3);
+	g_assert_cmpint(n.keyframes()[0].time, ==, 2 * kSec);
+	g_assert_cmpint(n.keyframes()[1].time, ==, 4 * kSec);
+	g_assert_cmpint(n.keyframes()[2].time, ==, 6 * kSec);
 
 	g_assert_cmpfloat(n.at(0, d), ==, 0.0);
 	g_assert_cmpfloat_with_epsilon(n.at(1 * kSec, d), 10.0, kEps);
@@ -103,9 +106,9 @@ void test_unsorted_keyframes()
 	assert_point(pts[3], 6 * kSec, 60.0);
 	assert_point(pts[4], d, 0.0);
 
-	/* keyframes pushed unsorted after construction are still handled */
+	/* keyframes set unsorted after construction are still handled */
 	AnimatedNumber late(0.0);
-	late.keyframes = {{6 * kSec, 60.0}, {2 * kSec, 20.0}, {4 * kSec, 100.0}};
+	late.set_keyframes({{6 * kSec, 60.0}, {2 * kSec, 20.0}, {4 * kSec, 100.0}});
 	g_assert_cmpfloat_with_epsilon(late.at(3 * kSec, d), 60.0, kEps);
 	g_assert_cmpfloat_with_epsilon(late.at(5 * kSec, d), 80.0, kEps);
 }
@@ -231,6 +234,73 @@ void check_ease(Easing e, double q1, double q2, double q3)
 	/* strictly increasing for these curves, even over tiny steps near the ends */
 	for (double x : {1e-6, 0.5, 1.0 - 1e-6})
 		g_assert_cmpfloat(ease(e, x + 1e-7), >, ease(e, x));
+}
+
+/* The value at t by a walk over every point (points()), the reference at() must match. */
+double walk(const AnimatedNumber &n, Ticks t, Ticks d)
+{
+	std::vector<Keyframe> pts = n.points(d);
+	if (!n.is_animated())
+		return n.value;
+	if (d <= 0)
+		return pts.front().value;
+	t = std::clamp<Ticks>(t, 0, d);
+	std::size_t after = 0;
+	while (after < pts.size() && pts[after].time <= t)
+		after++;
+	const Keyframe &a = pts[after - 1];
+	if (after == pts.size() || a.time == t)
+		return a.value;
+	const Keyframe &b = pts[after];
+	double f = double(t - a.time) / double(b.time - a.time);
+	return a.value + (b.value - a.value) * f;
+}
+
+void test_matches_walk()
+{
+	/* keyframes before 0, past the end, at the same time, unsorted; every tick of a
+	 * short clip, and the clip's neighbours */
+	GRand *rand = g_rand_new_with_seed(14);
+	for (int round = 0; round < 200; round++) {
+		const Ticks d = g_rand_int_range(rand, 0, 40);
+		std::vector<Keyframe> k(std::size_t(g_rand_int_range(rand, 0, 8)));
+		for (Keyframe &kf : k)
+			kf = {Ticks(g_rand_int_range(rand, -10, 50)),
+			      double(g_rand_int_range(rand, -100, 100))};
+		AnimatedNumber n(double(g_rand_int_range(rand, -100, 100)), k);
+		for (Ticks t = -2; t <= d + 2; t++)
+			g_assert_cmpfloat(n.at(t, d), ==, walk(n, t, d));
+	}
+	g_rand_free(rand);
+}
+
+void test_many_keyframes_shared()
+{
+	/* 10^6 keyframes evaluated 10^5 times: a binary search over one shared array (a copy
+	 * per evaluation took hours); the time bound only catches that hang */
+	const std::size_t count = 1000000;
+	const Ticks d = Ticks(count) * 10;
+	std::vector<Keyframe> k(count);
+	for (std::size_t i = 0; i < count; i++)
+		k[i] = {Ticks(i) * 10, double(i % 2)};
+	AnimatedNumber n(7.0, std::move(k));
+	AnimatedNumber copy = n;
+	/* copies share the keyframes: one array, however often the model is copied */
+	g_assert_true(&copy.keyframes() == &n.keyframes());
+	g_assert_cmpuint(copy.keyframes().size(), ==, count);
+	gint64 begin = g_get_monotonic_time();
+	double sum = 0;
+	for (Ticks i = 0; i < 100000; i++) {
+		Ticks t = (i * 7919 * 10) % d + 5; /* halfway between two keyframes */
+		double v = copy.at(t, d);
+		std::size_t before = std::size_t(t / 10);
+		double want = before + 1 < count ? 0.5 : (double(before % 2) + 7.0) / 2.0;
+		g_assert_cmpfloat_with_epsilon(v, want, kEps);
+		sum += v;
+	}
+	g_assert_cmpfloat(sum, >, 0.0);
+	g_assert_cmpfloat(copy.at(d, d), ==, 7.0);
+	g_assert_cmpint(g_get_monotonic_time() - begin, <, 60 * G_USEC_PER_SEC);
 }
 
 void test_ease_linear()
@@ -517,6 +587,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/keyframes/number/at-duration", test_keyframe_at_duration);
 	g_test_add_func("/keyframes/number/clamping", test_clamping);
 	g_test_add_func("/keyframes/number/large-ticks", test_large_ticks);
+	g_test_add_func("/keyframes/number/matches-walk", test_matches_walk);
+	g_test_add_func("/keyframes/number/many-shared", test_many_keyframes_shared);
 
 	g_test_add_func("/keyframes/ease/linear", test_ease_linear);
 	g_test_add_func("/keyframes/ease/ease-in", test_ease_in);
