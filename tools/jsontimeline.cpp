@@ -59,6 +59,11 @@ int main(int argc, char **argv)
 	 * heap for reuse instead */
 	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	mallopt(M_TRIM_THRESHOLD, 128 << 20);
+	/* and one heap: every media branch starts new streaming threads (demuxer, queues,
+	 * decoder), and glibc gives new threads arenas of their own, up to 8 per core, each
+	 * keeping the frames its decoders freed; memory then grew with every clip played and
+	 * every loop of a stream (docs/limits.md, "Memory over time") */
+	mallopt(M_ARENA_MAX, 1);
 #endif
 	if (argc < 2) {
 		print_help(stderr);

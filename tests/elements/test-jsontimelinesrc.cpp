@@ -2,9 +2,12 @@
 // Tests of jsontimelinesrc: state cycling, exact frame and sample counts, errors.
 #include <gst/check/gstcheck.h>
 
+#include <algorithm>
+#include <mutex>
 #include <string>
 #include <vector>
 
+#include <glib/gstdio.h>
 #include <gst/app/gstappsink.h>
 #include <gst/video/video.h>
 
@@ -488,6 +491,182 @@ GST_START_TEST(test_progress_messages)
 }
 GST_END_TEST;
 
+/* A clip of 0.2 s (64x48 JPEG pictures and a tone) in dir/clip.mkv, made by plain
+ * GStreamer. */
+static void make_clip(const std::string &dir)
+{
+	std::string line = "videotestsrc num-buffers=6 ! video/x-raw,width=64,height=48,"
+	                   "framerate=30/1 ! jpegenc ! matroskamux name=m ! filesink location=" +
+	                   dir +
+	                   "/clip.mkv audiotestsrc num-buffers=6 samplesperbuffer=1600 ! "
+	                   "audio/x-raw,rate=48000,channels=2 ! m.";
+	GstElement *pipeline = gst_parse_launch(line.c_str(), nullptr);
+	fail_unless(pipeline != nullptr);
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	GstBus *bus = gst_element_get_bus(pipeline);
+	GstMessage *msg = gst_bus_timed_pop_filtered(
+	        bus, 30 * GST_SECOND, GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+	fail_unless(msg && GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS, "the clip was not made");
+	gst_message_unref(msg);
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(bus);
+	gst_object_unref(pipeline);
+}
+
+/* count copies of the clip (video and sound), 0.2 s each, one after another. */
+static std::string clips_document(int count)
+{
+	std::string items, ids;
+	for (int i = 0; i < count; i++) {
+		std::string id = "c" + std::to_string(i);
+		char buf[1024];
+		g_snprintf(buf, sizeof buf,
+		           R"("%s": {"id": "%s", "type": "video", "assetId": "clip",
+		  "startTicks": %d, "durationTicks": 48000, "isDraggingInTimeline": false,
+		  "keepAspectRatio": true, "videoStartFromInSeconds": 0, "playbackRate": 1,
+		  "decibelAdjustment": {"value": 0, "keyframes": []},
+		  "audioFadeInDurationInSeconds": 0, "audioFadeOutDurationInSeconds": 0,
+		  "top": {"value": 0, "keyframes": []}, "left": {"value": 0, "keyframes": []},
+		  "width": {"value": 64, "keyframes": []}, "height": {"value": 48, "keyframes": []},
+		  "scaleX": {"value": 1, "keyframes": []}, "scaleY": {"value": 1, "keyframes": []},
+		  "opacity": {"value": 1, "keyframes": []},
+		  "borderRadius": {"value": 0, "keyframes": []},
+		  "rotation": {"value": 0, "keyframes": []}})",
+		           id.c_str(), id.c_str(), i * 48000);
+		items += (i ? ", " : "") + std::string(buf);
+		ids += (i ? ", \"" : "\"") + id + "\"";
+	}
+	return R"({"compositionWidth": 64, "compositionHeight": 64,
+	  "timebaseTicksPerSecond": 240000, "transitions": {},
+	  "assets": {"clip": {"id": "clip", "type": "video", "filename": "clip.mkv", "size": 1,
+	    "mimeType": "video/x-matroska", "remoteUrl": null, "remoteKey": null,
+	    "durationInSeconds": 0.2, "hasAudioTrack": true, "width": 64, "height": 48}},
+	  "tracks": [{"id": "t", "items": [)" +
+	       ids + R"(], "hidden": false, "muted": false}], "items": {)" + items + "}}";
+}
+
+/* The most elements inside jsontimelinesrc and request pads of its compositor and
+ * audiomixer seen at any output frame, per pass of the timeline. */
+struct GraphSize {
+	GstElement *src = nullptr;
+	std::mutex lock;
+	std::vector<guint> children, comp_pads, mixer_pads; /* lock; one per pass */
+};
+
+static guint sink_pads(GstElement *bin, const char *name)
+{
+	GstElement *e = gst_bin_get_by_name(GST_BIN(bin), name);
+	if (!e)
+		return 0;
+	GST_OBJECT_LOCK(e);
+	guint n = e->numsinkpads;
+	GST_OBJECT_UNLOCK(e);
+	gst_object_unref(e);
+	return n;
+}
+
+static GstPadProbeReturn measure_graph(GstPad *, GstPadProbeInfo *, gpointer data)
+{
+	GraphSize *g = static_cast<GraphSize *>(data);
+	GST_OBJECT_LOCK(g->src);
+	guint children = GST_BIN_NUMCHILDREN(g->src);
+	GST_OBJECT_UNLOCK(g->src);
+	guint comp = sink_pads(g->src, "compositor"), mixer = sink_pads(g->src, "audiomixer");
+	std::lock_guard<std::mutex> guard(g->lock);
+	if (g->children.empty())
+		g->children.push_back(0), g->comp_pads.push_back(0), g->mixer_pads.push_back(0);
+	g->children.back() = std::max(g->children.back(), children);
+	g->comp_pads.back() = std::max(g->comp_pads.back(), comp);
+	g->mixer_pads.back() = std::max(g->mixer_pads.back(), mixer);
+	return GST_PAD_PROBE_OK;
+}
+
+/* Plays count clips passes times, looping by segment seeks as `jsontimeline stream
+ * --loop` does; returns the graph's size per pass and the branches built. */
+static guint play_clips(const std::string &dir, int count, int passes, GraphSize *g)
+{
+	GstElement *pipeline = gst_parse_launch(
+	        "jsontimelinesrc name=src src.video ! fakesink sync=false src.audio ! fakesink "
+	        "sync=false",
+	        nullptr);
+	g->src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+	std::string doc = clips_document(count);
+	g_object_set(g->src, "json", doc.c_str(), "asset-base", dir.c_str(), nullptr);
+	GstPad *vpad = gst_element_get_static_pad(g->src, "video");
+	gst_pad_add_probe(vpad, GST_PAD_PROBE_TYPE_BUFFER, measure_graph, g, nullptr);
+	gst_element_set_state(pipeline, GST_STATE_PAUSED);
+	fail_unless_equals_int(gst_element_get_state(pipeline, nullptr, nullptr, 30 * GST_SECOND),
+	                       GST_STATE_CHANGE_SUCCESS);
+	const auto loop =
+	        GstSeekFlags(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE | GST_SEEK_FLAG_SEGMENT);
+	fail_unless(gst_element_seek(pipeline, 1.0, GST_FORMAT_TIME, loop, GST_SEEK_TYPE_SET, 0,
+	                             GST_SEEK_TYPE_NONE, -1));
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	GstBus *bus = gst_element_get_bus(pipeline);
+	for (int pass = 1; pass <= passes; pass++) {
+		GstMessage *msg = gst_bus_timed_pop_filtered(
+		        bus, 60 * GST_SECOND,
+		        GstMessageType(GST_MESSAGE_SEGMENT_DONE | GST_MESSAGE_ERROR));
+		fail_unless(msg && GST_MESSAGE_TYPE(msg) == GST_MESSAGE_SEGMENT_DONE,
+		            "pass %d did not end", pass);
+		gst_message_unref(msg);
+		if (pass == passes)
+			break;
+		{
+			std::lock_guard<std::mutex> guard(g->lock);
+			g->children.push_back(0), g->comp_pads.push_back(0),
+			        g->mixer_pads.push_back(0);
+		}
+		fail_unless(gst_element_seek(pipeline, 1.0, GST_FORMAT_TIME, loop,
+		                             GST_SEEK_TYPE_SET, 0, GST_SEEK_TYPE_NONE, -1));
+	}
+	guint built = 0;
+	g_object_get(g->src, "branches-built", &built, nullptr);
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(bus);
+	gst_object_unref(vpad);
+	gst_object_unref(g->src);
+	gst_object_unref(pipeline);
+	return built;
+}
+
+GST_START_TEST(test_released_branches_leave_nothing)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("jtl-clips-XXXXXX", nullptr);
+	fail_unless(dir != nullptr);
+	make_clip(dir);
+	/* 12 and 36 clips of 0.2 s: the graph holds the branches within the 1 s lead and the
+	 * 0.5 s linger of the position (9 of them), however many clips were played before */
+	GraphSize few, many;
+	play_clips(dir, 12, 1, &few);
+	guint built = play_clips(dir, 36, 3, &many);
+	/* (and those built in PAUSED before the first seek replaced the graph) */
+	fail_unless(built >= 3 * 36, "%u branches built", built);
+	g_print("12 clips: at most %u elements, %u + %u mixer pads; 36 clips, 3 passes:",
+	        few.children[0], few.comp_pads[0], few.mixer_pads[0]);
+	for (size_t i = 0; i < many.children.size(); i++)
+		g_print(" %u, %u + %u;", many.children[i], many.comp_pads[i], many.mixer_pads[i]);
+	g_print("\n");
+	fail_unless_equals_int(many.children.size(), 3);
+	for (size_t i = 0; i < many.children.size(); i++) {
+		/* a few branches more or less alive at the busiest frame, as the mixers'
+		 * inputs move (kMaxLead): a branch is 8 elements (uridecodebin, a queue and
+		 * videoconvert, a queue, audioconvert, audioresample, volume and capsfilter)
+		 * and a pad on each mixer; one thing left behind per clip would be 108 */
+		const guint slack = 3;
+		fail_unless(many.children[i] <= few.children[0] + 8 * slack,
+		            "pass %zu: %u elements", i + 1, many.children[i]);
+		fail_unless(many.comp_pads[i] <= few.comp_pads[0] + slack, "pass %zu: %u pads",
+		            i + 1, many.comp_pads[i]);
+		fail_unless(many.mixer_pads[i] <= few.mixer_pads[0] + slack, "pass %zu: %u pads",
+		            i + 1, many.mixer_pads[i]);
+	}
+	g_autofree gchar *clip = g_build_filename(dir, "clip.mkv", nullptr);
+	g_unlink(clip);
+	g_rmdir(dir);
+}
+GST_END_TEST;
+
 static Suite *jsontimelinesrc_suite()
 {
 	Suite *s = suite_create("jsontimelinesrc");
@@ -502,6 +681,7 @@ static Suite *jsontimelinesrc_suite()
 	tcase_add_test(tc, test_seek_while_playing);
 	tcase_add_test(tc, test_live_patch);
 	tcase_add_test(tc, test_progress_messages);
+	tcase_add_test(tc, test_released_branches_leave_nothing);
 	return s;
 }
 
