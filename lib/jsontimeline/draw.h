@@ -108,13 +108,6 @@ int text_unknown_glyphs(const std::string &text, const TextStyle &style, int wid
 
 namespace jtl {
 
-/* Where a file asset is on disk: its local_path when set (the copy fetch_remote_assets()
- * made of an http(s) URL), else remoteUrl when it is a file:// URI or a path, else
- * filename; relative paths resolve against base (a directory or file:// URI). Returns ""
- * with *error set for http(s) URLs not fetched yet (fetch.h), other URL schemes and
- * files that do not exist. */
-std::string resolve_asset_path(const Asset &asset, const std::string &base, std::string *error);
-
 /* An image file (PNG, JPEG, WebP, GIF first frame via gdk-pixbuf; SVG via librsvg) drawn
  * into a width x height box: stretched, or fitted inside it keeping its aspect ratio
  * (centred, the rest transparent); crops are fractions cut from each side of the source

@@ -8,13 +8,13 @@
 #include <cstring>
 #include <map>
 #include <memory>
-#include <set>
 
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <unistd.h>
 
+#include <jsontimeline/asset-policy.h>
 #include <jsontimeline/json.h>
 
 namespace jtl {
@@ -457,7 +457,6 @@ bool fetch_remote_assets(Timeline &timeline, const FetchOptions &options, std::s
 	Fetcher f;
 	f.options = &options;
 	std::map<std::string, Job *> by_url;
-	std::set<std::string> seen;
 	auto add = [&](const std::string &url, Target target) -> bool {
 		std::string scheme = url_scheme(url);
 		if (scheme.empty() || scheme == "file")
@@ -479,41 +478,9 @@ bool fetch_remote_assets(Timeline &timeline, const FetchOptions &options, std::s
 		job->targets.push_back(std::move(target));
 		return true;
 	};
-	auto add_asset = [&](Asset &asset) -> bool {
-		if (!seen.insert(asset.id).second)
-			return true;
-		bool remote = asset.remote_url && !asset.remote_url->empty();
-		const std::string &url = remote ? *asset.remote_url : asset.filename;
-		std::string path = json_pointer_append(json_pointer_append("/assets", asset.id),
-		                                       remote ? "remoteUrl" : "filename");
-		return add(url, {"asset \"" + asset.id + "\"", path, &asset.local_path});
-	};
-	for (const auto &entry : timeline.items) {
-		const MediaData *media = entry.second.as<MediaData>();
-		auto it = media ? timeline.assets.find(media->asset_id) : timeline.assets.end();
-		if (it == timeline.assets.end())
-			continue;
-		Asset &asset = it->second;
-		if (asset.type == AssetType::Caption ||
-		    (asset.type == AssetType::Lottie && !asset.resource_json.empty()))
-			continue; /* the document carries what is drawn */
-		if (!add_asset(asset))
+	for (AssetReference &ref : asset_references(timeline))
+		if (!add(ref.location, {ref.who, ref.json_path, ref.local}))
 			return false;
-	}
-	GlobalBackground &bg = timeline.background;
-	if (bg.type == GlobalBackground::Type::Image) {
-		auto it = bg.image_asset_id ? timeline.assets.find(*bg.image_asset_id)
-		                            : timeline.assets.end();
-		if (it != timeline.assets.end()) {
-			if (!add_asset(it->second))
-				return false;
-		} else if (!bg.image_url.empty() &&
-		           !add(bg.image_url,
-		                {"globalBackground imageUrl", "/globalBackground/imageUrl",
-		                 &bg.image_local_path})) {
-			return false;
-		}
-	}
 	if (f.jobs.empty())
 		return true;
 

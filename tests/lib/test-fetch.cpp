@@ -7,12 +7,20 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
-#include <jsontimeline/draw.h>
+#include <jsontimeline/asset-policy.h>
 #include <jsontimeline/fetch.h>
 
 using namespace jtl;
 
 namespace {
+
+/* A policy without a root, relative paths against dir. */
+AssetPolicy base(const std::string &dir)
+{
+	AssetPolicy p;
+	p.base = dir;
+	return p;
+}
 
 /* The server: its own thread and main context; it counts the requests per path. */
 struct Server {
@@ -269,7 +277,7 @@ void test_file_arrives_once()
 	g_assert_cmpint(hits("/file.png"), ==, before + 1);
 	g_assert_cmpint(hits("/missing.mp4"), ==, 0);
 	g_assert_cmpuint(cache.files().size(), ==, 1); /* no temporary file left */
-	std::string resolved = resolve_asset_path(a1, "/nowhere", &error);
+	std::string resolved = resolve_asset_path(a1, base("/nowhere"), &error);
 	g_assert_cmpstr(resolved.c_str(), ==, a1.local_path.c_str());
 
 	/* a second render of the same document: from the cache, no request */
@@ -393,7 +401,7 @@ void test_schemes()
 		g_assert_cmpstr(json_path.c_str(), ==, "/assets/odd/remoteUrl");
 		std::string resolve_error;
 		std::string resolved =
-		        resolve_asset_path(tl.assets["odd"], cache.path, &resolve_error);
+		        resolve_asset_path(tl.assets["odd"], base(cache.path), &resolve_error);
 		g_assert_cmpstr(resolved.c_str(), ==, "");
 		g_assert_true(contains(resolve_error, "unsupported URL scheme"));
 	}
@@ -411,15 +419,15 @@ void test_schemes()
 	std::string error;
 	g_assert_true(fetch_remote_assets(tl, options, &error));
 	g_assert_cmpstr(tl.assets["uri"].local_path.c_str(), ==, "");
-	std::string resolved = resolve_asset_path(tl.assets["uri"], "", &error);
+	std::string resolved = resolve_asset_path(tl.assets["uri"], base(""), &error);
 	g_assert_cmpstr(resolved.c_str(), ==, local.c_str());
-	resolved = resolve_asset_path(tl.assets["relative"], cache.path, &error);
+	resolved = resolve_asset_path(tl.assets["relative"], base(cache.path), &error);
 	g_assert_cmpstr(resolved.c_str(), ==, local.c_str());
 
 	/* an http(s) asset that was not fetched still says so */
 	Timeline remote;
 	add_asset(remote, "r", url("/file.png"));
-	resolved = resolve_asset_path(remote.assets["r"], "", &error);
+	resolved = resolve_asset_path(remote.assets["r"], base(""), &error);
 	g_assert_cmpstr(resolved.c_str(), ==, "");
 	g_assert_true(contains(error, "must be fetched"));
 }
