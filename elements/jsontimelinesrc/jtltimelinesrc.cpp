@@ -80,6 +80,7 @@ enum {
 	PROP_FETCH_REFUSE_PRIVATE,
 	PROP_FETCH_ALLOW_HOSTS,
 	PROP_ASSET_ROOT,
+	PROP_CACHE_MAX_BYTES,
 };
 
 constexpr int kAudioRate = 48000;
@@ -99,7 +100,8 @@ struct Settings {
 	int fps = 0;        /* 0 = the request's fps, else 30 */
 	double scale = 0.0; /* 0 = the request's, else 1 */
 	std::string asset_base;
-	std::string cache_dir;             /* "" = the user cache directory */
+	std::string cache_dir;                                /* "" = the user cache directory */
+	guint64 cache_max_bytes = jtl::kDefaultCacheMaxBytes; /* the whole cache, 0 = no bound */
 	double fetch_timeout = 120.0;      /* seconds per remote asset, 0 = no limit */
 	bool fetch_refuse_private = false; /* loopback, private, link-local, metadata */
 	std::string fetch_allow_hosts;     /* comma-separated hosts let through anyway */
@@ -424,6 +426,7 @@ jtl::FetchOptions fetch_options_of(const Settings &settings)
 	jtl::FetchOptions fetch;
 	fetch.cache_dir = settings.cache_dir;
 	fetch.timeout_seconds = settings.fetch_timeout;
+	fetch.cache_max_bytes = settings.cache_max_bytes;
 	return fetch;
 }
 
@@ -2851,6 +2854,9 @@ static void jtl_timeline_src_set_property(GObject *object, guint id, const GValu
 	case PROP_ASSET_ROOT:
 		s.asset_root = jtl_value_string(value);
 		break;
+	case PROP_CACHE_MAX_BYTES:
+		s.cache_max_bytes = g_value_get_uint64(value);
+		break;
 	case PROP_FETCH_TIMEOUT:
 		s.fetch_timeout = g_value_get_double(value);
 		break;
@@ -2912,6 +2918,9 @@ static void jtl_timeline_src_get_property(GObject *object, guint id, GValue *val
 		break;
 	case PROP_ASSET_ROOT:
 		g_value_set_string(value, s.asset_root.c_str());
+		break;
+	case PROP_CACHE_MAX_BYTES:
+		g_value_set_uint64(value, s.cache_max_bytes);
 		break;
 	case PROP_FETCH_TIMEOUT:
 		g_value_set_double(value, s.fetch_timeout);
@@ -3099,6 +3108,13 @@ static void jtl_timeline_src_class_init(JtlTimelineSrcClass *klass)
 	                            "Local asset files must be inside this directory (links "
 	                            "followed); empty: anywhere",
 	                            "", rw));
+
+	g_object_class_install_property(
+	        object_class, PROP_CACHE_MAX_BYTES,
+	        g_param_spec_uint64("cache-max-bytes", "Cache size limit",
+	                            "Bytes the remote asset cache may hold: past it the files used "
+	                            "longest ago are deleted; 0: no limit",
+	                            0, G_MAXUINT64, jtl::kDefaultCacheMaxBytes, rw));
 
 	g_object_class_install_property(
 	        object_class, PROP_DURATION,

@@ -8,10 +8,13 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <set>
+#include <vector>
 
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jsontimeline/asset-policy.h>
@@ -46,6 +49,7 @@ struct Job {
 	int redirects = 0;
 	uint64_t received = 0;
 	bool active = false;
+	bool done = false; /* downloaded into path by this call */
 	bool timed_out = false;
 	std::string refused; /* the address refused at connect time, with why */
 	GCancellable *cancellable = nullptr;
@@ -133,6 +137,7 @@ void finish(Job *job, const std::string &cause)
 	job->active = false;
 	f->running--;
 	if (cause.empty()) {
+		job->done = true;
 		for (Target &t : job->targets)
 			*t.local = job->path;
 	} else if (!f->aborted) {
@@ -349,6 +354,52 @@ void pump(Fetcher *f)
 		start(f, f->jobs[f->next++].get());
 }
 
+/* Deletes the files of the cache used longest ago (by modification time: a use sets it)
+ * until it holds at most max bytes; the files of keep stay. Partial downloads count
+ * (another process may be writing them) unless untouched for kStalePartSeconds: then
+ * they are a dead process's and go. */
+void trim_cache(const std::string &dir, uint64_t max, const std::set<std::string> &keep)
+{
+	struct Entry {
+		int64_t used_ns;
+		std::string path;
+		uint64_t size;
+	};
+	std::vector<Entry> files;
+	uint64_t total = 0;
+	int64_t now = g_get_real_time() / G_USEC_PER_SEC;
+	GDir *d = g_dir_open(dir.c_str(), 0, nullptr);
+	while (const char *name = d ? g_dir_read_name(d) : nullptr) {
+		std::string path = dir + "/" + name;
+		struct stat st;
+		if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		bool partial = strstr(name, ".part-") != nullptr;
+		if (partial && now - int64_t(st.st_mtime) > kStalePartSeconds) {
+			g_unlink(path.c_str());
+			continue;
+		}
+		total += uint64_t(st.st_size);
+		if (!partial && !keep.count(path))
+			files.push_back(
+			        {int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, path,
+			         uint64_t(st.st_size)});
+	}
+	if (d)
+		g_dir_close(d);
+	if (max == 0)
+		return;
+	std::sort(files.begin(), files.end(), [](const Entry &a, const Entry &b) {
+		return a.used_ns != b.used_ns ? a.used_ns < b.used_ns : a.path < b.path;
+	});
+	for (const Entry &e : files) {
+		if (total <= max)
+			break;
+		if (g_unlink(e.path.c_str()) == 0)
+			total -= e.size;
+	}
+}
+
 } /* namespace */
 
 bool host_allow_listed(const std::string &url, const std::vector<std::string> &allow_hosts)
@@ -498,13 +549,16 @@ bool fetch_remote_assets(Timeline &timeline, const FetchOptions &options, std::s
 			*json_path = t.json_path;
 		return false;
 	}
-	/* what is in the cache already is used as it is */
+	/* what is in the cache already is used as it is (and now counts as used last) */
 	std::vector<std::unique_ptr<Job>> jobs;
+	std::set<std::string> used;
 	for (std::unique_ptr<Job> &job : f.jobs) {
 		g_autofree gchar *p =
 		        g_build_filename(dir.c_str(), cache_name(job->url).c_str(), nullptr);
 		job->path = p;
+		used.insert(job->path);
 		if (g_file_test(p, G_FILE_TEST_IS_REGULAR)) {
+			utimensat(AT_FDCWD, p, nullptr, 0);
 			for (Target &t : job->targets)
 				*t.local = job->path;
 		} else {
@@ -533,11 +587,17 @@ bool fetch_remote_assets(Timeline &timeline, const FetchOptions &options, std::s
 	g_main_context_pop_thread_default(f.ctx);
 	g_main_context_unref(f.ctx);
 	if (f.aborted) {
+		/* the render will not happen: what this call downloaded goes again */
+		for (const std::unique_ptr<Job> &job : f.jobs)
+			if (job->done)
+				g_unlink(job->path.c_str());
+		trim_cache(dir, options.cache_max_bytes, used);
 		*error = f.error;
 		if (json_path)
 			*json_path = f.json_path;
 		return false;
 	}
+	trim_cache(dir, options.cache_max_bytes, used);
 	return true;
 }
 
