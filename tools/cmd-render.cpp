@@ -168,7 +168,8 @@ int cmd_render(int argc, char **argv)
 	}
 	o.fetch_timeout = fetch_timeout;
 	if (cache_max_mib < 0 || cache_max_mib > (int64_t(1) << 40)) {
-		fprintf(stderr, "jsontimeline render: --cache-max-mib must be 0 (the default, 2048) to 2^40\n");
+		fprintf(stderr, "jsontimeline render: --cache-max-mib must be 0 (the default, "
+		                "2048) to 2^40\n");
 		return EXIT_USAGE;
 	}
 	o.cache_max_bytes = uint64_t(cache_max_mib) << 20;
