@@ -542,6 +542,8 @@ bool draw_item(JtlTimelineSrc *self, const jtl::Timeline &tl, const jtl::Item &i
 		    !jtl::draw_image(path, w, h, media->keep_aspect_ratio, f.border_radius * scale,
 		                     f.crop_left, f.crop_top, f.crop_right, f.crop_bottom, out,
 		                     &error)) {
+			if (asset)
+				error = jtl::asset_error_text(error, path, *asset);
 			GST_ELEMENT_ERROR(
 			        self, RESOURCE, READ,
 			        ("Item \"%s\": the image asset \"%s\" cannot be used: %s.",
@@ -1205,6 +1207,7 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 				anim = item.type == jtl::ItemType::Gif
 				               ? jtl::open_gif(path, asset->loops, &error)
 				               : jtl::open_lottie_file(path, ctx.assets, &error);
+			error = jtl::asset_error_text(error, path, *asset);
 		} else {
 			error = "the asset is missing";
 		}
@@ -1288,6 +1291,8 @@ bool add_shaped_image(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl
 		ok = jtl::draw_image(path, pw, ph, false, 0, 0, 0, 0, 0, &raster, &error);
 	}
 	if (!ok) {
+		if (asset)
+			error = jtl::asset_error_text(error, path, *asset);
 		GST_ELEMENT_ERROR(self, RESOURCE, READ,
 		                  ("Item \"%s\": the image asset \"%s\" cannot be used: %s.",
 		                   item.id.c_str(), media.asset_id.c_str(), error.c_str()),
@@ -2133,6 +2138,7 @@ bool add_background_image(JtlTimelineSrc *self, const jtl::Timeline &tl)
 		                     &picture, &error);
 	}
 	if (!ok) {
+		error = jtl::asset_error_text(error, path, asset ? *asset : by_url);
 		GST_ELEMENT_ERROR(self, RESOURCE, READ,
 		                  ("The background image cannot be used: %s.", error.c_str()),
 		                  ("/globalBackground/%s", field));

@@ -56,6 +56,11 @@ std::string policy_local_file(const AssetPolicy &policy, const std::string &loca
  * fetched yet (fetch.h), other URL schemes, and files that the policy does not give. */
 std::string resolve_asset_path(const Asset &asset, const AssetPolicy &policy, std::string *error);
 
+/* An error about the file at path (what resolve_asset_path() gave for asset) as a client
+ * may read it: every mention of path becomes the asset's reference as the document writes
+ * it (remoteUrl, else filename), so no server path is shown. */
+std::string asset_error_text(const std::string &error, const std::string &path, const Asset &asset);
+
 /* The gate a timeline passes before it renders, and each live update before it is
  * queued: downloads what is remote (fetch_remote_assets() with the policy's
  * refuse_private and allow_hosts), then, with a root, checks every local file of

@@ -135,6 +135,21 @@ std::string resolve_asset_path(const Asset &asset, const AssetPolicy &policy, st
 	return policy_local_file(policy, where, error);
 }
 
+std::string asset_error_text(const std::string &error, const std::string &path, const Asset &asset)
+{
+	if (path.empty())
+		return error;
+	std::string reference = asset.remote_url.value_or("");
+	if (reference.empty())
+		reference = asset.filename;
+	std::string out = error;
+	std::string with = shown(reference);
+	for (std::size_t at = out.find(path); at != std::string::npos;
+	     at = out.find(path, at + with.size()))
+		out.replace(at, path.size(), with);
+	return out;
+}
+
 bool admit_assets(Timeline &timeline, const AssetPolicy &policy, FetchOptions fetch,
                   std::string *error, std::string *json_path)
 {

@@ -142,6 +142,14 @@ void test_references()
 	                       "asset directory");
 	tl.background.image_url = "a.png";
 	g_assert_true(admit_assets(tl, rooted(), FetchOptions(), &error, &json_path));
+
+	/* a decoder's message about the resolved file names the reference instead */
+	std::string path = tmp + "/root/a.png";
+	std::string said = asset_error_text("Couldn't recognize the image file format for file \"" +
+	                                            path + "\" (" + path + ")",
+	                                    path, tl.assets["img"]);
+	g_assert_true(said == "Couldn't recognize the image file format for file \"\"a.png\"\" "
+	                      "(\"a.png\")");
 }
 
 const char kImageLottie[] =

@@ -92,6 +92,26 @@ def test_background_image_url():
     expect(len(set(answers)) == 1, f"answers differ: {answers}")
 
 
+def test_undecodable_inside():
+    """A file inside the root that cannot be decoded: the decoder's words, with the
+    reference in place of the server's path."""
+    with open(os.path.join(ROOT, "img", "broken.gif"), "wb") as f:
+        f.write(b"GIF89a this is not a picture")
+    item = solid("g", "#000000", 0, 48000, 0, 0, W, H)
+    for key in ("color", "shape"):
+        del item[key]
+    item.update({"type": "gif", "assetId": "gif", "keepAspectRatio": False,
+                 "gifStartFromInSeconds": 0, "playbackRate": 1})
+    doc = document([[item]])
+    doc["assets"]["gif"] = {"id": "gif", "type": "gif", "filename": "img/broken.gif",
+                            "size": 100, "remoteUrl": None, "remoteKey": None,
+                            "mimeType": "image/gif", "width": 32, "height": 32,
+                            "durationInSeconds": 0.4, "loopBehavior": "loop"}
+    code, _, err = render_frame(doc, "gif-broken")
+    expect(code == 1 and "/items/g" in err and '"img/broken.gif"' in err, err)
+    expect(TMP not in err, f"a server path in {err!r}")
+
+
 def test_item_file_uri():
     """An image item's file:// URI outside the root: the same refusal, at its pointer."""
     item = solid("i", "#000000", 0, 48000, 0, 0, W, H)
@@ -166,6 +186,7 @@ def test_lottie_images():
 
 setup()
 check("background imageUrl inside the asset root", test_background_image_url)
+check("an undecodable file inside the root: no server path", test_undecodable_inside)
 check("an item's file:// URI outside the root", test_item_file_uri)
 check("Lottie images inside the root only", test_lottie_images)
 finish()
