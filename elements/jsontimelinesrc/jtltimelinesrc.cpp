@@ -2737,19 +2737,22 @@ static bool request_update(JtlTimelineSrc *self, const std::string &text, bool p
 		                                  reason.c_str(), nullptr)));
 		return accepted;
 	};
-	/* the settings, copied: no I/O under the object lock */
+	/* what the settings say, taken under the object lock; no I/O under it */
 	GST_OBJECT_LOCK(self);
-	Settings settings = self->priv->settings;
+	const Settings &set = self->priv->settings;
+	jtl::AssetPolicy policy = policy_of(set);
+	jtl::FetchOptions fetch = fetch_options_of(set);
+	std::string doc = current ? std::string() : set.json;
+	std::string location = set.location;
 	GST_OBJECT_UNLOCK(self);
 	if (!current) {
 		/* not loaded yet: the settings take the new version; it is checked (assets
 		 * included) when loaded */
-		std::string doc = settings.json;
-		if (doc.empty() && !settings.location.empty()) {
+		if (doc.empty() && !location.empty()) {
 			gchar *contents = nullptr;
 			gsize length = 0;
-			if (g_file_get_contents(location_path(settings.location).c_str(), &contents,
-			                        &length, nullptr)) {
+			if (g_file_get_contents(location_path(location).c_str(), &contents, &length,
+			                        nullptr)) {
 				doc.assign(contents, length);
 				g_free(contents);
 			}
@@ -2779,8 +2782,7 @@ static bool request_update(JtlTimelineSrc *self, const std::string &text, bool p
 	/* the same asset policy as the first version: downloads guarded, local files inside
 	 * asset-root */
 	std::string asset_path;
-	if (!jtl::admit_assets(*result.timeline, policy_of(settings), fetch_options_of(settings),
-	                       &error, &asset_path))
+	if (!jtl::admit_assets(*result.timeline, policy, fetch, &error, &asset_path))
 		return answer(false, asset_path + ": " + error);
 	std::vector<std::string> warnings;
 	jtl::ClipSpans spans = jtl::plan_transitions(*result.timeline, &warnings);
