@@ -201,11 +201,11 @@ void on_read(GObject *source, GAsyncResult *result, gpointer data)
 		job->fd = -1;
 		if (close(fd) != 0) {
 			finish(job,
-			       std::string("cannot write ") + job->tmp + ": " + g_strerror(errno));
+			       std::string("cannot write into the cache: ") + g_strerror(errno));
 			return;
 		}
 		if (g_rename(job->tmp.c_str(), job->path.c_str()) != 0) {
-			finish(job, "cannot rename " + job->tmp + " to " + job->path + ": " +
+			finish(job, std::string("cannot complete the file in the cache: ") +
 			                    g_strerror(errno));
 			return;
 		}
@@ -224,7 +224,7 @@ void on_read(GObject *source, GAsyncResult *result, gpointer data)
 			continue;
 		if (w < 0) {
 			finish(job,
-			       std::string("cannot write ") + job->tmp + ": " + g_strerror(errno));
+			       std::string("cannot write into the cache: ") + g_strerror(errno));
 			return;
 		}
 		done += w;
@@ -334,8 +334,7 @@ void start(Fetcher *f, Job *job)
 	std::string tmpl = job->path + ".part-XXXXXX";
 	job->fd = g_mkstemp_full(&tmpl[0], O_WRONLY | O_CLOEXEC, 0644);
 	if (job->fd < 0) {
-		finish(job,
-		       "cannot create a file in the cache: " + tmpl + ": " + g_strerror(errno));
+		finish(job, "cannot create a file in the cache: " + std::string(g_strerror(errno)));
 		return;
 	}
 	job->tmp = tmpl;
@@ -544,7 +543,7 @@ bool fetch_remote_assets(Timeline &timeline, const FetchOptions &options, std::s
 	if (g_mkdir_with_parents(dir.c_str(), 0755) != 0) {
 		const Target &t = f.jobs.front()->targets.front();
 		*error = t.who + ": cannot fetch " + f.jobs.front()->url +
-		         ": cannot create the cache directory " + dir + ": " + g_strerror(errno);
+		         ": cannot create the cache directory: " + g_strerror(errno);
 		if (json_path)
 			*json_path = t.json_path;
 		return false;

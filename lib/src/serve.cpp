@@ -559,6 +559,8 @@ void start_job(Server *s, StoredTask task)
 	std::vector<std::string> args = {
 	        s->opt.render_program, "render",       doc,    "-o",          job->tmp_output,
 	        "--refuse-private",    "--asset-root", assets, "--cache-dir", cache};
+	args.push_back("--cache-max-mib");
+	args.push_back(std::to_string(s->opt.cache_max_mib));
 	for (const std::string &h : s->opt.allow_hosts) {
 		args.push_back("--allow-host");
 		args.push_back(h);
