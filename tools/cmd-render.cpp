@@ -47,6 +47,7 @@ int cmd_render(int argc, char **argv)
 	g_autofree gchar *output = nullptr, *format = nullptr, *preset = nullptr,
 	                 *cache_dir = nullptr;
 	gdouble fetch_timeout = -1.0;
+	gint64 cache_max_mib = 0;
 	gboolean refuse_private = FALSE;
 	g_auto(GStrv) allow_hosts = nullptr;
 	g_autofree gchar *asset_root = nullptr;
@@ -94,6 +95,10 @@ int cmd_render(int argc, char **argv)
 	        {"fetch-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &fetch_timeout,
 	         "Time limit for downloading one remote asset, seconds (default 120; 0: none)",
 	         "SECONDS"},
+	        {"cache-max-mib", 0, 0, G_OPTION_ARG_INT64, &cache_max_mib,
+	         "Bound of the remote asset cache: past it the files used longest ago are "
+	         "deleted (default 2048)",
+	         "MIB"},
 	        {"refuse-private", 0, 0, G_OPTION_ARG_NONE, &refuse_private,
 	         "Refuse to download assets from loopback, private, link-local and metadata "
 	         "addresses (checked at connect time)",
@@ -172,6 +177,12 @@ int cmd_render(int argc, char **argv)
 	o.preset = preset ? preset : "veryfast";
 	o.cache_dir = cache_dir ? cache_dir : "";
 	o.fetch_timeout = fetch_timeout;
+	if (cache_max_mib < 0 || cache_max_mib > (int64_t(1) << 40)) {
+		fprintf(stderr, "jsontimeline render: --cache-max-mib must be 0 (the default, "
+		                "2048) to 2^40\n");
+		return EXIT_USAGE;
+	}
+	o.cache_max_bytes = uint64_t(cache_max_mib) << 20;
 	o.refuse_private = refuse_private;
 	for (char **h = allow_hosts; h && *h; h++)
 		o.allow_hosts.push_back(*h);

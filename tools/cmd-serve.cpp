@@ -27,6 +27,7 @@ int cmd_serve(int argc, char **argv)
 	g_auto(GStrv) allow_hosts = nullptr;
 	g_autofree char *webhook_schedule = nullptr;
 	int rate_limit = 1200, memory_mib = 8192, max_active = 2, sync_rate_limit = 60;
+	gint64 cache_max_mib = 2048;
 	double retention_hours = 24;
 	GOptionEntry entries[] = {
 	        {"listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
@@ -94,6 +95,10 @@ int cmd_serve(int argc, char **argv)
 	         "Export tasks of one API key PENDING or PROCESSING at once; one more answers "
 	         "422 (default 2; 0: no limit)",
 	         "N"},
+	        {"cache-max-mib", 0, 0, G_OPTION_ARG_INT64, &cache_max_mib,
+	         "Bound of the renders' remote asset cache (DIR/cache): past it the files used "
+	         "longest ago are deleted (default 2048)",
+	         "MIB"},
 	        {"allow-host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &allow_hosts,
 	         "Let media fetches and callbacks reach this host even when it is private "
 	         "(repeatable; e.g. 127.0.0.1 for local testing)",
@@ -159,6 +164,11 @@ int cmd_serve(int argc, char **argv)
 	o.sync_rate_limit_per_minute = sync_rate_limit;
 	o.max_active_per_key = max_active;
 	o.render_memory_mib = std::max(0, memory_mib);
+	if (cache_max_mib < 1 || cache_max_mib > (gint64(1) << 40)) {
+		fprintf(stderr, "jsontimeline serve: --cache-max-mib must be 1 to 2^40\n");
+		return EXIT_USAGE;
+	}
+	o.cache_max_mib = cache_max_mib;
 	o.retention_seconds = retention_hours * 3600;
 	for (char **h = allow_hosts; h && *h; h++)
 		o.allow_hosts.push_back(*h);

@@ -47,6 +47,7 @@
 
 #include <jsontimeline/adjust.h>
 #include <jsontimeline/animation.h>
+#include <jsontimeline/asset-policy.h>
 #include <jsontimeline/captions.h>
 #include <jsontimeline/chart.h>
 #include <jsontimeline/color.h>
@@ -79,6 +80,7 @@ enum {
 	PROP_FETCH_REFUSE_PRIVATE,
 	PROP_FETCH_ALLOW_HOSTS,
 	PROP_ASSET_ROOT,
+	PROP_CACHE_MAX_BYTES,
 };
 
 constexpr int kAudioRate = 48000;
@@ -98,7 +100,8 @@ struct Settings {
 	int fps = 0;        /* 0 = the request's fps, else 30 */
 	double scale = 0.0; /* 0 = the request's, else 1 */
 	std::string asset_base;
-	std::string cache_dir;             /* "" = the user cache directory */
+	std::string cache_dir;                                /* "" = the user cache directory */
+	guint64 cache_max_bytes = jtl::kDefaultCacheMaxBytes; /* the whole cache, 0 = no bound */
 	double fetch_timeout = 120.0;      /* seconds per remote asset, 0 = no limit */
 	bool fetch_refuse_private = false; /* loopback, private, link-local, metadata */
 	std::string fetch_allow_hosts;     /* comma-separated hosts let through anyway */
@@ -119,7 +122,7 @@ struct Context {
 	std::vector<GstElement *> compositors;
 	std::vector<unsigned> comp_above;
 	GstElement *mixer = nullptr; /* audiomixer */
-	std::string asset_base;
+	jtl::AssetPolicy assets;     /* what the branches may read (policy_of()) */
 	double scale = 1.0;
 	int fps = 30;
 	int width = 0, height = 0; /* output */
@@ -386,40 +389,45 @@ bool transition_layer(const Context &ctx, const jtl::Item &item)
 	       (span.out && span.out->type == jtl::TransitionType::Flip);
 }
 
-/* With asset-root set, every local file an asset names must be inside that directory
- * (after following links): a document from a client cannot read the server's files. */
-bool check_asset_root(JtlTimelineSrc *self, const Settings &settings, const jtl::Timeline &tl)
+/* The document's path from location: a path or a file:// URI. */
+std::string location_path(const std::string &location)
 {
-	g_autofree char *root = realpath(settings.asset_root.c_str(), nullptr);
-	std::string base = settings.asset_base;
-	if (base.empty() && !settings.location.empty() && settings.json.empty()) {
+	if (location.rfind("file://", 0) == 0) {
+		g_autofree gchar *p = g_filename_from_uri(location.c_str(), nullptr, nullptr);
+		if (p)
+			return p;
+	}
+	return location;
+}
+
+/* The asset policy of the settings: asset-root, the fetch guard, and relative paths
+ * against asset-base, else the document's directory. Every file or URL a document names
+ * is read through it (jsontimeline/asset-policy.h). */
+jtl::AssetPolicy policy_of(const Settings &settings)
+{
+	jtl::AssetPolicy p;
+	p.root = settings.asset_root;
+	p.base = settings.asset_base;
+	if (p.base.empty() && !settings.location.empty() && settings.json.empty()) {
 		g_autofree gchar *dir = g_path_get_dirname(settings.location.c_str());
-		base = dir;
+		p.base = dir;
 	}
-	for (const auto &[id, asset] : tl.assets) {
-		if (asset.type == jtl::AssetType::Caption || !asset.resource_json.empty() ||
-		    !asset.local_path.empty())
-			continue;
-		std::string error;
-		std::string path = jtl::resolve_asset_path(asset, base, &error);
-		if (path.empty())
-			continue; /* missing or remote: said by the item that uses it */
-		g_autofree char *real = realpath(path.c_str(), nullptr);
-		std::string r = real ? real : "";
-		bool inside = root && !r.empty() && r.compare(0, strlen(root), root) == 0 &&
-		              (r.size() == strlen(root) || r[strlen(root)] == '/');
-		if (!inside) {
-			GST_ELEMENT_ERROR(
-			        self, RESOURCE, OPEN_READ,
-			        ("The asset \"%s\" names a local file outside the allowed "
-			         "directory.",
-			         id.c_str()),
-			        ("/assets/%s: %s is not inside asset-root %s", id.c_str(),
-			         path.c_str(), settings.asset_root.c_str()));
-			return false;
-		}
-	}
-	return true;
+	p.refuse_private = settings.fetch_refuse_private;
+	g_auto(GStrv) hosts = g_strsplit(settings.fetch_allow_hosts.c_str(), ",", -1);
+	for (char **h = hosts; *h; h++)
+		if (*g_strstrip(*h))
+			p.allow_hosts.push_back(*h);
+	return p;
+}
+
+/* The download settings (the policy gives the address guard). */
+jtl::FetchOptions fetch_options_of(const Settings &settings)
+{
+	jtl::FetchOptions fetch;
+	fetch.cache_dir = settings.cache_dir;
+	fetch.timeout_seconds = settings.fetch_timeout;
+	fetch.cache_max_bytes = settings.cache_max_bytes;
+	return fetch;
 }
 
 bool load(JtlTimelineSrc *self, Settings &settings)
@@ -428,12 +436,7 @@ bool load(JtlTimelineSrc *self, Settings &settings)
 	if (!settings.json.empty()) {
 		result = jtl::load_editor_state(settings.json);
 	} else if (!settings.location.empty()) {
-		std::string path = settings.location;
-		if (path.rfind("file://", 0) == 0) {
-			g_autofree gchar *p = g_filename_from_uri(path.c_str(), nullptr, nullptr);
-			if (p)
-				path = p;
-		}
+		std::string path = location_path(settings.location);
 		g_autoptr(GError) error = nullptr;
 		if (!jtl::load_editor_state_file(path.c_str(), {}, &result, &error)) {
 			GST_ELEMENT_ERROR(self, RESOURCE, OPEN_READ,
@@ -458,34 +461,22 @@ bool load(JtlTimelineSrc *self, Settings &settings)
 	for (const jtl::Diagnostic &d : result.diagnostics.warnings())
 		GST_WARNING_OBJECT(self, "%s: %s (%s)", d.path.c_str(), d.message.c_str(),
 		                   d.code.c_str());
-	/* http(s) assets are downloaded here (NULL->READY, the application's thread) */
-	jtl::FetchOptions fetch;
-	fetch.cache_dir = settings.cache_dir;
-	fetch.timeout_seconds = settings.fetch_timeout;
-	fetch.refuse_private = settings.fetch_refuse_private;
-	g_auto(GStrv) hosts = g_strsplit(settings.fetch_allow_hosts.c_str(), ",", -1);
-	for (char **h = hosts; *h; h++)
-		if (**h)
-			fetch.allow_hosts.push_back(g_strstrip(*h));
-	std::string fetch_error, fetch_path;
-	if (!jtl::fetch_remote_assets(*result.timeline, fetch, &fetch_error, &fetch_path)) {
-		GST_ELEMENT_ERROR(self, RESOURCE, READ, ("%s.", fetch_error.c_str()),
-		                  ("%s", fetch_path.c_str()));
+	/* http(s) assets are downloaded and local files checked against the policy here
+	 * (NULL->READY, the application's thread) */
+	std::string asset_error, asset_path;
+	if (!jtl::admit_assets(*result.timeline, policy_of(settings), fetch_options_of(settings),
+	                       &asset_error, &asset_path)) {
+		GST_ELEMENT_ERROR(self, RESOURCE, READ,
+		                  ("%s: %s.", asset_path.c_str(), asset_error.c_str()),
+		                  ("%s", asset_path.c_str()));
 		return false;
 	}
-	if (!settings.asset_root.empty() && !check_asset_root(self, settings, *result.timeline))
-		return false;
 	/* the text itself, for live updates (merge patches apply to it) */
 	std::string text = settings.json;
 	if (text.empty()) {
 		gchar *contents = nullptr;
 		gsize length = 0;
-		std::string path = settings.location;
-		if (path.rfind("file://", 0) == 0) {
-			g_autofree gchar *p = g_filename_from_uri(path.c_str(), nullptr, nullptr);
-			if (p)
-				path = p;
-		}
+		std::string path = location_path(settings.location);
 		if (g_file_get_contents(path.c_str(), &contents, &length, nullptr)) {
 			text.assign(contents, length);
 			g_free(contents);
@@ -516,7 +507,7 @@ void box_pixels(const jtl::Item &item, double scale, int *w, int *h)
  * Returns false (after posting an error) when the item cannot be drawn; an item kind that
  * is not drawn yet gives an empty raster and a warning. */
 bool draw_item(JtlTimelineSrc *self, const jtl::Timeline &tl, const jtl::Item &item, double scale,
-               const std::string &asset_base, jtl::Raster *out)
+               const jtl::AssetPolicy &assets, jtl::Raster *out)
 {
 	jtl::ItemFrame f = jtl::evaluate_item(item, item.start);
 	int w = int(std::clamp(std::lround(f.width * scale), 1L, 8192L));
@@ -546,11 +537,13 @@ bool draw_item(JtlTimelineSrc *self, const jtl::Timeline &tl, const jtl::Item &i
 	if (media && item.type == jtl::ItemType::Image) {
 		const jtl::Asset *asset = tl.asset(media->asset_id);
 		std::string error;
-		std::string path = asset ? jtl::resolve_asset_path(*asset, asset_base, &error) : "";
+		std::string path = asset ? jtl::resolve_asset_path(*asset, assets, &error) : "";
 		if (path.empty() ||
 		    !jtl::draw_image(path, w, h, media->keep_aspect_ratio, f.border_radius * scale,
 		                     f.crop_left, f.crop_top, f.crop_right, f.crop_bottom, out,
 		                     &error)) {
+			if (asset)
+				error = jtl::asset_error_text(error, path, *asset);
 			GST_ELEMENT_ERROR(
 			        self, RESOURCE, READ,
 			        ("Item \"%s\": the image asset \"%s\" cannot be used: %s.",
@@ -1245,11 +1238,12 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 		if (asset && item.type == jtl::ItemType::Lottie && !asset->resource_json.empty()) {
 			anim = jtl::open_lottie_json(asset->resource_json, asset->id, &error);
 		} else if (asset) {
-			std::string path = jtl::resolve_asset_path(*asset, ctx.asset_base, &error);
+			std::string path = jtl::resolve_asset_path(*asset, ctx.assets, &error);
 			if (!path.empty())
 				anim = item.type == jtl::ItemType::Gif
 				               ? jtl::open_gif(path, asset->loops, &error)
-				               : jtl::open_lottie_file(path, &error);
+				               : jtl::open_lottie_file(path, ctx.assets, &error);
+			error = jtl::asset_error_text(error, path, *asset);
 		} else {
 			error = "the asset is missing";
 		}
@@ -1314,7 +1308,7 @@ bool add_shaped_image(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl
 	JtlTimelineSrc *self = b->self;
 	const jtl::Asset *asset = tl.asset(media.asset_id);
 	std::string error;
-	std::string path = asset ? jtl::resolve_asset_path(*asset, ctx.asset_base, &error) : "";
+	std::string path = asset ? jtl::resolve_asset_path(*asset, ctx.assets, &error) : "";
 	double iw = 0, ih = 0;
 	jtl::Raster raster;
 	int fps = ctx.fps;
@@ -1332,6 +1326,8 @@ bool add_shaped_image(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl
 		ok = jtl::draw_image(path, pw, ph, false, 0, 0, 0, 0, 0, &raster, &error);
 	}
 	if (!ok) {
+		if (asset)
+			error = jtl::asset_error_text(error, path, *asset);
 		GST_ELEMENT_ERROR(self, RESOURCE, READ,
 		                  ("Item \"%s\": the image asset \"%s\" cannot be used: %s.",
 		                   item.id.c_str(), media.asset_id.c_str(), error.c_str()),
@@ -1374,7 +1370,7 @@ bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const
 			return add_shaped_image(b, ctx, tl, item, *media, k, count);
 	}
 	jtl::Raster raster;
-	if (!draw_item(self, tl, item, ctx.scale, ctx.asset_base, &raster))
+	if (!draw_item(self, tl, item, ctx.scale, ctx.assets, &raster))
 		return false;
 	if (raster.data.empty())
 		return true;
@@ -1671,7 +1667,7 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 	const jtl::MediaData *media = item.as<jtl::MediaData>();
 	const jtl::Asset *asset = media ? tl.asset(media->asset_id) : nullptr;
 	std::string error;
-	std::string path = asset ? jtl::resolve_asset_path(*asset, ctx.asset_base, &error) : "";
+	std::string path = asset ? jtl::resolve_asset_path(*asset, ctx.assets, &error) : "";
 	if (path.empty()) {
 		GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
 		                  ("Item \"%s\": the media asset \"%s\" cannot be used: %s.",
@@ -2157,7 +2153,7 @@ bool add_background_image(JtlTimelineSrc *self, const jtl::Timeline &tl)
 	const jtl::Asset *asset = bg.image_asset_id ? tl.asset(*bg.image_asset_id) : nullptr;
 	const char *field = asset ? "imageAssetId" : "imageUrl";
 	std::string error;
-	std::string path = jtl::resolve_asset_path(asset ? *asset : by_url, ctx.asset_base, &error);
+	std::string path = jtl::resolve_asset_path(asset ? *asset : by_url, ctx.assets, &error);
 	double iw = 0, ih = 0;
 	jtl::Raster picture;
 	bool ok = !path.empty() && jtl::image_size(path, &iw, &ih, &error);
@@ -2175,6 +2171,7 @@ bool add_background_image(JtlTimelineSrc *self, const jtl::Timeline &tl)
 		                     &picture, &error);
 	}
 	if (!ok) {
+		error = jtl::asset_error_text(error, path, asset ? *asset : by_url);
 		GST_ELEMENT_ERROR(self, RESOURCE, READ,
 		                  ("The background image cannot be used: %s.", error.c_str()),
 		                  ("/globalBackground/%s", field));
@@ -2431,12 +2428,7 @@ void compute_output(JtlTimelineSrc *self, const Settings &settings)
 	State &st = self->priv->state;
 	const jtl::Timeline &tl = *st.timeline;
 	Context &ctx = st.ctx;
-	/* relative asset paths: asset-base, else the document's directory */
-	ctx.asset_base = settings.asset_base;
-	if (ctx.asset_base.empty() && !settings.location.empty() && settings.json.empty()) {
-		g_autofree gchar *dir = g_path_get_dirname(settings.location.c_str());
-		ctx.asset_base = dir;
-	}
+	ctx.assets = policy_of(settings);
 	ctx.fps = settings.fps > 0 ? settings.fps : tl.output.fps > 0 ? tl.output.fps : 30;
 	double scale = settings.scale > 0    ? settings.scale
 	               : tl.output.scale > 0 ? tl.output.scale
@@ -2779,15 +2771,21 @@ static bool request_update(JtlTimelineSrc *self, const std::string &text, bool p
 		                                  reason.c_str(), nullptr)));
 		return accepted;
 	};
+	/* what the settings say, taken under the object lock; no I/O under it */
+	GST_OBJECT_LOCK(self);
+	const Settings &set = self->priv->settings;
+	jtl::AssetPolicy policy = policy_of(set);
+	jtl::FetchOptions fetch = fetch_options_of(set);
+	std::string doc = current ? std::string() : set.json;
+	std::string location = set.location;
+	GST_OBJECT_UNLOCK(self);
 	if (!current) {
-		/* not loaded yet: the settings take the new version; it is checked when loaded */
-		GST_OBJECT_LOCK(self);
-		Settings &set = self->priv->settings;
-		std::string doc = set.json;
-		if (doc.empty() && !set.location.empty()) {
+		/* not loaded yet: the settings take the new version; it is checked (assets
+		 * included) when loaded */
+		if (doc.empty() && !location.empty()) {
 			gchar *contents = nullptr;
 			gsize length = 0;
-			if (g_file_get_contents(set.location.c_str(), &contents, &length,
+			if (g_file_get_contents(location_path(location).c_str(), &contents, &length,
 			                        nullptr)) {
 				doc.assign(contents, length);
 				g_free(contents);
@@ -2796,9 +2794,11 @@ static bool request_update(JtlTimelineSrc *self, const std::string &text, bool p
 		std::string merged, error;
 		bool ok = !patch ||
 		          jtl::apply_merge_patch(doc.empty() ? "{}" : doc, text, &merged, &error);
-		if (ok)
-			set.json = patch ? merged : text;
-		GST_OBJECT_UNLOCK(self);
+		if (ok) {
+			GST_OBJECT_LOCK(self);
+			self->priv->settings.json = patch ? merged : text;
+			GST_OBJECT_UNLOCK(self);
+		}
 		return answer(ok, error);
 	}
 	std::string next = text, error;
@@ -2813,14 +2813,11 @@ static bool request_update(JtlTimelineSrc *self, const std::string &text, bool p
 	jtl::LiveUpdate u = jtl::compare_for_live_update(base, *current, next, *result.timeline);
 	if (!u.allowed)
 		return answer(false, u.reason);
-	jtl::FetchOptions fetch;
-	GST_OBJECT_LOCK(self);
-	fetch.cache_dir = self->priv->settings.cache_dir;
-	fetch.timeout_seconds = self->priv->settings.fetch_timeout;
-	GST_OBJECT_UNLOCK(self);
-	std::string fetch_path;
-	if (!jtl::fetch_remote_assets(*result.timeline, fetch, &error, &fetch_path))
-		return answer(false, fetch_path + ": " + error);
+	/* the same asset policy as the first version: downloads guarded, local files inside
+	 * asset-root */
+	std::string asset_path;
+	if (!jtl::admit_assets(*result.timeline, policy, fetch, &error, &asset_path))
+		return answer(false, asset_path + ": " + error);
 	std::vector<std::string> warnings;
 	jtl::ClipSpans spans = jtl::plan_transitions(*result.timeline, &warnings);
 	{
@@ -2899,6 +2896,9 @@ static void jtl_timeline_src_set_property(GObject *object, guint id, const GValu
 	case PROP_ASSET_ROOT:
 		s.asset_root = jtl_value_string(value);
 		break;
+	case PROP_CACHE_MAX_BYTES:
+		s.cache_max_bytes = g_value_get_uint64(value);
+		break;
 	case PROP_FETCH_TIMEOUT:
 		s.fetch_timeout = g_value_get_double(value);
 		break;
@@ -2960,6 +2960,9 @@ static void jtl_timeline_src_get_property(GObject *object, guint id, GValue *val
 		break;
 	case PROP_ASSET_ROOT:
 		g_value_set_string(value, s.asset_root.c_str());
+		break;
+	case PROP_CACHE_MAX_BYTES:
+		g_value_set_uint64(value, s.cache_max_bytes);
 		break;
 	case PROP_FETCH_TIMEOUT:
 		g_value_set_double(value, s.fetch_timeout);
@@ -3147,6 +3150,13 @@ static void jtl_timeline_src_class_init(JtlTimelineSrcClass *klass)
 	                            "Local asset files must be inside this directory (links "
 	                            "followed); empty: anywhere",
 	                            "", rw));
+
+	g_object_class_install_property(
+	        object_class, PROP_CACHE_MAX_BYTES,
+	        g_param_spec_uint64("cache-max-bytes", "Cache size limit",
+	                            "Bytes the remote asset cache may hold: past it the files used "
+	                            "longest ago are deleted; 0: no limit",
+	                            0, G_MAXUINT64, jtl::kDefaultCacheMaxBytes, rw));
 
 	g_object_class_install_property(
 	        object_class, PROP_DURATION,

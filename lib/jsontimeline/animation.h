@@ -49,9 +49,13 @@ std::unique_ptr<Animation> open_gif(const std::string &path, bool loop, std::str
 /* A Lottie (Bodymovin) animation rendered with rlottie, from a JSON file or from JSON
  * text (an asset's resourceJson). Lottie animations always loop. cache_key names the
  * JSON for rlottie's model cache (e.g. the asset id; the text's checksum is added, so a
- * changed text is parsed again); "" parses every time. Returns null with *error set when
- * the JSON cannot be read as an animation. */
-std::unique_ptr<Animation> open_lottie_file(const std::string &path, std::string *error);
+ * changed text is parsed again); "" parses every time. Images the animation names are
+ * embedded before rlottie sees the JSON (confine_lottie_json(), asset-policy.h): a file's
+ * from beside it through the policy, JSON text's only as data: URIs. Returns null with
+ * *error set when the JSON cannot be read as an animation or names an image refused. */
+struct AssetPolicy;
+std::unique_ptr<Animation> open_lottie_file(const std::string &path, const AssetPolicy &policy,
+                                            std::string *error);
 std::unique_ptr<Animation> open_lottie_json(const std::string &json, const std::string &cache_key,
                                             std::string *error);
 

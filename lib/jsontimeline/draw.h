@@ -110,13 +110,6 @@ int text_unknown_glyphs(const std::string &text, const TextStyle &style, int wid
 
 namespace jtl {
 
-/* Where a file asset is on disk: its local_path when set (the copy fetch_remote_assets()
- * made of an http(s) URL), else remoteUrl when it is a file:// URI or a path, else
- * filename; relative paths resolve against base (a directory or file:// URI). Returns ""
- * with *error set for http(s) URLs not fetched yet (fetch.h), other URL schemes and
- * files that do not exist. */
-std::string resolve_asset_path(const Asset &asset, const std::string &base, std::string *error);
-
 /* The most pixels an image file may have (8192 x 8192, 256 MiB decoded): its size is read
  * from its header, and a larger one is refused before anything is decoded. */
 constexpr std::uint64_t kMaxImagePixels = std::uint64_t(8192) * 8192;

@@ -12,10 +12,19 @@
 
 namespace jtl {
 
+/* The remote asset cache's default bound, bytes (FetchOptions::cache_max_bytes). */
+constexpr uint64_t kDefaultCacheMaxBytes = 2ull << 30;
+/* A partial download not written to for this long is a dead process's: deleted. */
+constexpr int64_t kStalePartSeconds = 3600;
+
 struct FetchOptions {
 	std::string cache_dir;           /* "" = g_get_user_cache_dir()/jsontimeline/remote */
 	uint64_t max_bytes = 1ull << 30; /* per file */
-	double timeout_seconds = 120;    /* per file, whole transfer; <= 0: no limit */
+	/* the whole cache: after each call the files used longest ago are deleted until the
+	 * cache holds at most this many bytes (the files of the call itself stay); 0 = no
+	 * bound */
+	uint64_t cache_max_bytes = kDefaultCacheMaxBytes;
+	double timeout_seconds = 120; /* per file, whole transfer; <= 0: no limit */
 	int max_redirects = 5;
 	/* refuse loopback/private/link-local/metadata addresses, checked at connect time
 	 * (after DNS and on every redirect); proxies are not used then */
@@ -31,8 +40,11 @@ struct FetchOptions {
  * GlobalBackground::image_local_path), which resolve_asset_path() returns first.
  *
  * The cache is keyed by the URL: the file name is the SHA-256 of the URL in hex, plus the
- * extension of the URL's path. A file already in the cache is not downloaded again; a
+ * extension of the URL's path. A file already in the cache is not downloaded again (its
+ * modification time is set to now: the cache is trimmed least recently used first); a
  * download goes to a temporary name in the cache directory and is renamed when complete.
+ * After every call the cache is trimmed to cache_max_bytes (partial downloads of other
+ * processes count; those untouched for kStalePartSeconds are deleted).
  * Several assets with one URL are fetched once. Fetches run concurrently (four at a time)
  * on a private GMainContext; the call blocks, so call it from a thread that is not
  * streaming. Redirects are followed (up to max_redirects, http and https only).
@@ -42,7 +54,7 @@ struct FetchOptions {
  * large, refused address, unsupported scheme, I/O error), and *json_path (when not null)
  * set to the JSON pointer of the URL in the document (/assets/ID/remoteUrl,
  * /assets/ID/filename or /globalBackground/imageUrl). The other transfers are then
- * cancelled; what was fetched before stays in the cache. file:// URIs and paths are left
+ * cancelled, and what this call downloaded is deleted again. file:// URIs and paths are left
  * alone (resolve_asset_path() reads them); other schemes (ftp:, data:, javascript:, ...)
  * are an error. */
 bool fetch_remote_assets(Timeline &timeline, const FetchOptions &options, std::string *error,

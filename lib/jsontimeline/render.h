@@ -2,6 +2,7 @@
 // Rendering a document to a file: the output pipeline around jsontimelinesrc.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -31,6 +32,7 @@ struct RenderOptions {
 	 * file in seconds (< 0: the element's default) */
 	std::string cache_dir;
 	double fetch_timeout = -1;
+	uint64_t cache_max_bytes = 0; /* the whole cache; 0: the element's default (2 GiB) */
 	/* documents from others (the service): downloads refuse private addresses except
 	 * allow_hosts, local files only inside asset_root ("" = anywhere) */
 	bool refuse_private = false;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -88,6 +89,9 @@ struct ServeOptions {
 	/* memory limit of one render (address space, MiB; 0 = none): a render past it fails
 	 * alone */
 	int render_memory_mib = 8192;
+	/* the renders' remote asset cache (DIR/cache), MiB: past it the files used longest
+	 * ago are deleted (fetch.h) */
+	int64_t cache_max_mib = 2048;
 	/* requests per minute per API key (a bucket of that many, refilled evenly); more
 	 * answer 429 with Retry-After; 0 = no limit */
 	int rate_limit_per_minute = 1200;

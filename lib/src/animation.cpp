@@ -12,6 +12,7 @@
 #include <rlottie.h>
 
 #include <jsontimeline/budgets.h>
+#include <jsontimeline/asset-policy.h>
 
 #include "cairo-raster.h"
 
@@ -363,32 +364,35 @@ std::unique_ptr<Animation> open_gif(const std::string &path, bool loop, std::str
 	return GifAnimation::open(path, loop, error);
 }
 
-std::unique_ptr<Animation> open_lottie_file(const std::string &path, std::string *error)
+/* rlottie's resource path: every image is embedded, and a path through a file leads
+ * nowhere ("/dev/null/../x" fails with ENOTDIR) should one be missed */
+const char kNoDirectory[] = "/dev/null/";
+
+std::unique_ptr<Animation> open_lottie_file(const std::string &path, const AssetPolicy &policy,
+                                            std::string *error)
 {
 	gchar *contents = nullptr;
 	gsize length = 0;
-	g_autoptr(GError) e = nullptr;
-	if (!g_file_get_contents(path.c_str(), &contents, &length, &e)) {
-		*error = e->message;
+	if (!g_file_get_contents(path.c_str(), &contents, &length, nullptr)) {
+		*error = "cannot read the Lottie file";
 		return nullptr;
 	}
 	std::string json(contents, length);
 	g_free(contents);
 	LottieExcess excess;
 	if (!check_lottie_budgets_text(json, &excess)) {
-		*error = path + ": " + excess.text();
+		*error = excess.text();
 		return nullptr;
 	}
-	/* images the animation names are looked up beside the file */
+	/* images the animation names are looked up beside the file, through the policy, and
+	 * handed to rlottie embedded: it never opens a file itself */
 	g_autofree gchar *dir = g_path_get_dirname(path.c_str());
-	std::unique_ptr<Animation> anim = LottieAnimation::open(
-	        json.empty() ? nullptr
-	                     : rlottie::Animation::loadFromData(std::move(json), path,
-	                                                        std::string(dir) + "/", false),
+	std::string confined;
+	if (!confine_lottie_json(json, dir, &policy, &confined, error))
+		return nullptr;
+	return LottieAnimation::open(
+	        rlottie::Animation::loadFromData(std::move(confined), path, kNoDirectory, false),
 	        error);
-	if (!anim)
-		*error = path + ": " + *error;
-	return anim;
 }
 
 std::unique_ptr<Animation> open_lottie_json(const std::string &json, const std::string &cache_key,
@@ -408,7 +412,12 @@ std::unique_ptr<Animation> open_lottie_json(const std::string &json, const std::
 		        json.size());
 		key = cache_key + "#" + sum;
 	}
-	return LottieAnimation::open(rlottie::Animation::loadFromData(json, key, "", !key.empty()),
+	/* JSON in the document: embedded (data:) images only */
+	std::string confined;
+	if (!confine_lottie_json(json, "", nullptr, &confined, error))
+		return nullptr;
+	return LottieAnimation::open(rlottie::Animation::loadFromData(std::move(confined), key,
+	                                                              kNoDirectory, !key.empty()),
 	                             error);
 }
 

@@ -567,49 +567,6 @@ Raster draw_text_frame(const std::string &text, const TextStyle &style, int widt
 	return to_raster(s.get());
 }
 
-std::string resolve_asset_path(const Asset &asset, const std::string &base, std::string *error)
-{
-	if (!asset.local_path.empty()) {
-		if (!g_file_test(asset.local_path.c_str(), G_FILE_TEST_IS_REGULAR)) {
-			*error = "the fetched copy " + asset.local_path + " does not exist";
-			return {};
-		}
-		return asset.local_path;
-	}
-	std::string where = asset.remote_url.value_or("");
-	if (where.empty())
-		where = asset.filename;
-	std::string scheme = url_scheme(where);
-	if (scheme == "http" || scheme == "https") {
-		*error = "remote asset " + where + " must be fetched before rendering";
-		return {};
-	}
-	if (!scheme.empty() && scheme != "file") {
-		*error = "unsupported URL scheme \"" + scheme + "\" in " + where +
-		         " (only http, https and file)";
-		return {};
-	}
-	if (where.rfind("file://", 0) == 0) {
-		g_autofree gchar *p = g_filename_from_uri(where.c_str(), nullptr, nullptr);
-		where = p ? p : "";
-	}
-	if (!where.empty() && !g_path_is_absolute(where.c_str())) {
-		std::string dir = base;
-		if (dir.rfind("file://", 0) == 0) {
-			g_autofree gchar *p = g_filename_from_uri(dir.c_str(), nullptr, nullptr);
-			dir = p ? p : "";
-		}
-		g_autofree gchar *joined =
-		        g_build_filename(dir.empty() ? "." : dir.c_str(), where.c_str(), nullptr);
-		where = joined;
-	}
-	if (where.empty() || !g_file_test(where.c_str(), G_FILE_TEST_IS_REGULAR)) {
-		*error = "the file " + (where.empty() ? asset.filename : where) + " does not exist";
-		return {};
-	}
-	return where;
-}
-
 namespace {
 
 /* The longest side drawn from a decoded image (Cairo's own limit is 32767). */

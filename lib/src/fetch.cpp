@@ -9,12 +9,15 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <vector>
 
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <jsontimeline/asset-policy.h>
 #include <jsontimeline/json.h>
 
 namespace jtl {
@@ -46,6 +49,7 @@ struct Job {
 	int redirects = 0;
 	uint64_t received = 0;
 	bool active = false;
+	bool done = false; /* downloaded into path by this call */
 	bool timed_out = false;
 	std::string refused; /* the address refused at connect time, with why */
 	GCancellable *cancellable = nullptr;
@@ -133,6 +137,7 @@ void finish(Job *job, const std::string &cause)
 	job->active = false;
 	f->running--;
 	if (cause.empty()) {
+		job->done = true;
 		for (Target &t : job->targets)
 			*t.local = job->path;
 	} else if (!f->aborted) {
@@ -196,11 +201,11 @@ void on_read(GObject *source, GAsyncResult *result, gpointer data)
 		job->fd = -1;
 		if (close(fd) != 0) {
 			finish(job,
-			       std::string("cannot write ") + job->tmp + ": " + g_strerror(errno));
+			       std::string("cannot write into the cache: ") + g_strerror(errno));
 			return;
 		}
 		if (g_rename(job->tmp.c_str(), job->path.c_str()) != 0) {
-			finish(job, "cannot rename " + job->tmp + " to " + job->path + ": " +
+			finish(job, std::string("cannot complete the file in the cache: ") +
 			                    g_strerror(errno));
 			return;
 		}
@@ -219,7 +224,7 @@ void on_read(GObject *source, GAsyncResult *result, gpointer data)
 			continue;
 		if (w < 0) {
 			finish(job,
-			       std::string("cannot write ") + job->tmp + ": " + g_strerror(errno));
+			       std::string("cannot write into the cache: ") + g_strerror(errno));
 			return;
 		}
 		done += w;
@@ -329,8 +334,7 @@ void start(Fetcher *f, Job *job)
 	std::string tmpl = job->path + ".part-XXXXXX";
 	job->fd = g_mkstemp_full(&tmpl[0], O_WRONLY | O_CLOEXEC, 0644);
 	if (job->fd < 0) {
-		finish(job,
-		       "cannot create a file in the cache: " + tmpl + ": " + g_strerror(errno));
+		finish(job, "cannot create a file in the cache: " + std::string(g_strerror(errno)));
 		return;
 	}
 	job->tmp = tmpl;
@@ -347,6 +351,52 @@ void pump(Fetcher *f)
 {
 	while (!f->aborted && f->running < kParallel && f->next < f->jobs.size())
 		start(f, f->jobs[f->next++].get());
+}
+
+/* Deletes the files of the cache used longest ago (by modification time: a use sets it)
+ * until it holds at most max bytes; the files of keep stay. Partial downloads count
+ * (another process may be writing them) unless untouched for kStalePartSeconds: then
+ * they are a dead process's and go. */
+void trim_cache(const std::string &dir, uint64_t max, const std::set<std::string> &keep)
+{
+	struct Entry {
+		int64_t used_ns;
+		std::string path;
+		uint64_t size;
+	};
+	std::vector<Entry> files;
+	uint64_t total = 0;
+	int64_t now = g_get_real_time() / G_USEC_PER_SEC;
+	GDir *d = g_dir_open(dir.c_str(), 0, nullptr);
+	while (const char *name = d ? g_dir_read_name(d) : nullptr) {
+		std::string path = dir + "/" + name;
+		struct stat st;
+		if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		bool partial = strstr(name, ".part-") != nullptr;
+		if (partial && now - int64_t(st.st_mtime) > kStalePartSeconds) {
+			g_unlink(path.c_str());
+			continue;
+		}
+		total += uint64_t(st.st_size);
+		if (!partial && !keep.count(path))
+			files.push_back(
+			        {int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, path,
+			         uint64_t(st.st_size)});
+	}
+	if (d)
+		g_dir_close(d);
+	if (max == 0)
+		return;
+	std::sort(files.begin(), files.end(), [](const Entry &a, const Entry &b) {
+		return a.used_ns != b.used_ns ? a.used_ns < b.used_ns : a.path < b.path;
+	});
+	for (const Entry &e : files) {
+		if (total <= max)
+			break;
+		if (g_unlink(e.path.c_str()) == 0)
+			total -= e.size;
+	}
 }
 
 } /* namespace */
@@ -457,7 +507,6 @@ bool fetch_remote_assets(Timeline &timeline, const FetchOptions &options, std::s
 	Fetcher f;
 	f.options = &options;
 	std::map<std::string, Job *> by_url;
-	std::set<std::string> seen;
 	auto add = [&](const std::string &url, Target target) -> bool {
 		std::string scheme = url_scheme(url);
 		if (scheme.empty() || scheme == "file")
@@ -479,41 +528,9 @@ bool fetch_remote_assets(Timeline &timeline, const FetchOptions &options, std::s
 		job->targets.push_back(std::move(target));
 		return true;
 	};
-	auto add_asset = [&](Asset &asset) -> bool {
-		if (!seen.insert(asset.id).second)
-			return true;
-		bool remote = asset.remote_url && !asset.remote_url->empty();
-		const std::string &url = remote ? *asset.remote_url : asset.filename;
-		std::string path = json_pointer_append(json_pointer_append("/assets", asset.id),
-		                                       remote ? "remoteUrl" : "filename");
-		return add(url, {"asset \"" + asset.id + "\"", path, &asset.local_path});
-	};
-	for (const auto &entry : timeline.items) {
-		const MediaData *media = entry.second.as<MediaData>();
-		auto it = media ? timeline.assets.find(media->asset_id) : timeline.assets.end();
-		if (it == timeline.assets.end())
-			continue;
-		Asset &asset = it->second;
-		if (asset.type == AssetType::Caption ||
-		    (asset.type == AssetType::Lottie && !asset.resource_json.empty()))
-			continue; /* the document carries what is drawn */
-		if (!add_asset(asset))
+	for (AssetReference &ref : asset_references(timeline))
+		if (!add(ref.location, {ref.who, ref.json_path, ref.local}))
 			return false;
-	}
-	GlobalBackground &bg = timeline.background;
-	if (bg.type == GlobalBackground::Type::Image) {
-		auto it = bg.image_asset_id ? timeline.assets.find(*bg.image_asset_id)
-		                            : timeline.assets.end();
-		if (it != timeline.assets.end()) {
-			if (!add_asset(it->second))
-				return false;
-		} else if (!bg.image_url.empty() &&
-		           !add(bg.image_url,
-		                {"globalBackground imageUrl", "/globalBackground/imageUrl",
-		                 &bg.image_local_path})) {
-			return false;
-		}
-	}
 	if (f.jobs.empty())
 		return true;
 
@@ -526,18 +543,21 @@ bool fetch_remote_assets(Timeline &timeline, const FetchOptions &options, std::s
 	if (g_mkdir_with_parents(dir.c_str(), 0755) != 0) {
 		const Target &t = f.jobs.front()->targets.front();
 		*error = t.who + ": cannot fetch " + f.jobs.front()->url +
-		         ": cannot create the cache directory " + dir + ": " + g_strerror(errno);
+		         ": cannot create the cache directory: " + g_strerror(errno);
 		if (json_path)
 			*json_path = t.json_path;
 		return false;
 	}
-	/* what is in the cache already is used as it is */
+	/* what is in the cache already is used as it is (and now counts as used last) */
 	std::vector<std::unique_ptr<Job>> jobs;
+	std::set<std::string> used;
 	for (std::unique_ptr<Job> &job : f.jobs) {
 		g_autofree gchar *p =
 		        g_build_filename(dir.c_str(), cache_name(job->url).c_str(), nullptr);
 		job->path = p;
+		used.insert(job->path);
 		if (g_file_test(p, G_FILE_TEST_IS_REGULAR)) {
+			utimensat(AT_FDCWD, p, nullptr, 0);
 			for (Target &t : job->targets)
 				*t.local = job->path;
 		} else {
@@ -566,11 +586,17 @@ bool fetch_remote_assets(Timeline &timeline, const FetchOptions &options, std::s
 	g_main_context_pop_thread_default(f.ctx);
 	g_main_context_unref(f.ctx);
 	if (f.aborted) {
+		/* the render will not happen: what this call downloaded goes again */
+		for (const std::unique_ptr<Job> &job : f.jobs)
+			if (job->done)
+				g_unlink(job->path.c_str());
+		trim_cache(dir, options.cache_max_bytes, used);
 		*error = f.error;
 		if (json_path)
 			*json_path = f.json_path;
 		return false;
 	}
+	trim_cache(dir, options.cache_max_bytes, used);
 	return true;
 }
 

@@ -522,7 +522,7 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 	if (missing)
 		return false;
 	set_source_input(src, {o.input, o.json, o.fps, o.scale, o.width, o.height, o.cache_dir,
-	                       o.fetch_timeout});
+	                       o.fetch_timeout, o.cache_max_bytes});
 	std::string hosts;
 	for (const std::string &h : o.allow_hosts)
 		hosts += (hosts.empty() ? "" : ",") + h;

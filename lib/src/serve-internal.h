@@ -88,9 +88,12 @@ std::string now_rfc3339();
 std::string hmac_hex(const std::string &secret, const std::string &text);
 bool equal_constant_time(const std::string &a, const std::string &b);
 std::string node_text(JsonNode *n);
-/* The file of an upload when url is this service's signed fileUrl of it, else "": renders
- * read uploads from the disk (the media guard refuses the service's own address). */
-std::string local_asset_file(Server *s, const std::string &url);
+/* The asset id of an upload of key_id when url is this service's signed fileUrl of it,
+ * else "" (another key's upload, a deleted one, another URL): renders read their key's
+ * uploads from the disk (the media guard refuses the service's own address). */
+std::string owned_upload(Server *s, const std::string &key_id, const std::string &url);
+/* DIR/assets/ID: where an upload's bytes are. */
+std::string asset_path(Server *s, const std::string &id);
 
 Response json_response(int status, const std::string &body);
 Response problem(int status, const std::string &code, const std::string &detail,

@@ -82,10 +82,14 @@ std::vector<std::string> segments(const std::string &path)
 	return out;
 }
 
+} /* namespace */
+
 std::string asset_path(Server *s, const std::string &id)
 {
 	return server_options(s).data_dir + "/assets/" + id;
 }
+
+namespace {
 
 std::string asset_signature(Server *s, const std::string &id)
 {
@@ -720,7 +724,7 @@ Response route_projects(Server *s, Request &r, bool *handled)
 	                                   ",\"assetId\":" + jstr(seg[4]) + ",\"deleted\":true}"));
 }
 
-std::string local_asset_file(Server *s, const std::string &url)
+std::string owned_upload(Server *s, const std::string &key_id, const std::string &url)
 {
 	/* .../v1/assets/ID/file?signature=SIG, signed by this service */
 	std::size_t at = url.find("/v1/assets/");
@@ -729,11 +733,13 @@ std::string local_asset_file(Server *s, const std::string &url)
 		return "";
 	std::string id = url.substr(at + 11, q - at - 11);
 	std::string sig = url.substr(q + 16);
+	StoredAsset a;
 	if (id.find('/') != std::string::npos || id.find("..") != std::string::npos ||
-	    !equal_constant_time(asset_signature(s, id), sig))
+	    !equal_constant_time(asset_signature(s, id), sig) ||
+	    !server_store(s).asset_get(key_id, id, &a))
 		return "";
 	std::string path = asset_path(s, id);
-	return g_file_test(path.c_str(), G_FILE_TEST_IS_REGULAR) ? path : "";
+	return g_file_test(path.c_str(), G_FILE_TEST_IS_REGULAR) ? id : "";
 }
 
 } /* namespace serve_detail */

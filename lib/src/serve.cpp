@@ -3,6 +3,7 @@
 #include <jsontimeline/serve.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
@@ -241,6 +242,44 @@ std::string job_path(Server *s, const std::string &id)
 	return s->opt.data_dir + "/jobs/" + id + ".json";
 }
 
+/* The directory of a task's uploads, beside its document: its render's --asset-root, so
+ * the only local files the render may read are the uploads of the task's own key that
+ * its document names (create_export() links them there). */
+std::string task_assets_dir(Server *s, const std::string &id)
+{
+	return s->opt.data_dir + "/jobs/" + id + ".assets";
+}
+
+void remove_task_assets(Server *s, const std::string &id)
+{
+	std::string dir = task_assets_dir(s, id);
+	if (GDir *d = g_dir_open(dir.c_str(), 0, nullptr)) {
+		while (const char *name = g_dir_read_name(d))
+			g_unlink((dir + "/" + name).c_str());
+		g_dir_close(d);
+	}
+	g_rmdir(dir.c_str());
+}
+
+/* Links (or copies, across file systems) each upload into the task's directory under its
+ * asset id. */
+bool link_task_assets(Server *s, const std::string &id, const std::vector<std::string> &uploads)
+{
+	std::string dir = task_assets_dir(s, id);
+	if (g_mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+		return false;
+	for (const std::string &asset : uploads) {
+		std::string from = asset_path(s, asset), to = dir + "/" + asset;
+		if (link(from.c_str(), to.c_str()) == 0 || errno == EEXIST)
+			continue;
+		g_autoptr(GFile) src = g_file_new_for_path(from.c_str());
+		g_autoptr(GFile) dst = g_file_new_for_path(to.c_str());
+		if (!g_file_copy(src, dst, G_FILE_COPY_NONE, nullptr, nullptr, nullptr, nullptr))
+			return false;
+	}
+	return true;
+}
+
 std::string server_origin(Server *s)
 {
 	std::string base = !s->opt.public_url.empty() ? s->opt.public_url
@@ -342,6 +381,8 @@ void transition(Server *s, StoredTask &t, const std::string &status, const std::
 	t.completed_at = status == "COMPLETED" || status == "FAILED" || status == "CANCELED"
 	                         ? now_rfc3339()
 	                         : "";
+	if (!t.completed_at.empty())
+		remove_task_assets(s, t.id);
 	if (!s->store.set_status(t.id, t.status, t.progress, t.error, t.completed_at))
 		g_warning("serve: cannot store the state of task %s", t.id.c_str());
 	std::string fields = ",\"taskId\":" + jstr(t.id) + ",\"status\":" + jstr(status) +
@@ -514,11 +555,14 @@ void start_job(Server *s, StoredTask task)
 	                  std::to_string(t.attempts) + "." + t.format;
 	std::string doc = job_path(s, t.id);
 	/* a client's document: downloads refuse private addresses (but the operator's
-	 * --allow-host), local files only from the uploads */
-	std::string assets = s->opt.data_dir + "/assets", cache = s->opt.data_dir + "/cache";
+	 * --allow-host), local files only from the task's own uploads */
+	std::string assets = task_assets_dir(s, t.id), cache = s->opt.data_dir + "/cache";
+	g_mkdir(assets.c_str(), 0700); /* a task stored before uploads were linked: none */
 	std::vector<std::string> args = {
 	        s->opt.render_program, "render",       doc,    "-o",          job->tmp_output,
 	        "--refuse-private",    "--asset-root", assets, "--cache-dir", cache};
+	args.push_back("--cache-max-mib");
+	args.push_back(std::to_string(s->opt.cache_max_mib));
 	for (const std::string &h : s->opt.allow_hosts) {
 		args.push_back("--allow-host");
 		args.push_back(h);
@@ -1009,18 +1053,21 @@ void prepare_export(std::size_t max_bytes, const std::string &text, bool only_ta
 	p->job_text = node_text(p->job.get());
 }
 
-/* Uploads named by their fileUrl are read from the disk: their remoteUrl becomes the file's
- * URI in the job document. True when one was. */
-bool localize_uploads(Server *s, JsonNode *job)
+/* Uploads named by their fileUrl are read from the disk: those of the request's key (looked
+ * up in its records, never by path) are named relative to the task's document, inside its
+ * directory (task_assets_dir()), the only local files its render may read. Returns the
+ * asset ids of the uploads named, for link_task_assets(). */
+std::vector<std::string> localize_uploads(Server *s, const std::string &key_id,
+                                          const std::string &task_id, JsonNode *job)
 {
+	std::vector<std::string> uploads;
 	JsonNode *state = json_object_get_member(json_node_get_object(job), "editorState");
 	JsonObject *assets =
 	        state && JSON_NODE_HOLDS_OBJECT(state)
 	                ? json_object_get_object_member(json_node_get_object(state), "assets")
 	                : nullptr;
 	if (!assets)
-		return false;
-	bool changed = false;
+		return uploads;
 	JsonObjectIter it;
 	const gchar *name;
 	JsonNode *value;
@@ -1031,16 +1078,14 @@ bool localize_uploads(Server *s, JsonNode *job)
 		const char *url =
 		        a ? json_object_get_string_member_with_default(a, "remoteUrl", nullptr)
 		          : nullptr;
-		std::string file = url ? local_asset_file(s, url) : "";
-		if (file.empty())
-			continue;
-		g_autofree gchar *uri = g_filename_to_uri(file.c_str(), nullptr, nullptr);
-		if (uri) {
-			json_object_set_string_member(a, "remoteUrl", uri);
-			changed = true;
+		std::string upload = url ? owned_upload(s, key_id, url) : "";
+		if (!upload.empty()) {
+			uploads.push_back(upload);
+			json_object_set_string_member(a, "remoteUrl",
+			                              (task_id + ".assets/" + upload).c_str());
 		}
 	}
-	return changed;
+	return uploads;
 }
 
 Response concurrency_exceeded(Server *s)
@@ -1091,13 +1136,19 @@ Response commit_export(Server *s, Request &r, PreparedExport &p, const std::stri
 	t.request = request;
 	t.format = p.format;
 	t.created_at = now_rfc3339();
-	if (p.uses_uploads && localize_uploads(s, p.job.get()))
+	std::vector<std::string> uploads;
+	if (p.uses_uploads)
+		uploads = localize_uploads(s, r.key->id, t.id, p.job.get());
+	if (!uploads.empty())
 		p.job_text = node_text(p.job.get());
 	g_autoptr(GError) err = nullptr;
-	if (!g_file_set_contents_full(job_path(s, t.id).c_str(), p.job_text.c_str(), -1,
+	if (!link_task_assets(s, t.id, uploads) ||
+	    !g_file_set_contents_full(job_path(s, t.id).c_str(), p.job_text.c_str(), -1,
 	                              G_FILE_SET_CONTENTS_CONSISTENT, 0600, &err) ||
-	    !s->store.insert(t))
+	    !s->store.insert(t)) {
+		remove_task_assets(s, t.id);
 		return problem(500, "OPEN_API_INTERNAL_ERROR", "the task could not be stored");
+	}
 	transition(s, t, "PENDING", "");
 	s->queue.push_back(t.id);
 	dispatch(s);

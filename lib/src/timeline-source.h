@@ -2,6 +2,7 @@
 // Internal: the settings render_file() and the live outputs both give a jsontimelinesrc.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include <gst/gst.h>
@@ -9,8 +10,8 @@
 namespace jtl {
 
 /* The document (json when given, else the file at input), output rate, scale and size
- * (0: the document's), and the remote asset cache and time limit ("" / < 0: the
- * element's defaults). */
+ * (0: the document's), and the remote asset cache, its bound and the time limit ("" /
+ * 0 / < 0: the element's defaults). */
 struct SourceInput {
 	const std::string &input, &json;
 	int fps;
@@ -18,6 +19,7 @@ struct SourceInput {
 	int width, height;
 	const std::string &cache_dir;
 	double fetch_timeout;
+	uint64_t cache_max_bytes = 0; /* 0: the element's default */
 };
 
 inline void set_source_input(GstElement *src, const SourceInput &in)
@@ -32,6 +34,8 @@ inline void set_source_input(GstElement *src, const SourceInput &in)
 		g_object_set(src, "cache-dir", in.cache_dir.c_str(), nullptr);
 	if (in.fetch_timeout >= 0)
 		g_object_set(src, "fetch-timeout", in.fetch_timeout, nullptr);
+	if (in.cache_max_bytes > 0)
+		g_object_set(src, "cache-max-bytes", guint64(in.cache_max_bytes), nullptr);
 }
 
 } /* namespace jtl */

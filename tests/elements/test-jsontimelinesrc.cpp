@@ -442,6 +442,130 @@ GST_START_TEST(test_live_patch)
 }
 GST_END_TEST;
 
+/* The reasons of the "jsontimeline-update" messages waiting on the bus ("" = accepted);
+ * *applied gets the frame of a "jsontimeline-update-applied" among them. */
+static std::vector<std::string> update_reasons(GstElement *pipeline, gint64 *applied)
+{
+	std::vector<std::string> reasons;
+	GstBus *bus = gst_element_get_bus(pipeline);
+	while (GstMessage *msg = gst_bus_pop_filtered(bus, GST_MESSAGE_ELEMENT)) {
+		const GstStructure *st = gst_message_get_structure(msg);
+		guint64 k;
+		if (gst_structure_has_name(st, "jsontimeline-update"))
+			reasons.push_back(gst_structure_get_string(st, "reason"));
+		else if (gst_structure_has_name(st, "jsontimeline-update-applied") &&
+		         gst_structure_get_uint64(st, "frame", &k))
+			*applied = gint64(k);
+		gst_message_unref(msg);
+	}
+	gst_object_unref(bus);
+	return reasons;
+}
+
+GST_START_TEST(test_live_patch_asset_policy)
+{
+	/* a red square and an image (inside asset-root) for 2 s: patches pointing the image
+	 * outside the root or at a private address are refused, the stream goes on and a
+	 * later patch turns the square blue */
+	g_autofree gchar *tmp = g_dir_make_tmp("jtl-src-policy-XXXXXX", nullptr);
+	std::string root = std::string(tmp) + "/root", outside = std::string(tmp) + "/out.png";
+	fail_unless(g_mkdir(root.c_str(), 0755) == 0);
+	static const char png[] =
+	        "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
+	        "\x00\x00\x00\x90\x77\x53\xde\x00\x00\x00\x0cIDAT\x78\x9c\x63\xf8\xcf\xc0\x00"
+	        "\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xae\x42\x60\x82";
+	for (const std::string &f : {root + "/in.png", outside})
+		fail_unless(g_file_set_contents(f.c_str(), png, sizeof png - 1, nullptr));
+	/* s1: an image item of asset "a", at 32, 32, on a second track */
+	std::string doc = solids_document({{"#ff0000", 0.0, 2.0}});
+	doc.replace(doc.find("\"assets\": {}"), 12,
+	            R"("assets": {"a": {"id": "a", "type": "image", "filename": "in.png",
+	  "size": 1, "mimeType": "image/png", "remoteUrl": null, "remoteKey": null,
+	  "width": 1, "height": 1}})");
+	doc.replace(doc.find("\"items\": [\"s0\"]"), 15,
+	            R"("items": ["s0"], "hidden": false, "muted": false},
+	  {"id": "t2", "items": ["s1"])");
+	doc.replace(doc.rfind("}}}"), 3, R"(}, "s1": {"id": "s1", "type": "image", "assetId": "a",
+	  "startTicks": 0, "durationTicks": 480000, "isDraggingInTimeline": false,
+	  "keepAspectRatio": false, "top": {"value": 32, "keyframes": []},
+	  "left": {"value": 32, "keyframes": []}, "width": {"value": 16, "keyframes": []},
+	  "height": {"value": 16, "keyframes": []}, "scaleX": {"value": 1, "keyframes": []},
+	  "scaleY": {"value": 1, "keyframes": []}, "opacity": {"value": 1, "keyframes": []},
+	  "borderRadius": {"value": 0, "keyframes": []},
+	  "rotation": {"value": 0, "keyframes": []}}}})");
+	GstElement *pipeline = gst_parse_launch(
+	        "jsontimelinesrc name=src src.video ! videoconvert ! video/x-raw,format=RGB ! "
+	        "appsink name=v sync=false max-buffers=2  src.audio ! fakesink sync=false",
+	        nullptr);
+	GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "v");
+	g_object_set(src, "json", doc.c_str(), "fps", 30, "asset-root", root.c_str(), "asset-base",
+	             root.c_str(), "fetch-refuse-private", TRUE, nullptr);
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	std::vector<Frame> frames;
+	auto pull = [&](size_t n) {
+		while (frames.size() < n) {
+			GstSample *sample =
+			        gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
+			if (!sample)
+				return;
+			GstBuffer *buf = gst_sample_get_buffer(sample);
+			GstMapInfo map;
+			gst_buffer_map(buf, &map, GST_MAP_READ);
+			const guint8 *px = map.data + 8 * 64 * 3 + 8 * 3;
+			frames.push_back({GST_BUFFER_PTS(buf), px[0], px[1], px[2]});
+			gst_buffer_unmap(buf, &map);
+			gst_sample_unref(sample);
+		}
+	};
+	pull(10);
+	fail_unless_equals_int(frames.size(), 10);
+	gint64 applied = -1;
+	fail_unless(update_reasons(pipeline, &applied).empty());
+	gboolean ok = TRUE;
+	std::string patch = R"({"assets": {"a": {"filename": ")" + outside + R"("}}})";
+	g_signal_emit_by_name(src, "apply-patch", patch.c_str(), &ok);
+	fail_if(ok, "a file outside asset-root was let in");
+	g_signal_emit_by_name(src, "apply-patch",
+	                      "{\"assets\": {\"a\": {\"filename\": \"../out.png\"}}}", &ok);
+	fail_if(ok, "a relative path outside asset-root was let in");
+	g_signal_emit_by_name(
+	        src, "apply-patch",
+	        "{\"assets\": {\"a\": {\"remoteUrl\": \"http://127.0.0.1:9/a.png\"}}}", &ok);
+	fail_if(ok, "a private address was fetched");
+	std::vector<std::string> reasons = update_reasons(pipeline, &applied);
+	fail_unless_equals_int(reasons.size(), 3);
+	fail_unless(reasons[0] == "/assets/a/filename: asset \"a\": \"" + outside +
+	                                  "\" is not a file in the asset directory",
+	            "%s", reasons[0].c_str());
+	fail_unless(reasons[1] == "/assets/a/filename: asset \"a\": \"../out.png\" is not a "
+	                          "file in the asset directory",
+	            "%s", reasons[1].c_str());
+	fail_unless(reasons[2].find("/assets/a/remoteUrl: ") == 0 &&
+	                    reasons[2].find("refused address 127.0.0.1 (loopback)") !=
+	                            std::string::npos,
+	            "%s", reasons[2].c_str());
+	g_signal_emit_by_name(src, "apply-patch", "{\"items\": {\"s0\": {\"color\": \"#0000ff\"}}}",
+	                      &ok);
+	fail_unless(ok);
+	pull(1000);
+	fail_unless(gst_app_sink_is_eos(GST_APP_SINK(sink)));
+	update_reasons(pipeline, &applied);
+	fail_unless_equals_int(frames.size(), 60);
+	fail_unless(applied >= 10 && applied < 40, "applied at frame %" G_GINT64_FORMAT, applied);
+	fail_unless(is_color(frames[5], 255, 0, 0));
+	fail_unless(is_color(frames.back(), 0, 0, 255));
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(sink);
+	gst_object_unref(src);
+	gst_object_unref(pipeline);
+	for (const std::string &f : {root + "/in.png", outside})
+		g_unlink(f.c_str());
+	g_rmdir(root.c_str());
+	g_rmdir(tmp);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_progress_messages)
 {
 	/* 1 s at 30 fps: a message every 7 frames (a quarter second) and at the last */
@@ -680,6 +804,7 @@ static Suite *jsontimelinesrc_suite()
 	tcase_add_test(tc, test_dynamic_branches);
 	tcase_add_test(tc, test_seek_while_playing);
 	tcase_add_test(tc, test_live_patch);
+	tcase_add_test(tc, test_live_patch_asset_policy);
 	tcase_add_test(tc, test_progress_messages);
 	tcase_add_test(tc, test_released_branches_leave_nothing);
 	return s;

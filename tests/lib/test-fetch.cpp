@@ -1,18 +1,30 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // Tests of remote assets (fetch.h) against an in-process HTTP server on 127.0.0.1.
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <sys/stat.h>
+#include <time.h>
 
-#include <jsontimeline/draw.h>
+#include <jsontimeline/asset-policy.h>
 #include <jsontimeline/fetch.h>
 
 using namespace jtl;
 
 namespace {
+
+/* A policy without a root, relative paths against dir. */
+AssetPolicy base(const std::string &dir)
+{
+	AssetPolicy p;
+	p.base = dir;
+	return p;
+}
 
 /* The server: its own thread and main context; it counts the requests per path. */
 struct Server {
@@ -269,7 +281,7 @@ void test_file_arrives_once()
 	g_assert_cmpint(hits("/file.png"), ==, before + 1);
 	g_assert_cmpint(hits("/missing.mp4"), ==, 0);
 	g_assert_cmpuint(cache.files().size(), ==, 1); /* no temporary file left */
-	std::string resolved = resolve_asset_path(a1, "/nowhere", &error);
+	std::string resolved = resolve_asset_path(a1, base("/nowhere"), &error);
 	g_assert_cmpstr(resolved.c_str(), ==, a1.local_path.c_str());
 
 	/* a second render of the same document: from the cache, no request */
@@ -350,6 +362,70 @@ void test_failures()
 	g_assert_cmpint(elapsed, <, 5 * G_USEC_PER_SEC);
 }
 
+/* Sets a file's modification time (its last use, to the cache) to seconds ago. */
+void used_ago(const std::string &path, int seconds)
+{
+	struct timespec t[2];
+	clock_gettime(CLOCK_REALTIME, &t[0]);
+	t[0].tv_sec -= seconds;
+	t[1] = t[0];
+	g_assert_cmpint(utimensat(AT_FDCWD, path.c_str(), t, 0), ==, 0);
+}
+
+/* The cache is bounded: the files used longest ago go first, the files of the call stay;
+ * what a failed call downloaded goes again; partial downloads of dead processes go, those
+ * in progress count. */
+void test_cache_bounded()
+{
+	CacheDir cache;
+	FetchOptions options;
+	options.cache_dir = cache.path;
+	const uint64_t file = server.body.size(), part = 100;
+	options.cache_max_bytes = 3 * file + part;
+	auto fetch = [&](const std::vector<std::string> &paths, std::vector<std::string> *local) {
+		Timeline tl;
+		for (std::size_t i = 0; i < paths.size(); i++)
+			add_asset(tl, "a" + std::to_string(i), url(paths[i]));
+		std::string error;
+		bool ok = fetch_remote_assets(tl, options, &error);
+		for (std::size_t i = 0; local && i < paths.size(); i++)
+			local->push_back(tl.assets["a" + std::to_string(i)].local_path);
+		return ok;
+	};
+	auto exists = [](const std::string &path) {
+		return g_file_test(path.c_str(), G_FILE_TEST_EXISTS);
+	};
+	std::vector<std::string> p;
+	g_assert_true(fetch({"/file.png?n=1", "/file.png?n=2", "/file.png?n=3"}, &p));
+	g_assert_cmpuint(cache.files().size(), ==, 3);
+	used_ago(p[0], 300);
+	used_ago(p[1], 200);
+	used_ago(p[2], 100);
+	std::string stale = cache.path + "/dead.png.part-AAAAAA";
+	std::string live = cache.path + "/busy.png.part-BBBBBB";
+	std::string bytes(part, 'p');
+	for (const std::string &f : {stale, live})
+		g_assert_true(g_file_set_contents(f.c_str(), bytes.data(), gssize(part), nullptr));
+	used_ago(stale, int(kStalePartSeconds) + 60);
+	/* n=1 used again and n=4 new: over the bound by one file, the least recently used
+	 * one (n=2) goes */
+	g_assert_true(fetch({"/file.png?n=1", "/file.png?n=4"}, &p));
+	g_assert_true(p[3] == p[0]);
+	g_assert_true(exists(p[0]) && exists(p[2]) && exists(p[4]));
+	g_assert_false(exists(p[1]));
+	g_assert_false(exists(stale));
+	g_assert_true(exists(live));
+	g_assert_cmpuint(cache.files().size(), ==, 4);
+
+	/* a call that fails (a transfer times out after another completed) leaves nothing */
+	options.timeout_seconds = 1;
+	g_assert_false(fetch({"/file.png?n=5", "/trickle"}, nullptr));
+	std::set<std::string> want = {live, p[0], p[2], p[4]}, got;
+	for (const std::string &name : cache.files())
+		got.insert(cache.path + "/" + name);
+	g_assert_true(got == want);
+}
+
 void test_refuse_private()
 {
 	int before = hits("/file.png");
@@ -393,7 +469,7 @@ void test_schemes()
 		g_assert_cmpstr(json_path.c_str(), ==, "/assets/odd/remoteUrl");
 		std::string resolve_error;
 		std::string resolved =
-		        resolve_asset_path(tl.assets["odd"], cache.path, &resolve_error);
+		        resolve_asset_path(tl.assets["odd"], base(cache.path), &resolve_error);
 		g_assert_cmpstr(resolved.c_str(), ==, "");
 		g_assert_true(contains(resolve_error, "unsupported URL scheme"));
 	}
@@ -411,15 +487,15 @@ void test_schemes()
 	std::string error;
 	g_assert_true(fetch_remote_assets(tl, options, &error));
 	g_assert_cmpstr(tl.assets["uri"].local_path.c_str(), ==, "");
-	std::string resolved = resolve_asset_path(tl.assets["uri"], "", &error);
+	std::string resolved = resolve_asset_path(tl.assets["uri"], base(""), &error);
 	g_assert_cmpstr(resolved.c_str(), ==, local.c_str());
-	resolved = resolve_asset_path(tl.assets["relative"], cache.path, &error);
+	resolved = resolve_asset_path(tl.assets["relative"], base(cache.path), &error);
 	g_assert_cmpstr(resolved.c_str(), ==, local.c_str());
 
 	/* an http(s) asset that was not fetched still says so */
 	Timeline remote;
 	add_asset(remote, "r", url("/file.png"));
-	resolved = resolve_asset_path(remote.assets["r"], "", &error);
+	resolved = resolve_asset_path(remote.assets["r"], base(""), &error);
 	g_assert_cmpstr(resolved.c_str(), ==, "");
 	g_assert_true(contains(error, "must be fetched"));
 }
@@ -512,6 +588,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/fetch/file-arrives-once", test_file_arrives_once);
 	g_test_add_func("/fetch/redirect-followed", test_redirect_followed);
 	g_test_add_func("/fetch/failures", test_failures);
+	g_test_add_func("/fetch/cache-bounded", test_cache_bounded);
 	g_test_add_func("/fetch/refuse-private", test_refuse_private);
 	g_test_add_func("/fetch/schemes", test_schemes);
 	g_test_add_func("/fetch/background", test_background);

@@ -1487,7 +1487,7 @@ def main():
                      ("http://[fd00:ec2::254]/latest/meta-data/", "refused"),
                      ("http://[fe80::1]/x.png", "refused"),
                      ("http://100.64.0.1/x.png", "refused"),
-                     ("file:///etc/hostname", "outside the allowed directory"),
+                     ("file:///etc/hostname", "is not a file in the asset directory"),
                      ("gopher://127.0.0.1/x", "photo-missing")]
             tasks = []
             for url, words in cases:
