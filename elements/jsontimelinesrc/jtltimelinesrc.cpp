@@ -38,10 +38,12 @@
 #include <functional>
 #include <limits>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
+#include <tuple>
 
 #include <gst/controller/controller.h>
 
@@ -1929,13 +1931,16 @@ bool apply_pending(JtlTimelineSrc *self, GstClockTime pos)
 	std::vector<bool> done(plan.size(), false);
 	GstClockTime ahead = std::max(st.video_pos, st.audio_pos);
 	std::vector<std::size_t> now;
+	/* the old plan's progress by branch, looked up once per branch (not plan x plan) */
+	std::map<std::tuple<std::string, bool, bool>, bool> was_done;
+	for (std::size_t j = 0; j < st.plan.size(); j++)
+		was_done[{st.plan[j].item_id, st.plan[j].video, st.plan[j].audio}] = st.done[j];
 	for (std::size_t i = 0; i < plan.size(); i++) {
 		const jtl::Branch &b = plan[i];
 		if (!changed.count(b.item_id)) {
-			for (std::size_t j = 0; j < st.plan.size(); j++)
-				if (st.plan[j].item_id == b.item_id &&
-				    st.plan[j].video == b.video && st.plan[j].audio == b.audio)
-					done[i] = st.done[j];
+			auto it = was_done.find({b.item_id, b.video, b.audio});
+			if (it != was_done.end())
+				done[i] = it->second;
 			continue;
 		}
 		if (b.release_at <= pos) {

@@ -29,13 +29,16 @@ struct DocumentBudgets {
 /* What a Lottie animation may ask of rlottie, which expands repeaters and precomps into
  * objects when it loads a file: checked on the JSON first (docs/limits.md). */
 struct LottieBudgets {
-	int max_side = 16384;            /* w, h of the canvas */
-	double max_frames = 216000;      /* op - ip: an hour at 60 fps */
-	double max_frame_rate = 1000;    /* fr */
-	double max_layers = 2000;        /* layers, counted once per precomp instance */
-	double max_shapes = 50000;       /* shapes and masks, counted once per repeater copy and
-	                                  * per precomp instance */
-	std::size_t max_assets = 1000;   /* precomps and images */
+	int max_side = 16384;          /* w, h of the canvas */
+	double max_frames = 216000;    /* op - ip: an hour at 60 fps */
+	double max_frame_rate = 1000;  /* fr */
+	double max_layers = 2000;      /* layers, counted once per precomp instance */
+	double max_shapes = 50000;     /* shapes and masks, counted once per repeater copy and
+	                                * per precomp instance */
+	std::size_t max_assets = 1000; /* precomps and images */
+	/* an image asset: its declared w x h and, for a data: URI, the size in its header
+	 * (PNG, JPEG, GIF or BMP; rlottie decodes any format stb_image knows, whole) */
+	double max_image_pixels = 4096.0 * 4096.0;
 	unsigned max_precomp_depth = 16; /* precomps inside precomps */
 };
 

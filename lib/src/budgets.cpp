@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -73,6 +74,60 @@ double largest_value(JsonNode *n, unsigned depth = 0)
 	return most;
 }
 
+uint32_t be16(const guchar *d)
+{
+	return uint32_t(d[0]) << 8 | d[1];
+}
+
+uint32_t le32(const guchar *d)
+{
+	return uint32_t(d[0]) | uint32_t(d[1]) << 8 | uint32_t(d[2]) << 16 | uint32_t(d[3]) << 24;
+}
+
+/* The size a PNG, JPEG, GIF or BMP says it has, from its header; false for anything else
+ * or a header cut short. */
+bool image_header_size(const guchar *d, gsize n, double *w, double *h)
+{
+	if (n >= 24 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0) {
+		*w = double(uint32_t(d[16]) << 24 | uint32_t(d[17]) << 16 | be16(d + 18));
+		*h = double(uint32_t(d[20]) << 24 | uint32_t(d[21]) << 16 | be16(d + 22));
+		return true;
+	}
+	if (n >= 10 && memcmp(d, "GIF8", 4) == 0) {
+		*w = d[6] | d[7] << 8;
+		*h = d[8] | d[9] << 8;
+		return true;
+	}
+	if (n >= 26 && d[0] == 'B' && d[1] == 'M') {
+		*w = std::fabs(double(int32_t(le32(d + 18))));
+		*h = std::fabs(double(int32_t(le32(d + 22))));
+		return true;
+	}
+	if (n < 4 || d[0] != 0xff || d[1] != 0xd8)
+		return false;
+	/* JPEG: the first start-of-frame marker (C0-CF but C4, C8, CC) holds the size */
+	gsize pos = 2;
+	while (pos + 9 < n) {
+		if (d[pos] != 0xff)
+			return false;
+		guchar m = d[pos + 1];
+		if (m == 0xff) {
+			pos++;
+			continue;
+		}
+		if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
+			*h = be16(d + pos + 5);
+			*w = be16(d + pos + 7);
+			return true;
+		}
+		if (m == 0x01 || (m >= 0xd0 && m <= 0xd9))
+			pos += 2;
+		else
+			pos += 2 + be16(d + pos + 2);
+	}
+	return false;
+}
+
 /* What a list of layers makes rlottie build. */
 struct Cost {
 	double layers = 0, shapes = 0;
@@ -119,6 +174,8 @@ public:
 				std::string id = string_of(get(a, "id"));
 				if (a && array_of(get(a, "layers")) && !id.empty())
 					precomps_.emplace(id, i);
+				else if (a && !image(a, json_pointer_append("/assets", i)))
+					return false;
 			}
 		}
 		Cost total;
@@ -134,6 +191,38 @@ private:
 			excess_->message = message;
 		}
 		return false;
+	}
+
+	bool image_within(double w, double h, const std::string &pointer, const char *what)
+	{
+		if (w <= budgets_.max_side && h <= budgets_.max_side &&
+		    w * h <= budgets_.max_image_pixels)
+			return true;
+		return fail(pointer, std::string(what) + " is " + count_text(w) + "x" +
+		                             count_text(h) + ", more than the limit of " +
+		                             count_text(budgets_.max_image_pixels) + " pixels");
+	}
+
+	/* An image asset: rlottie decodes it whole when it loads the animation. */
+	bool image(JsonObject *a, const std::string &pointer)
+	{
+		double w = 0, h = 0;
+		if (json_node_number(get(a, "w"), &w) && json_node_number(get(a, "h"), &h) &&
+		    !image_within(w, h, pointer, "the image"))
+			return false;
+		std::string p = string_of(get(a, "p"));
+		if (!g_str_has_prefix(p.c_str(), "data:"))
+			return true;
+		std::size_t comma = p.find(',');
+		std::string at = json_pointer_append(pointer, "p");
+		if (comma == std::string::npos || p.rfind(";base64", comma) == std::string::npos)
+			return fail(at, "an embedded image must be a base64 data: URI");
+		gsize n = 0;
+		g_autofree guchar *bytes = g_base64_decode(p.c_str() + comma + 1, &n);
+		if (!image_header_size(bytes, n, &w, &h))
+			return fail(at, "the embedded image is not a PNG, JPEG, GIF or BMP whose "
+			                "size can be read");
+		return image_within(w, h, at, "the embedded image");
 	}
 
 	bool within(const Cost &c, const std::string &pointer)

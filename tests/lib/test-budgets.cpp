@@ -272,6 +272,53 @@ void test_lottie()
 	g_assert_false(check_lottie_budgets_text("{", &e));
 	g_assert_nonnull(strstr(e.message.c_str(), "cannot be read"));
 
+	/* images: declared sizes, and the size in an embedded image's header */
+	auto with_image = [&](const std::string &asset) {
+		return lottie("[" + rect + "]", ", \"assets\": [" + asset + "]");
+	};
+	auto data_uri = [](const std::string &bytes) {
+		g_autofree gchar *b64 = g_base64_encode(
+		        reinterpret_cast<const guchar *>(bytes.data()), bytes.size());
+		return "\"data:image/png;base64," + std::string(b64) + "\"";
+	};
+	auto png = [](uint32_t w, uint32_t h) {
+		std::string d("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR", 16);
+		for (uint32_t v : {w, h})
+			for (int shift : {24, 16, 8, 0})
+				d += char(v >> shift & 0xff);
+		return d + std::string("\x08\x06\0\0\0", 5);
+	};
+	/* a JPEG: SOI, an APP0 segment, then SOF0 with height and width */
+	auto jpeg = [](uint32_t w, uint32_t h) {
+		std::string d("\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0", 20);
+		d += std::string("\xff\xc0\0\x11\x08", 5);
+		for (uint32_t v : {h, w}) {
+			d += char(v >> 8 & 0xff);
+			d += char(v & 0xff);
+		}
+		return d + std::string(12, '\0');
+	};
+	g_assert_true(check_lottie_budgets_text(
+	        with_image("{\"id\": \"i\", \"w\": 10, \"h\": 10, \"u\": \"\", \"e\": 1, "
+	                   "\"p\": " +
+	                   data_uri(png(10, 10)) + "}"),
+	        &e));
+	expect_excess(with_image("{\"id\": \"i\", \"w\": 30000, \"h\": 30000, \"p\": \"a.png\"}"),
+	              "/assets/0", "30000x30000, more than the limit of 16777216 pixels");
+	expect_excess(with_image("{\"id\": \"i\", \"w\": 10, \"h\": 10, \"e\": 1, \"p\": " +
+	                         data_uri(png(30000, 30000)) + "}"),
+	              "/assets/0/p", "embedded image is 30000x30000");
+	expect_excess(
+	        with_image("{\"id\": \"i\", \"e\": 1, \"p\": " + data_uri(jpeg(5000, 4000)) + "}"),
+	        "/assets/0/p", "embedded image is 5000x4000");
+	g_assert_true(check_lottie_budgets_text(
+	        with_image("{\"id\": \"i\", \"e\": 1, \"p\": " + data_uri(jpeg(640, 480)) + "}"),
+	        &e));
+	/* a TGA has no signature and stb_image decodes it whatever it claims: refused */
+	expect_excess(with_image("{\"id\": \"i\", \"e\": 1, \"p\": " +
+	                         data_uri(std::string(18, '\0') + "pixels") + "}"),
+	              "/assets/0/p", "not a PNG, JPEG, GIF or BMP");
+
 	/* open_lottie_json refuses it before rlottie builds 10^12 shapes */
 	std::string error;
 	g_assert_null(open_lottie_json(lottie("[" + group + ", " +

@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from test_render import TMP, decode_frames  # noqa: E402
+from test_render import TMP, decode_frames, text_item  # noqa: E402
 from clitest import CLI, check, expect, finish  # noqa: E402
 
 SECOND = 240000
@@ -96,13 +96,14 @@ def test_too_many_items():
 
 def test_keyframes_and_text():
     doc = effects(1)
-    doc["items"]["s"] = {"id": "s", "type": "text", "text": "x" * 20001, "startTicks": 0,
-                         "durationTicks": SECOND}
+    doc["items"]["s"] = text_item("s", "x" * 20001, 0, SECOND, 0, 0, 320, 180)
     doc["tracks"].append({"id": "t-text", "hidden": False, "muted": False, "items": ["s"]})
     code, _, err = render(doc, "text-long")
     refused(code, err, "/items/s/text", "20001 characters; the limit is 20000",
             "EDITOR_TEXT_TOO_LONG")
-    doc["items"]["s"]["text"] = "short"
+    doc["items"]["s"]["text"] = ("lorem ipsum " * 2000)[:20000]
+    code, _, err = render(doc, "text-at-budget", "--end", "0.1", "--scale", "0.6")
+    expect(code == 0, err[-1500:])
     doc["items"]["s"]["left"] = {"value": 0, "keyframes": [
         {"timeTicks": t, "value": t % 7} for t in range(100001)]}
     code, _, err = render(doc, "keyframes-many")
