@@ -385,11 +385,16 @@ std::unique_ptr<Animation> open_lottie_file(const std::string &path, const Asset
 		return nullptr;
 	}
 	/* images the animation names are looked up beside the file, through the policy, and
-	 * handed to rlottie embedded: it never opens a file itself */
+	 * handed to rlottie embedded: it never opens a file itself; the budgets are checked
+	 * again with every image embedded (measured from its header) */
 	g_autofree gchar *dir = g_path_get_dirname(path.c_str());
 	std::string confined;
 	if (!confine_lottie_json(json, dir, &policy, &confined, error))
 		return nullptr;
+	if (!check_lottie_budgets_text(confined, &excess)) {
+		*error = excess.text();
+		return nullptr;
+	}
 	return LottieAnimation::open(
 	        rlottie::Animation::loadFromData(std::move(confined), path, kNoDirectory, false),
 	        error);
