@@ -110,9 +110,9 @@ def test_huge_solid_covering_the_frame():
 def test_solid_scaled_a_million_times():
     """scaleX 1e6 (9.8 GB before): the visible part only; a half-covering solid keeps its
     edge where the box says."""
-    s = solid("wide", "#ff0000", 0, 48000, 160, 0, 1, 240)
-    s["scaleX"] = {"value": 1e6, "keyframes": []}
-    s["left"] = {"value": 160 + 500000 - 0.5, "keyframes": []}  # left edge at x = 160
+    s = solid("wide", "#ff0000", 0, 48000, 160, 0, 10, 240)
+    s["scaleX"] = {"value": 1e6, "keyframes": []}  # 10 million pixels wide
+    s["left"] = {"value": 160 + (1e7 - 10) / 2, "keyframes": []}  # left edge at x = 160
     code, out, err = render(document([[s]]), "scale-million")
     expect(code == 0, err)
     f = decode_frames(out)[3]
