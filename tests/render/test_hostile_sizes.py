@@ -167,6 +167,27 @@ def test_output_too_large_for_the_memory_limit():
     expect(code == 0, err)
 
 
+def test_gif_of_too_many_pixels():
+    """A 41-byte GIF whose screen is 12000 x 12000 (each frame decodes to 576 MB): refused
+    from its header, naming the item."""
+    path = os.path.join(TMP, "wide-screen.gif")
+    with open(path, "wb") as f:
+        f.write(b"GIF89a" + struct.pack("<HH", 12000, 12000) + b"\x80\x00\x00" +
+                b"\x00\x00\x00\xff\xff\xff" + b"\x2c" + struct.pack("<HHHH", 0, 0, 1, 1) +
+                b"\x00\x02\x02\x44\x01\x00\x3b")
+    item = solid("g", "#000000", 0, 24000, 0, 0, 100, 100)
+    del item["color"], item["shape"]
+    item.update({"type": "gif", "assetId": "gif", "keepAspectRatio": False,
+                 "gifStartFromInSeconds": 0, "playbackRate": 1})
+    doc = document([[item]])
+    doc["assets"]["gif"] = {"id": "gif", "type": "gif", "filename": "wide-screen.gif",
+                            "size": 41, "remoteUrl": None, "remoteKey": None,
+                            "mimeType": "image/gif", "width": 32, "height": 32,
+                            "durationInSeconds": 0.4, "loopBehavior": "loop"}
+    code, out, err = render(doc, "gif-pixels")
+    expect(code == 1 and "12000" in err and "/items/g" in err, f"exit {code}: {err[-500:]}")
+
+
 if __name__ == "__main__":
     for name, fn in list(globals().items()):
         if name.startswith("test_") and callable(fn):
