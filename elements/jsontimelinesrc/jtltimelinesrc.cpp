@@ -505,15 +505,16 @@ void box_pixels(const jtl::Item &item, double scale, int *w, int *h)
 	*h = int(std::clamp(std::lround(f0.height * scale), 1L, 8192L));
 }
 
-/* Draws a visual item once, at its size at the start of the clip, in output pixels.
+/* Draws a visual item once, at its size at the start of the clip, in output pixels (at
+ * most max_side a side).
  * Returns false (after posting an error) when the item cannot be drawn; an item kind that
  * is not drawn yet gives an empty raster and a warning. */
 bool draw_item(JtlTimelineSrc *self, const jtl::Timeline &tl, const jtl::Item &item, double scale,
-               const jtl::AssetPolicy &assets, jtl::Raster *out)
+               const jtl::AssetPolicy &assets, jtl::Raster *out, long max_side = 8192)
 {
 	jtl::ItemFrame f = jtl::evaluate_item(item, item.start);
-	int w = int(std::clamp(std::lround(f.width * scale), 1L, 8192L));
-	int h = int(std::clamp(std::lround(f.height * scale), 1L, 8192L));
+	int w = int(std::clamp(std::lround(f.width * scale), 1L, max_side));
+	int h = int(std::clamp(std::lround(f.height * scale), 1L, max_side));
 	if (const jtl::SolidData *solid = item.as<jtl::SolidData>()) {
 		std::optional<jtl::Color> color = jtl::parse_color(solid->color);
 		if (!color) {
@@ -1371,8 +1372,11 @@ bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const
 		    g.border_radius.is_animated())
 			return add_shaped_image(b, ctx, tl, item, *media, k, count);
 	}
+	/* one colour all over, unmasked: a few pixels the compositor stretches to the box
+	 * (a 100000 px solid is not drawn at 8192 x 8192) */
+	long max_side = uniform_box(item, 1.0, 1.0) && !transition_layer(ctx, item) ? 16 : 8192;
 	jtl::Raster raster;
-	if (!draw_item(self, tl, item, ctx.scale, ctx.assets, &raster))
+	if (!draw_item(self, tl, item, ctx.scale, ctx.assets, &raster, max_side))
 		return false;
 	if (raster.data.empty())
 		return true;

@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstring>
 
 #include <jsontimeline/transition.h>
@@ -116,7 +117,8 @@ static const guint8 *pixel(GstVideoFrame *f, int x, int y)
 	if (!f || x < 0 || y < 0 || x >= GST_VIDEO_FRAME_WIDTH(f) || y >= GST_VIDEO_FRAME_HEIGHT(f))
 		return none;
 	return static_cast<const guint8 *>(GST_VIDEO_FRAME_PLANE_DATA(f, 0)) +
-	       y * GST_VIDEO_FRAME_PLANE_STRIDE(f, 0) + x * 4;
+	       std::size_t(y) * std::size_t(GST_VIDEO_FRAME_PLANE_STRIDE(f, 0)) +
+	       std::size_t(x) * 4;
 }
 
 static GstFlowReturn jtl_transition_mixer_aggregate_frames(GstVideoAggregator *vagg,
@@ -157,7 +159,7 @@ static GstFlowReturn jtl_transition_mixer_aggregate_frames(GstVideoAggregator *v
 	jtl::SlideOffsets slide = jtl::slide_offsets(dir, w, h, p);
 	jtl::FlipTurn flip = jtl::flip_turn(dir, p);
 	for (int y = 0; y < h; y++) {
-		guint8 *o = data + y * stride;
+		guint8 *o = data + std::size_t(y) * std::size_t(stride);
 		for (int x = 0; x < w; x++, o += 4) {
 			if (type == jtl::TransitionType::Slide) {
 				int bx = int(std::floor(x - slide.b_x)),

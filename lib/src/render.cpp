@@ -671,36 +671,31 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 	std::string message;
 	bool started =
 	        gst_element_set_state(pipeline.get(), GST_STATE_READY) != GST_STATE_CHANGE_FAILURE;
+	/* the frame size: the source's, known once it is READY */
+	int frame_w = 0, frame_h = 0;
 	if (started && format.kind != OutputKind::Audio) {
-		/* the frame size: the source's, known once it is READY */
-		int fw = 0, fh = 0;
 		g_autoptr(GstPad) video = gst_element_get_static_pad(src, "video");
 		g_autoptr(GstCaps) caps = gst_pad_query_caps(video, nullptr);
 		GstStructure *st = caps && !gst_caps_is_empty(caps)
 		                           ? gst_caps_get_structure(caps, 0)
 		                           : nullptr;
-		if (st && gst_structure_get_int(st, "width", &fw) &&
-		    gst_structure_get_int(st, "height", &fh)) {
-			if (!check_render_memory(fw, fh, error)) {
-				gst_element_set_state(pipeline.get(), GST_STATE_NULL);
-				return false;
-			}
-			tune_encoder_for(bin, fw, fh);
+		if (!st || !gst_structure_get_int(st, "width", &frame_w) ||
+		    !gst_structure_get_int(st, "height", &frame_h))
+			frame_w = frame_h = 0;
+		if (frame_w > 0 && !check_render_memory(frame_w, frame_h, error)) {
+			gst_element_set_state(pipeline.get(), GST_STATE_NULL);
+			return false;
 		}
+		tune_encoder_for(bin, frame_w, frame_h);
 	}
 	if (started && alpha_webm) {
 		AlphaWebmWriter::Settings ws;
 		ws.codec = name == "webm-vp8" ? "vp8" : "vp9";
 		ws.fps = fps;
 		ws.quality = o.quality;
-		/* the frame size: the source's, known once it is READY */
-		g_autoptr(GstPad) video = gst_element_get_static_pad(src, "video");
-		g_autoptr(GstCaps) caps = gst_pad_query_caps(video, nullptr);
-		GstStructure *st = caps && !gst_caps_is_empty(caps)
-		                           ? gst_caps_get_structure(caps, 0)
-		                           : nullptr;
-		if (!st || !gst_structure_get_int(st, "width", &ws.width) ||
-		    !gst_structure_get_int(st, "height", &ws.height)) {
+		ws.width = frame_w;
+		ws.height = frame_h;
+		if (frame_w <= 0) {
 			g_set_error(error, JTL_ERROR, JTL_ERROR_INTERNAL,
 			            "the timeline's frame size is unknown");
 			return false;

@@ -45,7 +45,8 @@ static void test_pad_boxes()
 
 static void test_quote_user_text()
 {
-	g_assert_cmpstr(quote_user_text("Roboto").c_str(), ==, "\"Roboto\"");
+	std::string roboto = quote_user_text("Roboto");
+	g_assert_cmpstr(roboto.c_str(), ==, "\"Roboto\"");
 	std::string long_name(50000, 'F');
 	std::string q = quote_user_text(long_name);
 	g_assert_cmpuint(q.size(), <, 140);

@@ -110,9 +110,9 @@ def test_huge_solid_covering_the_frame():
 def test_solid_scaled_a_million_times():
     """scaleX 1e6 (9.8 GB before): the visible part only; a half-covering solid keeps its
     edge where the box says."""
-    s = solid("wide", "#ff0000", 0, 48000, 160, 0, 1, 240)
-    s["scaleX"] = {"value": 1e6, "keyframes": []}
-    s["left"] = {"value": 160 + 500000 - 0.5, "keyframes": []}  # left edge at x = 160
+    s = solid("wide", "#ff0000", 0, 48000, 160, 0, 10, 240)
+    s["scaleX"] = {"value": 1e6, "keyframes": []}  # 10 million pixels wide
+    s["left"] = {"value": 160 + (1e7 - 10) / 2, "keyframes": []}  # left edge at x = 160
     code, out, err = render(document([[s]]), "scale-million")
     expect(code == 0, err)
     f = decode_frames(out)[3]
@@ -165,6 +165,27 @@ def test_output_too_large_for_the_memory_limit():
         expect(code == 1 and "2560 x 1920" in err and "MiB" in err, f"exit {code}: {err}")
     code, out, err = render(doc, "scale8", "--scale", "8")
     expect(code == 0, err)
+
+
+def test_gif_of_too_many_pixels():
+    """A 41-byte GIF whose screen is 12000 x 12000 (each frame decodes to 576 MB): refused
+    from its header, naming the item."""
+    path = os.path.join(TMP, "wide-screen.gif")
+    with open(path, "wb") as f:
+        f.write(b"GIF89a" + struct.pack("<HH", 12000, 12000) + b"\x80\x00\x00" +
+                b"\x00\x00\x00\xff\xff\xff" + b"\x2c" + struct.pack("<HHHH", 0, 0, 1, 1) +
+                b"\x00\x02\x02\x44\x01\x00\x3b")
+    item = solid("g", "#000000", 0, 24000, 0, 0, 100, 100)
+    del item["color"], item["shape"]
+    item.update({"type": "gif", "assetId": "gif", "keepAspectRatio": False,
+                 "gifStartFromInSeconds": 0, "playbackRate": 1})
+    doc = document([[item]])
+    doc["assets"]["gif"] = {"id": "gif", "type": "gif", "filename": "wide-screen.gif",
+                            "size": 41, "remoteUrl": None, "remoteKey": None,
+                            "mimeType": "image/gif", "width": 32, "height": 32,
+                            "durationInSeconds": 0.4, "loopBehavior": "loop"}
+    code, out, err = render(doc, "gif-pixels")
+    expect(code == 1 and "12000" in err and "/items/g" in err, f"exit {code}: {err[-500:]}")
 
 
 if __name__ == "__main__":
