@@ -397,11 +397,10 @@ Response route_sync(Server *s, Request &r, StoredProject &p)
 		        if (!server_store(s).project_update(cur))
 			        return problem(500, "OPEN_API_INTERNAL_ERROR",
 			                       "the project could not be stored");
-		        return json_response(200, envelope("{\"projectId\":" + jstr(cur.id) +
-		                                           ",\"stateVersion\":" +
-		                                           jstr(cur.state_version) +
-		                                           ",\"updatedAt\":" + jstr(cur.updated_at) +
-		                                           "}"));
+		        return json_response(
+		                200, envelope("{\"projectId\":" + jstr(cur.id) +
+		                              ",\"stateVersion\":" + jstr(cur.state_version) +
+		                              ",\"updatedAt\":" + jstr(cur.updated_at) + "}"));
 	        });
 }
 
