@@ -77,8 +77,9 @@ void listener_free(Listener *l);
 void listener_got_headers(SoupServerMessage *msg);
 /* Answers msg with out now and closes its connection, without keeping its body: libsoup
  * gives the connection up; up to linger_bytes more of the body are read and dropped (for
- * at most 5 s) so that a client still sending reads the answer, not a reset. */
-void answer_and_close(SoupServerMessage *msg, const Response &out, std::size_t linger_bytes);
+ * at most 5 s) so that a client still sending reads the answer, not a reset. False when
+ * msg's connection is not one of the listener's (nothing done). */
+bool answer_and_close(SoupServerMessage *msg, const Response &out, std::size_t linger_bytes);
 
 /* JSON text: a quoted string, a string or null when empty, a number. */
 std::string jstr(const std::string &s);

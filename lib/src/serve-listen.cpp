@@ -366,16 +366,16 @@ void listener_got_headers(SoupServerMessage *msg)
 	}
 }
 
-void answer_and_close(SoupServerMessage *msg, const Response &out, std::size_t linger_bytes)
+bool answer_and_close(SoupServerMessage *msg, const Response &out, std::size_t linger_bytes)
 {
 	Conn *c = conn_of(msg);
 	if (!c)
-		return;
+		return false;
 	GSocketConnection *conn = G_SOCKET_CONNECTION(g_object_ref(c->conn));
 	GIOStream *stolen = soup_server_message_steal_connection(msg);
 	if (!stolen) {
 		g_object_unref(conn);
-		return;
+		return false;
 	}
 	auto *g = new Linger;
 	g->l = c->l;
@@ -387,6 +387,7 @@ void answer_and_close(SoupServerMessage *msg, const Response &out, std::size_t l
 	g_output_stream_write_all_async(g_io_stream_get_output_stream(G_IO_STREAM(conn)),
 	                                g->bytes.data(), g->bytes.size(), G_PRIORITY_DEFAULT,
 	                                nullptr, answer_written, g);
+	return true;
 }
 
 } /* namespace serve_detail */

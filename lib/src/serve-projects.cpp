@@ -194,34 +194,59 @@ bool read_metadata(JsonObject *o, StoredProject *p, Response *error)
 	return true;
 }
 
-/* The editorState (required) and stateVersion of a create or sync request, validated as
- * /v1/editor/validate does; into *p with a new revision. */
-bool read_state(JsonObject *o, StoredProject *p, Response *error)
+/* A create or sync body parsed and validated on a worker thread (as /v1/editor/validate
+ * and an export validate it: one parse, its own findings included): the title and
+ * description of a create, the editorState's text as sent and its stateVersion. */
+struct PreparedProject {
+	Response error; /* status 0: none */
+	StoredProject p;
+	std::string version;
+	bool has_version = false;
+};
+
+void prepare_project(std::size_t max_bytes, const std::string &body, bool create,
+                     PreparedProject *pp)
 {
+	pp->error.status = 0;
+	Diagnostics found;
+	JsonNodePtr root = parse_body(max_bytes, body, &pp->error, &found);
+	if (!root)
+		return;
+	JsonObject *o = json_node_get_object(root.get());
+	pp->p.title = "Untitled project";
+	if (create && !read_metadata(o, &pp->p, &pp->error))
+		return;
 	JsonNode *state = json_object_get_member(o, "editorState");
 	if (!state) {
-		*error = problem(400, "OPEN_API_INVALID_REQUEST", "editorState is required",
-		                 "editorState");
-		return false;
+		pp->error = problem(400, "OPEN_API_INVALID_REQUEST", "editorState is required",
+		                    "editorState");
+		return;
 	}
-	std::string version;
-	bool present = false, is_null = false;
-	if (!string_member(o, "stateVersion", 32, false, &version, &present, &is_null, error))
-		return false;
-	std::string state_text = node_text(state);
-	EditorStateResult res = load_editor_state("{\"editorState\":" + state_text + "}");
+	bool is_null = false;
+	if (!string_member(o, "stateVersion", 32, false, &pp->version, &pp->has_version, &is_null,
+	                   &pp->error))
+		return;
+	pp->p.editor_state = node_text(state); /* as sent: validating rewrites legacy forms */
+	JsonObject *wrapper = json_object_new();
+	json_object_set_member(wrapper, "editorState", json_node_ref(state));
+	JsonNodePtr request(json_node_init_object(json_node_alloc(), wrapper));
+	json_object_unref(wrapper);
+	EditorStateResult res = validate_request_state(request.get(), found);
 	if (!res.valid()) {
 		Diagnostic first = res.diagnostics.errors()[0]; /* errors() is a copy */
-		*error = problem(422, "OPEN_API_EDITOR_STATE_INVALID",
-		                 "editorState is invalid: " + first.path + ": " + first.message,
-		                 "editorState", ",\"errors\":" + errors_json(res.diagnostics));
-		return false;
+		pp->error = problem(422, "OPEN_API_EDITOR_STATE_INVALID",
+		                    "editorState is invalid: " + first.path + ": " + first.message,
+		                    "editorState", ",\"errors\":" + errors_json(res.diagnostics));
 	}
-	p->editor_state = state_text;
+}
+
+/* The validated state into *p, with a new revision. */
+void apply_state(const PreparedProject &pp, StoredProject *p)
+{
+	p->editor_state = pp.p.editor_state;
 	p->revision++;
-	p->state_version = present ? version : std::to_string(p->revision);
+	p->state_version = pp.has_version ? pp.version : std::to_string(p->revision);
 	p->updated_at = now_rfc3339();
-	return true;
 }
 
 /* pageSize (1..max, default def) and pageCursor ("<prefix>:<seq>" in base64). */
@@ -267,30 +292,33 @@ std::string cursor_json(const char *prefix, gint64 seq)
 	return jstr(b64);
 }
 
-Response create_project(Server *s, Request &r, const std::string &body)
-{
-	Response out;
-	JsonNodePtr root = parse_body(s, body, &out);
-	if (!root)
-		return out;
-	JsonObject *o = json_node_get_object(root.get());
-	StoredProject p;
-	p.title = "Untitled project";
-	if (!read_metadata(o, &p, &out) || !read_state(o, &p, &out))
-		return out;
-	g_autofree char *uuid = g_uuid_string_random();
-	p.id = uuid;
-	p.key_id = r.key->id;
-	p.created_at = p.updated_at;
-	if (!server_store(s).project_insert(p))
-		return problem(500, "OPEN_API_INTERNAL_ERROR", "the project could not be stored");
-	return json_response(201, envelope(summary_json(p)));
-}
-
 Response route_create_project(Server *s, Request &r)
 {
 	std::string body = body_of(r.msg);
-	return idempotent(s, r, body, [&] { return create_project(s, r, body); });
+	Response replay;
+	if (idempotency_replay(s, r, body, &replay))
+		return replay;
+	auto pp = std::make_shared<PreparedProject>();
+	auto text = std::make_shared<std::string>(body);
+	std::size_t max = server_options(s).max_body_bytes;
+	return off_loop(
+	        s, r, [pp, text, max] { prepare_project(max, *text, true, pp.get()); },
+	        [s, pp, text](Request &lr) {
+		        return idempotent(s, lr, *text, [&] {
+			        if (pp->error.status)
+				        return pp->error;
+			        StoredProject p = pp->p;
+			        apply_state(*pp, &p);
+			        g_autofree char *uuid = g_uuid_string_random();
+			        p.id = uuid;
+			        p.key_id = lr.key->id;
+			        p.created_at = p.updated_at;
+			        if (!server_store(s).project_insert(p))
+				        return problem(500, "OPEN_API_INTERNAL_ERROR",
+				                       "the project could not be stored");
+			        return json_response(201, envelope(summary_json(p)));
+		        });
+	        });
 }
 
 Response route_list_projects(Server *s, Request &r)
@@ -357,16 +385,27 @@ Response route_sync(Server *s, Request &r, StoredProject &p)
 	Response out;
 	if (sync_rate_limited(s, p.id, &out))
 		return out;
-	JsonNodePtr root = parse_body(s, body_of(r.msg), &out);
-	if (!root)
-		return out;
-	if (!read_state(json_node_get_object(root.get()), &p, &out))
-		return out;
-	if (!server_store(s).project_update(p))
-		return problem(500, "OPEN_API_INTERNAL_ERROR", "the project could not be stored");
-	return json_response(200, envelope("{\"projectId\":" + jstr(p.id) +
-	                                   ",\"stateVersion\":" + jstr(p.state_version) +
-	                                   ",\"updatedAt\":" + jstr(p.updated_at) + "}"));
+	auto pp = std::make_shared<PreparedProject>();
+	auto text = std::make_shared<std::string>(body_of(r.msg));
+	std::size_t max = server_options(s).max_body_bytes;
+	std::string id = p.id;
+	return off_loop(
+	        s, r, [pp, text, max] { prepare_project(max, *text, false, pp.get()); },
+	        [s, pp, id](Request &lr) {
+		        if (pp->error.status)
+			        return pp->error;
+		        StoredProject cur; /* as it is now: another sync may have come between */
+		        if (!server_store(s).project_get(lr.key->id, id, &cur))
+			        return project_not_found(id);
+		        apply_state(*pp, &cur);
+		        if (!server_store(s).project_update(cur))
+			        return problem(500, "OPEN_API_INTERNAL_ERROR",
+			                       "the project could not be stored");
+		        return json_response(
+		                200, envelope("{\"projectId\":" + jstr(cur.id) +
+		                              ",\"stateVersion\":" + jstr(cur.state_version) +
+		                              ",\"updatedAt\":" + jstr(cur.updated_at) + "}"));
+	        });
 }
 
 /* A CreateProjectExportRequest becomes a CreateExportRequest with the project's state:

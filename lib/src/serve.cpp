@@ -1637,10 +1637,15 @@ constexpr std::size_t kLingerBytes = 1024 * 1024, kLingerKeyBytes = 64 * 1024 * 
  * reading the body. */
 void refuse_early(Server *s, Request &r, const Response &out)
 {
-	count_request(s, r, out.status, r.start_us);
 	/* what is dropped after the answer: a little for a client without a key, more for
 	 * a key's client still sending a body too large */
-	answer_and_close(r.msg, out, r.key ? kLingerKeyBytes : kLingerBytes);
+	if (answer_and_close(r.msg, out, r.key ? kLingerKeyBytes : kLingerBytes)) {
+		count_request(s, r, out.status, r.start_us);
+		return;
+	}
+	/* not a connection of ours: answered by libsoup (which still reads the body) */
+	Response copy = out;
+	send(s, r.msg, r, copy, r.start_us);
 }
 
 void refuse_body(Server *s, SoupServerMessage *msg, const char *path, std::size_t limit)

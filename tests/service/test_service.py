@@ -241,13 +241,16 @@ def main():
         p = subprocess.run([CLI, "serve", "--help"], capture_output=True, text=True)
         assert p.returncode == 0, p.stderr
         for opt in ("--listen", "--data-dir", "--keys-file", "--workers", "--allow-host",
-                    "--max-active", "--rate-limit", "--retention", "--render-memory"):
+                    "--max-active", "--rate-limit", "--retention", "--render-memory",
+                    "--render-timeout-max", "--max-connections", "--header-timeout",
+                    "--idle-timeout", "--metrics-token-file"):
             assert opt in p.stdout, p.stdout
         p = subprocess.run([CLI, "serve", "extra"], capture_output=True, text=True)
         assert p.returncode == 2 and "no arguments expected" in p.stderr, p.stderr
         for bad in ("--workers=-1", "--download-ttl=0", "--rate-limit=-1",
                     "--sync-rate-limit=-1", "--max-active=-1", "--retention=-0.5",
-                    "--render-timeout-base=0"):
+                    "--render-timeout-base=0", "--header-timeout=0", "--idle-timeout=0",
+                    "--max-connections=-1"):
             p = subprocess.run([CLI, "serve", bad], capture_output=True, text=True)
             assert p.returncode == 2 and bad.split("=")[0] + " must be >=" in p.stderr, \
                 (bad, p.stderr)
