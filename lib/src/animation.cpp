@@ -11,8 +11,8 @@
 #include <gio/gio.h>
 #include <rlottie.h>
 
-#include <jsontimeline/budgets.h>
 #include <jsontimeline/asset-policy.h>
+#include <jsontimeline/budgets.h>
 
 #include "cairo-raster.h"
 
