@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Writes the hostile seed documents of the render fuzzer (hostile/*.json, each < 100 KB) and,
-# with --big DIR, the large variants of the same attacks into DIR (not committed).
+# Writes the hostile seed documents of the render fuzzer (hostile/*.json, each < 100 KB), local
+# variants of the official examples that name http(s) assets (examples/), and, with --big DIR,
+# the large variants of the attacks into DIR (not committed).
 #
 #   python3 tests/fuzz/corpus-render/generate.py            # rewrites hostile/
 #   python3 tests/fuzz/corpus-render/generate.py --big /tmp/big
@@ -194,6 +195,28 @@ def hostile():
     return docs
 
 
+def localised_examples():
+    """The official examples that name http(s) assets (the fuzzer skips those: no network),
+    with each asset's remoteUrl dropped and the background's imageUrl made a local name."""
+    docs = {}
+    examples = os.path.join(HERE, "..", "..", "data", "indream")
+    for name in sorted(os.listdir(examples)):
+        if not name.startswith("editor-state.valid"):
+            continue
+        with open(os.path.join(examples, name), encoding="utf-8") as f:
+            doc = json.load(f)
+        background = doc.get("globalBackground") or {}
+        remote = [a for a in doc.get("assets", {}).values() if a.get("remoteUrl")]
+        if not remote and "://" not in str(background.get("imageUrl")):
+            continue
+        for asset in remote:
+            asset["remoteUrl"] = None
+        if "://" in str(background.get("imageUrl")):
+            background["imageUrl"] = os.path.basename(background["imageUrl"])
+        docs[name[:-len(".json")] + ".local"] = doc
+    return docs
+
+
 def big():
     """The large variants (issue 14 point 9), written only with --big."""
     return {"effects-180000": many_effects(180000),
@@ -214,6 +237,7 @@ def main():
     parser.add_argument("--big", metavar="DIR", help="also write the large variants into DIR")
     args = parser.parse_args()
     write(os.path.join(HERE, "hostile"), hostile())
+    write(os.path.join(HERE, "examples"), localised_examples())
     if args.big:
         write(args.big, big())
 
