@@ -9,18 +9,22 @@
 // http(s) asset are skipped, local files are confined to an empty asset root, and the
 // registry, the remote cache and XDG_CACHE_HOME live in the temporary directory.
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <random>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
+#include <json-glib/json-glib.h>
 
 #include <elements.h>
 #include <jsontimeline/editorstate.h>
@@ -142,7 +146,176 @@ void render(const std::string &json, const jtl::Timeline &tl)
 		fprintf(stderr, "fuzz-render: %" G_GUINT64_FORMAT " frames\n", frames_seen);
 }
 
+/* ---- a JSON-aware mutator: most byte-level mutations make a document invalid, and an
+ * invalid one never reaches the renderer; these keep it JSON and mostly valid ---------- */
+
+using Random = std::minstd_rand;
+
+size_t pick(Random &rng, size_t n)
+{
+	return std::uniform_int_distribution<size_t>(0, n - 1)(rng);
+}
+
+struct Place {
+	JsonNode *node;
+	JsonNode *parent; /* object or array holding it, nullptr for the root */
+};
+
+void collect(JsonNode *node, JsonNode *parent, std::vector<Place> *out)
+{
+	out->push_back({node, parent});
+	if (JSON_NODE_HOLDS_OBJECT(node)) {
+		JsonObject *o = json_node_get_object(node);
+		g_autoptr(GList) members = json_object_get_members(o);
+		for (GList *m = members; m; m = m->next)
+			collect(json_object_get_member(o, static_cast<const char *>(m->data)), node,
+			        out);
+	} else if (JSON_NODE_HOLDS_ARRAY(node)) {
+		JsonArray *a = json_node_get_array(node);
+		for (guint i = 0; i < json_array_get_length(a); i++)
+			collect(json_array_get_element(a, i), node, out);
+	}
+}
+
+double mutate_number(Random &rng, double v)
+{
+	static const double kValues[] = {0,          1,          -1,    2,    0.5,
+	                                 1e-9,       16384,      65536, 1e5,  1e6,
+	                                 2147483647, 4294967296, 1e12,  1e15, 9007199254740991,
+	                                 1e20,       1e30,       1e300, -1e9, -2147483648};
+	switch (pick(rng, 6)) {
+	case 0:
+		return v * 2;
+	case 1:
+		return v / 2;
+	case 2:
+		return -v;
+	case 3:
+		return v + (pick(rng, 2) ? 1 : -1);
+	default:
+		return kValues[pick(rng, G_N_ELEMENTS(kValues))];
+	}
+}
+
+std::string mutate_string(Random &rng, const std::string &v, const std::vector<Place> &all)
+{
+	static const char *kValues[] = {"",      "../",     "/etc/passwd", "file:///etc/passwd",
+	                                "x",     "#ff0000", "transparent", "none",
+	                                "data:", "\u0000",  "rectangle",   "linear-gradient("};
+	switch (pick(rng, 4)) {
+	case 0: { /* another string of the document: ids, enum values, colours */
+		for (int tries = 0; tries < 8; tries++) {
+			const Place &p = all[pick(rng, all.size())];
+			if (JSON_NODE_HOLDS_VALUE(p.node) &&
+			    json_node_get_value_type(p.node) == G_TYPE_STRING)
+				return json_node_get_string(p.node);
+		}
+		return v;
+	}
+	case 1: { /* longer */
+		std::string out;
+		for (size_t n = 1 + pick(rng, 64); n > 0 && out.size() < 4096; n--)
+			out += v.empty() ? "W" : v;
+		return out;
+	}
+	case 2:
+		return v.substr(0, pick(rng, v.size() + 1));
+	default:
+		return kValues[pick(rng, G_N_ELEMENTS(kValues))];
+	}
+}
+
+/* One structural change; false when the chosen node offers none. */
+bool mutate_json(Random &rng, JsonNode *root)
+{
+	std::vector<Place> all;
+	collect(root, nullptr, &all);
+	const Place &p = all[pick(rng, all.size())];
+	JsonNode *n = p.node;
+	if (JSON_NODE_HOLDS_VALUE(n)) {
+		GType t = json_node_get_value_type(n);
+		if (t == G_TYPE_INT64) {
+			double v = mutate_number(rng, double(json_node_get_int(n)));
+			if (std::abs(v) < 9.2e18 && v == double(gint64(v)))
+				json_node_set_int(n, gint64(v));
+			else
+				json_node_set_double(n, v);
+		} else if (t == G_TYPE_DOUBLE) {
+			json_node_set_double(n, mutate_number(rng, json_node_get_double(n)));
+		} else if (t == G_TYPE_BOOLEAN) {
+			json_node_set_boolean(n, !json_node_get_boolean(n));
+		} else if (t == G_TYPE_STRING) {
+			json_node_set_string(
+			        n, mutate_string(rng, json_node_get_string(n), all).c_str());
+		}
+		return true;
+	}
+	if (JSON_NODE_HOLDS_ARRAY(n)) {
+		JsonArray *a = json_node_get_array(n);
+		guint len = json_array_get_length(a);
+		if (len == 0)
+			return false;
+		guint i = guint(pick(rng, len));
+		if (pick(rng, 3) == 0) {
+			json_array_remove_element(a, i);
+		} else { /* the element again, a few or many times */
+			size_t copies = pick(rng, 2) ? 1 + pick(rng, 3) : 1 + pick(rng, 200);
+			for (size_t k = 0; k < copies; k++)
+				json_array_add_element(
+				        a, json_node_copy(json_array_get_element(a, i)));
+		}
+		return true;
+	}
+	if (JSON_NODE_HOLDS_OBJECT(n)) {
+		JsonObject *o = json_node_get_object(n);
+		g_autoptr(GList) members = json_object_get_members(o);
+		guint len = g_list_length(members);
+		if (len == 0)
+			return false;
+		std::string key =
+		        static_cast<const char *>(g_list_nth_data(members, guint(pick(rng, len))));
+		if (pick(rng, 4) == 0) {
+			json_object_remove_member(o, key.c_str());
+		} else { /* a member takes the value of another node of the same kind */
+			JsonNode *from = all[pick(rng, all.size())].node;
+			JsonNode *to = json_object_get_member(o, key.c_str());
+			if (from == to ||
+			    json_node_get_node_type(from) != json_node_get_node_type(to))
+				return false;
+			json_object_set_member(o, key.c_str(), json_node_copy(from));
+		}
+		return true;
+	}
+	return false;
+}
+
 } /* namespace */
+
+extern "C" size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+
+/* Three times in four a structural change of the JSON (when it parses), else libFuzzer's own
+ * byte-level mutations. */
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
+                                          unsigned int seed)
+{
+	Random rng(seed);
+	if (pick(rng, 4) != 0) {
+		std::string text(reinterpret_cast<const char *>(data), size);
+		g_autoptr(JsonNode) root = json_from_string(text.c_str(), nullptr);
+		bool changed = false;
+		for (int tries = 0; root && !changed && tries < 4; tries++)
+			changed = mutate_json(rng, root);
+		if (changed) {
+			g_autofree gchar *out = json_to_string(root, FALSE);
+			size_t n = strlen(out);
+			if (n <= max_size) {
+				memcpy(data, out, n);
+				return n;
+			}
+		}
+	}
+	return LLVMFuzzerMutate(data, size, max_size);
+}
 
 extern "C" int LLVMFuzzerInitialize(int *, char ***)
 {
