@@ -225,6 +225,31 @@ std::string mutate_string(Random &rng, const std::string &v, const std::vector<P
 	}
 }
 
+/* Whether the text nests arrays and objects at most max deep (json-glib's parser, collect()
+ * and json_to_string() recurse: a deep input would overflow the stack in the mutator). */
+bool shallow(const std::string &text, int max)
+{
+	int depth = 0;
+	bool in_string = false;
+	for (size_t i = 0; i < text.size(); i++) {
+		char c = text[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+		} else if (c == '"') {
+			in_string = true;
+		} else if (c == '[' || c == '{') {
+			if (++depth > max)
+				return false;
+		} else if (c == ']' || c == '}') {
+			depth--;
+		}
+	}
+	return true;
+}
+
 /* One structural change; false when the chosen node offers none. */
 bool mutate_json(Random &rng, JsonNode *root)
 {
@@ -301,7 +326,9 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max
 	Random rng(seed);
 	if (pick(rng, 4) != 0) {
 		std::string text(reinterpret_cast<const char *>(data), size);
-		g_autoptr(JsonNode) root = json_from_string(text.c_str(), nullptr);
+		/* the engine refuses documents deeper than 512 (EDITOR_JSON_TOO_DEEP) */
+		g_autoptr(JsonNode) root =
+		        shallow(text, 600) ? json_from_string(text.c_str(), nullptr) : nullptr;
 		bool changed = false;
 		for (int tries = 0; root && !changed && tries < 4; tries++)
 			changed = mutate_json(rng, root);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Runs the render fuzzer (docs/fuzzing.md): run-render.sh [BUILD] [SECONDS] [OUT] [LIBFUZZER FLAG...]
+# Runs the render fuzzer (docs/fuzzing.md):
+#   run-render.sh [BUILD] [SECONDS] [OUT] [LIBFUZZER FLAG or more SEED DIRECTORIES...]
 # One job at low priority, going on after a crash, a timeout or an out-of-memory (fork mode);
 # findings land in OUT/artifacts, the grown corpus in OUT/corpus. Leaks are looked for
 # afterwards, by replaying the corpus with leak detection on (LEAKS=1; see docs/fuzzing.md):
@@ -22,6 +23,6 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 exec nice -n 10 "$build/tests/fuzz/fuzz-render" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 \
 	-ignore_ooms=1 -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 \
 	-malloc_limit_mb=1024 -max_len=131072 -dict=tests/fuzz/json.dict \
-	-artifact_prefix="$out/artifacts/" "$@" "$out/corpus" tests/fuzz/corpus-render/hostile \
+	-artifact_prefix="$out/artifacts/" "$out/corpus" "$@" tests/fuzz/corpus-render/hostile \
 	tests/fuzz/corpus-render/examples tests/fuzz/corpus-render/findings tests/fuzz/corpus \
 	pipelines/examples
