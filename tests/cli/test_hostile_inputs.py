@@ -58,6 +58,9 @@ EXPECT = {
     "background-png-bomb": ("either", "/globalBackground/imageUrl", None),
     # point 12: scale 8 of 1920 x 1080 within the render's memory, or refused
     "request-scale-8": ("either", "/scale", None),
+    # findings of the render fuzzer (tests/fuzz/corpus-render/findings): point 1 again, a
+    # 2^31 - 1 tall solid asks for 64 GiB
+    "solid-height-2147483647": ("either", "/items/s", None),
 }
 
 # A refusal names a JSON pointer or an option; it shows nothing of the server: no path of
