@@ -314,6 +314,22 @@ bool mutate_json(Random &rng, JsonNode *root)
 	return false;
 }
 
+/* Removes a directory and everything in it (links are removed, not followed). */
+void remove_tree(const std::string &path)
+{
+	if (g_file_test(path.c_str(), G_FILE_TEST_IS_DIR) &&
+	    !g_file_test(path.c_str(), G_FILE_TEST_IS_SYMLINK)) {
+		if (GDir *dir = g_dir_open(path.c_str(), 0, nullptr)) {
+			while (const char *name = g_dir_read_name(dir))
+				remove_tree(path + "/" + name);
+			g_dir_close(dir);
+		}
+		g_rmdir(path.c_str());
+	} else {
+		g_unlink(path.c_str());
+	}
+}
+
 } /* namespace */
 
 extern "C" size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
@@ -353,6 +369,8 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***)
 		abort();
 	}
 	g_tmp = tmp;
+	/* fork mode starts a process per job: each leaves nothing behind (a crash aside) */
+	atexit([] { remove_tree(g_tmp); });
 	g_asset_root = g_tmp + "/assets";
 	g_cache = g_tmp + "/cache";
 	g_mkdir(g_asset_root.c_str(), 0700);
@@ -363,6 +381,8 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***)
 	g_setenv("GST_REGISTRY_1_0", (g_tmp + "/registry.bin").c_str(), TRUE);
 	g_unsetenv("GST_REGISTRY_FORK");
 	g_setenv("XDG_CACHE_HOME", g_tmp.c_str(), TRUE);
+	/* ORC writes its compiled code to a file there (else in $HOME) */
+	g_setenv("XDG_RUNTIME_DIR", g_tmp.c_str(), TRUE);
 	gst_init(nullptr, nullptr);
 	if (!gst_plugin_register_static(GST_VERSION_MAJOR, GST_VERSION_MINOR, "jsontimeline",
 	                                "editor JSON to video (built into the fuzzer)",
