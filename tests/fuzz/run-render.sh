@@ -3,9 +3,8 @@
 # Runs the render fuzzer (docs/fuzzing.md):
 #   run-render.sh [BUILD] [SECONDS] [OUT] [LIBFUZZER FLAG or more SEED DIRECTORIES...]
 # One job at low priority, going on after a crash, a timeout or an out-of-memory (fork mode);
-# findings land in OUT/artifacts, the grown corpus in OUT/corpus. Leaks are looked for
-# afterwards, by replaying the corpus with leak detection on (LEAKS=1; see docs/fuzzing.md):
-# with it the unwinding that names them costs a third of the speed.
+# findings land in OUT/artifacts, the grown corpus in OUT/corpus. Leak detection is off:
+# look for leaks afterwards by replaying the corpus (docs/fuzzing.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build-fuzz}
@@ -13,11 +12,7 @@ seconds=${2:-600}
 out=${3:-/tmp/fuzz-render}
 shift $(($# < 3 ? $# : 3))
 mkdir -p "$out/corpus" "$out/artifacts"
-if [ "${LEAKS:-0}" = 1 ]; then
-	export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:fast_unwind_on_malloc=0}
-else
-	export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
-fi
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 exec nice -n 10 "$build/tests/fuzz/fuzz-render" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 \
