@@ -162,7 +162,8 @@ bool check_render_memory(int width, int height, GError **error)
 		return true;
 	g_set_error(error, JTL_ERROR, JTL_ERROR_FAILED,
 	            "the output of %d x %d pixels needs about %.0f MiB to render, more than the "
-	            "%.0f MiB this render may use: choose a smaller scale or size",
+	            "%.0f MiB this render may use: lower the scale (/scale or --scale) or the "
+	            "composition size",
 	            width, height, need / (1 << 20), double(limit.rlim_cur) / (1 << 20));
 	return false;
 }

@@ -32,35 +32,35 @@ HANG = 30  # seconds: only catches a hang
 # render or be refused cleanly ("either" without a pointer).
 EXPECT = {
     # issue 14 point 1: item sizes past what a frame can hold
-    "solid-100000x100000": ("either", "/items/big", None),
-    "text-24000x24000": ("either", "/items/big", None),
-    "scalex-1e6": ("either", "/items/big", None),
-    "scalex-keyframe-1e6": ("either", "/items/big", None),
+    "solid-100000x100000": ("render", None, None),
+    "text-24000x24000": ("refuse", "/items/big", None),
+    "scalex-1e6": ("render", None, None),
+    "scalex-keyframe-1e6": ("render", None, None),
     # point 8: numbers beyond 2^53 are refused; 1e30 ticks too
     "duration-ticks-1e20": ("refuse", "/items/s/durationTicks", "EDITOR_NUMBER_OUT_OF_RANGE"),
-    "duration-ticks-1e30": ("refuse", "/items/s/durationTicks", None),
-    "font-size-1e20": ("either", "/items/t/fontSize", None),
-    # point 9: budgets; these small versions stay within them
+    "duration-ticks-1e30": ("refuse", "/items/s/durationTicks", "EDITOR_NUMBER_OUT_OF_RANGE"),
+    "font-size-1e20": ("refuse", "/items/t/fontSize", "EDITOR_NUMBER_OUT_OF_RANGE"),
+    # point 9: budgets; the small versions stay within them, the others are refused
     "effects-500": ("render", None, None),
     "keyframes-3000": ("render", None, None),
-    "text-60k": ("either", "/items/t/text", None),
-    "lottie-repeaters-1e6": ("either", "/assets/lot", None),
+    "text-60k": ("refuse", "/items/t/text", "EDITOR_TEXT_TOO_LONG"),
+    "lottie-repeaters-1e6": ("refuse", "/assets/lot", "EDITOR_LOTTIE_TOO_COMPLEX"),
     # points 3 and 4: nothing outside the asset root
     "background-url-dotdot": ("refuse", "/globalBackground/imageUrl", None),
     "background-url-absolute": ("refuse", "/globalBackground/imageUrl", None),
     "background-url-file-uri": ("refuse", "/globalBackground/imageUrl", None),
     "asset-filename-dotdot": ("refuse", ("/items/i", "/assets/img"), None),
-    "lottie-u-dotdot": ("refuse", "/assets/lot", None),
-    "lottie-u-deep": ("refuse", "/assets/lot", None),
-    "lottie-u-absolute": ("refuse", "/assets/lot", None),
+    "lottie-u-dotdot": ("refuse", ("/assets/lot", "/items/l"), None),
+    "lottie-u-deep": ("refuse", ("/assets/lot", "/items/l"), None),
+    "lottie-u-absolute": ("refuse", ("/assets/lot", "/items/l"), None),
     # point 2: a 30000 x 30000 PNG of 875 KB, decoded within a pixel budget or refused
-    "image-png-bomb": ("either", ("/items/i", "/assets/img"), None),
-    "background-png-bomb": ("either", "/globalBackground/imageUrl", None),
+    "image-png-bomb": ("refuse", ("/items/i", "/assets/img"), None),
+    "background-png-bomb": ("refuse", "/globalBackground/imageUrl", None),
     # point 12: scale 8 of 1920 x 1080 within the render's memory, or refused
     "request-scale-8": ("either", "/scale", None),
     # findings of the render fuzzer (tests/fuzz/corpus-render/findings): point 1 again, a
     # 2^31 - 1 tall solid asks for 64 GiB
-    "solid-height-2147483647": ("either", "/items/s", None),
+    "solid-height-2147483647": ("render", None, None),
 }
 
 # A refusal names a JSON pointer or an option; it shows nothing of the server: no path of
