@@ -47,7 +47,7 @@ int cmd_render(int argc, char **argv)
 	g_autofree gchar *output = nullptr, *format = nullptr, *preset = nullptr,
 	                 *cache_dir = nullptr;
 	gdouble fetch_timeout = -1.0;
-	gint64 cache_max_mib = 0;
+	gint64 cache_max_mib = 0, memory_limit_mib = 0;
 	gboolean refuse_private = FALSE;
 	g_auto(GStrv) allow_hosts = nullptr;
 	g_autofree gchar *asset_root = nullptr;
@@ -95,6 +95,10 @@ int cmd_render(int argc, char **argv)
 	        {"fetch-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &fetch_timeout,
 	         "Time limit for downloading one remote asset, seconds (default 120; 0: none)",
 	         "SECONDS"},
+	        {"memory-limit", 0, 0, G_OPTION_ARG_INT64, &memory_limit_mib,
+	         "Memory the render may use, MiB: a render estimated to need more is refused "
+	         "before it starts (default 0: the address-space limit alone)",
+	         "MIB"},
 	        {"cache-max-mib", 0, 0, G_OPTION_ARG_INT64, &cache_max_mib,
 	         "Bound of the remote asset cache: past it the files used longest ago are "
 	         "deleted (default 2048)",
@@ -183,6 +187,11 @@ int cmd_render(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	o.cache_max_bytes = uint64_t(cache_max_mib) << 20;
+	if (memory_limit_mib < 0 || memory_limit_mib > (int64_t(1) << 40)) {
+		fprintf(stderr, "jsontimeline render: --memory-limit must be 0 (none) to 2^40\n");
+		return EXIT_USAGE;
+	}
+	o.memory_limit = uint64_t(memory_limit_mib) << 20;
 	o.refuse_private = refuse_private;
 	for (char **h = allow_hosts; h && *h; h++)
 		o.allow_hosts.push_back(*h);

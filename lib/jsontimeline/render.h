@@ -33,6 +33,9 @@ struct RenderOptions {
 	std::string cache_dir;
 	double fetch_timeout = -1;
 	uint64_t cache_max_bytes = 0; /* the whole cache; 0: the element's default (2 GiB) */
+	/* the memory the render may use, bytes: it is refused before it starts when its estimate
+	 * is more than this or the address-space limit (RLIMIT_AS); 0: the limit alone */
+	uint64_t memory_limit = 0;
 	/* documents from others (the service): downloads refuse private addresses except
 	 * allow_hosts, local files only inside asset_root ("" = anywhere) */
 	bool refuse_private = false;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -150,21 +151,23 @@ void tune_encoder_for(GstBin *bin, int width, int height)
 	g_value_unset(&item);
 }
 
-/* Whether a render of frames of width x height fits in the address space this process
- * may use (RLIMIT_AS: the service's --render-memory); false with *error set when not. */
-bool check_render_memory(int width, int height, GError **error)
+/* Whether a render of frames of width x height fits in the memory this process may use:
+ * the address space (RLIMIT_AS: the service's --render-memory) and the caller's own bound
+ * (bytes, 0: none); false with *error set when not. */
+bool check_render_memory(int width, int height, uint64_t bound, GError **error)
 {
+	double most = bound > 0 ? double(bound) : HUGE_VAL;
 	struct rlimit limit;
-	if (getrlimit(RLIMIT_AS, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
-		return true;
+	if (getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+		most = std::min(most, double(limit.rlim_cur));
 	double need = kBaseRenderBytes + kBytesPerPixel * double(width) * double(height);
-	if (need <= double(limit.rlim_cur))
+	if (need <= most)
 		return true;
 	g_set_error(error, JTL_ERROR, JTL_ERROR_FAILED,
 	            "the output of %d x %d pixels needs about %.0f MiB to render, more than the "
 	            "%.0f MiB this render may use: lower the scale (/scale or --scale) or the "
 	            "composition size",
-	            width, height, need / (1 << 20), double(limit.rlim_cur) / (1 << 20));
+	            width, height, need / (1 << 20), most / (1 << 20));
 	return false;
 }
 
@@ -683,7 +686,7 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 		if (!st || !gst_structure_get_int(st, "width", &frame_w) ||
 		    !gst_structure_get_int(st, "height", &frame_h))
 			frame_w = frame_h = 0;
-		if (frame_w > 0 && !check_render_memory(frame_w, frame_h, error)) {
+		if (frame_w > 0 && !check_render_memory(frame_w, frame_h, o.memory_limit, error)) {
 			gst_element_set_state(pipeline.get(), GST_STATE_NULL);
 			return false;
 		}

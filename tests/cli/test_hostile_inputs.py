@@ -56,8 +56,8 @@ EXPECT = {
     # point 2: a 30000 x 30000 PNG of 875 KB, decoded within a pixel budget or refused
     "image-png-bomb": ("refuse", ("/items/i", "/assets/img"), None),
     "background-png-bomb": ("refuse", "/globalBackground/imageUrl", None),
-    # point 12: scale 8 of 1920 x 1080 within the render's memory, or refused
-    "request-scale-8": ("either", "/scale", None),
+    # point 12: scale 8 of 1920 x 1080 needs more than the --memory-limit of 2048 MiB given
+    "request-scale-8": ("refuse", "/scale", None),
     # findings of the render fuzzer (tests/fuzz/corpus-render/findings): point 1 again, a
     # 2^31 - 1 tall solid asks for 64 GiB
     "solid-height-2147483647": ("render", None, None),
@@ -122,7 +122,7 @@ def render(name):
     peak resident bytes). A hang or too much memory kills it and fails."""
     args = [os.path.abspath(CLI), "render", "-q", name + ".json", "-o", os.path.join("..", "out", name + ".mp4"),
             "--end", "0.1", "--asset-root", ".", "--cache-dir", os.path.join("..", "cache"),
-            "--refuse-private", "--fetch-timeout", "5"]
+            "--refuse-private", "--fetch-timeout", "5", "--memory-limit", "2048"]
     env = dict(os.environ, MALLOC_ARENA_MAX="2")
     if SANITIZED:  # a sanitizer's report is a crash, not an exit status of 1
         env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":abort_on_error=1"
