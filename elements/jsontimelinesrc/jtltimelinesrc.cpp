@@ -83,6 +83,7 @@ enum {
 	PROP_FETCH_ALLOW_HOSTS,
 	PROP_ASSET_ROOT,
 	PROP_CACHE_MAX_BYTES,
+	PROP_RETAINED_VERSIONS,
 };
 
 constexpr int kAudioRate = 48000;
@@ -2938,6 +2939,11 @@ static void jtl_timeline_src_get_property(GObject *object, guint id, GValue *val
 		g_value_set_string(value, doc.empty() ? nullptr : doc.c_str());
 		return;
 	}
+	if (id == PROP_RETAINED_VERSIONS) {
+		std::lock_guard<std::mutex> guard(self->priv->state.schedule_lock);
+		g_value_set_uint(value, guint(self->priv->state.retired.size()));
+		return;
+	}
 	GST_OBJECT_LOCK(self);
 	switch (id) {
 	case PROP_LOCATION:
@@ -3187,6 +3193,13 @@ static void jtl_timeline_src_class_init(JtlTimelineSrcClass *klass)
 	        object_class, PROP_BRANCHES_BUILT,
 	        g_param_spec_uint("branches-built", "Branches built",
 	                          "Item branches built since the last NULL->READY", 0, G_MAXUINT, 0,
+	                          GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+	g_object_class_install_property(
+	        object_class, PROP_RETAINED_VERSIONS,
+	        g_param_spec_uint("retained-versions", "Retained versions",
+	                          "Earlier versions of the document (replaced by live updates) "
+	                          "still kept in memory because a live branch was built from them",
+	                          0, G_MAXUINT, 0,
 	                          GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
 	gst_element_class_add_static_pad_template(element_class, &video_template);
