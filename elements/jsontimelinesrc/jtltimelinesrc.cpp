@@ -2583,8 +2583,12 @@ bool do_seek(JtlTimelineSrc *self, GstEvent *event)
 		GST_DEBUG_OBJECT(self, "only seeks in TIME at rate 1.0 are handled");
 		return false;
 	}
-	if (!st.timeline)
-		return false;
+	{
+		/* read where the streaming thread replaces it (a live update) */
+		std::lock_guard<std::mutex> guard(st.schedule_lock);
+		if (!st.timeline)
+			return false;
+	}
 	{
 		std::lock_guard<std::mutex> guard(st.seek_lock);
 		if (seqnum == st.seek_seqnum)
