@@ -83,6 +83,7 @@ enum {
 	PROP_FETCH_ALLOW_HOSTS,
 	PROP_ASSET_ROOT,
 	PROP_CACHE_MAX_BYTES,
+	PROP_RETAINED_VERSIONS,
 };
 
 constexpr int kAudioRate = 48000;
@@ -140,6 +141,9 @@ struct Context {
 struct LiveBranch {
 	JtlTimelineSrc *self = nullptr;
 	jtl::Branch plan;
+	/* the version of the document it was built from: kept as long as the branch is, so
+	 * that nothing set up from it can outlive it (State::retired) */
+	std::shared_ptr<const jtl::Timeline> version;
 	std::string item_path;
 	std::vector<GstElement *> elements; /* State::lock: decoders add to it */
 	GstPad *video_sink = nullptr;       /* compositor pad, or nullptr */
@@ -193,16 +197,19 @@ struct LiveBranch {
 
 /* Streaming state, built on NULL->READY and rebuilt by seeks. */
 struct State {
-	std::unique_ptr<jtl::Timeline> timeline;
+	std::shared_ptr<const jtl::Timeline> timeline;
 	jtl::ClipSpans spans; /* of the loaded timeline */
 	/* live updates (schedule_lock): the text of the document playing, the next version
-	 * waiting for the next frame, earlier versions kept until teardown */
+	 * waiting for the next frame, and the versions it replaced. A replaced version lives
+	 * only as long as something holds it (the live branches built from it, an update
+	 * being compared with it): retired only watches them, for retained-versions, and
+	 * forgets those freed each time a version is replaced */
 	std::string document;
-	std::unique_ptr<jtl::Timeline> pending;
+	std::shared_ptr<const jtl::Timeline> pending;
 	jtl::ClipSpans pending_spans;
 	std::string pending_document;
 	std::set<std::string> pending_changed;
-	std::vector<std::unique_ptr<jtl::Timeline>> retired;
+	std::vector<std::weak_ptr<const jtl::Timeline>> retired;
 	guint64 duration = 0; /* of the output, ns: frames / fps; object lock */
 	std::mutex lock;      /* guards element lists: decoders add elements from their threads */
 	std::vector<GstElement *> children; /* the fixed part of the graph, owned by the bin */
@@ -1851,6 +1858,7 @@ bool build_branch(JtlTimelineSrc *self, const jtl::Branch &plan)
 	auto b = std::make_unique<LiveBranch>();
 	b->self = self;
 	b->plan = plan;
+	b->version = st.timeline;
 	b->item_path = item->json_path;
 	bool ok = item->type == jtl::ItemType::Video || item->type == jtl::ItemType::Audio
 	                  ? add_media(b.get(), st.ctx, tl, *item)
@@ -1903,6 +1911,16 @@ void hide_from(GstPad *pad, GstClockTime at)
 	gst_object_unref(binding);
 }
 
+/* Drops the replaced versions already freed from State::retired. schedule_lock held. */
+void forget_freed_versions(State &st)
+{
+	st.retired.erase(std::remove_if(st.retired.begin(), st.retired.end(),
+	                                [](const std::weak_ptr<const jtl::Timeline> &v) {
+		                                return v.expired();
+	                                }),
+	                 st.retired.end());
+}
+
 /* Applies the waiting version of the document from the frame at pos (a frame the mixers
  * have not mixed yet: the gate that calls this holds the background's picture of it).
  * Branches of changed items are hidden from that frame and built again from it; the plan
@@ -1923,7 +1941,10 @@ bool apply_pending(JtlTimelineSrc *self, GstClockTime pos)
 		b->plan.release_at =
 		        std::min(b->plan.release_at, jtl::frame_to_ns(k, fps, 1) + GST_SECOND);
 	}
-	st.retired.push_back(std::move(st.timeline));
+	/* the version replaced is freed here unless a live branch still holds it (then when
+	 * the last of them is released) */
+	forget_freed_versions(st);
+	st.retired.push_back(st.timeline);
 	st.timeline = std::move(st.pending);
 	st.spans = std::move(st.pending_spans);
 	st.document = std::move(st.pending_document);
@@ -2562,8 +2583,12 @@ bool do_seek(JtlTimelineSrc *self, GstEvent *event)
 		GST_DEBUG_OBJECT(self, "only seeks in TIME at rate 1.0 are handled");
 		return false;
 	}
-	if (!st.timeline)
-		return false;
+	{
+		/* read where the streaming thread replaces it (a live update) */
+		std::lock_guard<std::mutex> guard(st.schedule_lock);
+		if (!st.timeline)
+			return false;
+	}
 	{
 		std::lock_guard<std::mutex> guard(st.seek_lock);
 		if (seqnum == st.seek_seqnum)
@@ -2759,12 +2784,14 @@ static bool request_update(JtlTimelineSrc *self, const std::string &text, bool p
 	State &st = self->priv->state;
 	std::lock_guard<std::mutex> serial(self->priv->update_lock);
 	std::string base;
-	const jtl::Timeline *current = nullptr;
+	/* held while the new version is compared with it: the streaming thread may replace
+	 * it meanwhile */
+	std::shared_ptr<const jtl::Timeline> current;
 	{
 		std::lock_guard<std::mutex> guard(st.schedule_lock);
 		if (st.timeline) {
 			base = st.pending ? st.pending_document : st.document;
-			current = st.pending ? st.pending.get() : st.timeline.get();
+			current = st.pending ? st.pending : st.timeline;
 		}
 	}
 	auto answer = [&](bool accepted, const std::string &reason) {
@@ -2830,9 +2857,8 @@ static bool request_update(JtlTimelineSrc *self, const std::string &text, bool p
 	std::vector<std::string> warnings;
 	jtl::ClipSpans spans = jtl::plan_transitions(*result.timeline, &warnings);
 	{
+		/* a version waiting that never played is replaced: nothing was built from it */
 		std::lock_guard<std::mutex> guard(st.schedule_lock);
-		if (st.pending)
-			st.retired.push_back(std::move(st.pending));
 		st.pending = std::move(result.timeline);
 		st.pending_spans = std::move(spans);
 		st.pending_document = std::move(next);
@@ -2936,6 +2962,12 @@ static void jtl_timeline_src_get_property(GObject *object, guint id, GValue *val
 			doc = s.json;
 		GST_OBJECT_UNLOCK(self);
 		g_value_set_string(value, doc.empty() ? nullptr : doc.c_str());
+		return;
+	}
+	if (id == PROP_RETAINED_VERSIONS) {
+		std::lock_guard<std::mutex> guard(self->priv->state.schedule_lock);
+		forget_freed_versions(self->priv->state);
+		g_value_set_uint(value, guint(self->priv->state.retired.size()));
 		return;
 	}
 	GST_OBJECT_LOCK(self);
@@ -3187,6 +3219,13 @@ static void jtl_timeline_src_class_init(JtlTimelineSrcClass *klass)
 	        object_class, PROP_BRANCHES_BUILT,
 	        g_param_spec_uint("branches-built", "Branches built",
 	                          "Item branches built since the last NULL->READY", 0, G_MAXUINT, 0,
+	                          GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+	g_object_class_install_property(
+	        object_class, PROP_RETAINED_VERSIONS,
+	        g_param_spec_uint("retained-versions", "Retained versions",
+	                          "Earlier versions of the document (replaced by live updates) "
+	                          "still kept in memory because a live branch was built from them",
+	                          0, G_MAXUINT, 0,
 	                          GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
 	gst_element_class_add_static_pad_template(element_class, &video_template);

@@ -366,6 +366,30 @@ GST_START_TEST(test_seek_while_playing)
 }
 GST_END_TEST;
 
+/* A source whose video is pulled as RGB (pull_frames), its audio thrown away. */
+static const char kPatchedPipeline[] =
+        "jsontimelinesrc name=src src.video ! videoconvert ! video/x-raw,format=RGB ! "
+        "appsink name=v sync=false max-buffers=2  src.audio ! fakesink sync=false";
+
+/* Pulls the frames of a 64x64 RGB appsink until *frames has n (or the stream ends), each
+ * with the colour at (8, 8). */
+static void pull_frames(GstElement *sink, std::vector<Frame> *frames, size_t n)
+{
+	while (frames->size() < n) {
+		GstSample *sample =
+		        gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
+		if (!sample)
+			return;
+		GstBuffer *buf = gst_sample_get_buffer(sample);
+		GstMapInfo map;
+		gst_buffer_map(buf, &map, GST_MAP_READ);
+		const guint8 *px = map.data + 8 * 64 * 3 + 8 * 3;
+		frames->push_back({GST_BUFFER_PTS(buf), px[0], px[1], px[2]});
+		gst_buffer_unmap(buf, &map);
+		gst_sample_unref(sample);
+	}
+}
+
 /* The frame a "jsontimeline-update-applied" message names, or -1. */
 static gint64 applied_frame(GstElement *pipeline)
 {
@@ -387,30 +411,13 @@ GST_START_TEST(test_live_patch)
 {
 	/* a red square for 2 s; after 20 frames a merge patch turns it blue */
 	std::string doc = solids_document({{"#ff0000", 0.0, 2.0}});
-	GstElement *pipeline = gst_parse_launch(
-	        "jsontimelinesrc name=src src.video ! videoconvert ! video/x-raw,format=RGB ! "
-	        "appsink name=v sync=false max-buffers=2  src.audio ! fakesink sync=false",
-	        nullptr);
+	GstElement *pipeline = gst_parse_launch(kPatchedPipeline, nullptr);
 	GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
 	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "v");
 	g_object_set(src, "json", doc.c_str(), "fps", 30, nullptr);
 	gst_element_set_state(pipeline, GST_STATE_PLAYING);
 	std::vector<Frame> frames;
-	auto pull = [&](size_t n) {
-		while (frames.size() < n) {
-			GstSample *sample =
-			        gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
-			if (!sample)
-				return;
-			GstBuffer *buf = gst_sample_get_buffer(sample);
-			GstMapInfo map;
-			gst_buffer_map(buf, &map, GST_MAP_READ);
-			const guint8 *px = map.data + 8 * 64 * 3 + 8 * 3;
-			frames.push_back({GST_BUFFER_PTS(buf), px[0], px[1], px[2]});
-			gst_buffer_unmap(buf, &map);
-			gst_sample_unref(sample);
-		}
-	};
+	auto pull = [&](size_t n) { pull_frames(sink, &frames, n); };
 	pull(20);
 	/* refused: the size cannot change; not JSON; an invalid value (nothing changes) */
 	gboolean ok = TRUE;
@@ -493,31 +500,14 @@ GST_START_TEST(test_live_patch_asset_policy)
 	  "scaleY": {"value": 1, "keyframes": []}, "opacity": {"value": 1, "keyframes": []},
 	  "borderRadius": {"value": 0, "keyframes": []},
 	  "rotation": {"value": 0, "keyframes": []}}}})");
-	GstElement *pipeline = gst_parse_launch(
-	        "jsontimelinesrc name=src src.video ! videoconvert ! video/x-raw,format=RGB ! "
-	        "appsink name=v sync=false max-buffers=2  src.audio ! fakesink sync=false",
-	        nullptr);
+	GstElement *pipeline = gst_parse_launch(kPatchedPipeline, nullptr);
 	GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
 	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "v");
 	g_object_set(src, "json", doc.c_str(), "fps", 30, "asset-root", root.c_str(), "asset-base",
 	             root.c_str(), "fetch-refuse-private", TRUE, nullptr);
 	gst_element_set_state(pipeline, GST_STATE_PLAYING);
 	std::vector<Frame> frames;
-	auto pull = [&](size_t n) {
-		while (frames.size() < n) {
-			GstSample *sample =
-			        gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
-			if (!sample)
-				return;
-			GstBuffer *buf = gst_sample_get_buffer(sample);
-			GstMapInfo map;
-			gst_buffer_map(buf, &map, GST_MAP_READ);
-			const guint8 *px = map.data + 8 * 64 * 3 + 8 * 3;
-			frames.push_back({GST_BUFFER_PTS(buf), px[0], px[1], px[2]});
-			gst_buffer_unmap(buf, &map);
-			gst_sample_unref(sample);
-		}
-	};
+	auto pull = [&](size_t n) { pull_frames(sink, &frames, n); };
 	pull(10);
 	fail_unless_equals_int(frames.size(), 10);
 	gint64 applied = -1;
@@ -563,6 +553,46 @@ GST_START_TEST(test_live_patch_asset_policy)
 		g_unlink(f.c_str());
 	g_rmdir(root.c_str());
 	g_rmdir(tmp);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_live_patches_free_old_versions)
+{
+	/* a score-like stream: a square patched 50 times, every other frame, blue and green in
+	 * turn. Each version replaced is kept only while a branch built from it is alive (the
+	 * replaced branch lingers about a second): the versions retained stay a handful,
+	 * whatever the number of patches */
+	std::string doc = solids_document({{"#ff0000", 0.0, 12.0}});
+	GstElement *pipeline = gst_parse_launch(kPatchedPipeline, nullptr);
+	GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "v");
+	g_object_set(src, "json", doc.c_str(), "fps", 10, nullptr);
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	std::vector<Frame> frames;
+	auto pull = [&](size_t n) { pull_frames(sink, &frames, n); };
+	guint most = 0;
+	for (int i = 0; i < 50; i++) {
+		pull(size_t(2 * i + 2));
+		gboolean ok = FALSE;
+		std::string patch = std::string("{\"items\": {\"s0\": {\"color\": \"") +
+		                    (i % 2 ? "#00ff00" : "#0000ff") + "\"}}}";
+		g_signal_emit_by_name(src, "apply-patch", patch.c_str(), &ok);
+		fail_unless(ok, "patch %d refused", i);
+		guint retained = 0;
+		g_object_get(src, "retained-versions", &retained, nullptr);
+		most = std::max(most, retained);
+	}
+	pull(1000);
+	fail_unless(gst_app_sink_is_eos(GST_APP_SINK(sink)));
+	fail_unless_equals_int(frames.size(), 120);
+	fail_unless(is_color(frames.front(), 255, 0, 0));
+	fail_unless(is_color(frames.back(), 0, 255, 0));
+	/* 49 when every replaced version was kept until teardown; 5 or 6 now */
+	fail_unless(most <= 12, "%u earlier versions retained", most);
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(sink);
+	gst_object_unref(src);
+	gst_object_unref(pipeline);
 }
 GST_END_TEST;
 
@@ -805,6 +835,7 @@ static Suite *jsontimelinesrc_suite()
 	tcase_add_test(tc, test_seek_while_playing);
 	tcase_add_test(tc, test_live_patch);
 	tcase_add_test(tc, test_live_patch_asset_policy);
+	tcase_add_test(tc, test_live_patches_free_old_versions);
 	tcase_add_test(tc, test_progress_messages);
 	tcase_add_test(tc, test_released_branches_leave_nothing);
 	return s;
