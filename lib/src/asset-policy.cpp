@@ -236,8 +236,7 @@ bool confine_lottie_json(const std::string &json, const std::string &dir, const 
 		json_object_set_string_member(a, "u", "");
 		json_object_set_int_member(a, "e", 1);
 	}
-	g_autofree gchar *text = json_to_string(root.get(), FALSE);
-	*out = text;
+	*out = json_write(root.get()); /* iterative: json-glib's writer recurses once a level */
 	return true;
 }
 
