@@ -303,7 +303,10 @@ def test_loop_gapless_until_stopped():
     devs = sorted(ts - k * 1000 / 30 for k, ts in enumerate(times))
     offset = devs[len(devs) // 2]
     worst = max(abs(ts - k * 1000 / 30 - offset) for k, ts in enumerate(times))
-    expect(worst <= 50, f"a picture {worst:.0f} ms off the 30 fps grid")
+    # (the sanitized build has shown 85 ms on an idle 2-core machine: 100 ms there, the
+    # normal build keeps 50 ms and so still catches a frame lost per loop)
+    grid = 100 if "libasan" in os.environ.get("LD_PRELOAD", "") else 50
+    expect(worst <= grid, f"a picture {worst:.0f} ms off the 30 fps grid")
     frames = decode_flv(flv)
     # 0-1 s red, 1-2 s green, then red again from 2 s: the loop
     for k, want in ((15, 0), (45, 1), (75, 0), (105, 1), (135, 0)):
