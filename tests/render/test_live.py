@@ -194,7 +194,12 @@ def test_stream_recording():
     # keyframes every 2 s (H.264 frame type 1 in the FLV video tag)
     keys = [ts for t, ts, body in flv_tags(flv) if t == 9 and len(body) > 1 and body[1] == 1
             and body[0] >> 4 == 1]
-    expect(keys == [0, 2000, 4000], f"keyframes at {keys} ms, want every 2 s")
+    # (the sanitized build starts slowly: its first keyframe has come 106 ms late on an idle
+    # 2-core machine, the timestamps following when frames are ready (issue 15); 150 ms
+    # there, exact in the normal build)
+    first = 150 if "libasan" in os.environ.get("LD_PRELOAD", "") else 0
+    expect(len(keys) == 3 and keys[0] <= first and keys[1:] == [2000, 4000],
+           f"keyframes at {keys} ms, want every 2 s")
 
 
 def test_live_patch_on_air():
