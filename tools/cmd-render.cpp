@@ -153,7 +153,9 @@ int cmd_render(int argc, char **argv)
 	                    {"--start", start, 0, kMaxSeconds},
 	                    {"--end", end, 0, kMaxSeconds, -1.0},
 	                    {"--frame-at", frame_at, 0, kMaxSeconds, -1.0},
-	                    {"--fetch-timeout", fetch_timeout, 0, kMaxSeconds, -1.0}}))
+	                    {"--fetch-timeout", fetch_timeout, 0, kMaxSeconds, -1.0},
+	                    {"--cache-max-mib", double(cache_max_mib), 0, 1e12},
+	                    {"--memory-limit", double(memory_limit_mib), 0, 1e12}}))
 		return EXIT_USAGE;
 	jtl::RenderOptions o;
 	o.input = files[0];
@@ -181,16 +183,7 @@ int cmd_render(int argc, char **argv)
 	o.preset = preset ? preset : "veryfast";
 	o.cache_dir = cache_dir ? cache_dir : "";
 	o.fetch_timeout = fetch_timeout;
-	if (cache_max_mib < 0 || cache_max_mib > (int64_t(1) << 40)) {
-		fprintf(stderr, "jsontimeline render: --cache-max-mib must be 0 (the default, "
-		                "2048) to 2^40\n");
-		return EXIT_USAGE;
-	}
 	o.cache_max_bytes = uint64_t(cache_max_mib) << 20;
-	if (memory_limit_mib < 0 || memory_limit_mib > (int64_t(1) << 40)) {
-		fprintf(stderr, "jsontimeline render: --memory-limit must be 0 (none) to 2^40\n");
-		return EXIT_USAGE;
-	}
 	o.memory_limit = uint64_t(memory_limit_mib) << 20;
 	o.refuse_private = refuse_private;
 	for (char **h = allow_hosts; h && *h; h++)
