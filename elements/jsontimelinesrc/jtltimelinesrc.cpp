@@ -2383,7 +2383,6 @@ bool add_adjustments(JtlTimelineSrc *self, GstElement *bottom, GstElement *out)
 	ctx.comp_above.clear();
 	GstElement *below = bottom;
 	std::vector<int> tracks = jtl::adjustment_tracks(tl);
-	const unsigned n = unsigned(tl.tracks.size());
 	for (auto ti = tracks.rbegin(); ti != tracks.rend(); ++ti) {
 		GstElement *caps = make(self, &st.children, "capsfilter");
 		GstElement *adjust = make(self, &st.children, "jtladjust");
@@ -2431,7 +2430,7 @@ bool add_adjustments(JtlTimelineSrc *self, GstElement *bottom, GstElement *out)
 			                                                props[i].c_str(), cs[i]));
 			gst_object_unref(cs[i]);
 		}
-		ctx.comp_above.push_back(n - unsigned(*ti) + 1);
+		ctx.comp_above.push_back(jtl::track_zorder(tl, std::size_t(*ti)) + 1);
 		ctx.compositors.push_back(above);
 		below = above;
 	}

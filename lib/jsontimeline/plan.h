@@ -96,7 +96,9 @@ double media_time(const Item &item, Ticks t);
  * after it ends. */
 struct Branch {
 	std::string item_id;
-	/* compositor/audiomixer order: higher draws above; tracks[0] gets the highest */
+	/* compositor order: higher draws above. Each item has its own: tracks[0]'s are the
+	 * highest, and inside a track a later-starting item draws above an earlier one (the
+	 * incoming clip of a transition above the outgoing); see track_zorder() */
 	unsigned zorder = 0;
 	bool video = false;          /* feeds the compositor */
 	bool audio = false;          /* feeds the audiomixer */
@@ -116,6 +118,11 @@ struct PlanOptions {
  * branch, muted tracks no audio branch; an item with neither gives no branch. */
 std::vector<Branch> plan_branches(const Timeline &timeline, const PlanOptions &options = {},
                                   const ClipSpans *spans = nullptr);
+
+/* The zorder of track ti's lowest item: 1 + the number of items on the tracks below it
+ * (tracks[ti + 1] on); its items take the zorders from there up, one each, in order of
+ * start (then of listing). */
+unsigned track_zorder(const Timeline &timeline, std::size_t ti);
 
 /* The largest number of branches alive (built and not yet released) at any instant. */
 std::size_t max_live_branches(const std::vector<Branch> &branches);

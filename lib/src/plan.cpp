@@ -212,20 +212,49 @@ double clip_audio_gain(const Item &item, const ClipSpan &span, Ticks t)
 	return g;
 }
 
+unsigned track_zorder(const Timeline &timeline, std::size_t ti)
+{
+	std::size_t below = 0;
+	for (std::size_t i = ti + 1; i < timeline.tracks.size(); i++)
+		below += timeline.tracks[i].item_ids.size();
+	return unsigned(1 + below);
+}
+
 std::vector<Branch> plan_branches(const Timeline &timeline, const PlanOptions &options,
                                   const ClipSpans *spans)
 {
 	std::vector<Branch> out;
 	std::size_t n = timeline.tracks.size();
+	/* distinct zorders, even inside a track: the compositor stacks pads of one zorder in
+	 * an order of its own, which would hide a transition's incoming clip */
+	unsigned base = 1; /* track_zorder() of each track, bottom up */
+	std::vector<unsigned> bases(n);
+	for (std::size_t ti = n; ti-- > 0;) {
+		bases[ti] = base;
+		base += unsigned(timeline.tracks[ti].item_ids.size());
+	}
 	for (std::size_t ti = 0; ti < n; ti++) {
 		const Track &track = timeline.tracks[ti];
-		for (const std::string &id : track.item_ids) {
+		auto start = [&](std::size_t i) {
+			const Item *item = timeline.item(track.item_ids[i]);
+			return item ? item->start : 0;
+		};
+		std::vector<std::size_t> order(track.item_ids.size());
+		for (std::size_t i = 0; i < order.size(); i++)
+			order[i] = i;
+		std::stable_sort(order.begin(), order.end(),
+		                 [&](std::size_t a, std::size_t b) { return start(a) < start(b); });
+		std::vector<unsigned> zorders(order.size());
+		for (std::size_t r = 0; r < order.size(); r++)
+			zorders[order[r]] = bases[ti] + unsigned(r);
+		for (std::size_t i = 0; i < track.item_ids.size(); i++) {
+			const std::string &id = track.item_ids[i];
 			const Item *item = timeline.item(id);
 			if (!item)
 				continue;
 			Branch b;
 			b.item_id = id;
-			b.zorder = unsigned(n - ti);
+			b.zorder = zorders[i];
 			b.video = !track.hidden && item_type_is_visual(item->type);
 			b.audio = !track.muted && item_type_is_audible(item->type);
 			if (!b.video && !b.audio)

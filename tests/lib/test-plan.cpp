@@ -243,6 +243,29 @@ static void test_plan_zorder_and_flags()
 	g_assert_cmpuint(top->release_at, ==, GST_SECOND + GST_SECOND / 2);
 }
 
+/* Every item its own zorder: a track above another, inside a track the later start above
+ * (the incoming clip of a transition over the outgoing, whatever the listing order). */
+static void test_plan_zorder_inside_tracks()
+{
+	std::string items = solid("late", 480000, 240000) + ", " + solid("early", 0, 480000) +
+	                    ", " + solid("low", 0, 240000) + ", " + solid("low2", 240000, 240000);
+	auto tl = timeline(items, track("t0", "\"late\", \"early\"") + ", " +
+	                                  track("t1", "\"low2\", \"low\""));
+	std::vector<Branch> b = plan_branches(*tl);
+	auto z = [&](const char *id) {
+		for (const Branch &x : b)
+			if (x.item_id == id)
+				return x.zorder;
+		g_assert_not_reached();
+	};
+	g_assert_cmpuint(z("low"), ==, track_zorder(*tl, 1));
+	g_assert_cmpuint(z("low2"), ==, track_zorder(*tl, 1) + 1);
+	g_assert_cmpuint(z("early"), ==, track_zorder(*tl, 0));
+	g_assert_cmpuint(z("late"), ==, track_zorder(*tl, 0) + 1);
+	g_assert_cmpuint(track_zorder(*tl, 1), ==, 1);
+	g_assert_cmpuint(track_zorder(*tl, 0), ==, 3);
+}
+
 static void test_plan_sequential_clips()
 {
 	/* 200 sequential one-second clips never hold 200 branches */
@@ -298,6 +321,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/plan/transition-rejected", test_transition_rejected);
 	g_test_add_func("/plan/evaluate-geometry", test_evaluate_geometry);
 	g_test_add_func("/plan/zorder-and-flags", test_plan_zorder_and_flags);
+	g_test_add_func("/plan/zorder-inside-tracks", test_plan_zorder_inside_tracks);
 	g_test_add_func("/plan/sequential-clips", test_plan_sequential_clips);
 	g_test_add_func("/plan/audio-gain", test_audio_gain);
 	return g_test_run();
