@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -46,6 +47,9 @@ struct ClipTransition {
 	TransitionDirection direction = TransitionDirection::FromLeft;
 	Easing easing = Easing::Linear;
 	Ticks window_start = 0, window_end = 0;
+	/* fade: how opaque the incoming clip is over the whole of the outgoing one's box
+	 * (incoming_cover()); the outgoing clip fades out by as much as it is not covered */
+	double cover = 0.0;
 
 	/* The eased progress at timeline tick t: 0 before the window, 1 after it. */
 	double progress(Ticks t) const;
@@ -65,14 +69,30 @@ struct ClipSpan {
 };
 using ClipSpans = std::map<std::string, ClipSpan>;
 
+/* Whether an image item's picture is opaque over its whole box (its file has no
+ * transparency). */
+using OpaqueImage = std::function<bool(const Item &)>;
+
+/* How opaque incoming clip b is over the whole box of outgoing clip a at their cut, 0..1:
+ * b's opacity (times its colour's alpha) where b fills its unrotated, uncropped box with an
+ * opaque picture (a rectangular solid, a video, an image opaque_image() says is opaque, or
+ * without it a JPEG; no rounded corners; media keeping their aspect ratio only with the
+ * box's) and that box holds a's (rotated) box; 0 otherwise. */
+double incoming_cover(const Timeline &timeline, const Item &a, const Item &b,
+                      const OpaqueImage &opaque_image = {});
+
 /* The spans of the clips that transitions join, by item id. A transition whose clips are
  * missing, on different tracks or do not touch is left out with a warning naming its JSON
- * path; a duration longer than either clip is shortened to fit. */
-ClipSpans plan_transitions(const Timeline &timeline, std::vector<std::string> *warnings);
+ * path; a duration longer than either clip is shortened to fit. opaque_image: as for
+ * incoming_cover(). */
+ClipSpans plan_transitions(const Timeline &timeline, std::vector<std::string> *warnings,
+                           const OpaqueImage &opaque_image = {});
 
 /* evaluate_item() within an item's span: in the lead and tail the item shows as at its
- * first and last tick; inside a window its transition acts on it (fade: the incoming
- * clip's opacity; slide: both move by slide_offsets() of a width x height composition;
+ * first and last tick; inside a window its transition acts on it (fade: a cross-fade, the
+ * incoming clip's opacity x p drawn over the outgoing clip's x (1 - p) / (1 - p x cover),
+ * which is (1 - p)·A + p·B where B covers A uniformly and A x (1 - p) where nothing covers
+ * it; slide: both move by slide_offsets() of a width x height composition;
  * flip: the outgoing clip turns away in perspective, then the incoming turns in; wipe, clock-wipe,
  * iris: the incoming clip's mask). */
 ItemFrame evaluate_clip(const Item &item, const ClipSpan &span, Ticks t, int width, int height);

@@ -2,8 +2,11 @@
 // Render planning: per-frame item geometry and the schedule of graph branches.
 #include <jsontimeline/plan.h>
 
+#include <jsontimeline/color.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <unordered_map>
 
 namespace jtl {
@@ -75,7 +78,63 @@ double ClipTransition::linear(Ticks t) const
 	                           Easing::Linear);
 }
 
-ClipSpans plan_transitions(const Timeline &timeline, std::vector<std::string> *warnings)
+double incoming_cover(const Timeline &timeline, const Item &a, const Item &b,
+                      const OpaqueImage &opaque_image)
+{
+	ItemFrame fa = evaluate_item(a, a.end() - 1), fb = evaluate_item(b, b.start);
+	if (!fa.visible || !fb.visible || fb.border_radius > 0 ||
+	    std::fmod(fb.rotation, 360.0) != 0 || fb.crop_left > 0 || fb.crop_top > 0 ||
+	    fb.crop_right > 0 || fb.crop_bottom > 0)
+		return 0.0;
+	double alpha = fb.opacity;
+	const double bw = std::abs(fb.width * fb.scale_x), bh = std::abs(fb.height * fb.scale_y);
+	if (const SolidData *solid = b.as<SolidData>()) {
+		std::optional<Color> c = parse_color(solid->color);
+		if (solid->shape != Shape::Rectangle || !c)
+			return 0.0;
+		alpha *= c->a;
+	} else if (const MediaData *media = b.as<MediaData>()) {
+		const Asset *asset = timeline.asset(media->asset_id);
+		if (b.type == ItemType::Image) {
+			auto ends = [&](const char *tail) {
+				std::string name = asset ? asset->filename : "";
+				std::size_t n = strlen(tail);
+				return name.size() >= n &&
+				       g_ascii_strcasecmp(name.c_str() + name.size() - n, tail) ==
+				               0;
+			};
+			bool opaque = opaque_image ? opaque_image(b)
+			                           : asset && (asset->mime_type == "image/jpeg" ||
+			                                       ends(".jpg") || ends(".jpeg"));
+			if (!opaque)
+				return 0.0;
+		} else if (b.type != ItemType::Video) {
+			return 0.0;
+		}
+		/* kept inside the box: margins unless the picture has the box's shape */
+		if (media->keep_aspect_ratio && asset && asset->width > 0 && asset->height > 0 &&
+		    std::abs(asset->width / asset->height - bw / std::max(bh, 1e-9)) >
+		            0.01 * asset->width / asset->height)
+			return 0.0;
+	} else {
+		return 0.0;
+	}
+	/* a's box, turned, inside b's (half a pixel of slack) */
+	const double t = fa.rotation * M_PI / 180.0;
+	const double hw = std::abs(fa.width * fa.scale_x) / 2,
+	             hh = std::abs(fa.height * fa.scale_y) / 2;
+	const double ex = hw * std::abs(std::cos(t)) + hh * std::abs(std::sin(t));
+	const double ey = hw * std::abs(std::sin(t)) + hh * std::abs(std::cos(t));
+	const double ax = fa.left + fa.width / 2, ay = fa.top + fa.height / 2;
+	const double bx = fb.left + fb.width / 2, by = fb.top + fb.height / 2;
+	if (ax - ex < bx - bw / 2 - 0.5 || ax + ex > bx + bw / 2 + 0.5 ||
+	    ay - ey < by - bh / 2 - 0.5 || ay + ey > by + bh / 2 + 0.5)
+		return 0.0;
+	return std::clamp(alpha, 0.0, 1.0);
+}
+
+ClipSpans plan_transitions(const Timeline &timeline, std::vector<std::string> *warnings,
+                           const OpaqueImage &opaque_image)
 {
 	ClipSpans spans;
 	auto warn = [&](const Transition &tr, const std::string &what) {
@@ -133,6 +192,8 @@ ClipSpans plan_transitions(const Timeline &timeline, std::vector<std::string> *w
 		if (!transition_accepts(ct.type, ct.direction))
 			ct.direction = TransitionDirection::FromLeft;
 		ct.easing = tr.easing;
+		if (ct.type == TransitionType::Fade)
+			ct.cover = incoming_cover(timeline, *a, *b, opaque_image);
 		ct.window_start = a->end() - d / 2;
 		ct.window_end = ct.window_start + d;
 		ClipSpan &sa = spans[a->id];
@@ -166,6 +227,9 @@ ItemFrame evaluate_clip(const Item &item, const ClipSpan &span, Ticks t, int wid
 				f.opacity = 0;
 			else
 				turn(ft);
+		} else if (ct.type == TransitionType::Fade) {
+			/* under B at p, A at (1 - p) / (1 - p cover) leaves (1 - p) of A */
+			f.opacity *= ct.cover >= 1.0 ? 1.0 : (1.0 - p) / (1.0 - p * ct.cover);
 		}
 	}
 	if (span.in && t < span.in->window_end) {

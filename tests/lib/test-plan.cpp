@@ -218,6 +218,56 @@ static void test_evaluate_geometry()
 	g_assert_cmpfloat(out.opacity, ==, 0.5);
 }
 
+/* A fade is a cross-fade: under the incoming clip at p, the outgoing clip shows at
+ * (1 - p) / (1 - p cover), where cover is how opaque B is over the whole of A's box. */
+static void test_fade_cover()
+{
+	auto opacity_of_a = [](const Timeline &tl, Ticks t) {
+		ClipSpans spans = plan_transitions(tl, nullptr);
+		return evaluate_clip(*tl.item("a"), spans.at("a"), t, 320, 240).opacity;
+	};
+	{ /* an opaque solid over the same box: A stays, B over it makes the mix */
+		auto tl = joined(TransitionType::Fade, "");
+		g_assert_cmpfloat(incoming_cover(*tl, *tl->item("a"), *tl->item("b")), ==, 1.0);
+		g_assert_cmpfloat_with_epsilon(opacity_of_a(*tl, 480000), 1.0, 1e-9);
+	}
+	{ /* half transparent: A at 0.5 / 0.75 at p = 0.5 */
+		auto tl = joined(TransitionType::Fade, "");
+		tl->items.at("b").as<SolidData>()->color = "rgba(255, 0, 0, 0.5)";
+		g_assert_cmpfloat_with_epsilon(incoming_cover(*tl, *tl->item("a"), *tl->item("b")),
+		                               0.5, 1e-9);
+		g_assert_cmpfloat_with_epsilon(opacity_of_a(*tl, 480000), 2.0 / 3.0, 1e-9);
+	}
+	{ /* B not over all of A, not rectangular, or not opaque (text): A fades out */
+		for (int k = 0; k < 4; k++) {
+			auto tl = joined(TransitionType::Fade, "");
+			Item &b = tl->items.at("b");
+			if (k == 0)
+				b.geometry->width = AnimatedNumber(99.0);
+			else if (k == 1)
+				b.as<SolidData>()->shape = Shape::Circle;
+			else if (k == 2)
+				b.geometry->rotation = AnimatedNumber(10.0);
+			else
+				b.data = TextData{};
+			g_assert_cmpfloat(incoming_cover(*tl, *tl->item("a"), b), ==, 0.0);
+			g_assert_cmpfloat_with_epsilon(opacity_of_a(*tl, 468000), 0.75, 1e-9);
+			g_assert_cmpfloat_with_epsilon(opacity_of_a(*tl, 480000), 0.5, 1e-9);
+			g_assert_cmpfloat_with_epsilon(opacity_of_a(*tl, 492000), 0.25, 1e-9);
+		}
+	}
+	{ /* a smaller A inside B, turned: still covered */
+		auto tl = joined(TransitionType::Fade, "");
+		Item &a = tl->items.at("a");
+		a.geometry->left = AnimatedNumber(50.0);
+		a.geometry->width = AnimatedNumber(40.0);
+		a.geometry->height = AnimatedNumber(20.0);
+		a.geometry->top = AnimatedNumber(20.0);
+		a.geometry->rotation = AnimatedNumber(30.0);
+		g_assert_cmpfloat(incoming_cover(*tl, a, *tl->item("b")), ==, 1.0);
+	}
+}
+
 static void test_plan_zorder_and_flags()
 {
 	std::string items = solid("top", 0, 240000) + ", " + solid("mid", 0, 240000) + ", " +
@@ -320,6 +370,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/plan/transition-types", test_transition_types);
 	g_test_add_func("/plan/transition-rejected", test_transition_rejected);
 	g_test_add_func("/plan/evaluate-geometry", test_evaluate_geometry);
+	g_test_add_func("/plan/fade-cover", test_fade_cover);
 	g_test_add_func("/plan/zorder-and-flags", test_plan_zorder_and_flags);
 	g_test_add_func("/plan/zorder-inside-tracks", test_plan_zorder_inside_tracks);
 	g_test_add_func("/plan/sequential-clips", test_plan_sequential_clips);

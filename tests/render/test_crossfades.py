@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# A fade is a cross-fade for every item kind: half way through a linear fade between two
+# clips side by side (the incoming one not covering the outgoing one), each shows at half
+# strength over the background; the outgoing clip once stayed at full strength until the
+# cut (issue 15: "Spring collection" of the slideshow example).
+import os
+import subprocess
+import sys
+
+from PIL import Image
+
+sys.path.insert(0, os.path.dirname(__file__))
+import test_render  # noqa: E402
+from test_render import TMP, decode_frames, solid, text_item  # noqa: E402
+from test_animated import boxed  # noqa: E402
+from test_captions import captions_item, caption_asset  # noqa: E402
+from clitest import check, expect, finish  # noqa: E402
+
+W, H = 160, 90
+SECOND = 240000
+TICK = SECOND // 30
+SLOT = 24  # frames per kind: A [0, 12), B [12, 24), the window [6, 18)
+PRE, MID, POST = 3, 12, 21  # A alone, progress 0.5, B alone (multiples of 3, see below)
+LEFT, RIGHT = (8, 15, 64, 60), (88, 15, 64, 60)  # A's box, B's box: side by side
+
+
+def write(name, make):
+    path = os.path.join(TMP, name)
+    make(path)
+    return path
+
+
+def png(path, fmt="PNG"):
+    Image.new("RGB", (64, 60), (255, 0, 0)).save(path, fmt)
+
+
+def gif(path):
+    Image.new("RGB", (64, 60), (255, 0, 0)).save(path, "GIF")
+
+
+def mp4(path):
+    subprocess.run(["gst-launch-1.0", "-q", "-e", "videotestsrc", "pattern=red",
+                    "num-buffers=30", "!", "video/x-raw,width=64,height=60,framerate=30/1",
+                    "!", "x264enc", "!", "mp4mux", "!", "filesink", f"location={path}"],
+                   check=True, timeout=60)
+
+
+def asset(asset_id, kind, path, mime, **extra):
+    a = {"id": asset_id, "type": kind, "filename": path, "size": 1, "mimeType": mime,
+         "remoteUrl": None, "remoteKey": None, "width": 64, "height": 60}
+    a.update(extra)
+    return a
+
+
+def kinds():
+    """kind name -> (item maker (id, start, duration, box), assets): A and B of a kind."""
+    media = {"keepAspectRatio": False}
+    image = dict(media, type="image", borderRadius=test_render.animated(0))
+    video = dict(image, type="video", decibelAdjustment=test_render.animated(0), playbackRate=1,
+                 videoStartFromInSeconds=0, audioFadeInDurationInSeconds=0,
+                 audioFadeOutDurationInSeconds=0)
+    chart = {"chartType": "bar", "themeColor": "#FF0000", "animationDurationTicks": 0,
+             "keepAspectRatio": False,
+             "data": {"series": [{"key": "v", "label": "v"}],
+                      "rows": [{"label": "A", "values": {"v": 10}}]}}
+    return {
+        "text": (lambda i, s, d, b: text_item(i, "HI", s, d, *b, size=40), {}),
+        "solid": (lambda i, s, d, b: solid(i, "#ff0000", s, d, *b), {}),
+        "circle": (lambda i, s, d, b: solid(i, "#ff0000", s, d, *b, shape="circle"), {}),
+        "png": (lambda i, s, d, b: boxed(i, "image", s, d, *b, assetId="png", **image),
+                {"png": asset("png", "image", write("x.png", png), "image/png")}),
+        "jpeg": (lambda i, s, d, b: boxed(i, "image", s, d, *b, assetId="jpg", **image),
+                 {"jpg": asset("jpg", "image", write("x.jpg", lambda p: png(p, "JPEG")),
+                               "image/jpeg")}),
+        "gif": (lambda i, s, d, b: boxed(i, "gif", s, d, *b, assetId="gif", **media,
+                                         gifStartFromInSeconds=0, playbackRate=1),
+                {"gif": asset("gif", "gif", write("x.gif", gif), "image/gif",
+                              durationInSeconds=1, loopBehavior="loop")}),
+        "video": (lambda i, s, d, b: boxed(i, "video", s, d, *b, assetId="mp4", **video),
+                  {"mp4": asset("mp4", "video", write("x.mp4", mp4), "video/mp4",
+                                durationInSeconds=1, hasAudioTrack=False)}),
+        "illustration": (lambda i, s, d, b: boxed(i, "illustration", s, d, *b,
+                                                  illustrationName="star", color="#FF0000",
+                                                  keepAspectRatio=True), {}),
+        "chart": (lambda i, s, d, b: boxed(i, "chart", s, d, *b, **chart), {}),
+        "captions": (lambda i, s, d, b: captions_item(i, "words", s, d, left=b[0], top=b[1],
+                                                      width=test_render.animated(b[2]),
+                                                      height=test_render.animated(b[3]),
+                                                      fontSize=24),
+                     {"words": caption_asset("words", [("ON", 0, 5000)])}),
+    }
+
+
+def document():
+    items, assets, transitions = [], {}, {}
+    for n, (kind, (make, kind_assets)) in enumerate(kinds().items()):
+        t = n * SLOT * TICK
+        a = make(f"{kind}-a", t, SLOT // 2 * TICK, LEFT)
+        b = make(f"{kind}-b", t + SLOT // 2 * TICK, SLOT // 2 * TICK, RIGHT)
+        for item in (a, b):
+            for key in ("left", "top"):  # captions_item() takes its box as plain numbers
+                if not isinstance(item[key], dict):
+                    item[key] = test_render.animated(item[key])
+        items += [a, b]
+        assets.update(kind_assets)
+        transitions[kind] = {"id": kind, "trackId": "t0", "fromClipId": a["id"],
+                             "toClipId": b["id"], "type": "fade", "durationTicks": 12 * TICK,
+                             "easing": "linear"}
+    doc = test_render.document([items], background="#000000")
+    doc.update({"compositionWidth": W, "compositionHeight": H, "assets": assets,
+                "transitions": transitions})
+    return doc
+
+
+def strength(frame, full, box):
+    """How strongly `full`'s lit pixels (inside box) show in frame, over black: the median
+    of frame / full on each lit pixel's brightest channel; None when nothing is lit."""
+    x0, y0, w, h = box
+    ratios = []
+    for y in range(y0, y0 + h):
+        for x in range(x0, x0 + w):
+            i = (y * W + x) * 3
+            c = max(range(3), key=lambda c: full[i + c])
+            if full[i + c] > 150:
+                ratios.append(frame[i + c] / full[i + c])
+    return sorted(ratios)[len(ratios) // 2] if ratios else None
+
+
+def test_every_kind_cross_fades():
+    doc = document()
+    code, out, err = test_render.render(doc, "crossfades")
+    expect(code == 0, err)
+    frames = decode_frames(out, W, H)
+    names = list(kinds())
+    expect(len(frames) == len(names) * SLOT, f"{len(frames)} frames")
+    bad = []
+    for n, kind in enumerate(names):
+        k = n * SLOT
+        a = strength(frames[k + MID], frames[k + PRE], LEFT)
+        b = strength(frames[k + MID], frames[k + POST], RIGHT)
+        if a is None or b is None or not (0.35 <= a <= 0.65 and 0.35 <= b <= 0.65):
+            bad.append(f"{kind}: outgoing at {a}, incoming at {b}, want 0.5 each")
+    expect(not bad, f"{len(bad)} of {len(names)} kinds:\n" + "\n".join(bad))
+
+
+if __name__ == "__main__":
+    for name, fn in list(globals().items()):
+        if name.startswith("test_") and callable(fn):
+            check(name, fn)
+    finish()
