@@ -429,6 +429,20 @@ jtl::AssetPolicy policy_of(const Settings &settings)
 	return p;
 }
 
+/* The transitions of a timeline, the image files of fades read through policy to know
+ * whether they are opaque (jtl::incoming_cover()). */
+jtl::ClipSpans spans_of(const jtl::Timeline &tl, const jtl::AssetPolicy &policy,
+                        std::vector<std::string> *warnings)
+{
+	return jtl::plan_transitions(tl, warnings, [&](const jtl::Item &item) {
+		const jtl::MediaData *media = item.as<jtl::MediaData>();
+		const jtl::Asset *asset = media ? tl.asset(media->asset_id) : nullptr;
+		std::string error;
+		std::string path = asset ? jtl::resolve_asset_path(*asset, policy, &error) : "";
+		return !path.empty() && jtl::image_is_opaque(path);
+	});
+}
+
 /* The download settings (the policy gives the address guard). */
 jtl::FetchOptions fetch_options_of(const Settings &settings)
 {
@@ -497,7 +511,7 @@ bool load(JtlTimelineSrc *self, Settings &settings)
 		self->priv->state.pending.reset();
 	}
 	std::vector<std::string> warnings;
-	self->priv->state.spans = jtl::plan_transitions(*result.timeline, &warnings);
+	self->priv->state.spans = spans_of(*result.timeline, policy_of(settings), &warnings);
 	for (const std::string &w : warnings)
 		GST_ELEMENT_WARNING(self, STREAM, FORMAT, ("%s.", w.c_str()), (nullptr));
 	self->priv->state.timeline = std::move(result.timeline);
@@ -2854,7 +2868,7 @@ static bool request_update(JtlTimelineSrc *self, const std::string &text, bool p
 	if (!jtl::admit_assets(*result.timeline, policy, fetch, &error, &asset_path))
 		return answer(false, asset_path + ": " + error);
 	std::vector<std::string> warnings;
-	jtl::ClipSpans spans = jtl::plan_transitions(*result.timeline, &warnings);
+	jtl::ClipSpans spans = spans_of(*result.timeline, policy, &warnings);
 	{
 		/* a version waiting that never played is replaced: nothing was built from it */
 		std::lock_guard<std::mutex> guard(st.schedule_lock);

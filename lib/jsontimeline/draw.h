@@ -125,6 +125,11 @@ bool image_size(const std::string &path, double *width, double *height, std::str
  * when the file cannot be read, is too large or cannot be decoded. */
 GdkPixbuf *decode_image(const std::string &path, int max_width, int max_height, std::string *error);
 
+/* Whether an image file is opaque all over, from its header alone: a JPEG, or a PNG with
+ * neither an alpha channel nor a tRNS chunk; false for any other file or one that cannot
+ * be read. */
+bool image_is_opaque(const std::string &path);
+
 /* An image file (PNG, JPEG, WebP, GIF first frame via gdk-pixbuf; SVG via librsvg) drawn
  * into a width x height box: stretched, or fitted inside it keeping its aspect ratio
  * (centred, the rest transparent); crops are fractions cut from each side of the source

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 
 #include <cairo.h>
@@ -670,6 +672,43 @@ bool image_size(const std::string &path, double *width, double *height, std::str
 	*width = w;
 	*height = h;
 	return true;
+}
+
+bool image_is_opaque(const std::string &path)
+{
+	std::unique_ptr<FILE, int (*)(FILE *)> f(fopen(path.c_str(), "rb"), fclose);
+	unsigned char head[8];
+	if (!f || fread(head, 1, 8, f.get()) != 8)
+		return false;
+	if (head[0] == 0xff && head[1] == 0xd8 && head[2] == 0xff)
+		return true; /* JPEG */
+	if (memcmp(head, "\x89PNG\r\n\x1a\n", 8) != 0)
+		return false;
+	/* chunks: length (4, big-endian), type (4), data, CRC (4); IHDR first, a tRNS before
+	 * the first IDAT */
+	for (bool first = true;; first = false) {
+		unsigned char chunk[8];
+		if (fread(chunk, 1, 8, f.get()) != 8)
+			return false;
+		uint32_t length = uint32_t(chunk[0]) << 24 | uint32_t(chunk[1]) << 16 |
+		                  uint32_t(chunk[2]) << 8 | chunk[3];
+		const char *type = reinterpret_cast<const char *>(chunk + 4);
+		if (first) {
+			unsigned char ihdr[13];
+			if (memcmp(type, "IHDR", 4) != 0 || length != 13 ||
+			    fread(ihdr, 1, 13, f.get()) != 13)
+				return false;
+			if (ihdr[9] == 4 || ihdr[9] == 6) /* grey or colour with alpha */
+				return false;
+			length = 0;
+		} else if (memcmp(type, "tRNS", 4) == 0) {
+			return false;
+		} else if (memcmp(type, "IDAT", 4) == 0) {
+			return true;
+		}
+		if (fseek(f.get(), long(length) + 4, SEEK_CUR) != 0)
+			return false;
+	}
 }
 
 bool draw_image(const std::string &path, int width, int height, bool keep_aspect_ratio,

@@ -3,6 +3,10 @@
 #include <cmath>
 #include <string>
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gstdio.h>
+
+#include <jsontimeline/draw.h>
 #include <jsontimeline/editorstate.h>
 #include <jsontimeline/plan.h>
 
@@ -268,6 +272,43 @@ static void test_fade_cover()
 	}
 }
 
+/* Which image files a fade's cover counts as opaque: by their header. */
+static void test_opaque_images()
+{
+	g_autofree gchar *dir = g_dir_make_tmp("jtl-plan-XXXXXX", nullptr);
+	g_assert_nonnull(dir);
+	auto save = [&](bool alpha, const char *type, const char *name) {
+		g_autoptr(GdkPixbuf) pb = gdk_pixbuf_new(GDK_COLORSPACE_RGB, alpha, 8, 4, 4);
+		gdk_pixbuf_fill(pb, 0xff0000ff);
+		std::string path = std::string(dir) + "/" + name;
+		g_assert_true(gdk_pixbuf_save(pb, path.c_str(), type, nullptr, nullptr));
+		return path;
+	};
+	std::string rgb = save(false, "png", "rgb.png"), rgba = save(true, "png", "rgba.png");
+	std::string jpeg = save(false, "jpeg", "x.jpg");
+	g_assert_true(image_is_opaque(rgb));
+	g_assert_false(image_is_opaque(rgba)); /* an alpha channel, even if all 255 */
+	g_assert_true(image_is_opaque(jpeg));
+	/* a tRNS chunk before the pixels: the IHDR of rgb.png, then tRNS */
+	gchar *data = nullptr;
+	gsize len = 0;
+	g_assert_true(g_file_get_contents(rgb.c_str(), &data, &len, nullptr));
+	std::string trns(data, 33);
+	g_free(data);
+	trns += std::string("\0\0\0\6tRNS\0\0\0\0\0\0\0\0\0\0", 18);
+	std::string trns_path = std::string(dir) + "/trns.png";
+	g_assert_true(
+	        g_file_set_contents(trns_path.c_str(), trns.data(), gssize(trns.size()), nullptr));
+	g_assert_false(image_is_opaque(trns_path));
+	std::string svg = std::string(dir) + "/x.svg";
+	g_assert_true(g_file_set_contents(svg.c_str(), "<svg/>", -1, nullptr));
+	g_assert_false(image_is_opaque(svg));
+	g_assert_false(image_is_opaque(std::string(dir) + "/missing.png"));
+	for (const std::string &p : {rgb, rgba, jpeg, trns_path, svg})
+		g_unlink(p.c_str());
+	g_rmdir(dir);
+}
+
 static void test_plan_zorder_and_flags()
 {
 	std::string items = solid("top", 0, 240000) + ", " + solid("mid", 0, 240000) + ", " +
@@ -371,6 +412,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/plan/transition-rejected", test_transition_rejected);
 	g_test_add_func("/plan/evaluate-geometry", test_evaluate_geometry);
 	g_test_add_func("/plan/fade-cover", test_fade_cover);
+	g_test_add_func("/plan/opaque-images", test_opaque_images);
 	g_test_add_func("/plan/zorder-and-flags", test_plan_zorder_and_flags);
 	g_test_add_func("/plan/zorder-inside-tracks", test_plan_zorder_inside_tracks);
 	g_test_add_func("/plan/sequential-clips", test_plan_sequential_clips);

@@ -144,6 +144,35 @@ def test_every_kind_cross_fades():
     expect(not bad, f"{len(bad)} of {len(names)} kinds:\n" + "\n".join(bad))
 
 
+def test_covering_pictures_mix():
+    """An incoming opaque picture over all of the outgoing one: A stays under B, which fades
+    in over it, so half way the mix is half red, half blue (not a dip to the background)."""
+    items, assets, transitions = [], {}, {}
+    for n, (kind, mime, fmt) in enumerate((("png", "image/png", "PNG"),
+                                           ("jpg", "image/jpeg", "JPEG"))):
+        for clip, colour in (("a", (255, 0, 0)), ("b", (0, 0, 255))):
+            path = write(f"full-{clip}.{kind}",
+                         lambda p: Image.new("RGB", (160, 90), colour).save(p, fmt))
+            assets[f"{kind}-{clip}"] = asset(f"{kind}-{clip}", "image", path, mime,
+                                             width=160, height=90)
+            start = (n * SLOT + (SLOT // 2 if clip == "b" else 0)) * TICK
+            items.append(boxed(f"{kind}-{clip}", "image", start, SLOT // 2 * TICK, 0, 0, W, H,
+                               assetId=f"{kind}-{clip}", keepAspectRatio=True,
+                               borderRadius=test_render.animated(0)))
+        transitions[kind] = {"id": kind, "trackId": "t0", "fromClipId": f"{kind}-a",
+                             "toClipId": f"{kind}-b", "type": "fade",
+                             "durationTicks": 12 * TICK, "easing": "linear"}
+    doc = test_render.document([items], background="#00ff00")
+    doc.update({"compositionWidth": W, "compositionHeight": H, "assets": assets,
+                "transitions": transitions})
+    code, out, err = test_render.render(doc, "covering")
+    expect(code == 0, err)
+    frames = decode_frames(out, W, H)
+    for n, kind in enumerate(("png", "jpg")):
+        mid = test_render.pixel(frames[n * SLOT + MID], 80, 45, W)
+        expect(test_render.near(mid, (128, 0, 128), 30), f"{kind} half way: {mid}")
+
+
 if __name__ == "__main__":
     for name, fn in list(globals().items()):
         if name.startswith("test_") and callable(fn):
