@@ -2444,7 +2444,7 @@ bool add_adjustments(JtlTimelineSrc *self, GstElement *bottom, GstElement *out)
 			                                                props[i].c_str(), cs[i]));
 			gst_object_unref(cs[i]);
 		}
-		ctx.comp_above.push_back(jtl::track_zorder(tl, std::size_t(*ti)) + 1);
+		ctx.comp_above.push_back(jtl::track_zorder(tl, &st.spans, std::size_t(*ti)) + 1);
 		ctx.compositors.push_back(above);
 		below = above;
 	}

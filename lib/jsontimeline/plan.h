@@ -116,9 +116,8 @@ double media_time(const Item &item, Ticks t);
  * after it ends. */
 struct Branch {
 	std::string item_id;
-	/* compositor order: higher draws above. Each item has its own: tracks[0]'s are the
-	 * highest, and inside a track a later-starting item draws above an earlier one (the
-	 * incoming clip of a transition above the outgoing); see track_zorder() */
+	/* compositor order: higher draws above; tracks[0]'s items the highest; inside a track,
+	 * each clip of a chain of transitions above the one before it (track_zorder()) */
 	unsigned zorder = 0;
 	bool video = false;          /* feeds the compositor */
 	bool audio = false;          /* feeds the audiomixer */
@@ -139,10 +138,12 @@ struct PlanOptions {
 std::vector<Branch> plan_branches(const Timeline &timeline, const PlanOptions &options = {},
                                   const ClipSpans *spans = nullptr);
 
-/* The zorder of track ti's lowest item: 1 + the number of items on the tracks below it
- * (tracks[ti + 1] on); its items take the zorders from there up, one each, in order of
- * start (then of listing). */
-unsigned track_zorder(const Timeline &timeline, std::size_t ti);
+/* The zorder of track ti's items that no transition brings in: tracks[0] gets the highest.
+ * With spans, the clips a chain of transitions joins take the zorders above it, each one
+ * its place in the chain higher (the incoming clip over the outgoing one: pads of one
+ * zorder are stacked in an order of the compositor's own). Adding or removing items
+ * leaves the zorders of the others as they were (live updates keep built branches). */
+unsigned track_zorder(const Timeline &timeline, const ClipSpans *spans, std::size_t ti);
 
 /* The largest number of branches alive (built and not yet released) at any instant. */
 std::size_t max_live_branches(const std::vector<Branch> &branches);

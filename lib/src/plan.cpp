@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <unordered_map>
 
 namespace jtl {
@@ -276,12 +277,60 @@ double clip_audio_gain(const Item &item, const ClipSpan &span, Ticks t)
 	return g;
 }
 
-unsigned track_zorder(const Timeline &timeline, std::size_t ti)
+namespace {
+
+/* Each clip's place in its chain of transitions (0 for the first, or a clip in none) and
+ * the largest place. */
+std::map<std::string, unsigned> chain_places(const Timeline &timeline, const ClipSpans *spans,
+                                             unsigned *most)
 {
-	std::size_t below = 0;
-	for (std::size_t i = ti + 1; i < timeline.tracks.size(); i++)
-		below += timeline.tracks[i].item_ids.size();
-	return unsigned(1 + below);
+	std::map<std::string, std::string> before; /* incoming clip -> outgoing clip */
+	if (spans)
+		for (const auto &kv : timeline.transitions) {
+			auto it = spans->find(kv.second.to_clip_id);
+			if (it != spans->end() && it->second.in && it->second.in->id == kv.first)
+				before[kv.second.to_clip_id] = kv.second.from_clip_id;
+		}
+	std::map<std::string, unsigned> places;
+	*most = 0;
+	for (const auto &kv : before) {
+		/* walk back to the chain's start or a clip placed already (time runs forward
+		 * along a chain: no cycles), then place the clips walked */
+		std::vector<std::string> walked;
+		std::string id = kv.first;
+		unsigned n = 0;
+		for (;;) {
+			auto placed = places.find(id);
+			if (placed != places.end()) {
+				n = placed->second;
+				break;
+			}
+			auto it = before.find(id);
+			if (it == before.end())
+				break;
+			walked.push_back(id);
+			id = it->second;
+		}
+		for (auto w = walked.rbegin(); w != walked.rend(); ++w)
+			*most = std::max(*most, places[*w] = ++n);
+	}
+	return places;
+}
+
+unsigned zorder_stride(const Timeline &timeline, unsigned most)
+{
+	/* tracks of the chains' height; where that would not fit, chains share one zorder */
+	uint64_t stride = uint64_t(most) + 1;
+	return stride * (timeline.tracks.size() + 1) < uint64_t(G_MAXUINT) ? unsigned(stride) : 1;
+}
+
+} /* namespace */
+
+unsigned track_zorder(const Timeline &timeline, const ClipSpans *spans, std::size_t ti)
+{
+	unsigned most = 0;
+	chain_places(timeline, spans, &most);
+	return 1 + unsigned(timeline.tracks.size() - 1 - ti) * zorder_stride(timeline, most);
 }
 
 std::vector<Branch> plan_branches(const Timeline &timeline, const PlanOptions &options,
@@ -289,36 +338,21 @@ std::vector<Branch> plan_branches(const Timeline &timeline, const PlanOptions &o
 {
 	std::vector<Branch> out;
 	std::size_t n = timeline.tracks.size();
-	/* distinct zorders, even inside a track: the compositor stacks pads of one zorder in
-	 * an order of its own, which would hide a transition's incoming clip */
-	unsigned base = 1; /* track_zorder() of each track, bottom up */
-	std::vector<unsigned> bases(n);
-	for (std::size_t ti = n; ti-- > 0;) {
-		bases[ti] = base;
-		base += unsigned(timeline.tracks[ti].item_ids.size());
-	}
+	unsigned most = 0;
+	std::map<std::string, unsigned> places = chain_places(timeline, spans, &most);
+	const unsigned stride = zorder_stride(timeline, most);
 	for (std::size_t ti = 0; ti < n; ti++) {
 		const Track &track = timeline.tracks[ti];
-		auto start = [&](std::size_t i) {
-			const Item *item = timeline.item(track.item_ids[i]);
-			return item ? item->start : 0;
-		};
-		std::vector<std::size_t> order(track.item_ids.size());
-		for (std::size_t i = 0; i < order.size(); i++)
-			order[i] = i;
-		std::stable_sort(order.begin(), order.end(),
-		                 [&](std::size_t a, std::size_t b) { return start(a) < start(b); });
-		std::vector<unsigned> zorders(order.size());
-		for (std::size_t r = 0; r < order.size(); r++)
-			zorders[order[r]] = bases[ti] + unsigned(r);
-		for (std::size_t i = 0; i < track.item_ids.size(); i++) {
-			const std::string &id = track.item_ids[i];
+		for (const std::string &id : track.item_ids) {
 			const Item *item = timeline.item(id);
 			if (!item)
 				continue;
 			Branch b;
 			b.item_id = id;
-			b.zorder = zorders[i];
+			b.zorder = 1 + unsigned(n - 1 - ti) * stride;
+			auto place = places.find(id);
+			if (stride > 1 && place != places.end())
+				b.zorder += place->second;
 			b.video = !track.hidden && item_type_is_visual(item->type);
 			b.audio = !track.muted && item_type_is_audible(item->type);
 			if (!b.video && !b.audio)

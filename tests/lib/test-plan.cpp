@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // Tests of render planning: item geometry per instant and the branch schedule.
 #include <cmath>
+#include <map>
 #include <string>
+#include <tuple>
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
@@ -334,27 +336,53 @@ static void test_plan_zorder_and_flags()
 	g_assert_cmpuint(top->release_at, ==, GST_SECOND + GST_SECOND / 2);
 }
 
-/* Every item its own zorder: a track above another, inside a track the later start above
- * (the incoming clip of a transition over the outgoing, whatever the listing order). */
+/* Inside a track, each clip of a chain of transitions draws above the one before it,
+ * whatever the listing order; other items take the track's zorder, and adding one
+ * changes no other item's zorder (live updates keep built branches). */
 static void test_plan_zorder_inside_tracks()
 {
-	std::string items = solid("late", 480000, 240000) + ", " + solid("early", 0, 480000) +
-	                    ", " + solid("low", 0, 240000) + ", " + solid("low2", 240000, 240000);
-	auto tl = timeline(items, track("t0", "\"late\", \"early\"") + ", " +
+	std::string items = solid("c", 480000, 240000) + ", " + solid("b", 240000, 240000) + ", " +
+	                    solid("a", 0, 240000) + ", " + solid("low", 0, 240000) + ", " +
+	                    solid("low2", 240000, 240000);
+	auto tl = timeline(items, track("t0", "\"c\", \"b\", \"a\"") + ", " +
 	                                  track("t1", "\"low2\", \"low\""));
-	std::vector<Branch> b = plan_branches(*tl);
-	auto z = [&](const char *id) {
-		for (const Branch &x : b)
-			if (x.item_id == id)
-				return x.zorder;
-		g_assert_not_reached();
+	for (auto [id, from, to] : {std::tuple{"bc", "b", "c"}, std::tuple{"ab", "a", "b"}}) {
+		Transition tr;
+		tr.id = id;
+		tr.track_id = "t0";
+		tr.from_clip_id = from;
+		tr.to_clip_id = to;
+		tr.duration = 48000;
+		tl->transitions.emplace(id, tr);
+	}
+	ClipSpans spans = plan_transitions(*tl, nullptr);
+	auto zorders = [&](const Timeline &t) {
+		std::map<std::string, unsigned> z;
+		for (const Branch &x : plan_branches(t, PlanOptions{}, &spans))
+			z[x.item_id] = x.zorder;
+		return z;
 	};
-	g_assert_cmpuint(z("low"), ==, track_zorder(*tl, 1));
-	g_assert_cmpuint(z("low2"), ==, track_zorder(*tl, 1) + 1);
-	g_assert_cmpuint(z("early"), ==, track_zorder(*tl, 0));
-	g_assert_cmpuint(z("late"), ==, track_zorder(*tl, 0) + 1);
-	g_assert_cmpuint(track_zorder(*tl, 1), ==, 1);
-	g_assert_cmpuint(track_zorder(*tl, 0), ==, 3);
+	std::map<std::string, unsigned> z = zorders(*tl);
+	/* chains of three: a stride of 3 per track */
+	g_assert_cmpuint(track_zorder(*tl, &spans, 1), ==, 1);
+	g_assert_cmpuint(track_zorder(*tl, &spans, 0), ==, 4);
+	g_assert_cmpuint(z["low"], ==, 1);
+	g_assert_cmpuint(z["low2"], ==, 1);
+	g_assert_cmpuint(z["a"], ==, 4);
+	g_assert_cmpuint(z["b"], ==, 5);
+	g_assert_cmpuint(z["c"], ==, 6);
+	/* an item added below: the others keep theirs */
+	auto more = timeline(items + ", " + solid("new", 480000, 240000),
+	                     track("t0", "\"c\", \"b\", \"a\"") + ", " +
+	                             track("t1", "\"new\", \"low2\", \"low\""));
+	more->transitions = tl->transitions;
+	std::map<std::string, unsigned> z2 = zorders(*more);
+	for (const char *id : {"a", "b", "c", "low", "low2"})
+		g_assert_cmpuint(z2[id], ==, z[id]);
+	/* without spans: the track's zorder, tracks[0] above (n - index) */
+	std::vector<Branch> plain = plan_branches(*tl);
+	for (const Branch &x : plain)
+		g_assert_cmpuint(x.zorder, ==, x.item_id.size() == 1 ? 2u : 1u);
 }
 
 static void test_plan_sequential_clips()
