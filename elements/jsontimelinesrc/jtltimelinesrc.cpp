@@ -166,6 +166,7 @@ struct LiveBranch {
 	GstControlSource *shape[9] = {};
 	const char *mask = nullptr; /* the transition type of the mask jtllayer applies */
 	const char *mask_direction = nullptr;
+	bool mask_inverted = false; /* shown where the mask's transition has not uncovered */
 	/* video shown from its first picture's time minus hold (ns) where an incoming clip's
 	 * file has no picture yet: that picture is held */
 	GstClockTime hold = 0;
@@ -375,18 +376,14 @@ jtl::ItemFrame frame_of(const Context &ctx, const jtl::Item &item, uint64_t k)
 	                          ctx.comp_h);
 }
 
-/* The transition whose mask shows this item (the incoming clip of a wipe, clock-wipe or
- * iris), or nullptr. */
-const jtl::ClipTransition *mask_of(const Context &ctx, const jtl::Item &item)
+/* The transition whose mask shows this item (jtl::clip_mask(): the incoming clip of a
+ * wipe, clock-wipe or iris, or, *inverted, an outgoing one its incoming clip does not
+ * cover), or nullptr. */
+const jtl::ClipTransition *mask_of(const Context &ctx, const jtl::Item &item,
+                                   bool *inverted = nullptr)
 {
-	const jtl::ClipSpan &span = span_of(ctx, item);
-	if (!span.in)
-		return nullptr;
-	jtl::TransitionType t = span.in->type;
-	return t == jtl::TransitionType::Wipe || t == jtl::TransitionType::ClockWipe ||
-	                       t == jtl::TransitionType::Iris
-	               ? &*span.in
-	               : nullptr;
+	bool ignored = false;
+	return jtl::clip_mask(span_of(ctx, item), inverted ? inverted : &ignored);
 }
 
 /* Whether a transition needs jtllayer on this item: a mask (mask_of()) or a flip, which
@@ -812,7 +809,7 @@ void plan_shape(LiveBranch *b, const Context &ctx, const jtl::Item &item, uint64
 			b->canvas_w = b->canvas_h = int(std::min(
 			        8192.0, std::ceil(std::hypot(double(b->box_w), double(b->box_h)))));
 	}
-	if (const jtl::ClipTransition *mask = mask_of(ctx, item)) {
+	if (const jtl::ClipTransition *mask = mask_of(ctx, item, &b->mask_inverted)) {
 		b->mask = jtl::transition_type_name(mask->type);
 		b->mask_direction = jtl::transition_direction_name(mask->direction);
 	}
@@ -827,7 +824,9 @@ void plan_shape(LiveBranch *b, const Context &ctx, const jtl::Item &item, uint64
 		               f.crop_bottom,
 		               f.border_radius * ctx.scale,
 		               f.rotation,
-		               f.mask < 0 ? 1.0 : f.mask,
+		               f.mask >= 0        ? f.mask
+		               : b->mask_inverted ? 0.0
+		                                  : 1.0,
 		               f.turn_x,
 		               f.turn_y};
 		if (mode != ShapeMode::Full)
@@ -854,7 +853,8 @@ GstElement *make_layer(LiveBranch *b)
 	             double(b->box_w), "box-height", double(b->box_h), "keep-aspect-ratio",
 	             gboolean(b->keep_aspect_ratio), nullptr);
 	if (b->mask)
-		g_object_set(layer, "mask", b->mask, "mask-direction", b->mask_direction, nullptr);
+		g_object_set(layer, "mask", b->mask, "mask-direction", b->mask_direction,
+		             "mask-inverted", gboolean(b->mask_inverted), nullptr);
 	for (int i = 0; i < 9; i++)
 		gst_object_add_control_binding(
 		        GST_OBJECT(layer), gst_direct_control_binding_new_absolute(

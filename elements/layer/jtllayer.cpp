@@ -16,8 +16,9 @@
  * that transition has uncovered it at `mask-progress` (controllable, 0..1; see
  * transitionmixer for the shapes and `mask-direction` for the wipe's side or corner):
  * jsontimelinesrc draws the incoming clip of such a transition this way over the outgoing
- * one. Last, `turn-x` or `turn-y` turns the canvas in perspective around its horizontal or
- * vertical axis (the flip transition's card).
+ * one; with `mask-inverted`, only where it has not (the outgoing clip, where the incoming
+ * one does not cover it). Last, `turn-x` or `turn-y` turns the canvas in perspective around its
+ * horizontal or vertical axis (the flip transition's card).
  *
  * ## Example launch line
  * |[
@@ -62,6 +63,7 @@ enum {
 	PROP_MASK,
 	PROP_MASK_DIRECTION,
 	PROP_MASK_PROGRESS,
+	PROP_MASK_INVERTED,
 	PROP_TURN_X,
 	PROP_TURN_Y,
 };
@@ -78,6 +80,7 @@ struct Settings {
 	std::string mask; /* "" or a transition type */
 	std::string mask_direction = "from-left";
 	double mask_progress = 1.0;
+	bool mask_inverted = false;
 	double turn_x = 0.0, turn_y = 0.0; /* degrees, in perspective */
 };
 
@@ -209,7 +212,8 @@ static GstFlowReturn jtl_layer_transform_frame(GstVideoFilter *filter, GstVideoF
 		jtl::apply_mask_premultiplied(*mask,
 		                              jtl::parse_transition_direction(s.mask_direction)
 		                                      .value_or(jtl::TransitionDirection::FromLeft),
-		                              s.mask_progress, odata, ow, oh, ostride);
+		                              s.mask_progress, odata, ow, oh, ostride,
+		                              s.mask_inverted);
 	/* back to straight alpha */
 	for (int y = 0; y < oh; y++) {
 		uint8_t *p = odata + size_t(y) * ostride;
@@ -276,6 +280,9 @@ static void jtl_layer_set_property(GObject *object, guint id, const GValue *valu
 	case PROP_MASK_PROGRESS:
 		s.mask_progress = g_value_get_double(value);
 		break;
+	case PROP_MASK_INVERTED:
+		s.mask_inverted = g_value_get_boolean(value);
+		break;
 	case PROP_TURN_X:
 		s.turn_x = g_value_get_double(value);
 		break;
@@ -332,6 +339,9 @@ static void jtl_layer_get_property(GObject *object, guint id, GValue *value, GPa
 		break;
 	case PROP_MASK_PROGRESS:
 		g_value_set_double(value, s.mask_progress);
+		break;
+	case PROP_MASK_INVERTED:
+		g_value_set_boolean(value, s.mask_inverted);
 		break;
 	case PROP_TURN_X:
 		g_value_set_double(value, s.turn_x);
@@ -437,6 +447,12 @@ static void jtl_layer_class_init(JtlLayerClass *klass)
 	                            "How far the mask's transition has come: 0 hides the "
 	                            "picture, 1 shows it whole",
 	                            0.0, 1.0, 1.0, anim));
+	g_object_class_install_property(
+	        object_class, PROP_MASK_INVERTED,
+	        g_param_spec_boolean("mask-inverted", "Mask inverted",
+	                             "Show the picture only where the mask's transition has not "
+	                             "uncovered it yet (the outgoing clip)",
+	                             FALSE, fixed));
 	g_object_class_install_property(
 	        object_class, PROP_TURN_X,
 	        g_param_spec_double("turn-x", "Turn around x",

@@ -27,8 +27,8 @@ struct ItemFrame {
 	double opacity = 1;  /* 0..1 */
 	double border_radius = 0;
 	double crop_left = 0, crop_top = 0, crop_right = 0, crop_bottom = 0; /* 0..1 */
-	/* an incoming clip of a wipe, clock-wipe or iris: the progress of the mask that
-	 * shows it (transition_weight()); -1 when no mask applies */
+	/* a clip of a wipe, clock-wipe or iris: the progress of the mask that shows it
+	 * (clip_mask(), transition_weight()); -1 when no mask applies */
 	double mask = -1;
 	/* a clip of a flip: turned in perspective by these degrees around its horizontal
 	 * (turn_x) or vertical (turn_y) axis (flip_turn(), turned_source()) */
@@ -47,8 +47,9 @@ struct ClipTransition {
 	TransitionDirection direction = TransitionDirection::FromLeft;
 	Easing easing = Easing::Linear;
 	Ticks window_start = 0, window_end = 0;
-	/* fade: how opaque the incoming clip is over the whole of the outgoing one's box
-	 * (incoming_cover()); the outgoing clip fades out by as much as it is not covered */
+	/* fade, wipe, clock-wipe, iris: how opaque the incoming clip is over the whole of the
+	 * outgoing one's box (incoming_cover()); the outgoing clip fades out by as much as it
+	 * is not covered, or is masked where the incoming one shows */
 	double cover = 0.0;
 
 	/* The eased progress at timeline tick t: 0 before the window, 1 after it. */
@@ -88,13 +89,19 @@ double incoming_cover(const Timeline &timeline, const Item &a, const Item &b,
 ClipSpans plan_transitions(const Timeline &timeline, std::vector<std::string> *warnings,
                            const OpaqueImage &opaque_image = {});
 
+/* The transition whose mask shapes a clip: a wipe, clock-wipe or iris bringing it in
+ * (mask: shown where the transition has uncovered it), else one taking it out that its
+ * incoming clip does not wholly cover (*inverted: shown where it has not); nullptr when
+ * none. */
+const ClipTransition *clip_mask(const ClipSpan &span, bool *inverted);
+
 /* evaluate_item() within an item's span: in the lead and tail the item shows as at its
  * first and last tick; inside a window its transition acts on it (fade: a cross-fade, the
  * incoming clip's opacity x p drawn over the outgoing clip's x (1 - p) / (1 - p x cover),
  * which is (1 - p)·A + p·B where B covers A uniformly and A x (1 - p) where nothing covers
- * it; slide: both move by slide_offsets() of a width x height composition;
- * flip: the outgoing clip turns away in perspective, then the incoming turns in; wipe, clock-wipe,
- * iris: the incoming clip's mask). */
+ * it; slide: both move by slide_offsets() of a width x height composition; flip: the
+ * outgoing clip turns away in perspective, then the incoming turns in; wipe, clock-wipe,
+ * iris: the progress of clip_mask()'s mask). */
 ItemFrame evaluate_clip(const Item &item, const ClipSpan &span, Ticks t, int width, int height);
 
 /* audio_gain() within an item's span: crossfaded over its transitions' windows (linear in

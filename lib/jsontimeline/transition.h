@@ -76,9 +76,10 @@ bool turned_source(int width, int height, double degrees, bool horizontal_axis, 
 
 /* The mask of a wipe, clock-wipe or iris at progress p over premultiplied 4-byte pixels
  * (rows of stride bytes): each pixel scaled by its transition_weight(), so it shows only
- * where B would. */
+ * where B would; inverted, by 1 - the weight, so it shows only where A would. */
 void apply_mask_premultiplied(TransitionType type, TransitionDirection direction, double p,
-                              uint8_t *pixels, int width, int height, int stride);
+                              uint8_t *pixels, int width, int height, int stride,
+                              bool inverted = false);
 
 /* A picture of 4-byte pixels turned in perspective (turned_source()), in place; scratch
  * holds a copy. Transparent where the turned picture does not reach. */

@@ -193,7 +193,7 @@ ClipSpans plan_transitions(const Timeline &timeline, std::vector<std::string> *w
 		if (!transition_accepts(ct.type, ct.direction))
 			ct.direction = TransitionDirection::FromLeft;
 		ct.easing = tr.easing;
-		if (ct.type == TransitionType::Fade)
+		if (ct.type != TransitionType::Slide && ct.type != TransitionType::Flip)
 			ct.cover = incoming_cover(timeline, *a, *b, opaque_image);
 		ct.window_start = a->end() - d / 2;
 		ct.window_end = ct.window_start + d;
@@ -205,6 +205,29 @@ ClipSpans plan_transitions(const Timeline &timeline, std::vector<std::string> *w
 		sb.lead = b->start - ct.window_start;
 	}
 	return spans;
+}
+
+namespace {
+
+bool masks(TransitionType type)
+{
+	return type == TransitionType::Wipe || type == TransitionType::ClockWipe ||
+	       type == TransitionType::Iris;
+}
+
+} /* namespace */
+
+const ClipTransition *clip_mask(const ClipSpan &span, bool *inverted)
+{
+	*inverted = false;
+	if (span.in && masks(span.in->type))
+		return &*span.in;
+	/* one mask per clip: the clip in the middle of two masks keeps the first */
+	if (span.out && masks(span.out->type) && span.out->cover < 1.0) {
+		*inverted = true;
+		return &*span.out;
+	}
+	return nullptr;
 }
 
 ItemFrame evaluate_clip(const Item &item, const ClipSpan &span, Ticks t, int width, int height)
@@ -231,6 +254,10 @@ ItemFrame evaluate_clip(const Item &item, const ClipSpan &span, Ticks t, int wid
 		} else if (ct.type == TransitionType::Fade) {
 			/* under B at p, A at (1 - p) / (1 - p cover) leaves (1 - p) of A */
 			f.opacity *= ct.cover >= 1.0 ? 1.0 : (1.0 - p) / (1.0 - p * ct.cover);
+		} else {
+			bool inverted = false;
+			if (clip_mask(span, &inverted) == &ct)
+				f.mask = p;
 		}
 	}
 	if (span.in && t < span.in->window_end) {

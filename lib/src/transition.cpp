@@ -238,9 +238,9 @@ bool turned_source(int width, int height, double degrees, bool horizontal_axis, 
 }
 
 void apply_mask_premultiplied(TransitionType type, TransitionDirection direction, double p,
-                              uint8_t *pixels, int width, int height, int stride)
+                              uint8_t *pixels, int width, int height, int stride, bool inverted)
 {
-	if (p >= 1.0)
+	if (inverted ? p <= 0.0 : p >= 1.0)
 		return;
 	for (int y = 0; y < height; y++) {
 		uint8_t *px = pixels + std::size_t(y) * std::size_t(stride);
@@ -248,6 +248,8 @@ void apply_mask_premultiplied(TransitionType type, TransitionDirection direction
 			if (px[3] == 0)
 				continue;
 			double w = transition_weight(type, direction, width, height, x, y, p);
+			if (inverted)
+				w = 1.0 - w;
 			unsigned k = unsigned(std::lround(w * 256.0));
 			for (int c = 0; c < 4; c++)
 				px[c] = uint8_t((px[c] * k + 128) >> 8);

@@ -274,6 +274,33 @@ static void test_fade_cover()
 	}
 }
 
+/* A wipe, clock-wipe or iris masks its incoming clip and, unless that covers it, the
+ * outgoing one inverted. */
+static void test_masks_of_clips()
+{
+	for (bool covered : {true, false}) {
+		auto tl = joined(TransitionType::Iris, "");
+		if (!covered)
+			tl->items.at("b").as<SolidData>()->shape = Shape::Circle;
+		ClipSpans spans = plan_transitions(*tl, nullptr);
+		bool inverted = true;
+		g_assert_true(clip_mask(spans.at("b"), &inverted) == &*spans.at("b").in);
+		g_assert_false(inverted);
+		const ClipTransition *m = clip_mask(spans.at("a"), &inverted);
+		ItemFrame fa = evaluate_clip(*tl->item("a"), spans.at("a"), 480000, 320, 240);
+		if (covered) {
+			g_assert_null(m);
+			g_assert_cmpfloat(fa.mask, ==, -1.0);
+		} else {
+			g_assert_true(m == &*spans.at("a").out && inverted);
+			g_assert_cmpfloat_with_epsilon(fa.mask, 0.5, 1e-9);
+		}
+		/* before the window: no mask */
+		fa = evaluate_clip(*tl->item("a"), spans.at("a"), 400000, 320, 240);
+		g_assert_cmpfloat(fa.mask, ==, -1.0);
+	}
+}
+
 /* Which image files a fade's cover counts as opaque: by their header. */
 static void test_opaque_images()
 {
@@ -440,6 +467,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/plan/transition-rejected", test_transition_rejected);
 	g_test_add_func("/plan/evaluate-geometry", test_evaluate_geometry);
 	g_test_add_func("/plan/fade-cover", test_fade_cover);
+	g_test_add_func("/plan/masks-of-clips", test_masks_of_clips);
 	g_test_add_func("/plan/opaque-images", test_opaque_images);
 	g_test_add_func("/plan/zorder-and-flags", test_plan_zorder_and_flags);
 	g_test_add_func("/plan/zorder-inside-tracks", test_plan_zorder_inside_tracks);

@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include <cmath>
+#include <vector>
 
 #include <jsontimeline/transition.h>
 
@@ -135,6 +136,28 @@ static void test_clock_wipe_and_iris()
 	g_assert_cmpfloat(iris(W / 2.0, H / 2.0, 0.0), ==, 0.0);
 }
 
+/* The mask over pixels, and inverted: a wipe from the left half way keeps the left
+ * half (B), inverted the right half (A). */
+static void test_mask_pixels()
+{
+	for (bool inverted : {false, true}) {
+		std::vector<uint8_t> px(8 * 2 * 4, 200);
+		jtl::apply_mask_premultiplied(jtl::TransitionType::Wipe,
+		                              jtl::TransitionDirection::FromLeft, 0.5, px.data(), 8,
+		                              2, 8 * 4, inverted);
+		g_assert_cmpuint(px[0 * 4 + 3], ==, inverted ? 0 : 200);
+		g_assert_cmpuint(px[7 * 4 + 3], ==, inverted ? 200 : 0);
+	}
+	/* out of the window: B (not inverted) whole at 1, A (inverted) whole at 0 */
+	std::vector<uint8_t> px(4 * 4, 200);
+	jtl::apply_mask_premultiplied(jtl::TransitionType::Iris, jtl::TransitionDirection::FromLeft,
+	                              0.0, px.data(), 2, 2, 8, true);
+	g_assert_cmpuint(px[3], ==, 200);
+	jtl::apply_mask_premultiplied(jtl::TransitionType::Iris, jtl::TransitionDirection::FromLeft,
+	                              1.0, px.data(), 2, 2, 8, true);
+	g_assert_cmpuint(px[3], ==, 0);
+}
+
 static void test_slide_and_flip()
 {
 	jtl::SlideOffsets o = jtl::slide_offsets(TransitionDirection::FromLeft, W, H, 0.0);
@@ -205,6 +228,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/transition/fade", test_fade);
 	g_test_add_func("/transition/wipe", test_wipe_sides_and_corners);
 	g_test_add_func("/transition/clock-wipe-and-iris", test_clock_wipe_and_iris);
+	g_test_add_func("/transition/mask-pixels", test_mask_pixels);
 	g_test_add_func("/transition/slide-and-flip", test_slide_and_flip);
 	return g_test_run();
 }

@@ -3,7 +3,8 @@
 # A fade is a cross-fade for every item kind: half way through a linear fade between two
 # clips side by side (the incoming one not covering the outgoing one), each shows at half
 # strength over the background; the outgoing clip once stayed at full strength until the
-# cut (issue 15: "Spring collection" of the slideshow example).
+# cut (issue 15: "Spring collection" of the slideshow example). Likewise a wipe, clock-wipe
+# or iris hides the outgoing clip where it has passed.
 import os
 import subprocess
 import sys
@@ -171,6 +172,38 @@ def test_covering_pictures_mix():
     for n, kind in enumerate(("png", "jpg")):
         mid = test_render.pixel(frames[n * SLOT + MID], 80, 45, W)
         expect(test_render.near(mid, (128, 0, 128), 30), f"{kind} half way: {mid}")
+
+
+def test_masks_hide_the_outgoing_clip():
+    """A wipe, clock-wipe or iris from a red ellipse filling the frame to a small square in
+    a corner: where the mask has passed, the ellipse is gone (the background shows), where
+    it has not, it is still there."""
+    cases = {  # type: (a point passed at progress 0.5, a point not passed)
+        "wipe": ((50, 45), (110, 45)),
+        "clock-wipe": ((120, 45), (40, 45)),
+        "iris": ((80, 45), (20, 45)),
+    }
+    items, transitions = [], {}
+    for n, kind in enumerate(cases):
+        t = n * SLOT * TICK
+        a = solid(f"{kind}-a", "#ff0000", t, SLOT // 2 * TICK, 0, 0, W, H, shape="circle")
+        b = solid(f"{kind}-b", "#0000ff", t + SLOT // 2 * TICK, SLOT // 2 * TICK, 150, 0, 10, 10)
+        items += [a, b]
+        transitions[kind] = {"id": kind, "trackId": "t0", "fromClipId": a["id"],
+                             "toClipId": b["id"], "type": kind, "durationTicks": 12 * TICK,
+                             "easing": "linear"}
+    doc = test_render.document([items], background="#000000")
+    doc.update({"compositionWidth": W, "compositionHeight": H, "transitions": transitions})
+    code, out, err = test_render.render(doc, "masks")
+    expect(code == 0, err)
+    frames = decode_frames(out, W, H)
+    bad = []
+    for n, (kind, (passed, kept)) in enumerate(cases.items()):
+        f = frames[n * SLOT + MID]
+        gone, there = test_render.pixel(f, *passed, W), test_render.pixel(f, *kept, W)
+        if not (test_render.near(gone, (0, 0, 0), 30) and test_render.near(there, (255, 0, 0), 30)):
+            bad.append(f"{kind}: passed {passed} {gone}, not passed {kept} {there}")
+    expect(not bad, "\n".join(bad))
 
 
 if __name__ == "__main__":
