@@ -426,8 +426,8 @@ jtl::AssetPolicy policy_of(const Settings &settings)
 	return p;
 }
 
-/* The transitions of a timeline, the image files of fades read through policy to know
- * whether they are opaque (jtl::incoming_cover()). */
+/* The transitions of a timeline; the files of incoming images are read through policy
+ * to know whether they are opaque (jtl::incoming_cover()). */
 jtl::ClipSpans spans_of(const jtl::Timeline &tl, const jtl::AssetPolicy &policy,
                         std::vector<std::string> *warnings)
 {
