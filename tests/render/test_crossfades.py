@@ -5,6 +5,8 @@
 # strength over the background; the outgoing clip once stayed at full strength until the
 # cut (issue 15: "Spring collection" of the slideshow example). Likewise a wipe, clock-wipe
 # or iris hides the outgoing clip where it has passed.
+import copy
+import json
 import os
 import subprocess
 import sys
@@ -14,7 +16,7 @@ from PIL import Image
 sys.path.insert(0, os.path.dirname(__file__))
 import test_render  # noqa: E402
 from test_render import TMP, decode_frames, solid, text_item  # noqa: E402
-from test_animated import boxed  # noqa: E402
+from test_animated import LOTTIE, boxed  # noqa: E402
 from test_captions import captions_item, caption_asset  # noqa: E402
 from clitest import check, expect, finish  # noqa: E402
 
@@ -45,6 +47,26 @@ def mp4(path):
                     "num-buffers=30", "!", "video/x-raw,width=64,height=60,framerate=30/1",
                     "!", "x264enc", "!", "mp4mux", "!", "filesink", f"location={path}"],
                    check=True, timeout=60)
+
+
+def lottie(path):
+    still = copy.deepcopy(LOTTIE)  # the test's square, held in the middle
+    still["layers"][0]["shapes"][0]["it"][0]["p"] = {"a": 0, "k": [32, 32]}
+    with open(path, "w") as f:
+        json.dump(still, f)
+
+
+def template(i, s, d, b):
+    node = {"id": "title", "type": "text", "x": 0, "y": 0, "width": b[2], "height": b[3],
+            "text": "HI", "color": "#FFFF00", "align": "center", "fontFamily": "DejaVu Sans",
+            "fontStyle": {"variant": "normal", "weight": "700"}, "fontSize": 32,
+            "lineHeight": 1.2, "letterSpacing": 0, "direction": "ltr", "strokeWidth": 0,
+            "strokeColor": "#000000", "background": None, "animations": {}}
+    item = boxed(i, "text-template", s, d, *b, schemaVersion=2, templateId="t",
+                 templateCategory="promo", nodes=[node, dict(node, id="again")])
+    for key in ("keepAspectRatio", "borderRadius"):
+        item.pop(key, None)
+    return item
 
 
 def asset(asset_id, kind, path, mime, **extra):
@@ -85,6 +107,13 @@ def kinds():
                                                   illustrationName="star", color="#FF0000",
                                                   keepAspectRatio=True), {}),
         "chart": (lambda i, s, d, b: boxed(i, "chart", s, d, *b, **chart), {}),
+        "lottie": (lambda i, s, d, b: boxed(i, "lottie", s, d, *b, assetId="lot",
+                                            keepAspectRatio=False, lottieStartFromInSeconds=0,
+                                            playbackRate=1),
+                   {"lot": asset("lot", "lottie", write("x.json", lottie), "application/json",
+                                 durationInSeconds=1, resourceType="lottie",
+                                 resourceJson=None)}),
+        "text-template": (template, {}),
         "captions": (lambda i, s, d, b: captions_item(i, "words", s, d, left=b[0], top=b[1],
                                                       width=test_render.animated(b[2]),
                                                       height=test_render.animated(b[3]),
