@@ -6,6 +6,7 @@
 # cut (issue 15: "Spring collection" of the slideshow example). Likewise a wipe, clock-wipe
 # or iris hides the outgoing clip where it has passed.
 import copy
+import functools
 import json
 import os
 import subprocess
@@ -24,7 +25,8 @@ W, H = 160, 90
 SECOND = 240000
 TICK = SECOND // 30
 SLOT = 24  # frames per kind: A [0, 12), B [12, 24), the window [6, 18)
-PRE, MID, POST = 3, 12, 21  # A alone, progress 0.5, B alone (multiples of 3, see below)
+# A alone, progress 0.5, B alone: multiples of 3, where no cut comes a frame late (issue 15)
+PRE, MID, POST = 3, 12, 21
 LEFT, RIGHT = (8, 15, 64, 60), (88, 15, 64, 60)  # A's box, B's box: side by side
 
 
@@ -76,6 +78,7 @@ def asset(asset_id, kind, path, mime, **extra):
     return a
 
 
+@functools.lru_cache(maxsize=None)
 def kinds():
     """kind name -> (item maker (id, start, duration, box), assets): A and B of a kind."""
     media = {"keepAspectRatio": False}
