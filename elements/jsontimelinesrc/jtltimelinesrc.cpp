@@ -244,6 +244,10 @@ struct _JtlTimelineSrc {
 		Settings settings; /* object lock */
 		State state;
 		std::mutex update_lock; /* one live update at a time */
+		/* the warnings about texts given (a missing font, an overflow), each once
+		 * however often its branch is built; warned_lock */
+		std::mutex warned_lock;
+		std::set<std::string> warned;
 	} * priv;
 };
 
@@ -883,9 +887,18 @@ void set_text_look(GstElement *element, const jtl::TextStyle &st, double scale)
 		             nullptr);
 }
 
+/* Whether a warning (what, at pointer) is given for the first time. */
+bool first_warning(JtlTimelineSrc *self, const std::string &what, const std::string &pointer)
+{
+	std::lock_guard<std::mutex> guard(self->priv->warned_lock);
+	return self->priv->warned.insert(what + " " + pointer).second;
+}
+
 /* The warning for a text that overflows its box (its lines; the overflow is drawn). */
 void warn_overflow(JtlTimelineSrc *self, const std::string &pointer)
 {
+	if (!first_warning(self, "overflow", pointer))
+		return;
 	GST_ELEMENT_WARNING(self, STREAM, FORMAT,
 	                    ("The text at %s overflows its box: its lines are taller or wider "
 	                     "than the box; what overflows is drawn.",
@@ -895,17 +908,19 @@ void warn_overflow(JtlTimelineSrc *self, const std::string &pointer)
 
 /* The one warning for a font family that is not installed, whichever text it is for (a
  * text or captions item, a template's text node): the text at pointer, what stands in
- * (jtl::missing_font_warning()), from src. */
-GstMessage *font_warning(GstObject *src, const std::string &pointer, const std::string &warning,
-                         const char *debug)
+ * (jtl::missing_font_warning()), from self; nullptr when it was given already. */
+GstMessage *font_warning(JtlTimelineSrc *self, const std::string &pointer,
+                         const std::string &warning)
 {
+	if (!first_warning(self, "font", pointer))
+		return nullptr;
 	std::string text = "The text at " + pointer + ": " + warning;
 	if (text.back() != '.')
 		text += ".";
-	std::string details = pointer + "/fontFamily" + (debug ? std::string(": ") + debug : "");
+	std::string details = pointer + "/fontFamily";
 	GError *e = g_error_new_literal(GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
 	                                text.c_str());
-	GstMessage *m = gst_message_new_warning(src, e, details.c_str());
+	GstMessage *m = gst_message_new_warning(GST_OBJECT(self), e, details.c_str());
 	g_error_free(e);
 	return m;
 }
@@ -1334,10 +1349,8 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 				continue;
 			std::string node = item.json_path + "/nodes/" + std::to_string(i);
 			std::string missing = jtl::missing_font_warning(n.style.font_family);
-			if (!missing.empty())
-				gst_element_post_message(
-				        GST_ELEMENT(self),
-				        font_warning(GST_OBJECT(self), node, missing, nullptr));
+			if (GstMessage *m = missing.empty() ? nullptr : font_warning(self, node, missing))
+				gst_element_post_message(GST_ELEMENT(self), m);
 			if (jtl::text_overflow(n.text, n.style, n.width * ctx.scale,
 			                       n.height * ctx.scale, ctx.scale)
 			            .lines_overflow)
@@ -2840,12 +2853,13 @@ static void jtl_timeline_src_handle_message(GstBin *bin, GstMessage *msg)
 			const char *path = name + strlen(prefix);
 			if (warning) {
 				g_autoptr(GError) error = nullptr;
-				g_autofree gchar *debug = nullptr;
-				gst_message_parse_warning(msg, &error, &debug);
-				GstMessage *own = font_warning(GST_OBJECT(bin), path,
-				                               error->message, debug);
+				gst_message_parse_warning(msg, &error, nullptr);
+				GstMessage *own =
+				        font_warning(JTL_TIMELINE_SRC(bin), path, error->message);
 				gst_message_unref(msg);
-				GST_BIN_CLASS(jtl_timeline_src_parent_class)->handle_message(bin, own);
+				if (own)
+					GST_BIN_CLASS(jtl_timeline_src_parent_class)
+					        ->handle_message(bin, own);
 				return;
 			}
 			g_autoptr(GError) error = nullptr;
