@@ -381,9 +381,9 @@ static GstFlowReturn jtl_caption_render_transform_frame_ip(GstVideoFilter *filte
 		/* what overflows the box is drawn as far as the frame goes */
 		jtl::TextOverflow room{std::max(0, bx), std::max(0, by), std::max(0, fw - bx - bw),
 		                       std::max(0, fh - by - bh)};
-		st.picture = jtl::draw_text_frame(pg.text, text_style(s), lw, lh, 1.0,
-		                                  jtl::caption_frame(pg, t, st.look), &warning,
-		                                  &room);
+		st.picture =
+		        jtl::draw_text_frame(pg.text, text_style(s), lw, lh, 1.0,
+		                             jtl::caption_frame(pg, t, st.look), &warning, &room);
 		st.picture_x = room.left;
 		st.picture_y = room.top;
 		if (!warning.empty() && st.warned_family != s.style.font_family) {
@@ -408,10 +408,9 @@ static GstFlowReturn jtl_caption_render_transform_frame_ip(GstVideoFilter *filte
 	gst_buffer_add_video_meta(pixels, GST_VIDEO_FRAME_FLAG_NONE,
 	                          GST_VIDEO_OVERLAY_COMPOSITION_FORMAT_RGB, guint(r.width),
 	                          guint(r.height));
-	GstVideoOverlayRectangle *rect =
-	        gst_video_overlay_rectangle_new_raw(pixels, bx - st.picture_x, by - st.picture_y,
-	                                            guint(r.width), guint(r.height),
-	                                            GST_VIDEO_OVERLAY_FORMAT_FLAG_NONE);
+	GstVideoOverlayRectangle *rect = gst_video_overlay_rectangle_new_raw(
+	        pixels, bx - st.picture_x, by - st.picture_y, guint(r.width), guint(r.height),
+	        GST_VIDEO_OVERLAY_FORMAT_FLAG_NONE);
 	gst_buffer_unref(pixels);
 	gst_video_overlay_rectangle_set_global_alpha(rect, float(std::clamp(opacity, 0.0, 1.0)));
 	GstVideoOverlayComposition *comp = gst_video_overlay_composition_new(rect);

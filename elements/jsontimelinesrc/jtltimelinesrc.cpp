@@ -918,8 +918,8 @@ GstMessage *font_warning(JtlTimelineSrc *self, const std::string &pointer,
 	if (text.back() != '.')
 		text += ".";
 	std::string details = pointer + "/fontFamily";
-	GError *e = g_error_new_literal(GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
-	                                text.c_str());
+	GError *e =
+	        g_error_new_literal(GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND, text.c_str());
 	GstMessage *m = gst_message_new_warning(GST_OBJECT(self), e, details.c_str());
 	g_error_free(e);
 	return m;
@@ -1005,8 +1005,8 @@ bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jt
 		g_object_set(overlay, "text", text.text.c_str(), "direction",
 		             st.direction == jtl::TextDirection::Rtl ? 1 : 0, "color",
 		             guint(fg.argb()), "stroke-color", guint(stroke.argb()), "x",
-		             (cw - w) / 2.0, "y", (ch - h) / 2.0, "box-width", lw, "box-height",
-		             lh, nullptr);
+		             (cw - w) / 2.0, "y", (ch - h) / 2.0, "box-width", lw, "box-height", lh,
+		             nullptr);
 		if (st.background) {
 			if (std::optional<jtl::Color> bg = jtl::parse_color(st.background->color))
 				g_object_set(overlay, "background-color", guint(bg->argb()),
@@ -1058,8 +1058,8 @@ bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jt
  * pixels) at (x, y) in it, styled as the item says; its stream time starts at 0 with the
  * frame k. */
 GstElement *make_caption_render(LiveBranch *b, const Context &ctx, const jtl::Item &item,
-                                const jtl::TextStyle &st, double x, double y, double lw,
-                                double lh, uint64_t k)
+                                const jtl::TextStyle &st, double x, double y, double lw, double lh,
+                                uint64_t k)
 {
 	std::string name = "captions:" + item.json_path;
 	GstElement *cr = make(b->self, &b->elements, "captionrender", name.c_str());
@@ -1349,7 +1349,8 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 				continue;
 			std::string node = item.json_path + "/nodes/" + std::to_string(i);
 			std::string missing = jtl::missing_font_warning(n.style.font_family);
-			if (GstMessage *m = missing.empty() ? nullptr : font_warning(self, node, missing))
+			if (GstMessage *m =
+			            missing.empty() ? nullptr : font_warning(self, node, missing))
 				gst_element_post_message(GST_ELEMENT(self), m);
 			if (jtl::text_overflow(n.text, n.style, n.width * ctx.scale,
 			                       n.height * ctx.scale, ctx.scale)
@@ -2844,11 +2845,12 @@ static void jtl_timeline_src_handle_message(GstBin *bin, GstMessage *msg)
 		bool warning = type == GST_MESSAGE_WARNING;
 		for (GstObject *o = GST_MESSAGE_SRC(msg); o; o = GST_OBJECT_PARENT(o)) {
 			const char *name = GST_OBJECT_NAME(o);
-			const char *prefix = !name     ? nullptr
-			                     : !warning ? "media:"
+			if (!name)
+				continue;
+			const char *prefix = !warning                              ? "media:"
 			                     : g_str_has_prefix(name, "captions:") ? "captions:"
 			                                                           : "text:";
-			if (!name || !g_str_has_prefix(name, prefix))
+			if (!g_str_has_prefix(name, prefix))
 				continue;
 			const char *path = name + strlen(prefix);
 			if (warning) {
@@ -2865,9 +2867,9 @@ static void jtl_timeline_src_handle_message(GstBin *bin, GstMessage *msg)
 			g_autoptr(GError) error = nullptr;
 			g_autofree gchar *debug = nullptr;
 			gst_message_parse_error(msg, &error, &debug);
-			g_autofree gchar *text = g_strdup_printf(
-			        "The media of the item at %s cannot be played: %s", path,
-			        error->message);
+			g_autofree gchar *text =
+			        g_strdup_printf("The media of the item at %s cannot be played: %s",
+			                        path, error->message);
 			g_autofree gchar *details =
 			        g_strdup_printf("%s/assetId: %s", path, debug ? debug : "");
 			GError *e = g_error_new_literal(error->domain, error->code, text);

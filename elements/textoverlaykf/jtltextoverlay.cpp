@@ -346,7 +346,8 @@ static GstFlowReturn jtl_text_overlay_transform_frame_ip(GstVideoFilter *filter,
 	GST_OBJECT_UNLOCK(self);
 	/* overflow is drawn up to a frame's size past the box */
 	if (changed)
-		redraw(self, *changed, lw, lh, std::min(std::max(fw, fh), jtl::kMaxTextPictureSide));
+		redraw(self, *changed, lw, lh,
+		       std::min(std::max(fw, fh), jtl::kMaxTextPictureSide));
 	if (p.opacity <= 0.0 || p.scale_x == 0.0 || p.scale_y == 0.0)
 		return GST_FLOW_OK;
 

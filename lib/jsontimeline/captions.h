@@ -86,8 +86,8 @@ int caption_highlight(const CaptionPage &page, double t_ms, const CaptionLook &l
  * moves included (converge from the sides, lay-down from above, elastic-pop, jitter);
  * lines_overflow when a page's lines overflow the box. */
 TextOverflow caption_overflow(const std::vector<CaptionPage> &pages,
-                              const CaptionAnimations &animations, const TextStyle &style,
-                              double w, double h, double scale);
+                              const CaptionAnimations &animations, const TextStyle &style, double w,
+                              double h, double scale);
 
 /* A caption animation name ("typewriter", ...) read back; false when unknown. */
 bool parse_caption_animation(const std::string &name, CaptionAnimationType *type);

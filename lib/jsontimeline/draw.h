@@ -123,8 +123,8 @@ struct TextFrame {
  * first, then the fills), so text can be revealed, coloured and moved glyph by glyph.
  * Shaping (right-to-left, marks, ligatures, colour emoji) is Pango's, as in draw_text.
  * With overflow, the picture grows to hold the glyphs where their looks put them. */
-Raster draw_text_frame(const std::string &text, const TextStyle &style, double width,
-                       double height, double scale, const TextFrame &frame, std::string *warning,
+Raster draw_text_frame(const std::string &text, const TextStyle &style, double width, double height,
+                       double scale, const TextFrame &frame, std::string *warning,
                        TextOverflow *overflow = nullptr);
 
 /* Blends src over a packed 4-byte frame (BGRA with straight alpha when dst_alpha, else

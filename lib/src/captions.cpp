@@ -523,8 +523,8 @@ bool parse_caption_animation(const std::string &name, CaptionAnimationType *type
 }
 
 TextOverflow caption_overflow(const std::vector<CaptionPage> &pages,
-                              const CaptionAnimations &animations, const TextStyle &style,
-                              double w, double h, double scale)
+                              const CaptionAnimations &animations, const TextStyle &style, double w,
+                              double h, double scale)
 {
 	TextOverflow out;
 	for (const CaptionPage &page : pages) {

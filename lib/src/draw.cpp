@@ -317,15 +317,16 @@ struct Rect {
  * (pixels: x = ox + k * layout x, y = oy + k * layout y). */
 struct TextLayout {
 	std::unique_ptr<PangoLayout, LayoutDeleter> layout;
-	double k = 1.0;         /* pixels per layout unit */
-	double ox = 0, oy = 0;  /* the layout's origin in the box; the block centred vertically */
-	double scale = 1.0;     /* of the style's sizes (padding, radius, stroke) */
-	Rect ink{}, logical{};  /* of the whole text, pixels in the box */
+	double k = 1.0;        /* pixels per layout unit */
+	double ox = 0, oy = 0; /* the layout's origin in the box; the block centred vertically */
+	double scale = 1.0;    /* of the style's sizes (padding, radius, stroke) */
+	Rect ink{}, logical{}; /* of the whole text, pixels in the box */
 
 	Rect to_px(const PangoRectangle &r) const
 	{
 		return {ox + k * r.x / PANGO_SCALE, oy + k * r.y / PANGO_SCALE,
-		        ox + k * (r.x + r.width) / PANGO_SCALE, oy + k * (r.y + r.height) / PANGO_SCALE};
+		        ox + k * (r.x + r.width) / PANGO_SCALE,
+		        oy + k * (r.y + r.height) / PANGO_SCALE};
 	}
 };
 
@@ -581,8 +582,7 @@ int text_line_count(const std::string &text, const TextStyle &style, double widt
 	return pango_layout_get_line_count(t.layout.get());
 }
 
-int text_unknown_glyphs(const std::string &text, const TextStyle &style, double width,
-                        double scale)
+int text_unknown_glyphs(const std::string &text, const TextStyle &style, double width, double scale)
 {
 	TextLayout t = lay_out(text, style, width, 0, scale, nullptr);
 	return pango_layout_get_unknown_glyphs_count(t.layout.get());
@@ -732,8 +732,8 @@ void draw_glyph(cairo_t *cr, const PlacedGlyph &g, double k, const Color *stroke
 
 } /* namespace */
 
-Raster draw_text_frame(const std::string &text, const TextStyle &style, double width,
-                       double height, double scale, const TextFrame &frame, std::string *warning,
+Raster draw_text_frame(const std::string &text, const TextStyle &style, double width, double height,
+                       double scale, const TextFrame &frame, std::string *warning,
                        TextOverflow *overflow)
 {
 	TextLayout t = lay_out(text, style, width, height, scale, warning);
@@ -769,8 +769,8 @@ Raster draw_text_frame(const std::string &text, const TextStyle &style, double w
 	if (right <= left)
 		return to_raster(s.get());
 	cairo_translate(cr.get(), g.left, g.top);
-	cairo_rectangle(cr.get(), std::max(left, -1e6), -1e6, std::min(right, 1e6) - std::max(left, -1e6),
-	                2e6);
+	cairo_rectangle(cr.get(), std::max(left, -1e6), -1e6,
+	                std::min(right, 1e6) - std::max(left, -1e6), 2e6);
 	cairo_clip(cr.get());
 	draw_text_background(cr.get(), t, style);
 	if (stroke > 0) {

@@ -131,12 +131,12 @@ bool draw_template(const Item &item, const TextTemplateData &data, TemplateAsset
 				look.highlight = false;
 				look.animations = n.caption_animations;
 				double ms = double(ticks_to_ns(std::max<Ticks>(0, local))) / 1e6;
-				r = draw_text_frame(n.text, n.style, n.width * scale, n.height * scale,
-				                    scale, caption_frame(page, ms, look), nullptr,
-				                    &grown);
+				r = draw_text_frame(n.text, n.style, n.width * scale,
+				                    n.height * scale, scale,
+				                    caption_frame(page, ms, look), nullptr, &grown);
 			} else {
-				r = draw_text(n.text, n.style, n.width * scale, n.height * scale, scale,
-				              nullptr, &grown);
+				r = draw_text(n.text, n.style, n.width * scale, n.height * scale,
+				              scale, nullptr, &grown);
 			}
 		} else if (n.image_type == "lottie") {
 			auto it = assets.lotties.find(n.id);
