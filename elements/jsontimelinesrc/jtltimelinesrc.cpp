@@ -926,10 +926,12 @@ GstMessage *font_warning(JtlTimelineSrc *self, const std::string &pointer,
 }
 
 /* Margins mx, my (output pixels) that a text's picture wants on each side of its w x h
- * box, cut so that the canvas stays within 8192 pixels a side and the compositor box,
- * grown by as much around its centre, within jtl::pad_box_fits() at every frame of the
- * item. */
-void bound_overflow(const jtl::Item &item, const Context &ctx, int w, int h, int *mx, int *my)
+ * box, cut (both by the same fraction) so that the canvas, the box grown by them (its
+ * bounding square when the item turns), stays within 8192 pixels a side and the
+ * compositor box, grown by as much around its centre, within jtl::pad_box_fits() at
+ * every frame of the item. */
+void bound_overflow(const jtl::Item &item, const Context &ctx, int w, int h, bool turns, int *mx,
+                    int *my)
 {
 	if (*mx <= 0 && *my <= 0)
 		return;
@@ -945,17 +947,24 @@ void bound_overflow(const jtl::Item &item, const Context &ctx, int w, int h, int
 		most_area = std::max(most_area, bw * bh);
 	}
 	/* a little under the bounds: the compositor box is rounded */
-	double gx = (w + 2.0 * *mx) / w, gy = (h + 2.0 * *my) / h;
-	gx = std::min({gx, 0.99 * jtl::kMaxPadSide / most_w, 8192.0 / w});
-	gy = std::min({gy, 0.99 * jtl::kMaxPadSide / most_h, 8192.0 / h});
-	double area = 0.99 * jtl::kMaxPadOutputs * ctx.width * ctx.height / most_area;
-	if (gx * gy > area) {
-		double f = std::sqrt(std::max(1.0, area) / (gx * gy));
-		gx *= f;
-		gy *= f;
+	auto fits = [&](int ax, int ay) {
+		double cw = w + 2.0 * ax, ch = h + 2.0 * ay;
+		if (turns)
+			cw = ch = std::ceil(std::hypot(cw, ch));
+		double gx = cw / w, gy = ch / h;
+		return cw <= 8192 && ch <= 8192 && gx * most_w <= 0.99 * jtl::kMaxPadSide &&
+		       gy * most_h <= 0.99 * jtl::kMaxPadSide &&
+		       gx * gy * most_area <= 0.99 * jtl::kMaxPadOutputs * ctx.width * ctx.height;
+	};
+	if (fits(*mx, *my))
+		return;
+	double lo = 0, hi = 1;
+	for (int i = 0; i < 24; i++) {
+		double mid = (lo + hi) / 2;
+		(fits(int(*mx * mid), int(*my * mid)) ? lo : hi) = mid;
 	}
-	*mx = std::max(0, int(std::floor((gx - 1.0) * w / 2.0)));
-	*my = std::max(0, int(std::floor((gy - 1.0) * h / 2.0)));
+	*mx = int(*mx * lo);
+	*my = int(*my * lo);
 }
 
 /* Builds a text item's branch: textoverlay-kf draws the text on a transparent canvas of
@@ -984,7 +993,7 @@ bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jt
 	if (over.lines_overflow)
 		warn_overflow(self, item.json_path);
 	int mx = std::max(over.left, over.right), my = std::max(over.top, over.bottom);
-	bound_overflow(item, ctx, w, h, &mx, &my);
+	bound_overflow(item, ctx, w, h, turns, &mx, &my);
 	int cw = w + 2 * mx, ch = h + 2 * my;
 	if (turns)
 		cw = ch = int(std::min(8192.0, std::ceil(std::hypot(double(cw), double(ch)))));
@@ -1134,9 +1143,8 @@ bool add_captions(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 	        jtl::caption_overflow(pages, item.caption_animations, st, lw, lh, ctx.scale);
 	if (over.lines_overflow)
 		warn_overflow(self, item.json_path);
-	int mx = turns ? 0 : std::max(over.left, over.right);
-	int my = turns ? 0 : std::max(over.top, over.bottom);
-	bound_overflow(item, ctx, w, h, &mx, &my);
+	int mx = std::max(over.left, over.right), my = std::max(over.top, over.bottom);
+	bound_overflow(item, ctx, w, h, turns, &mx, &my);
 	int cw = w + 2 * mx, ch = h + 2 * my;
 	jtl::Raster canvas;
 	canvas.width = cw;
@@ -1145,10 +1153,17 @@ bool add_captions(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 	int fps = ctx.fps;
 	auto at = [fps](uint64_t j) { return key_time(j, fps); };
 	bool shaped = transition_layer(ctx, item) || turns;
-	if (transition_layer(ctx, item))
+	if (transition_layer(ctx, item)) {
 		plan_shape(b, ctx, item, k, count, at, ShapeMode::MaskOnly, cw, ch);
-	else if (turns)
+	} else if (turns) {
+		/* jtllayer turns the grown canvas: its box is the canvas, in its bounding
+		 * square */
 		plan_shape(b, ctx, item, k, count, at, ShapeMode::RotationOnly);
+		b->box_w = cw;
+		b->box_h = ch;
+		b->canvas_w = b->canvas_h =
+		        int(std::min(8192.0, std::ceil(std::hypot(double(cw), double(ch)))));
+	}
 	auto make_filters = [&]() -> std::vector<GstElement *> {
 		GstElement *cr = make_caption_render(b, ctx, item, st, mx, my, lw, lh, k);
 		if (!cr)
@@ -1179,8 +1194,10 @@ bool add_captions(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 	                            "The item at " + item.json_path, make_filters);
 	if (!b->video_sink)
 		return false;
-	if (turns)
-		return control_branch_geometry(b, item, ctx, shaped);
+	/* the item's box grows by the canvas over it, around its centre */
+	if (turns && !transition_layer(ctx, item))
+		return control_geometry(self, b->video_sink, item, ctx, double(b->canvas_w) / w,
+		                        double(b->canvas_h) / h);
 	return control_geometry(self, b->video_sink, item, ctx, double(cw) / w, double(ch) / h);
 }
 
