@@ -449,7 +449,8 @@ Rect text_reach(const TextLayout &t, const TextStyle &style)
 }
 
 /* How far a reach goes past a box of width x height: whole pixels on each side, at most
- * what room allows (null: no room), and the raster that holds the box and that. */
+ * what room allows (null: no room: the box alone), the picture within
+ * kMaxTextPictureSide a side. */
 TextOverflow grown_by(const Rect &reach, int width, int height, const TextOverflow *room)
 {
 	TextOverflow g;
