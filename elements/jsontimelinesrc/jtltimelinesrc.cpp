@@ -912,7 +912,7 @@ void warn_overflow(JtlTimelineSrc *self, const std::string &pointer)
 GstMessage *font_warning(JtlTimelineSrc *self, const std::string &pointer,
                          const std::string &warning)
 {
-	if (!first_warning(self, "font", pointer))
+	if (!first_warning(self, "font " + warning, pointer))
 		return nullptr;
 	std::string text = "The text at " + pointer + ": " + warning;
 	if (text.back() != '.')
