@@ -17,7 +17,9 @@
  * curtain-close, jitter, rainbow, sweep-shine.
  *
  * A page is drawn once and reused while nothing in it changes (the highlighted word
- * moves, an animation runs).
+ * moves, an animation runs). Glyphs past the box (lines over its height, an animation
+ * moving them out) are drawn, not cut, as far as the frame goes. A font family that is
+ * not installed is replaced by DejaVu Sans, with a warning on the bus.
  *
  * ## Example launch line
  * |[
@@ -137,14 +139,17 @@ struct Settings {
 struct State {
 	unsigned generation = 0; /* of the settings the pages were made from */
 	unsigned text_generation = 0;
-	int box_w = 0, box_h = 0;
+	double box_w = 0, box_h = 0; /* pixels, not rounded */
 	Settings settings;
 	std::vector<jtl::CaptionEntry> own_entries; /* from location / captions */
 	std::vector<jtl::CaptionPage> pages;
 	jtl::CaptionLook look;
 	bool line_timed = false;
-	/* the cached drawing and what it shows */
+	/* the cached drawing, its box's corner at (picture_x, picture_y), and what it
+	 * shows */
 	jtl::Raster picture;
+	int picture_x = 0, picture_y = 0;
+	std::string warned_family;
 	int picture_page = -2, picture_word = -2;
 	bool errored = false;
 	int fps = 30;
@@ -286,7 +291,7 @@ void paginate(State &st, const std::vector<jtl::CaptionEntry> &stream_entries)
 	jtl::TimingGranularity timing =
 	        line ? jtl::TimingGranularity::Line : jtl::TimingGranularity::Word;
 	jtl::TextStyle ts = text_style(s);
-	int w = st.box_w;
+	double w = st.box_w;
 	bool whole = !s.text.empty();
 	auto lines = [&ts, w](const std::string &t) { return jtl::text_line_count(t, ts, w, 1.0); };
 	st.pages =
@@ -318,10 +323,10 @@ static GstFlowReturn jtl_caption_render_transform_frame_ip(GstVideoFilter *filte
 	if (st.errored)
 		return GST_FLOW_ERROR;
 	const Settings &s = st.settings;
-	int bw = s.box_width > 0 ? int(std::lround(s.box_width)) : int(std::lround(fw * 0.9));
-	int bh = s.box_height > 0 ? int(std::lround(s.box_height)) : int(std::lround(fh * 0.25));
-	bw = std::clamp(bw, 1, 16384);
-	bh = std::clamp(bh, 1, 16384);
+	/* the box as it is for the layout, in whole pixels for the picture */
+	double lw = std::clamp(s.box_width > 0 ? s.box_width : fw * 0.9, 1.0, 16384.0);
+	double lh = std::clamp(s.box_height > 0 ? s.box_height : fh * 0.25, 1.0, 16384.0);
+	int bw = int(std::lround(lw)), bh = int(std::lround(lh));
 	int bx = s.x >= 0 ? int(std::lround(s.x)) : (fw - bw) / 2;
 	int by = s.y >= 0 ? int(std::lround(s.y)) : fh - bh - int(std::lround(fh * 0.05));
 	if (changed) {
@@ -351,15 +356,15 @@ static GstFlowReturn jtl_caption_render_transform_frame_ip(GstVideoFilter *filte
 		bool flushing = ts.flushing;
 		text_changed = ts.generation != st.text_generation;
 		st.text_generation = ts.generation;
-		if (text_changed || changed || bw != st.box_w)
+		if (text_changed || changed || lw != st.box_w)
 			stream_entries = ts.entries;
 		g_mutex_unlock(&ts.cond_lock);
 		if (flushing)
 			return GST_BASE_TRANSFORM_FLOW_DROPPED;
 	}
-	if (changed || text_changed || bw != st.box_w || bh != st.box_h) {
-		st.box_w = bw;
-		st.box_h = bh;
+	if (changed || text_changed || lw != st.box_w || lh != st.box_h) {
+		st.box_w = lw;
+		st.box_h = lh;
 		paginate(st, stream_entries);
 	}
 	GstVideoInfo *info = &filter->in_info;
@@ -373,16 +378,25 @@ static GstFlowReturn jtl_caption_render_transform_frame_ip(GstVideoFilter *filte
 	bool animating = jtl::caption_animating(pg, t, st.look);
 	if (animating || page != st.picture_page || word != st.picture_word) {
 		std::string warning;
-		st.picture = jtl::draw_text_frame(pg.text, text_style(s), bw, bh, 1.0,
-		                                  jtl::caption_frame(pg, t, st.look), &warning);
-		if (!warning.empty())
-			GST_WARNING_OBJECT(self, "%s", warning.c_str());
+		/* what overflows the box is drawn as far as the frame goes */
+		jtl::TextOverflow room{std::max(0, bx), std::max(0, by), std::max(0, fw - bx - bw),
+		                       std::max(0, fh - by - bh)};
+		st.picture =
+		        jtl::draw_text_frame(pg.text, text_style(s), lw, lh, 1.0,
+		                             jtl::caption_frame(pg, t, st.look), &warning, &room);
+		st.picture_x = room.left;
+		st.picture_y = room.top;
+		if (!warning.empty() && st.warned_family != s.style.font_family) {
+			st.warned_family = s.style.font_family;
+			GST_ELEMENT_WARNING(self, RESOURCE, NOT_FOUND, ("%s.", warning.c_str()),
+			                    ("font-family \"%s\"", s.style.font_family.c_str()));
+		}
 		st.picture_page = animating ? -2 : page;
 		st.picture_word = word;
 	}
 	GstVideoFormat format = GST_VIDEO_FRAME_FORMAT(frame);
 	if (format == GST_VIDEO_FORMAT_BGRA || format == GST_VIDEO_FORMAT_BGRx) {
-		jtl::blend_over(st.picture, bx, by, opacity,
+		jtl::blend_over(st.picture, bx - st.picture_x, by - st.picture_y, opacity,
 		                static_cast<uint8_t *>(GST_VIDEO_FRAME_PLANE_DATA(frame, 0)), fw,
 		                fh, GST_VIDEO_FRAME_PLANE_STRIDE(frame, 0),
 		                format == GST_VIDEO_FORMAT_BGRA);
@@ -394,9 +408,9 @@ static GstFlowReturn jtl_caption_render_transform_frame_ip(GstVideoFilter *filte
 	gst_buffer_add_video_meta(pixels, GST_VIDEO_FRAME_FLAG_NONE,
 	                          GST_VIDEO_OVERLAY_COMPOSITION_FORMAT_RGB, guint(r.width),
 	                          guint(r.height));
-	GstVideoOverlayRectangle *rect =
-	        gst_video_overlay_rectangle_new_raw(pixels, bx, by, guint(r.width), guint(r.height),
-	                                            GST_VIDEO_OVERLAY_FORMAT_FLAG_NONE);
+	GstVideoOverlayRectangle *rect = gst_video_overlay_rectangle_new_raw(
+	        pixels, bx - st.picture_x, by - st.picture_y, guint(r.width), guint(r.height),
+	        GST_VIDEO_OVERLAY_FORMAT_FLAG_NONE);
 	gst_buffer_unref(pixels);
 	gst_video_overlay_rectangle_set_global_alpha(rect, float(std::clamp(opacity, 0.0, 1.0)));
 	GstVideoOverlayComposition *comp = gst_video_overlay_composition_new(rect);

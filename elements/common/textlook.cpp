@@ -45,7 +45,7 @@ void jtl_text_look_install(GObjectClass *klass, const JtlTextLookProps &ids, GTy
 	        g_param_spec_boolean("italic", "Italic", "Italic style", FALSE, flags));
 	dbl(ids.font_size, "font-size", "Font size", "Font size in pixels", 1.0, 2000.0, 48.0);
 	dbl(ids.line_height, "line-height", "Line height",
-	    "Line height as a multiple of the font size", 0.1, 10.0, 1.2);
+	    "Height of each line as a multiple of the font size (CSS line-height)", 0.1, 10.0, 1.2);
 	dbl(ids.letter_spacing, "letter-spacing", "Letter spacing",
 	    "Extra space between letters in pixels", -1000.0, 1000.0, 0.0);
 	g_object_class_install_property(klass, ids.alignment,

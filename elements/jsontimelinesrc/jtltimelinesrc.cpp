@@ -245,6 +245,10 @@ struct _JtlTimelineSrc {
 		Settings settings; /* object lock */
 		State state;
 		std::mutex update_lock; /* one live update at a time */
+		/* the warnings about texts given (a missing font, an overflow), each once
+		 * however often its branch is built; warned_lock */
+		std::mutex warned_lock;
+		std::set<std::string> warned;
 	} * priv;
 };
 
@@ -897,9 +901,90 @@ void set_text_look(GstElement *element, const jtl::TextStyle &st, double scale)
 		             nullptr);
 }
 
+/* Whether a warning (what, at pointer) is given for the first time. */
+bool first_warning(JtlTimelineSrc *self, const std::string &what, const std::string &pointer)
+{
+	std::lock_guard<std::mutex> guard(self->priv->warned_lock);
+	return self->priv->warned.insert(what + " " + pointer).second;
+}
+
+/* The warning for a text that overflows its box (its lines; the overflow is drawn). */
+void warn_overflow(JtlTimelineSrc *self, const std::string &pointer)
+{
+	if (!first_warning(self, "overflow", pointer))
+		return;
+	GST_ELEMENT_WARNING(self, STREAM, FORMAT,
+	                    ("The text at %s overflows its box: its lines are taller or wider "
+	                     "than the box; what overflows is drawn.",
+	                     pointer.c_str()),
+	                    ("%s", pointer.c_str()));
+}
+
+/* The one warning for a font family that is not installed, whichever text it is for (a
+ * text or captions item, a template's text node): the text at pointer, what stands in
+ * (jtl::missing_font_warning()), from self; nullptr when it was given already. */
+GstMessage *font_warning(JtlTimelineSrc *self, const std::string &pointer,
+                         const std::string &warning)
+{
+	if (!first_warning(self, "font " + warning, pointer))
+		return nullptr;
+	std::string text = "The text at " + pointer + ": " + warning;
+	if (text.back() != '.')
+		text += ".";
+	std::string details = pointer + "/fontFamily";
+	GError *e =
+	        g_error_new_literal(GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND, text.c_str());
+	GstMessage *m = gst_message_new_warning(GST_OBJECT(self), e, details.c_str());
+	g_error_free(e);
+	return m;
+}
+
+/* Margins mx, my (output pixels) that a text's picture wants on each side of its w x h
+ * box, cut (both by the same fraction) so that the canvas, the box grown by them (its
+ * bounding square when the item turns), stays within 8192 pixels a side and the
+ * compositor box, grown by as much around its centre, within jtl::pad_box_fits() at
+ * every frame of the item. */
+void bound_overflow(const jtl::Item &item, const Context &ctx, int w, int h, bool turns, int *mx,
+                    int *my)
+{
+	if (*mx <= 0 && *my <= 0)
+		return;
+	uint64_t first = 0, count = 0;
+	item_frames(item, ctx, &first, &count);
+	double most_w = 1, most_h = 1, most_area = 1;
+	for (uint64_t k = first; k < first + count; k++) {
+		jtl::ItemFrame f = frame_of(ctx, item, k);
+		double bw = std::fabs(f.width * f.scale_x) * ctx.scale;
+		double bh = std::fabs(f.height * f.scale_y) * ctx.scale;
+		most_w = std::max(most_w, bw);
+		most_h = std::max(most_h, bh);
+		most_area = std::max(most_area, bw * bh);
+	}
+	/* a little under the bounds: the compositor box is rounded */
+	auto fits = [&](int ax, int ay) {
+		double cw = w + 2.0 * ax, ch = h + 2.0 * ay;
+		if (turns)
+			cw = ch = std::ceil(std::hypot(cw, ch));
+		double gx = cw / w, gy = ch / h;
+		return cw <= 8192 && ch <= 8192 && gx * most_w <= 0.99 * jtl::kMaxPadSide &&
+		       gy * most_h <= 0.99 * jtl::kMaxPadSide &&
+		       gx * gy * most_area <= 0.99 * jtl::kMaxPadOutputs * ctx.width * ctx.height;
+	};
+	if (fits(*mx, *my))
+		return;
+	double lo = 0, hi = 1;
+	for (int i = 0; i < 24; i++) {
+		double mid = (lo + hi) / 2;
+		(fits(int(*mx * mid), int(*my * mid)) ? lo : hi) = mid;
+	}
+	*mx = int(*mx * lo);
+	*my = int(*my * lo);
+}
+
 /* Builds a text item's branch: textoverlay-kf draws the text on a transparent canvas of
- * the box (of its bounding square when the item turns, the rotation then being replayed
- * frame by frame on the element); the compositor pad places and scales the canvas. */
+ * the box grown by the text's overflow (of its bounding square when the item turns, the
+ * rotation then being replayed frame by frame on the element); the compositor pad places
+ * and scales the canvas. */
 bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jtl::TextData &text)
 {
 	JtlTimelineSrc *self = b->self;
@@ -910,16 +995,26 @@ bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jt
 	jtl::ItemFrame f0 = jtl::evaluate_item(item, item.start);
 	int w = int(std::clamp(std::lround(f0.width * scale), 1L, 8192L));
 	int h = int(std::clamp(std::lround(f0.height * scale), 1L, 8192L));
+	/* the box as it is: the text is laid out in it, not in its rounding */
+	double lw = std::clamp(f0.width * scale, 1.0, 8192.0);
+	double lh = std::clamp(f0.height * scale, 1.0, 8192.0);
 	bool turns = item.geometry && (item.geometry->rotation.is_animated() ||
 	                               item.geometry->rotation.value != 0.0);
-	int cw = w, ch = h;
+	const jtl::TextStyle &st = text.style;
+	/* text that overflows its box is drawn (CSS overflow: visible): the canvas grows
+	 * around the box to hold it */
+	jtl::TextOverflow over = jtl::text_overflow(text.text, st, lw, lh, scale);
+	if (over.lines_overflow)
+		warn_overflow(self, item.json_path);
+	int mx = std::max(over.left, over.right), my = std::max(over.top, over.bottom);
+	bound_overflow(item, ctx, w, h, turns, &mx, &my);
+	int cw = w + 2 * mx, ch = h + 2 * my;
 	if (turns)
-		cw = ch = int(std::min(8192.0, std::ceil(std::hypot(double(w), double(h)))));
+		cw = ch = int(std::min(8192.0, std::ceil(std::hypot(double(cw), double(ch)))));
 	jtl::Raster canvas;
 	canvas.width = cw;
 	canvas.height = ch;
 	canvas.data.assign(size_t(cw) * ch * 4, 0);
-	const jtl::TextStyle &st = text.style;
 	GstElement *overlay = nullptr;
 	auto make_overlay = [&]() -> GstElement * {
 		std::string name = "text:" + item.json_path;
@@ -933,8 +1028,8 @@ bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jt
 		g_object_set(overlay, "text", text.text.c_str(), "direction",
 		             st.direction == jtl::TextDirection::Rtl ? 1 : 0, "color",
 		             guint(fg.argb()), "stroke-color", guint(stroke.argb()), "x",
-		             (cw - w) / 2.0, "y", (ch - h) / 2.0, "box-width", double(w),
-		             "box-height", double(h), nullptr);
+		             (cw - w) / 2.0, "y", (ch - h) / 2.0, "box-width", lw, "box-height", lh,
+		             nullptr);
 		if (st.background) {
 			if (std::optional<jtl::Color> bg = jtl::parse_color(st.background->color))
 				g_object_set(overlay, "background-color", guint(bg->argb()),
@@ -982,10 +1077,12 @@ bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jt
 	return control_geometry(b->self, b->video_sink, item, ctx, double(cw) / w, double(ch) / h);
 }
 
-/* A captionrender drawing over a transparent canvas of w x h (the item's box in output
- * pixels), styled as the item says; its stream time starts at 0 with the frame k. */
+/* A captionrender drawing over a transparent canvas, the item's box (lw x lh output
+ * pixels) at (x, y) in it, styled as the item says; its stream time starts at 0 with the
+ * frame k. */
 GstElement *make_caption_render(LiveBranch *b, const Context &ctx, const jtl::Item &item,
-                                const jtl::TextStyle &st, int w, int h, uint64_t k)
+                                const jtl::TextStyle &st, double x, double y, double lw, double lh,
+                                uint64_t k)
 {
 	std::string name = "captions:" + item.json_path;
 	GstElement *cr = make(b->self, &b->elements, "captionrender", name.c_str());
@@ -995,8 +1092,8 @@ GstElement *make_caption_render(LiveBranch *b, const Context &ctx, const jtl::It
 	double offset = (double(jtl::frame_to_ns(k, ctx.fps, 1)) - double(item.start_ns())) / 1e6;
 	set_text_look(cr, st, ctx.scale);
 	g_object_set(cr, "rtl", gboolean(st.direction == jtl::TextDirection::Rtl), "color",
-	             st.color.c_str(), "stroke-color", st.stroke_color.c_str(), "x", 0.0, "y", 0.0,
-	             "box-width", double(w), "box-height", double(h), "offset", offset, nullptr);
+	             st.color.c_str(), "stroke-color", st.stroke_color.c_str(), "x", x, "y", y,
+	             "box-width", lw, "box-height", lh, "offset", offset, nullptr);
 	if (st.background)
 		g_object_set(cr, "background-color", st.background->color.c_str(), nullptr);
 	const std::optional<jtl::CaptionAnimation> *slots[3] = {&item.caption_animations.in,
@@ -1015,8 +1112,9 @@ GstElement *make_caption_render(LiveBranch *b, const Context &ctx, const jtl::It
 }
 
 /* Builds the branch of a captions item, or of a text item with caption animations:
- * captionrender draws the pages over a transparent canvas of the box; jtllayer turns it
- * or masks it for a transition; the compositor pad places it. */
+ * captionrender draws the pages over a transparent canvas of the box, grown by what
+ * overflows it unless the item turns; jtllayer turns it or masks it for a transition; the
+ * compositor pad places it. */
 bool add_captions(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const jtl::Item &item)
 {
 	JtlTimelineSrc *self = b->self;
@@ -1035,22 +1133,53 @@ bool add_captions(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 		                  ("%s/assetId", item.json_path.c_str()));
 		return false;
 	}
-	jtl::Raster canvas;
-	canvas.width = w;
-	canvas.height = h;
-	canvas.data.assign(size_t(w) * h * 4, 0);
-	int fps = ctx.fps;
-	auto at = [fps](uint64_t j) { return key_time(j, fps); };
+	const jtl::TextStyle &st = cap ? cap->style : text->style;
+	jtl::ItemFrame f0 = jtl::evaluate_item(item, item.start);
+	double lw = std::clamp(f0.width * ctx.scale, 1.0, 8192.0);
+	double lh = std::clamp(f0.height * ctx.scale, 1.0, 8192.0);
 	bool turns = item.geometry && (item.geometry->rotation.is_animated() ||
 	                               item.geometry->rotation.value != 0.0);
+	/* the pages as captionrender makes them, for what overflows the box */
+	std::vector<jtl::CaptionPage> pages(1);
+	if (cap) {
+		jtl::TimingGranularity timing = asset->timing;
+		double scale = ctx.scale;
+		auto lines = [&st, lw, scale](const std::string &t) {
+			return jtl::text_line_count(t, st, lw, scale);
+		};
+		pages = jtl::paginate_captions(jtl::caption_words(asset->captions, timing), timing,
+		                               std::max(1.0, cap->page_duration_ms),
+		                               std::max(1, cap->max_lines), lines);
+	} else {
+		pages[0].text = text->text;
+	}
+	jtl::TextOverflow over =
+	        jtl::caption_overflow(pages, item.caption_animations, st, lw, lh, ctx.scale);
+	if (over.lines_overflow)
+		warn_overflow(self, item.json_path);
+	int mx = std::max(over.left, over.right), my = std::max(over.top, over.bottom);
+	bound_overflow(item, ctx, w, h, turns, &mx, &my);
+	int cw = w + 2 * mx, ch = h + 2 * my;
+	jtl::Raster canvas;
+	canvas.width = cw;
+	canvas.height = ch;
+	canvas.data.assign(size_t(cw) * ch * 4, 0);
+	int fps = ctx.fps;
+	auto at = [fps](uint64_t j) { return key_time(j, fps); };
 	bool shaped = transition_layer(ctx, item) || turns;
-	if (transition_layer(ctx, item))
-		plan_shape(b, ctx, item, k, count, at, ShapeMode::MaskOnly, w, h);
-	else if (turns)
+	if (transition_layer(ctx, item)) {
+		plan_shape(b, ctx, item, k, count, at, ShapeMode::MaskOnly, cw, ch);
+	} else if (turns) {
+		/* jtllayer turns the grown canvas: its box is the canvas, in its bounding
+		 * square */
 		plan_shape(b, ctx, item, k, count, at, ShapeMode::RotationOnly);
+		b->box_w = cw;
+		b->box_h = ch;
+		b->canvas_w = b->canvas_h =
+		        int(std::min(8192.0, std::ceil(std::hypot(double(cw), double(ch)))));
+	}
 	auto make_filters = [&]() -> std::vector<GstElement *> {
-		GstElement *cr =
-		        make_caption_render(b, ctx, item, cap ? cap->style : text->style, w, h, k);
+		GstElement *cr = make_caption_render(b, ctx, item, st, mx, my, lw, lh, k);
 		if (!cr)
 			return {nullptr};
 		if (cap) {
@@ -1079,7 +1208,11 @@ bool add_captions(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 	                            "The item at " + item.json_path, make_filters);
 	if (!b->video_sink)
 		return false;
-	return control_branch_geometry(b, item, ctx, shaped);
+	/* the item's box grows by the canvas over it, around its centre */
+	if (turns && !transition_layer(ctx, item))
+		return control_geometry(self, b->video_sink, item, ctx, double(b->canvas_w) / w,
+		                        double(b->canvas_h) / h);
+	return control_geometry(self, b->video_sink, item, ctx, double(cw) / w, double(ch) / h);
 }
 
 /* Draws the j-th frame of a branch (j from 0) into out, unless *key (which picture it is)
@@ -1240,6 +1373,21 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 			         item.id.c_str(), node.c_str()),
 			        ("%s/%s/imageComponentId", item.json_path.c_str(),
 			         node.substr(0, node.find(' ')).c_str()));
+		/* the text nodes' fonts and boxes, as for text items */
+		for (std::size_t i = 0; i < tpl->nodes.size(); i++) {
+			const jtl::TemplateNode &n = tpl->nodes[i];
+			if (n.kind != jtl::TemplateNode::Kind::Text)
+				continue;
+			std::string node = item.json_path + "/nodes/" + std::to_string(i);
+			std::string missing = jtl::missing_font_warning(n.style.font_family);
+			if (GstMessage *m =
+			            missing.empty() ? nullptr : font_warning(self, node, missing))
+				gst_element_post_message(GST_ELEMENT(self), m);
+			if (jtl::text_overflow(n.text, n.style, n.width * ctx.scale,
+			                       n.height * ctx.scale, ctx.scale)
+			            .lines_overflow)
+				warn_overflow(self, node);
+		}
 		bool animated = jtl::template_animated(*tpl);
 		auto data = std::make_shared<jtl::TextTemplateData>(*tpl);
 		auto it = std::make_shared<jtl::Item>(item);
@@ -2720,35 +2868,42 @@ static void jtl_timeline_src_handle_message(GstBin *bin, GstMessage *msg)
 			}
 		}
 	}
-	/* a text item's missing font family (a warning), an undecodable file (an error) */
+	/* a text's missing font family (a warning of a text or captions item's element), an
+	 * undecodable file (an error) */
 	GstMessageType type = GST_MESSAGE_TYPE(msg);
 	if (type == GST_MESSAGE_WARNING || type == GST_MESSAGE_ERROR) {
 		bool warning = type == GST_MESSAGE_WARNING;
-		const char *prefix = warning ? "text:" : "media:";
 		for (GstObject *o = GST_MESSAGE_SRC(msg); o; o = GST_OBJECT_PARENT(o)) {
 			const char *name = GST_OBJECT_NAME(o);
-			if (!name || !g_str_has_prefix(name, prefix))
+			if (!name)
+				continue;
+			const char *prefix = !warning                              ? "media:"
+			                     : g_str_has_prefix(name, "captions:") ? "captions:"
+			                                                           : "text:";
+			if (!g_str_has_prefix(name, prefix))
 				continue;
 			const char *path = name + strlen(prefix);
+			if (warning) {
+				g_autoptr(GError) error = nullptr;
+				gst_message_parse_warning(msg, &error, nullptr);
+				GstMessage *own =
+				        font_warning(JTL_TIMELINE_SRC(bin), path, error->message);
+				gst_message_unref(msg);
+				if (own)
+					GST_BIN_CLASS(jtl_timeline_src_parent_class)
+					        ->handle_message(bin, own);
+				return;
+			}
 			g_autoptr(GError) error = nullptr;
 			g_autofree gchar *debug = nullptr;
-			if (warning)
-				gst_message_parse_warning(msg, &error, &debug);
-			else
-				gst_message_parse_error(msg, &error, &debug);
+			gst_message_parse_error(msg, &error, &debug);
 			g_autofree gchar *text =
-			        warning ? g_strdup_printf("The text item at %s: %s", path,
-			                                  error->message)
-			                : g_strdup_printf("The media of the item at %s cannot be "
-			                                  "played: %s",
-			                                  path, error->message);
-			g_autofree gchar *details = g_strdup_printf(
-			        "%s/%s: %s", path, warning ? "fontFamily" : "assetId",
-			        debug ? debug : "");
+			        g_strdup_printf("The media of the item at %s cannot be played: %s",
+			                        path, error->message);
+			g_autofree gchar *details =
+			        g_strdup_printf("%s/assetId: %s", path, debug ? debug : "");
 			GError *e = g_error_new_literal(error->domain, error->code, text);
-			GstMessage *own =
-			        warning ? gst_message_new_warning(GST_OBJECT(bin), e, details)
-			                : gst_message_new_error(GST_OBJECT(bin), e, details);
+			GstMessage *own = gst_message_new_error(GST_OBJECT(bin), e, details);
 			g_error_free(e);
 			gst_message_unref(msg);
 			GST_BIN_CLASS(jtl_timeline_src_parent_class)->handle_message(bin, own);

@@ -15,7 +15,10 @@
  * picture, again only when the text or a style property changes; per frame only the
  * transform is applied.
  *
- * A font family that is not installed is replaced by DejaVu Sans, with a warning on the bus.
+ * Text that overflows the box is drawn, not cut (CSS overflow: visible): the picture grows
+ * past the box as far as the glyphs reach. #JtlTextOverlay:line-height is CSS's: each line
+ * is line-height x font-size high. A font family that is not installed is replaced by
+ * DejaVu Sans, with a warning on the bus.
  *
  * ## Example launch line
  * |[
@@ -151,10 +154,12 @@ struct _JtlTextOverlay {
 		Style style;         /* object lock */
 		Placement placement; /* object lock */
 		bool dirty = true;   /* style changed since the picture was drawn; object lock */
-		/* the cached picture (premultiplied), of the box size it was drawn for;
-		 * streaming thread only */
+		/* the cached picture (premultiplied): the box it was drawn for grown by the
+		 * text's overflow, the box's corner at (picture_x, picture_y); streaming
+		 * thread only */
 		std::unique_ptr<cairo_surface_t, SurfaceDeleter> picture;
-		int picture_w = 0, picture_h = 0;
+		double picture_w = 0, picture_h = 0; /* the box, pixels (not rounded) */
+		int picture_x = 0, picture_y = 0;
 		std::string warned_family;
 		/* the last frame drawn: when the same picture comes in again (imagefreeze repeats
 		 * one memory) and nothing changed, its result goes out again without work;
@@ -179,8 +184,9 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
 
 namespace {
 
-/* Draws the text into a new cached picture of w x h. */
-void redraw(JtlTextOverlay *self, const Style &st, int w, int h)
+/* Draws the text into a new cached picture of a w x h box, grown by up to room pixels on
+ * each side where the text overflows the box. */
+void redraw(JtlTextOverlay *self, const Style &st, double w, double h, int room)
 {
 	jtl::TextStyle ts;
 	jtl_text_look_apply(st.look, &ts);
@@ -194,21 +200,22 @@ void redraw(JtlTextOverlay *self, const Style &st, int w, int h)
 		        jtl::TextBackground{css(st.background_color), st.look.background_padding,
 		                            st.look.background_radius};
 	std::string warning;
-	jtl::Raster r = jtl::draw_text(st.text, ts, w, h, 1.0, &warning);
+	jtl::TextOverflow grown{room, room, room, room};
+	jtl::Raster r = jtl::draw_text(st.text, ts, w, h, 1.0, &warning, &grown);
 	if (!warning.empty() && self->priv->warned_family != st.family) {
 		self->priv->warned_family = st.family;
 		GST_ELEMENT_WARNING(self, RESOURCE, NOT_FOUND, ("%s.", warning.c_str()),
 		                    ("font-family \"%s\"", st.family.c_str()));
 	}
 	/* straight BGRA -> premultiplied ARGB32 */
-	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, r.width, r.height);
 	cairo_surface_flush(s);
 	unsigned char *data = cairo_image_surface_get_data(s);
 	int stride = cairo_image_surface_get_stride(s);
-	for (int y = 0; y < h; y++) {
-		const uint8_t *in = r.data.data() + size_t(y) * w * 4;
+	for (int y = 0; y < r.height; y++) {
+		const uint8_t *in = r.data.data() + size_t(y) * r.width * 4;
 		uint8_t *out = data + size_t(y) * stride;
-		for (int x = 0; x < w; x++, in += 4, out += 4) {
+		for (int x = 0; x < r.width; x++, in += 4, out += 4) {
 			unsigned a = in[3];
 			out[0] = uint8_t((in[0] * a + 127) / 255);
 			out[1] = uint8_t((in[1] * a + 127) / 255);
@@ -220,6 +227,8 @@ void redraw(JtlTextOverlay *self, const Style &st, int w, int h)
 	self->priv->picture.reset(s);
 	self->priv->picture_w = w;
 	self->priv->picture_h = h;
+	self->priv->picture_x = grown.left;
+	self->priv->picture_y = grown.top;
 }
 
 /* Premultiplies (or un-premultiplies) the BGRA pixels of a rectangle in place. */
@@ -324,17 +333,21 @@ static GstFlowReturn jtl_text_overlay_transform_frame_ip(GstVideoFilter *filter,
 	int fw = GST_VIDEO_FRAME_WIDTH(frame), fh = GST_VIDEO_FRAME_HEIGHT(frame);
 	GST_OBJECT_LOCK(self);
 	Placement p = self->priv->placement;
-	int bw = std::clamp(p.box_width > 0 ? int(std::lround(p.box_width)) : fw, 1, 16384);
-	int bh = std::clamp(p.box_height > 0 ? int(std::lround(p.box_height)) : fh, 1, 16384);
+	/* the text is laid out in the box as it is, drawn on whole pixels */
+	double lw = std::clamp(p.box_width > 0 ? p.box_width : double(fw), 1.0, 16384.0);
+	double lh = std::clamp(p.box_height > 0 ? p.box_height : double(fh), 1.0, 16384.0);
+	int bw = int(std::lround(lw)), bh = int(std::lround(lh));
 	/* drawn again only when the text, its style or the box size changed */
 	std::optional<Style> changed;
-	if (self->priv->dirty || !self->priv->picture || bw != self->priv->picture_w ||
-	    bh != self->priv->picture_h)
+	if (self->priv->dirty || !self->priv->picture || lw != self->priv->picture_w ||
+	    lh != self->priv->picture_h)
 		changed = self->priv->style;
 	self->priv->dirty = false;
 	GST_OBJECT_UNLOCK(self);
+	/* overflow is drawn up to a frame's size past the box */
 	if (changed)
-		redraw(self, *changed, bw, bh);
+		redraw(self, *changed, lw, lh,
+		       std::min(std::max(fw, fh), jtl::kMaxTextPictureSide));
 	if (p.opacity <= 0.0 || p.scale_x == 0.0 || p.scale_y == 0.0)
 		return GST_FLOW_OK;
 
@@ -349,11 +362,12 @@ static GstFlowReturn jtl_text_overlay_transform_frame_ip(GstVideoFilter *filter,
 	cairo_rotate(cr, p.rotation * G_PI / 180.0);
 	cairo_scale(cr, p.scale_x, p.scale_y);
 	cairo_translate(cr, -bw / 2.0, -bh / 2.0);
-	/* the pixels it may touch, for the alpha conversion of BGRA frames */
-	double x0 = 0, y0 = 0, x1 = bw, y1 = bh;
-	cairo_user_to_device(cr, &x0, &y0);
-	cairo_user_to_device(cr, &x1, &y1);
-	double cx[4] = {0, double(bw), 0, double(bw)}, cy[4] = {0, 0, double(bh), double(bh)};
+	/* the pixels it may touch (the picture, overflow included), for the alpha conversion
+	 * of BGRA frames */
+	double px0 = -self->priv->picture_x, py0 = -self->priv->picture_y;
+	double px1 = px0 + cairo_image_surface_get_width(self->priv->picture.get());
+	double py1 = py0 + cairo_image_surface_get_height(self->priv->picture.get());
+	double cx[4] = {px0, px1, px0, px1}, cy[4] = {py0, py0, py1, py1};
 	double minx = G_MAXDOUBLE, miny = G_MAXDOUBLE, maxx = -G_MAXDOUBLE, maxy = -G_MAXDOUBLE;
 	for (int i = 0; i < 4; i++) {
 		cairo_user_to_device(cr, &cx[i], &cy[i]);
@@ -369,7 +383,7 @@ static GstFlowReturn jtl_text_overlay_transform_frame_ip(GstVideoFilter *filter,
 	if (alpha)
 		premultiply(data, stride, rx0, ry0, rx1, ry1, true);
 	cairo_surface_mark_dirty(target.get());
-	cairo_set_source_surface(cr, self->priv->picture.get(), 0, 0);
+	cairo_set_source_surface(cr, self->priv->picture.get(), px0, py0);
 	cairo_paint_with_alpha(cr, std::clamp(p.opacity, 0.0, 1.0));
 	cairo_destroy(cr);
 	cairo_surface_flush(target.get());

@@ -81,6 +81,14 @@ bool caption_animating(const CaptionPage &page, double t_ms, const CaptionLook &
 /* The index of the highlighted word of the page at t_ms, or -1. */
 int caption_highlight(const CaptionPage &page, double t_ms, const CaptionLook &look);
 
+/* How far the pages of a caption (or a text with caption animations: one page) reach past
+ * their w x h box, pixels on each side, with the style's sizes at scale, the animations'
+ * moves included (converge from the sides, lay-down from above, elastic-pop, jitter);
+ * lines_overflow when a page's lines overflow the box. */
+TextOverflow caption_overflow(const std::vector<CaptionPage> &pages,
+                              const CaptionAnimations &animations, const TextStyle &style, double w,
+                              double h, double scale);
+
 /* A caption animation name ("typewriter", ...) read back; false when unknown. */
 bool parse_caption_animation(const std::string &name, CaptionAnimationType *type);
 

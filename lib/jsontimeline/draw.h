@@ -53,13 +53,43 @@ Raster surface_to_raster(cairo_surface_t *surface);
 /* The family used when a font family is not installed. */
 constexpr const char kDefaultFontFamily[] = "DejaVu Sans";
 
-/* Text laid out with Pango inside a width x height box (pixels of the output), font sizes
+/* The warning for a font family that is not installed, for which kDefaultFontFamily
+ * stands in ("font family "X" is not installed; using "DejaVu Sans""), or "" when it is
+ * installed (or empty: the default). Every text drawn gives this one warning. */
+std::string missing_font_warning(const std::string &family);
+
+/* The longest side of a text's picture, its overflow included. */
+constexpr int kMaxTextPictureSide = 16384;
+
+/* Text that overflows its box is drawn, not cut (CSS overflow: visible): its picture grows
+ * past the box by whole pixels on each side. Given to draw_text(): the most it may grow
+ * on each side (0: cut at the box); returned: how far it grew (the box's top-left corner
+ * is at (left, top) of the picture). */
+struct TextOverflow {
+	int left = 0, top = 0, right = 0, bottom = 0;
+	/* returned: the lines (line boxes, lineHeight x the font size high) reach past the
+	 * box: the text overflows its box, which deserves a warning (ink of a glyph past its
+	 * line box, a descender or a stroke, does not count) */
+	bool lines_overflow = false;
+};
+
+/* Text laid out with Pango inside a width x height box (pixels of the output, not rounded:
+ * the picture's box is rounded to whole pixels, the layout is not), font sizes
  * and spacing multiplied by scale: wrapped at the box width, aligned as the style says,
- * the block centred vertically; stroke drawn under the fill; the background box spans
- * the text block plus horizontal padding. *warning is set when the font family is
- * missing and kDefaultFontFamily stands in. */
-Raster draw_text(const std::string &text, const TextStyle &style, int width, int height,
-                 double scale, std::string *warning);
+ * the block centred vertically; each line box is lineHeight x the font size high, the
+ * glyphs centred in it as CSS does (half the leading above, half below); stroke drawn
+ * under the fill; the background box spans the text block plus horizontal padding. The
+ * layout is made at one font size whatever the scale and drawn scaled, with hinting off,
+ * so that a text wraps the same at every output scale. *warning is set when the font
+ * family is missing and kDefaultFontFamily stands in (missing_font_warning()). The
+ * picture is the box (cut at it) unless overflow is given (see TextOverflow). */
+Raster draw_text(const std::string &text, const TextStyle &style, double width, double height,
+                 double scale, std::string *warning, TextOverflow *overflow = nullptr);
+
+/* How far draw_text()'s picture of a text reaches past its box on each side (unbounded
+ * but for kMaxTextPictureSide) and whether its lines overflow the box. */
+TextOverflow text_overflow(const std::string &text, const TextStyle &style, double width,
+                           double height, double scale);
 
 /* How one glyph (one cluster: a letter with its marks, an emoji sequence) of an animated
  * text looks in a frame. */
@@ -83,7 +113,7 @@ struct GlyphPlace {
 
 /* What changes a text's frame: a look per glyph (starting from the style's colour) and a
  * horizontal window [clip_left, clip_right) in fractions of the box width outside which
- * nothing is drawn. */
+ * nothing is drawn (0 and 1: no cut on that side, so that overflowing glyphs show). */
 struct TextFrame {
 	std::function<void(const GlyphPlace &, GlyphLook *)> look;
 	double clip_left = 0.0, clip_right = 1.0;
@@ -91,9 +121,11 @@ struct TextFrame {
 
 /* draw_text() with a look per glyph: each glyph is drawn on its own (stroke of all glyphs
  * first, then the fills), so text can be revealed, coloured and moved glyph by glyph.
- * Shaping (right-to-left, marks, ligatures, colour emoji) is Pango's, as in draw_text. */
-Raster draw_text_frame(const std::string &text, const TextStyle &style, int width, int height,
-                       double scale, const TextFrame &frame, std::string *warning);
+ * Shaping (right-to-left, marks, ligatures, colour emoji) is Pango's, as in draw_text.
+ * With overflow, the picture grows to hold the glyphs where their looks put them. */
+Raster draw_text_frame(const std::string &text, const TextStyle &style, double width, double height,
+                       double scale, const TextFrame &frame, std::string *warning,
+                       TextOverflow *overflow = nullptr);
 
 /* Blends src over a packed 4-byte frame (BGRA with straight alpha when dst_alpha, else
  * BGRx) with its top-left corner at (x, y), times opacity; parts outside are cut. */
@@ -101,10 +133,11 @@ void blend_over(const Raster &src, int x, int y, double opacity, uint8_t *dst, i
                 int height, int stride, bool dst_alpha);
 
 /* How many lines Pango wraps text into at the box width (as draw_text lays it out). */
-int text_line_count(const std::string &text, const TextStyle &style, int width, double scale);
+int text_line_count(const std::string &text, const TextStyle &style, double width, double scale);
 
 /* How many characters of text no installed font can draw (Pango's missing-glyph boxes). */
-int text_unknown_glyphs(const std::string &text, const TextStyle &style, int width, double scale);
+int text_unknown_glyphs(const std::string &text, const TextStyle &style, double width,
+                        double scale);
 
 } /* namespace jtl */
 

@@ -522,4 +522,56 @@ bool parse_caption_animation(const std::string &name, CaptionAnimationType *type
 	return false;
 }
 
+TextOverflow caption_overflow(const std::vector<CaptionPage> &pages,
+                              const CaptionAnimations &animations, const TextStyle &style, double w,
+                              double h, double scale)
+{
+	TextOverflow out;
+	for (const CaptionPage &page : pages) {
+		TextOverflow o = text_overflow(page.text, style, w, h, scale);
+		out.left = std::max(out.left, o.left);
+		out.top = std::max(out.top, o.top);
+		out.right = std::max(out.right, o.right);
+		out.bottom = std::max(out.bottom, o.bottom);
+		out.lines_overflow = out.lines_overflow || o.lines_overflow;
+	}
+	/* what apply() does to a glyph at most, a line (its glyphs' height) being line */
+	double line = std::max(1.0, style.font_size * scale * std::max(1.0, style.line_height));
+	double side = 0, top = 0, bottom = 0;
+	for (const std::optional<CaptionAnimation> *a :
+	     {&animations.in, &animations.out, &animations.loop}) {
+		if (!*a)
+			continue;
+		switch ((*a)->type) {
+		case CaptionAnimationType::Converge: /* 1.5 x the distance from the centre */
+			side = std::max(side, 0.75 * (w + out.left + out.right) + line);
+			break;
+		case CaptionAnimationType::ElasticPop: /* up to 1.4 x around the glyph */
+			side = std::max(side, 0.3 * line);
+			top = std::max(top, 0.3 * line);
+			bottom = std::max(bottom, 0.3 * line);
+			break;
+		case CaptionAnimationType::LayDown: /* from 1.5 lines above, turned 35 degrees */
+			side = std::max(side, 0.6 * line);
+			top = std::max(top, 2.0 * line);
+			break;
+		case CaptionAnimationType::Jitter: /* 6 % of a line, 6 degrees */
+			side = std::max(side, 0.2 * line);
+			top = std::max(top, 0.2 * line);
+			bottom = std::max(bottom, 0.2 * line);
+			break;
+		default:
+			break;
+		}
+	}
+	auto grow = [](int *v, double by) {
+		*v = int(std::min(double(kMaxTextPictureSide), *v + std::ceil(by)));
+	};
+	grow(&out.left, side);
+	grow(&out.right, side);
+	grow(&out.top, top);
+	grow(&out.bottom, bottom);
+	return out;
+}
+
 } /* namespace jtl */

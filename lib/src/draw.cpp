@@ -290,90 +290,259 @@ Raster draw_shape(Shape shape, const Color &color, int width, int height, double
 
 namespace {
 
-/* A Pango layout of text in a box of the given width, styled as draw_text says. */
-PangoLayout *new_text_layout(cairo_t *cr, const std::string &text, const TextStyle &style,
-                             int width, double scale, std::string *warning)
+/* Text is laid out at this font size (layout units) whatever size it is drawn at, with
+ * hinting and metric rounding off: a layout depends only on the text, its family and its
+ * sizes relative to the font size, so that a text wraps the same at every output scale
+ * (a reduced preview wraps as the final output does). It is drawn scaled to pixels. */
+constexpr double kLayoutFontSize = 100.0;
+
+/* The widest wrap width laid out, in layout units (Pango's units are 32-bit). */
+constexpr double kMaxLayoutWidth = 1e6;
+
+struct LayoutDeleter {
+	void operator()(PangoLayout *l) const { g_object_unref(l); }
+};
+
+/* A rectangle in pixels. */
+struct Rect {
+	double x0, y0, x1, y1;
+	void add(const Rect &o)
+	{
+		x0 = std::min(x0, o.x0);
+		y0 = std::min(y0, o.y0);
+		x1 = std::max(x1, o.x1);
+		y1 = std::max(y1, o.y1);
+	}
+};
+
+/* A text laid out for its box: the layout (layout units) and where it lands in the box
+ * (pixels: x = ox + k * layout x, y = oy + k * layout y). */
+struct TextLayout {
+	std::unique_ptr<PangoLayout, LayoutDeleter> layout;
+	double k = 1.0;        /* pixels per layout unit */
+	double ox = 0, oy = 0; /* the layout's origin in the box; the block centred vertically */
+	double scale = 1.0;    /* of the style's sizes (padding, radius, stroke) */
+	Rect ink{}, logical{}; /* of the whole text, pixels in the box */
+
+	Rect to_px(const PangoRectangle &r) const
+	{
+		return {ox + k * r.x / PANGO_SCALE, oy + k * r.y / PANGO_SCALE,
+		        ox + k * (r.x + r.width) / PANGO_SCALE,
+		        oy + k * (r.y + r.height) / PANGO_SCALE};
+	}
+};
+
+PangoContext *new_text_context()
 {
-	PangoLayout *layout = pango_cairo_create_layout(cr);
-	PangoContext *pctx = pango_layout_get_context(layout);
+	PangoContext *pctx = pango_font_map_create_context(pango_cairo_font_map_get_default());
+	cairo_font_options_t *options = cairo_font_options_create();
+	cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(pctx, options);
+	cairo_font_options_destroy(options);
+	pango_context_set_round_glyph_positions(pctx, FALSE);
+	return pctx;
+}
+
+/* The text laid out in a box of width x height pixels, styled as draw_text says (sizes
+ * at scale); the family that is not installed replaced, with *warning set. */
+TextLayout lay_out(const std::string &text, const TextStyle &style, double width, double height,
+                   double scale, std::string *warning)
+{
+	TextLayout t;
+	PangoContext *pctx = new_text_context();
 	pango_context_set_base_dir(pctx, style.direction == TextDirection::Rtl
 	                                         ? PANGO_DIRECTION_RTL
 	                                         : PANGO_DIRECTION_LTR);
+	t.layout.reset(pango_layout_new(pctx));
+	PangoLayout *layout = t.layout.get();
 	std::string family = style.font_family.empty() ? kDefaultFontFamily : style.font_family;
-	if (!family_installed(pango_context_get_font_map(pctx), family)) {
+	std::string missing = missing_font_warning(family);
+	if (!missing.empty()) {
 		if (warning)
-			*warning = "font family " + quote_user_text(family) +
-			           " is not installed; using \"" + kDefaultFontFamily + "\"";
+			*warning = missing;
 		family = kDefaultFontFamily;
 	}
+	g_object_unref(pctx);
+	double px = style.font_size * scale; /* the font size in pixels */
+	t.k = std::isfinite(px) && px > 1e-3 ? px / kLayoutFontSize : 1e-3 / kLayoutFontSize;
+	t.scale = scale;
 	PangoFontDescription *desc = pango_font_description_new();
 	pango_font_description_set_family(desc, family.c_str());
 	pango_font_description_set_weight(desc, weight_of(style.font_style.weight));
 	pango_font_description_set_style(desc, style.font_style.variant == "italic"
 	                                               ? PANGO_STYLE_ITALIC
 	                                               : PANGO_STYLE_NORMAL);
-	pango_font_description_set_absolute_size(desc, style.font_size * scale * PANGO_SCALE);
+	pango_font_description_set_absolute_size(desc, kLayoutFontSize * PANGO_SCALE);
 	pango_layout_set_font_description(layout, desc);
 	pango_font_description_free(desc);
-	pango_layout_set_width(layout, int(width * PANGO_SCALE));
+	double wrap = std::clamp(width / t.k, 1.0, kMaxLayoutWidth);
+	pango_layout_set_width(layout, int(wrap * PANGO_SCALE));
 	pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
 	pango_layout_set_alignment(layout, style.align == TextAlign::Center  ? PANGO_ALIGN_CENTER
 	                                   : style.align == TextAlign::Right ? PANGO_ALIGN_RIGHT
 	                                                                     : PANGO_ALIGN_LEFT);
 	pango_layout_set_auto_dir(layout, FALSE);
-	if (style.line_height > 0)
-		pango_layout_set_line_spacing(layout, float(style.line_height));
 	PangoAttrList *attrs = pango_attr_list_new();
-	if (style.letter_spacing != 0)
-		pango_attr_list_insert(attrs, pango_attr_letter_spacing_new(int(
-		                                      style.letter_spacing * scale * PANGO_SCALE)));
+	/* CSS line-height: each line box is lineHeight x the font size high, the glyphs'
+	 * content area centred in it (half the leading above, half below) */
+	if (style.line_height > 0 && std::isfinite(style.line_height))
+		pango_attr_list_insert(attrs, pango_attr_line_height_new_absolute(int(std::lround(
+		                                      std::min(style.line_height, 100.0) *
+		                                      kLayoutFontSize * PANGO_SCALE))));
+	if (style.letter_spacing != 0 && style.font_size > 0)
+		pango_attr_list_insert(attrs, pango_attr_letter_spacing_new(int(std::clamp(
+		                                      style.letter_spacing / style.font_size *
+		                                              kLayoutFontSize * PANGO_SCALE,
+		                                      -1e8, 1e8))));
 	pango_layout_set_attributes(layout, attrs);
 	pango_attr_list_unref(attrs);
 	pango_layout_set_text(layout, text.c_str(), -1);
-	return layout;
+	PangoRectangle ink, logical;
+	pango_layout_get_extents(layout, &ink, &logical);
+	t.ox = 0;
+	t.oy = (height - t.k * logical.height / PANGO_SCALE) / 2.0 - t.k * logical.y / PANGO_SCALE;
+	t.ink = t.to_px(ink);
+	t.logical = t.to_px(logical);
+	return t;
 }
 
-/* The text block's background box (the logical extents plus horizontal padding). */
-void draw_text_background(cairo_t *cr, const TextStyle &style, const PangoRectangle &logical,
-                          double y, double scale)
+/* The text block's background box (the logical extents plus horizontal padding), pixels
+ * in the box; false when there is none. */
+bool background_rect(const TextLayout &t, const TextStyle &style, Rect *r)
 {
-	if (!style.background)
+	if (!style.background || !parse_color(style.background->color))
+		return false;
+	double pad = style.background->horizontal_padding * t.scale;
+	*r = {t.logical.x0 - pad, t.logical.y0, t.logical.x1 + pad, t.logical.y1};
+	return true;
+}
+
+void draw_text_background(cairo_t *cr, const TextLayout &t, const TextStyle &style)
+{
+	Rect r;
+	if (!background_rect(t, style, &r))
 		return;
-	if (std::optional<Color> bg = parse_color(style.background->color)) {
-		double pad = style.background->horizontal_padding * scale;
-		set_color(cr, *bg);
-		rounded_rect(cr, logical.x - pad, y + logical.y, logical.width + 2 * pad,
-		             logical.height, style.background->border_radius * scale);
-		cairo_fill(cr);
+	set_color(cr, *parse_color(style.background->color));
+	rounded_rect(cr, r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0,
+	             style.background->border_radius * t.scale);
+	cairo_fill(cr);
+}
+
+/* Whether the line boxes of a laid-out text reach past its box by a pixel of the
+ * composition or more: the text overflows its box (CSS scrollable overflow). */
+bool lines_overflow(const TextLayout &t, double width, double height)
+{
+	double tol = std::max(0.5, t.scale);
+	return t.logical.y0 < -tol || t.logical.y1 > height + tol || t.logical.x0 < -tol ||
+	       t.logical.x1 > width + tol;
+}
+
+/* What draw_text's picture covers (ink, stroke, background), pixels in the box. */
+Rect text_reach(const TextLayout &t, const TextStyle &style)
+{
+	Rect r = t.ink;
+	double stroke = style.stroke_width > 0 ? style.stroke_width * t.scale : 0.0;
+	r = {r.x0 - stroke, r.y0 - stroke, r.x1 + stroke, r.y1 + stroke};
+	Rect bg;
+	if (background_rect(t, style, &bg))
+		r.add(bg);
+	return r;
+}
+
+/* How far a reach goes past a box of width x height: whole pixels on each side, at most
+ * what room allows (null: no room: the box alone), the picture within
+ * kMaxTextPictureSide a side. */
+TextOverflow grown_by(const Rect &reach, int width, int height, const TextOverflow *room)
+{
+	TextOverflow g;
+	if (!room)
+		return g;
+	auto past = [](double v, int most) {
+		if (!(v > 0))
+			return 0;
+		return int(std::min(double(std::max(0, most)), std::ceil(v - 1e-6)));
+	};
+	g.left = past(-reach.x0, room->left);
+	g.top = past(-reach.y0, room->top);
+	g.right = past(reach.x1 - width, room->right);
+	g.bottom = past(reach.y1 - height, room->bottom);
+	/* the picture stays within Cairo's limits */
+	auto bound = [](int *a, int *b, int side) {
+		while (side + *a + *b > kMaxTextPictureSide && (*a > 0 || *b > 0)) {
+			int over = side + *a + *b - kMaxTextPictureSide;
+			int &big = *a >= *b ? *a : *b;
+			big -= std::min(big, over);
+		}
+	};
+	bound(&g.left, &g.right, width);
+	bound(&g.top, &g.bottom, height);
+	return g;
+}
+
+/* Draws the text's background, stroke and fill with the box's top-left corner at (x, y). */
+void show_text(cairo_t *cr, const TextLayout &t, const TextStyle &style, double x, double y)
+{
+	cairo_save(cr);
+	cairo_translate(cr, x, y);
+	draw_text_background(cr, t, style);
+	cairo_translate(cr, t.ox, t.oy);
+	cairo_scale(cr, t.k, t.k);
+	cairo_move_to(cr, 0, 0);
+	if (style.stroke_width > 0) {
+		if (std::optional<Color> stroke = parse_color(style.stroke_color)) {
+			pango_cairo_layout_path(cr, t.layout.get());
+			set_color(cr, *stroke);
+			cairo_set_line_width(cr, style.stroke_width * t.scale * 2 / t.k);
+			cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+			cairo_stroke(cr);
+			cairo_move_to(cr, 0, 0);
+		}
 	}
+	set_color(cr, parse_color(style.color).value_or(Color{1, 1, 1, 1}));
+	pango_cairo_show_layout(cr, t.layout.get());
+	cairo_restore(cr);
+}
+
+/* A box's size in whole pixels, for its picture. */
+int whole(double v)
+{
+	return int(std::clamp(std::lround(v), 1L, long(kMaxTextPictureSide)));
 }
 
 } /* namespace */
 
-Raster draw_text(const std::string &text, const TextStyle &style, int width, int height,
-                 double scale, std::string *warning)
+std::string missing_font_warning(const std::string &family)
 {
-	Surface s = new_surface(width, height);
+	if (family.empty() || family_installed(pango_cairo_font_map_get_default(), family))
+		return "";
+	return "font family " + quote_user_text(family) + " is not installed; using \"" +
+	       kDefaultFontFamily + "\"";
+}
+
+TextOverflow text_overflow(const std::string &text, const TextStyle &style, double width,
+                           double height, double scale)
+{
+	TextLayout t = lay_out(text, style, width, height, scale, nullptr);
+	TextOverflow room{kMaxTextPictureSide, kMaxTextPictureSide, kMaxTextPictureSide,
+	                  kMaxTextPictureSide};
+	TextOverflow g = grown_by(text_reach(t, style), whole(width), whole(height), &room);
+	g.lines_overflow = lines_overflow(t, width, height);
+	return g;
+}
+
+Raster draw_text(const std::string &text, const TextStyle &style, double width, double height,
+                 double scale, std::string *warning, TextOverflow *overflow)
+{
+	TextLayout t = lay_out(text, style, width, height, scale, warning);
+	int w = whole(width), h = whole(height);
+	TextOverflow g = grown_by(text_reach(t, style), w, h, overflow);
+	g.lines_overflow = lines_overflow(t, width, height);
+	Surface s = new_surface(w + g.left + g.right, h + g.top + g.bottom);
 	Context cr(cairo_create(s.get()));
-	PangoLayout *layout = new_text_layout(cr.get(), text, style, width, scale, warning);
-	PangoRectangle ink, logical;
-	pango_layout_get_pixel_extents(layout, &ink, &logical);
-	double y = (height - logical.height) / 2.0;
-	draw_text_background(cr.get(), style, logical, y, scale);
-	cairo_move_to(cr.get(), 0, y);
-	if (style.stroke_width > 0) {
-		if (std::optional<Color> stroke = parse_color(style.stroke_color)) {
-			pango_cairo_layout_path(cr.get(), layout);
-			set_color(cr.get(), *stroke);
-			cairo_set_line_width(cr.get(), style.stroke_width * scale * 2);
-			cairo_set_line_join(cr.get(), CAIRO_LINE_JOIN_ROUND);
-			cairo_stroke(cr.get());
-			cairo_move_to(cr.get(), 0, y);
-		}
-	}
-	set_color(cr.get(), parse_color(style.color).value_or(Color{1, 1, 1, 1}));
-	pango_cairo_show_layout(cr.get(), layout);
-	g_object_unref(layout);
+	show_text(cr.get(), t, style, g.left, g.top);
+	if (overflow)
+		*overflow = g;
 	return to_raster(s.get());
 }
 
@@ -410,30 +579,22 @@ void blend_over(const Raster &src, int x, int y, double opacity, uint8_t *dst, i
 	}
 }
 
-int text_line_count(const std::string &text, const TextStyle &style, int width, double scale)
+int text_line_count(const std::string &text, const TextStyle &style, double width, double scale)
 {
-	Surface s = new_surface(1, 1);
-	Context cr(cairo_create(s.get()));
-	PangoLayout *layout = new_text_layout(cr.get(), text, style, width, scale, nullptr);
-	int n = pango_layout_get_line_count(layout);
-	g_object_unref(layout);
-	return n;
+	TextLayout t = lay_out(text, style, width, 0, scale, nullptr);
+	return pango_layout_get_line_count(t.layout.get());
 }
 
-int text_unknown_glyphs(const std::string &text, const TextStyle &style, int width, double scale)
+int text_unknown_glyphs(const std::string &text, const TextStyle &style, double width, double scale)
 {
-	Surface s = new_surface(1, 1);
-	Context cr(cairo_create(s.get()));
-	PangoLayout *layout = new_text_layout(cr.get(), text, style, width, scale, nullptr);
-	int n = pango_layout_get_unknown_glyphs_count(layout);
-	g_object_unref(layout);
-	return n;
+	TextLayout t = lay_out(text, style, width, 0, scale, nullptr);
+	return pango_layout_get_unknown_glyphs_count(t.layout.get());
 }
 
 namespace {
 
 /* One glyph of a laid-out text: the font and glyph to draw, where its origin is (on the
- * baseline) and its place for the look. */
+ * baseline, pixels in the box) and its place for the look. */
 struct PlacedGlyph {
 	PangoFont *font;
 	PangoGlyphInfo info;
@@ -442,13 +603,13 @@ struct PlacedGlyph {
 	GlyphLook look;
 };
 
-std::vector<PlacedGlyph> place_glyphs(PangoLayout *layout, const std::string &text, double y0,
+std::vector<PlacedGlyph> place_glyphs(const TextLayout &t, const std::string &text,
                                       double box_width)
 {
 	std::vector<PlacedGlyph> out;
 	const char *str = text.c_str();
 	int count = int(g_utf8_strlen(str, -1));
-	PangoLayoutIter *it = pango_layout_get_iter(layout);
+	PangoLayoutIter *it = pango_layout_get_iter(t.layout.get());
 	int line = 0;
 	PangoLayoutLine *current = pango_layout_iter_get_line_readonly(it);
 	do {
@@ -462,12 +623,12 @@ std::vector<PlacedGlyph> place_glyphs(PangoLayout *layout, const std::string &te
 			continue;
 		PangoRectangle logical;
 		pango_layout_iter_get_run_extents(it, nullptr, &logical);
-		double baseline = pango_layout_iter_get_baseline(it) / double(PANGO_SCALE) + y0;
-		double x = logical.x / double(PANGO_SCALE);
+		double baseline = t.oy + t.k * pango_layout_iter_get_baseline(it) / PANGO_SCALE;
+		double x = t.ox + t.k * logical.x / PANGO_SCALE;
 		PangoGlyphString *gs = run->glyphs;
 		for (int g = 0; g < gs->num_glyphs; g++) {
 			const PangoGlyphInfo &gi = gs->glyphs[g];
-			double w = gi.geometry.width / double(PANGO_SCALE);
+			double w = t.k * gi.geometry.width / PANGO_SCALE;
 			PlacedGlyph p;
 			p.font = run->item->analysis.font;
 			p.info = gi;
@@ -479,9 +640,9 @@ std::vector<PlacedGlyph> place_glyphs(PangoLayout *layout, const std::string &te
 			p.place.line = line;
 			p.place.box_width = box_width;
 			p.place.x = x;
-			p.place.y = logical.y / double(PANGO_SCALE) + y0;
+			p.place.y = t.oy + t.k * logical.y / PANGO_SCALE;
 			p.place.width = w;
-			p.place.height = logical.height / double(PANGO_SCALE);
+			p.place.height = t.k * logical.height / PANGO_SCALE;
 			x += w;
 			if (gi.glyph == PANGO_GLYPH_EMPTY)
 				continue;
@@ -492,8 +653,48 @@ std::vector<PlacedGlyph> place_glyphs(PangoLayout *layout, const std::string &te
 	return out;
 }
 
+/* The look's transform of a glyph, pixels in the box. */
+cairo_matrix_t glyph_matrix(const PlacedGlyph &g)
+{
+	const GlyphLook &look = g.look;
+	double cx = g.place.x + g.place.width / 2.0, cy = g.place.y + g.place.height / 2.0;
+	cairo_matrix_t m;
+	cairo_matrix_init_translate(&m, cx + look.dx, cy + look.dy);
+	if (look.rotation != 0.0)
+		cairo_matrix_rotate(&m, look.rotation * M_PI / 180.0);
+	cairo_matrix_scale(&m, look.scale, look.scale);
+	cairo_matrix_translate(&m, -cx, -cy);
+	return m;
+}
+
+/* The pixels a glyph covers with its look (its ink box turned and moved as drawn, grown
+ * by the stroke), in the box; false when it is not drawn. */
+bool glyph_reach(const PlacedGlyph &g, double k, double stroke, Rect *r)
+{
+	if (g.look.alpha <= 0.0 || g.look.scale <= 0.0)
+		return false;
+	PangoRectangle ink;
+	pango_font_get_glyph_extents(g.font, g.info.glyph, &ink, nullptr);
+	cairo_matrix_t m = glyph_matrix(g);
+	double x = g.ox + k * (g.info.geometry.x_offset + ink.x) / PANGO_SCALE;
+	double y = g.oy + k * (g.info.geometry.y_offset + ink.y) / PANGO_SCALE;
+	double xs[2] = {x - stroke, x + k * ink.width / PANGO_SCALE + stroke};
+	double ys[2] = {y - stroke, y + k * ink.height / PANGO_SCALE + stroke};
+	for (int i = 0; i < 4; i++) {
+		double px = xs[i % 2], py = ys[i / 2];
+		cairo_matrix_transform_point(&m, &px, &py);
+		Rect p{px, py, px, py};
+		if (i == 0)
+			*r = p;
+		else
+			r->add(p);
+	}
+	return true;
+}
+
 /* Draws one glyph (path for the stroke when stroke is set, else filled) with its look. */
-void draw_glyph(cairo_t *cr, const PlacedGlyph &g, const Color *stroke, double stroke_width)
+void draw_glyph(cairo_t *cr, const PlacedGlyph &g, double k, const Color *stroke,
+                double stroke_width)
 {
 	const GlyphLook &look = g.look;
 	if (look.alpha <= 0.0 || look.scale <= 0.0)
@@ -501,22 +702,23 @@ void draw_glyph(cairo_t *cr, const PlacedGlyph &g, const Color *stroke, double s
 	PangoGlyphString *one = pango_glyph_string_new();
 	pango_glyph_string_set_size(one, 1);
 	one->glyphs[0] = g.info;
+	one->glyphs[0].geometry.x_offset = 0;
+	one->glyphs[0].geometry.y_offset = 0;
 	one->log_clusters[0] = 0;
 	cairo_save(cr);
-	double cx = g.place.x + g.place.width / 2.0, cy = g.place.y + g.place.height / 2.0;
-	cairo_translate(cr, cx + look.dx, cy + look.dy);
-	if (look.rotation != 0.0)
-		cairo_rotate(cr, look.rotation * M_PI / 180.0);
-	cairo_scale(cr, look.scale, look.scale);
-	cairo_translate(cr, -cx, -cy);
+	cairo_matrix_t m = glyph_matrix(g);
+	cairo_transform(cr, &m);
 	bool group = look.alpha < 1.0;
 	if (group)
 		cairo_push_group(cr);
-	cairo_move_to(cr, g.ox, g.oy);
+	cairo_translate(cr, g.ox + k * g.info.geometry.x_offset / PANGO_SCALE,
+	                g.oy + k * g.info.geometry.y_offset / PANGO_SCALE);
+	cairo_scale(cr, k, k);
+	cairo_move_to(cr, 0, 0);
 	if (stroke) {
 		pango_cairo_glyph_string_path(cr, g.font, one);
 		set_color(cr, *stroke);
-		cairo_set_line_width(cr, stroke_width);
+		cairo_set_line_width(cr, stroke_width / k);
 		cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
 		cairo_stroke(cr);
 	} else {
@@ -533,39 +735,54 @@ void draw_glyph(cairo_t *cr, const PlacedGlyph &g, const Color *stroke, double s
 
 } /* namespace */
 
-Raster draw_text_frame(const std::string &text, const TextStyle &style, int width, int height,
-                       double scale, const TextFrame &frame, std::string *warning)
+Raster draw_text_frame(const std::string &text, const TextStyle &style, double width, double height,
+                       double scale, const TextFrame &frame, std::string *warning,
+                       TextOverflow *overflow)
 {
-	Surface s = new_surface(width, height);
-	Context cr(cairo_create(s.get()));
-	PangoLayout *layout = new_text_layout(cr.get(), text, style, width, scale, warning);
-	PangoRectangle ink, logical;
-	pango_layout_get_pixel_extents(layout, &ink, &logical);
-	double y = (height - logical.height) / 2.0;
-	double left = std::clamp(frame.clip_left, 0.0, 1.0) * width;
-	double right = std::clamp(frame.clip_right, 0.0, 1.0) * width;
-	if (right <= left) {
-		g_object_unref(layout);
-		return to_raster(s.get());
-	}
-	cairo_rectangle(cr.get(), left, 0, right - left, height);
-	cairo_clip(cr.get());
-	draw_text_background(cr.get(), style, logical, y, scale);
-	std::vector<PlacedGlyph> glyphs = place_glyphs(layout, text, y, width);
+	TextLayout t = lay_out(text, style, width, height, scale, warning);
+	std::vector<PlacedGlyph> glyphs = place_glyphs(t, text, width);
+	int w = whole(width), h = whole(height);
 	Color fill = parse_color(style.color).value_or(Color{1, 1, 1, 1});
 	for (PlacedGlyph &g : glyphs) {
 		g.look.color = fill;
 		if (frame.look)
 			frame.look(g.place, &g.look);
 	}
-	if (style.stroke_width > 0) {
-		if (std::optional<Color> stroke = parse_color(style.stroke_color))
-			for (const PlacedGlyph &g : glyphs)
-				draw_glyph(cr.get(), g, &*stroke, style.stroke_width * scale * 2);
+	/* the window: cut only where it is narrower than the box */
+	double left = frame.clip_left > 0.0 ? std::min(frame.clip_left, 1.0) * width : -1e9;
+	double right = frame.clip_right < 1.0 ? std::max(frame.clip_right, 0.0) * width : 1e9;
+	double stroke = style.stroke_width > 0 ? style.stroke_width * scale : 0.0;
+	Rect reach{0, 0, double(w), double(h)};
+	Rect bg;
+	if (background_rect(t, style, &bg))
+		reach.add(bg);
+	for (const PlacedGlyph &g : glyphs) {
+		Rect r;
+		if (glyph_reach(g, t.k, stroke, &r))
+			reach.add(r);
 	}
-	for (const PlacedGlyph &g : glyphs)
-		draw_glyph(cr.get(), g, nullptr, 0);
-	g_object_unref(layout);
+	reach.x0 = std::max(reach.x0, left);
+	reach.x1 = std::min(reach.x1, right);
+	TextOverflow g = grown_by(reach, w, h, overflow);
+	g.lines_overflow = lines_overflow(t, width, height);
+	if (overflow)
+		*overflow = g;
+	Surface s = new_surface(w + g.left + g.right, h + g.top + g.bottom);
+	Context cr(cairo_create(s.get()));
+	if (right <= left)
+		return to_raster(s.get());
+	cairo_translate(cr.get(), g.left, g.top);
+	cairo_rectangle(cr.get(), std::max(left, -1e6), -1e6,
+	                std::min(right, 1e6) - std::max(left, -1e6), 2e6);
+	cairo_clip(cr.get());
+	draw_text_background(cr.get(), t, style);
+	if (stroke > 0) {
+		if (std::optional<Color> sc = parse_color(style.stroke_color))
+			for (const PlacedGlyph &pg : glyphs)
+				draw_glyph(cr.get(), pg, t.k, &*sc, stroke * 2);
+	}
+	for (const PlacedGlyph &pg : glyphs)
+		draw_glyph(cr.get(), pg, t.k, nullptr, 0);
 	return to_raster(s.get());
 }
 

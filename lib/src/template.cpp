@@ -118,7 +118,11 @@ bool draw_template(const Item &item, const TextTemplateData &data, TemplateAsset
 			continue;
 		Raster r;
 		std::string why;
+		/* where the node's box is in r: a text that overflows its node is drawn as far as
+		 * the item's box goes */
+		TextOverflow grown;
 		if (n.kind == TemplateNode::Kind::Text) {
+			grown = TextOverflow{w, h, w, h};
 			if (has_caption_animation(n.caption_animations)) {
 				CaptionPage page;
 				page.text = n.text;
@@ -127,10 +131,12 @@ bool draw_template(const Item &item, const TextTemplateData &data, TemplateAsset
 				look.highlight = false;
 				look.animations = n.caption_animations;
 				double ms = double(ticks_to_ns(std::max<Ticks>(0, local))) / 1e6;
-				r = draw_text_frame(n.text, n.style, nw, nh, scale,
-				                    caption_frame(page, ms, look), nullptr);
+				r = draw_text_frame(n.text, n.style, n.width * scale,
+				                    n.height * scale, scale,
+				                    caption_frame(page, ms, look), nullptr, &grown);
 			} else {
-				r = draw_text(n.text, n.style, nw, nh, scale, nullptr);
+				r = draw_text(n.text, n.style, n.width * scale, n.height * scale,
+				              scale, nullptr, &grown);
 			}
 		} else if (n.image_type == "lottie") {
 			auto it = assets.lotties.find(n.id);
@@ -159,7 +165,8 @@ bool draw_template(const Item &item, const TextTemplateData &data, TemplateAsset
 		double cy = (n.y + n.height / 2.0 + anim.dy) * scale;
 		cairo_translate(cr.get(), cx, cy);
 		cairo_scale(cr.get(), anim.scale, anim.scale);
-		cairo_set_source_surface(cr.get(), s.get(), -r.width / 2.0, -r.height / 2.0);
+		cairo_set_source_surface(cr.get(), s.get(), -grown.left - nw / 2.0,
+		                         -grown.top - nh / 2.0);
 		cairo_paint_with_alpha(cr.get(), std::clamp(opacity, 0.0, 1.0));
 		cairo_restore(cr.get());
 	}

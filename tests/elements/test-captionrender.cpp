@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // GstHarness tests of captionrender: SRT pages at their times, the highlighted word, the
-// offset, max-lines, a subtitle stream on text_sink, animations.
+// offset, max-lines, a subtitle stream on text_sink, animations, overflow drawn.
 #include <gst/app/gstappsink.h>
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
@@ -226,6 +226,44 @@ GST_START_TEST(test_typewriter_reveals_over_its_duration)
 }
 GST_END_TEST;
 
+/* Glyphs past the box are drawn: three lines in a box one line high, and the converge
+ * animation bringing glyphs in from outside the box's sides. */
+GST_START_TEST(test_overflow_is_drawn)
+{
+	GstHarness *h = harness("font-size=20 line-height=1 text=AAAA_BBBB_CCCC x=100 y=80 "
+	                        "box-width=70 box-height=20");
+	g_object_set(h->element, "text", "AAAA BBBB CCCC", nullptr);
+	Ink ink = frame(h, 0);
+	fail_unless_equals_int(ink.bands, 3);
+	fail_unless(ink.y0 < 80 - 10 && ink.y1 >= 100 + 10, "ink rows %d..%d, the box 80..99",
+	            ink.y0, ink.y1);
+	gst_harness_teardown(h);
+	h = harness("font-size=20 text=ABCDEFGH x=120 y=80 box-width=80 box-height=40 "
+	            "animation-in=converge animation-in-duration=1000");
+	/* a third of the way in: the outer glyphs are still far out, dimmed */
+	GstBuffer *buf = gst_buffer_new_and_alloc(W * H * 4);
+	gst_buffer_memset(buf, 0, 0, W * H * 4);
+	GST_BUFFER_PTS(buf) = GST_SECOND / 3;
+	GST_BUFFER_DURATION(buf) = GST_SECOND / 30;
+	GstBuffer *out = gst_harness_push_and_pull(h, buf);
+	GstMapInfo map;
+	gst_buffer_map(out, &map, GST_MAP_READ);
+	int left = 0, right = 0;
+	for (int y = 80; y < 120; y++) {
+		for (int x = 0; x < W; x++) {
+			bool lit = map.data[(y * W + x) * 4 + 1] > 40;
+			left += lit && x < 120;
+			right += lit && x >= 200;
+		}
+	}
+	gst_buffer_unmap(out, &map);
+	gst_buffer_unref(out);
+	fail_unless(left > 10 && right > 10, "%d pixels left of the box, %d right of it", left,
+	            right);
+	gst_harness_teardown(h);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_bad_file_is_an_error)
 {
 	GstHarness *h = harness("location=/nonexistent/x.srt");
@@ -274,6 +312,7 @@ static Suite *captionrender_suite()
 	tcase_add_test(tc, test_max_lines);
 	tcase_add_test(tc, test_subtitle_stream_on_text_sink);
 	tcase_add_test(tc, test_typewriter_reveals_over_its_duration);
+	tcase_add_test(tc, test_overflow_is_drawn);
 	tcase_add_test(tc, test_bad_file_is_an_error);
 	tcase_add_test(tc, test_any_raw_format);
 	return s;

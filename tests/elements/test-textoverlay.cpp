@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// GstHarness tests of textoverlay-kf: caps, drawing inside the box, controller-driven
-// motion, opacity, rotation, a missing font family.
+// GstHarness tests of textoverlay-kf: caps, drawing inside the box, overflow drawn around
+// it, controller-driven motion, opacity, rotation, a missing font family.
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <gst/controller/controller.h>
@@ -105,6 +105,22 @@ GST_START_TEST(test_text_inside_its_box)
 	h = harness("text=");
 	b = push_and_measure(h, 0);
 	fail_unless_equals_int(b.count, 0);
+	gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+/* Three lines of 20 px (line-height 1: 20 px apart) in a box one line high: all drawn,
+ * above and below the box (CSS overflow: visible), not cut at it. */
+GST_START_TEST(test_overflow_is_drawn)
+{
+	GstHarness *h = harness("text=H\nH\nH font-size=20 line-height=1 css-color=#ff0000 x=20 "
+	                        "y=50 box-width=100 box-height=20");
+	Box b = push_and_measure(h, 0);
+	fail_unless(b.y0 < 50 - 10 && b.y1 >= 70 + 10, "ink rows %d..%d, the box 50..69", b.y0,
+	            b.y1);
+	/* 20 px apart: cap top of the first to the last baseline is two lines and a cap */
+	fail_unless(std::abs((b.y1 - b.y0 + 1) - (40 + 0.73 * 20)) <= 2, "ink %d px high",
+	            b.y1 - b.y0 + 1);
 	gst_harness_teardown(h);
 }
 GST_END_TEST;
@@ -237,6 +253,7 @@ static Suite *textoverlay_suite()
 	suite_add_tcase(s, tc);
 	tcase_add_test(tc, test_caps);
 	tcase_add_test(tc, test_text_inside_its_box);
+	tcase_add_test(tc, test_overflow_is_drawn);
 	tcase_add_test(tc, test_controller_motion_and_colour);
 	tcase_add_test(tc, test_opacity_and_rotation);
 	tcase_add_test(tc, test_missing_font_family_warns);
