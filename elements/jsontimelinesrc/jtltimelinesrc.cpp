@@ -2213,6 +2213,19 @@ bool add_background_image(JtlTimelineSrc *self, const jtl::Timeline &tl)
 	return pad != nullptr;
 }
 
+/* The format frames are composited in: AYUV, what video encoders take (video items then
+ * stay in YUV), unless downstream takes RGB only (PNG stills, `! video/x-raw,format=BGRA`):
+ * then BGRA, since 8-bit YUV converted back to RGB is up to 6 levels off (issue 15). */
+const char *compose_format(JtlTimelineSrc *self)
+{
+	g_autoptr(GstCaps) peer = gst_pad_peer_query_caps(self->video_pad, nullptr);
+	g_autoptr(GstCaps) ayuv = gst_caps_from_string("video/x-raw, format=(string)AYUV");
+	g_autoptr(GstCaps) bgra = gst_caps_from_string("video/x-raw, format=(string)BGRA");
+	return !peer || gst_caps_can_intersect(peer, ayuv) || !gst_caps_can_intersect(peer, bgra)
+	               ? "AYUV"
+	               : "BGRA";
+}
+
 bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 {
 	State &st = self->priv->state;
@@ -2250,8 +2263,9 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 	/* black and white are the compositor's own backgrounds: the background source then
 	 * only paces the graph (tiny, transparent) and no frame is filled twice */
 	bool own = bg_color == 0xff000000 || bg_color == 0xffffffff;
-	g_autoptr(GstCaps) bgc = own ? video_caps("AYUV", 16, 16, fps)
-	                             : video_caps("AYUV", ctx.width, ctx.height, fps);
+	const char *format = compose_format(self);
+	g_autoptr(GstCaps) bgc = own ? video_caps(format, 16, 16, fps)
+	                             : video_caps(format, ctx.width, ctx.height, fps);
 	g_object_set(bg_caps, "caps", bgc, nullptr);
 	bool blur_bg = tl.background.type == jtl::GlobalBackground::Type::Blur;
 	/* none: transparent where nothing is drawn, so that alpha outputs keep it (opaque
@@ -2263,7 +2277,7 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 	                                      : 1 /* black */,
 	             "start-time-selection", 2 /* set */, "start-time", guint64(ctx.range.start),
 	             nullptr);
-	g_autoptr(GstCaps) outc = video_caps("AYUV", ctx.width, ctx.height, fps);
+	g_autoptr(GstCaps) outc = video_caps(format, ctx.width, ctx.height, fps);
 	g_object_set(comp_caps, "caps", outc, nullptr);
 	gst_element_link_many(bg, bg_caps, comp, nullptr);
 	if (!add_adjustments(self, comp, comp_caps))

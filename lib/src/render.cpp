@@ -545,7 +545,16 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 				g_object_set(flat, "background", 1 /* black */, nullptr);
 		}
 		vconv = make("videoconvert");
-		linked = linked && (flat ? chain({vqueue, flat, vconv}) : chain({vqueue, vconv}));
+		/* stills: composited in RGB, exact (jsontimelinesrc follows what its peer takes) */
+		GstElement *rgb = format.kind == OutputKind::Still
+		                          ? capsfilter("video/x-raw, format=(string)BGRA")
+		                          : nullptr;
+		GstElement *from = vqueue;
+		if (rgb) {
+			linked = linked && chain({vqueue, rgb});
+			from = rgb;
+		}
+		linked = linked && (flat ? chain({from, flat, vconv}) : chain({from, vconv}));
 	}
 	auto sink_video = [&]() {
 		GstElement *fake = make("fakesink");
@@ -614,10 +623,13 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 		linked = linked && chain({vconv, scale, filter, sink});
 		sink_audio();
 	} else if (format.kind == OutputKind::Still) {
+		/* JPEG (JFIF) is full-range BT.601 YCbCr: video levels (16-235) there would
+		 * come out grey-black and dim white */
 		bool png = name == "png";
-		GstElement *filter = capsfilter(png ? (o.alpha ? "video/x-raw, format=(string)RGBA"
-		                                               : "video/x-raw, format=(string)RGB")
-		                                    : "video/x-raw, format=(string)I420");
+		GstElement *filter = capsfilter(
+		        png ? (o.alpha ? "video/x-raw, format=(string)RGBA"
+		                       : "video/x-raw, format=(string)RGB")
+		            : "video/x-raw, format=(string)I420, colorimetry=(string)1:4:0:0");
 		GstElement *enc = make(png ? "pngenc" : "jpegenc");
 		linked = linked && chain({vconv, filter, enc});
 		to_file(enc);
