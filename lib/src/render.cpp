@@ -526,7 +526,7 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 	if (missing)
 		return false;
 	set_source_input(src, {o.input, o.json, o.fps, o.scale, o.width, o.height, o.cache_dir,
-	                       o.fetch_timeout, o.cache_max_bytes});
+	                       o.fetch_timeout, o.cache_max_bytes, o.missing_illustration});
 	std::string hosts;
 	for (const std::string &h : o.allow_hosts)
 		hosts += (hosts.empty() ? "" : ",") + h;
@@ -799,8 +799,11 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 			g_autoptr(GError) e = nullptr;
 			g_autofree gchar *dbg = nullptr;
 			gst_message_parse_warning(msg, &e, &dbg);
-			if (stats)
-				stats->warnings.push_back(user_text(o, e->message, dbg));
+			/* once each: a still draws its items twice (READY, then its range) */
+			std::string text = user_text(o, e->message, dbg);
+			if (stats && std::find(stats->warnings.begin(), stats->warnings.end(),
+			                       text) == stats->warnings.end())
+				stats->warnings.push_back(text);
 			continue;
 		}
 		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
