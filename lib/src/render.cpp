@@ -405,8 +405,11 @@ std::string user_text(const RenderOptions &o, const char *message, const char *d
 		own = own ? own + 1 : dbg;
 		static const char *const roots[] = {"/items/", "/assets/", "/tracks/",
 		                                    "/transitions/", "/globalBackground"};
+		/* a request's document: its pointers start with /editorState */
+		const char *rel =
+		        g_str_has_prefix(own, "/editorState/") ? own + strlen("/editorState") : own;
 		for (const char *root : roots) {
-			if (!g_str_has_prefix(own, root))
+			if (!g_str_has_prefix(rel, root))
 				continue;
 			std::string pointer(own, strcspn(own, ": \t\""));
 			if (text.find(pointer) == std::string::npos)
