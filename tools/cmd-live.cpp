@@ -22,11 +22,12 @@ namespace {
 struct SourceArgs {
 	gint fps = 0, width = 0, height = 0;
 	gdouble scale = 1.0, start = 0.0, fetch_timeout = -1.0;
-	gchar *cache_dir = nullptr, *patches = nullptr;
+	gchar *cache_dir = nullptr, *patches = nullptr, *missing_illustration = nullptr;
 	~SourceArgs()
 	{
 		g_free(cache_dir);
 		g_free(patches);
+		g_free(missing_illustration);
 	}
 
 	void add(std::vector<GOptionEntry> *e)
@@ -52,6 +53,9 @@ struct SourceArgs {
 		              "Change the document while it plays: JSON merge patches, one object "
 		              "per line, read from FILE or a named pipe (- : standard input)",
 		              "FILE"});
+		e->push_back({"missing-illustration", 0, 0, G_OPTION_ARG_STRING,
+		              &missing_illustration, MISSING_ILLUSTRATION_HELP,
+		              "error|placeholder"});
 	}
 
 	/* false after printing a usage error */
@@ -66,6 +70,9 @@ struct SourceArgs {
 		                         {"--height", double(height), 0, kMaxCompositionSide},
 		                         {"--start", start, 0, kMaxSeconds},
 		                         {"--fetch-timeout", fetch_timeout, 0, kMaxSeconds, -1.0}}))
+			return false;
+		if (!missing_illustration_option(cmd, missing_illustration,
+		                                 &in->missing_illustration))
 			return false;
 		in->input = path;
 		in->fps = fps;

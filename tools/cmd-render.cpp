@@ -55,6 +55,7 @@ int cmd_render(int argc, char **argv)
 	gdouble scale = 0.0, start = 0.0, end = -1.0, frame_at = -1.0;
 	gint gif_max_width = 640;
 	gboolean quiet = FALSE, verbose = FALSE, alpha = FALSE;
+	g_autofree gchar *missing_illustration = nullptr;
 	g_auto(GStrv) files = nullptr;
 	const GOptionEntry entries[] = {
 	        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
@@ -111,6 +112,8 @@ int cmd_render(int argc, char **argv)
 	         "A host --refuse-private lets through (repeatable)", "HOST"},
 	        {"asset-root", 0, 0, G_OPTION_ARG_FILENAME, &asset_root,
 	         "Local asset files must be inside DIR (links followed)", "DIR"},
+	        {"missing-illustration", 0, 0, G_OPTION_ARG_STRING, &missing_illustration,
+	         MISSING_ILLUSTRATION_HELP, "error|placeholder"},
 	        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress output", nullptr},
 	        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
 	         "Also print how many item branches the graph built and held at once, and "
@@ -189,6 +192,8 @@ int cmd_render(int argc, char **argv)
 	for (char **h = allow_hosts; h && *h; h++)
 		o.allow_hosts.push_back(*h);
 	o.asset_root = asset_root ? asset_root : "";
+	if (!missing_illustration_option("render", missing_illustration, &o.missing_illustration))
+		return EXIT_USAGE;
 	if (end >= 0 && end <= start) {
 		fprintf(stderr, "jsontimeline render: --end must be after --start\n");
 		return EXIT_USAGE;

@@ -26,6 +26,7 @@ int cmd_serve(int argc, char **argv)
 	g_autofree char *metrics_token_file = nullptr;
 	g_auto(GStrv) allow_hosts = nullptr;
 	g_autofree char *webhook_schedule = nullptr;
+	g_autofree char *missing_illustration = nullptr;
 	int rate_limit = 1200, memory_mib = 8192, max_active = 2, sync_rate_limit = 60;
 	gint64 cache_max_mib = 2048;
 	double retention_hours = 24;
@@ -103,6 +104,11 @@ int cmd_serve(int argc, char **argv)
 	         "Let media fetches and callbacks reach this host even when it is private "
 	         "(repeatable; e.g. 127.0.0.1 for local testing)",
 	         "HOST"},
+	        {"missing-illustration", 0, 0, G_OPTION_ARG_STRING, &missing_illustration,
+	         "What every export makes of an illustration name that is not built in: "
+	         "error (default: the task fails) or placeholder (its box, with a warning in "
+	         "the task's log)",
+	         "error|placeholder"},
 	        {"webhook-schedule", 0, 0, G_OPTION_ARG_STRING, &webhook_schedule,
 	         "Seconds before each webhook retry, comma-separated (default 10,30,120,600,"
 	         "1800,3600,7200,14400,28800,28800)",
@@ -169,6 +175,8 @@ int cmd_serve(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	o.cache_max_mib = cache_max_mib;
+	if (!missing_illustration_option("serve", missing_illustration, &o.missing_illustration))
+		return EXIT_USAGE;
 	o.retention_seconds = retention_hours * 3600;
 	for (char **h = allow_hosts; h && *h; h++)
 		o.allow_hosts.push_back(*h);

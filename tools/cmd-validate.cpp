@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include <jsontimeline/editorstate.h>
+#include <jsontimeline/illustrations.h>
 
 #include "commands.h"
 
@@ -98,6 +99,7 @@ int cmd_validate(int argc, char **argv)
 {
 	gboolean strict = FALSE, json = FALSE, quiet = FALSE;
 	gint64 max_bytes = gint64(jtl::JsonLimits().max_bytes);
+	g_autofree gchar *missing_illustration = nullptr;
 	g_auto(GStrv) files = nullptr;
 	const GOptionEntry entries[] = {
 	        {"strict", 0, 0, G_OPTION_ARG_NONE, &strict,
@@ -108,6 +110,10 @@ int cmd_validate(int argc, char **argv)
 	         "Print one JSON object per file and line: {file, valid, errors, warnings}",
 	         nullptr},
 	        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Do not list warnings", nullptr},
+	        {"missing-illustration", 0, 0, G_OPTION_ARG_STRING, &missing_illustration,
+	         "An illustration name that is not built in: an error (default: rendering "
+	         "fails) or, with placeholder, a warning",
+	         "error|placeholder"},
 	        {"max-bytes", 0, 0, G_OPTION_ARG_INT64, &max_bytes,
 	         "Refuse documents larger than BYTES (default 67108864)", "BYTES"},
 	        {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, nullptr, "FILE…"},
@@ -145,6 +151,9 @@ int cmd_validate(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	jtl::MissingIllustration illustrations;
+	if (!missing_illustration_option("validate", missing_illustration, &illustrations))
+		return EXIT_USAGE;
 	jtl::EditorStateOptions options;
 	options.strict = strict;
 	options.limits.max_bytes = std::size_t(max_bytes);
@@ -161,6 +170,10 @@ int cmd_validate(int argc, char **argv)
 			status = EXIT_USAGE;
 			continue;
 		}
+		/* what rendering would make of illustration names it does not have */
+		if (result.timeline)
+			jtl::check_illustrations(*result.timeline, illustrations,
+			                         &result.diagnostics);
 		if (json)
 			print_json(shown, &result.diagnostics, nullptr);
 		else

@@ -41,7 +41,17 @@ bool check_numbers(const char *cmd, std::initializer_list<NumberOption> options)
 
 namespace jtl {
 struct EditorStateResult;
-}
+enum class MissingIllustration;
+} // namespace jtl
+
+/* The --missing-illustration option (value as given, nullptr: the default, error) into
+ * *out; else prints "jsontimeline CMD: --missing-illustration must be error or
+ * placeholder" and returns false: the caller exits with EXIT_USAGE. */
+bool missing_illustration_option(const char *cmd, const char *value, jtl::MissingIllustration *out);
+/* Its GOptionEntry's description */
+#define MISSING_ILLUSTRATION_HELP                                                                  \
+	"What an illustration name that is not built in becomes: error (default) or "              \
+	"placeholder (its box in its colour, with a warning)"
 /* Registers the elements (from the plugin, else built in) and loads the document at path,
  * printing why it cannot be used as "jsontimeline CMD: ...". Returns -1 when it is
  * valid (its result in *doc when given), else the exit code. */

@@ -6,6 +6,7 @@
 #include <gst/gst.h>
 
 #include <jsontimeline/editorstate.h>
+#include <jsontimeline/illustrations.h>
 
 #include "commands.h"
 #include "elements.h"
@@ -37,6 +38,16 @@ int prepare_document(const char *cmd, const char *path, jtl::EditorStateResult *
 		return EXIT_INVALID;
 	}
 	return -1;
+}
+
+bool missing_illustration_option(const char *cmd, const char *value, jtl::MissingIllustration *out)
+{
+	*out = jtl::MissingIllustration::Error;
+	if (!value || jtl::parse_missing_illustration(value, out))
+		return true;
+	fprintf(stderr, "jsontimeline %s: --missing-illustration must be error or placeholder\n",
+	        cmd);
+	return false;
 }
 
 bool check_numbers(const char *cmd, std::initializer_list<NumberOption> options)

@@ -79,9 +79,7 @@ static GstFlowReturn jtl_adjust_transform_frame_ip(GstVideoFilter *filter, GstVi
 	int w = GST_VIDEO_FRAME_WIDTH(frame), h = GST_VIDEO_FRAME_HEIGHT(frame);
 	int stride = GST_VIDEO_FRAME_PLANE_STRIDE(frame, 0);
 	uint8_t *data = static_cast<uint8_t *>(GST_VIDEO_FRAME_PLANE_DATA(frame, 0));
-	bool has_look = std::any_of(a.looks.begin(), a.looks.end(), [](double v) { return v > 0; });
-	if (has_look)
-		jtl::apply_matrix_frame(a.matrix(), data, w, h, stride);
+	a.apply_looks(data, w, h, stride);
 	if (a.blur > 0)
 		jtl::blur_bgra(data, w, h, stride, a.blur);
 	jtl::darken_bgra(data, w, h, stride, a.darkness);

@@ -84,6 +84,7 @@ enum {
 	PROP_ASSET_ROOT,
 	PROP_CACHE_MAX_BYTES,
 	PROP_RETAINED_VERSIONS,
+	PROP_MISSING_ILLUSTRATION,
 };
 
 constexpr int kAudioRate = 48000;
@@ -93,6 +94,21 @@ constexpr int kAudioSamplesPerBuffer = kAudioRate / 100;
 constexpr GstClockTime kMaxLead = GST_SECOND / 2;
 
 namespace {
+
+/* The values of the missing-illustration property: jtl::MissingIllustration. */
+GType missing_illustration_type()
+{
+	static gsize type = 0;
+	if (g_once_init_enter(&type)) {
+		static const GEnumValue values[] = {
+		        {int(jtl::MissingIllustration::Error), "Fail, naming the item", "error"},
+		        {int(jtl::MissingIllustration::Placeholder),
+		         "Draw a placeholder of the item's box, with a warning", "placeholder"},
+		        {0, nullptr, nullptr}};
+		g_once_init_leave(&type, g_enum_register_static("JtlMissingIllustration", values));
+	}
+	return GType(type);
+}
 
 /* Values set by the application; guarded by the object lock. */
 struct Settings {
@@ -109,6 +125,8 @@ struct Settings {
 	bool fetch_refuse_private = false; /* loopback, private, link-local, metadata */
 	std::string fetch_allow_hosts;     /* comma-separated hosts let through anyway */
 	std::string asset_root;            /* local asset files only below it; "" = anywhere */
+	/* an illustration name not built in: jtl::MissingIllustration (error, placeholder) */
+	int missing_illustration = 0;
 };
 
 /* The output frames rendered: [k0, k1), from start to stop (ns). */
@@ -134,6 +152,7 @@ struct Context {
 	int comp_w = 0, comp_h = 0; /* the composition's size (slide distances) */
 	/* the clips that transitions extend, by item id (State::spans) */
 	const jtl::ClipSpans *spans = nullptr;
+	bool illustration_placeholders = false; /* missing-illustration=placeholder */
 };
 
 /* One built branch of the graph: its elements (owned by the bin) and its mixer pads. For
@@ -532,7 +551,8 @@ void box_pixels(const jtl::Item &item, double scale, int *w, int *h)
  * Returns false (after posting an error) when the item cannot be drawn; an item kind that
  * is not drawn yet gives an empty raster and a warning. */
 bool draw_item(JtlTimelineSrc *self, const jtl::Timeline &tl, const jtl::Item &item, double scale,
-               const jtl::AssetPolicy &assets, jtl::Raster *out, long max_side = 8192)
+               const jtl::AssetPolicy &assets, bool placeholders, jtl::Raster *out,
+               long max_side = 8192)
 {
 	jtl::ItemFrame f = jtl::evaluate_item(item, item.start);
 	int w = int(std::clamp(std::lround(f.width * scale), 1L, max_side));
@@ -580,6 +600,15 @@ bool draw_item(JtlTimelineSrc *self, const jtl::Timeline &tl, const jtl::Item &i
 	}
 	if (const jtl::IllustrationData *ill = item.as<jtl::IllustrationData>()) {
 		std::string error;
+		if (placeholders && jtl::illustration_path(ill->name).empty()) {
+			GST_ELEMENT_WARNING(self, RESOURCE, NOT_FOUND,
+			                    ("Item \"%s\": unknown illustration \"%s\", drawn as a "
+			                     "placeholder.",
+			                     item.id.c_str(), ill->name.c_str()),
+			                    ("%s/illustrationName", item.json_path.c_str()));
+			*out = jtl::draw_illustration_placeholder(ill->color, w, h, scale);
+			return true;
+		}
 		if (!jtl::draw_illustration(ill->name, ill->color, w, h, ill->keep_aspect_ratio,
 		                            out, &error)) {
 			GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
@@ -1545,7 +1574,8 @@ bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const
 	 * (a 100000 px solid is not drawn at 8192 x 8192) */
 	long max_side = uniform_box(item, 1.0, 1.0) && !transition_layer(ctx, item) ? 16 : 8192;
 	jtl::Raster raster;
-	if (!draw_item(self, tl, item, ctx.scale, ctx.assets, &raster, max_side))
+	if (!draw_item(self, tl, item, ctx.scale, ctx.assets, ctx.illustration_placeholders,
+	               &raster, max_side))
 		return false;
 	if (raster.data.empty())
 		return true;
@@ -2375,6 +2405,19 @@ bool add_background_image(JtlTimelineSrc *self, const jtl::Timeline &tl)
 	return pad != nullptr;
 }
 
+/* The format frames are composited in: AYUV, what video encoders take (video items then
+ * stay in YUV), unless downstream takes RGB only (PNG stills, `! video/x-raw,format=BGRA`):
+ * then BGRA, since 8-bit YUV converted back to RGB is up to 6 levels off (issue 15). */
+const char *compose_format(JtlTimelineSrc *self)
+{
+	g_autoptr(GstCaps) peer = gst_pad_peer_query_caps(self->video_pad, nullptr);
+	g_autoptr(GstCaps) ayuv = gst_caps_from_string("video/x-raw, format=(string)AYUV");
+	g_autoptr(GstCaps) bgra = gst_caps_from_string("video/x-raw, format=(string)BGRA");
+	return !peer || gst_caps_can_intersect(peer, ayuv) || !gst_caps_can_intersect(peer, bgra)
+	               ? "AYUV"
+	               : "BGRA";
+}
+
 bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 {
 	State &st = self->priv->state;
@@ -2412,8 +2455,9 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 	/* black and white are the compositor's own backgrounds: the background source then
 	 * only paces the graph (tiny, transparent) and no frame is filled twice */
 	bool own = bg_color == 0xff000000 || bg_color == 0xffffffff;
-	g_autoptr(GstCaps) bgc = own ? video_caps("AYUV", 16, 16, fps)
-	                             : video_caps("AYUV", ctx.width, ctx.height, fps);
+	const char *format = compose_format(self);
+	g_autoptr(GstCaps) bgc = own ? video_caps(format, 16, 16, fps)
+	                             : video_caps(format, ctx.width, ctx.height, fps);
 	g_object_set(bg_caps, "caps", bgc, nullptr);
 	bool blur_bg = tl.background.type == jtl::GlobalBackground::Type::Blur;
 	/* none: transparent where nothing is drawn, so that alpha outputs keep it (opaque
@@ -2425,7 +2469,7 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 	                                      : 1 /* black */,
 	             "start-time-selection", 2 /* set */, "start-time", guint64(ctx.range.start),
 	             nullptr);
-	g_autoptr(GstCaps) outc = video_caps("AYUV", ctx.width, ctx.height, fps);
+	g_autoptr(GstCaps) outc = video_caps(format, ctx.width, ctx.height, fps);
 	g_object_set(comp_caps, "caps", outc, nullptr);
 	gst_element_link_many(bg, bg_caps, comp, nullptr);
 	if (!add_adjustments(self, comp, comp_caps))
@@ -2620,6 +2664,8 @@ void compute_output(JtlTimelineSrc *self, const Settings &settings)
 	const jtl::Timeline &tl = *st.timeline;
 	Context &ctx = st.ctx;
 	ctx.assets = policy_of(settings);
+	ctx.illustration_placeholders =
+	        settings.missing_illustration == int(jtl::MissingIllustration::Placeholder);
 	ctx.fps = settings.fps > 0 ? settings.fps : tl.output.fps > 0 ? tl.output.fps : 30;
 	double scale = settings.scale > 0    ? settings.scale
 	               : tl.output.scale > 0 ? tl.output.scale
@@ -3105,6 +3151,9 @@ static void jtl_timeline_src_set_property(GObject *object, guint id, const GValu
 	case PROP_FETCH_TIMEOUT:
 		s.fetch_timeout = g_value_get_double(value);
 		break;
+	case PROP_MISSING_ILLUSTRATION:
+		s.missing_illustration = g_value_get_enum(value);
+		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 		break;
@@ -3175,6 +3224,9 @@ static void jtl_timeline_src_get_property(GObject *object, guint id, GValue *val
 		break;
 	case PROP_FETCH_TIMEOUT:
 		g_value_set_double(value, s.fetch_timeout);
+		break;
+	case PROP_MISSING_ILLUSTRATION:
+		g_value_set_enum(value, s.missing_illustration);
 		break;
 	case PROP_DURATION:
 		g_value_set_uint64(value, self->priv->state.duration);
@@ -3395,6 +3447,13 @@ static void jtl_timeline_src_class_init(JtlTimelineSrcClass *klass)
 	                          "still kept in memory because a live branch was built from them",
 	                          0, G_MAXUINT, 0,
 	                          GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+	g_object_class_install_property(
+	        object_class, PROP_MISSING_ILLUSTRATION,
+	        g_param_spec_enum("missing-illustration", "Missing illustration",
+	                          "What an illustration item whose name is not built in becomes: "
+	                          "an error naming its JSON pointer, or a placeholder of its box "
+	                          "in its colour with a warning",
+	                          missing_illustration_type(), 0, rw));
 
 	gst_element_class_add_static_pad_template(element_class, &video_template);
 	gst_element_class_add_static_pad_template(element_class, &audio_template);

@@ -25,6 +25,10 @@ struct Adjustment {
 	bool is_identity() const;
 	/* The colour matrix of the looks. */
 	ColorMatrix matrix() const;
+	/* The amount of absolute-red (not a matrix: isolate_red_frame()). */
+	double isolate_red() const;
+	/* The looks on a BGRA frame: the matrix, then red isolation. */
+	void apply_looks(uint8_t *pixels, int width, int height, int stride) const;
 };
 
 /* The defaults effects use when params leave them out (also in the capabilities table). */

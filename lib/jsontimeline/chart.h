@@ -25,6 +25,20 @@ std::vector<Color> chart_palette(const Color &theme, size_t n);
  * duration is 0. */
 double chart_progress(const ChartData &chart, Ticks local);
 
+/* A value axis: ticks every step from lo to hi (both on ticks). */
+struct ChartAxis {
+	double lo = 0, hi = 1, step = 1;
+	double frac(double v) const { return (v - lo) / (hi - lo); }
+};
+/* How far past the data an axis reaches at least, as a share of the data's span. */
+constexpr double kChartAxisMargin = 0.05;
+/* "Nice" axis bounds for data from lo to hi, as charting libraries choose them: steps of 1,
+ * 2, 2.5 or 5 x 10^k, about `target` of them; the data's span widened by kChartAxisMargin on
+ * each side, then rounded outwards to whole steps, so every value lies strictly inside
+ * (never on the frame). With keep_zero, a bound at exactly 0 stays there (the base of bars
+ * and areas). Equal lo and hi get a span around them; non-finite or reversed ones 0..1. */
+ChartAxis chart_axis(double lo, double hi, int target, bool keep_zero);
+
 /* The chart drawn with Cairo into a width x height picture (output pixels); scale is output
  * pixels per composition pixel and multiplies font sizes, line widths and paddings, so a
  * chart drawn at 2x has the same layout, crisper. progress 0..1 reveals it: bars grow from

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include <jsontimeline/diagnostics.h>
 #include <jsontimeline/draw.h>
+#include <jsontimeline/model.h>
 
 namespace jtl {
 
@@ -36,5 +38,22 @@ std::string illustrations_json(const std::string &query, bool pretty);
  * unknown name (listing a few known ones), an unreadable colour or file. */
 bool draw_illustration(const std::string &name, const std::string &color, int w, int h,
                        bool keep_aspect_ratio, Raster *out, std::string *error);
+
+/* What an illustration item whose name is not built in becomes (the vendor's own names,
+ * IHello, ICreativeThinking, ...): an error naming its JSON pointer (the default), or a
+ * placeholder of its box with a warning, so that a migrated template can be previewed. */
+enum class MissingIllustration { Error, Placeholder };
+/* "error" | "placeholder"; false for any other text */
+bool parse_missing_illustration(const std::string &text, MissingIllustration *out);
+
+/* The placeholder of an illustration: a w x h picture of a rounded rectangle outlined in
+ * color (unreadable: grey), filled with it at 25 % and crossed by its two diagonals;
+ * lines scale x 2 px wide. */
+Raster draw_illustration_placeholder(const std::string &color, int w, int h, double scale);
+
+/* Every illustration item of tl whose name is not built in, as
+ * EDITOR_ILLUSTRATION_UNKNOWN at /items/ID/illustrationName: an error under
+ * MissingIllustration::Error (rendering would fail), a warning under Placeholder. */
+void check_illustrations(const Timeline &tl, MissingIllustration policy, Diagnostics *out);
 
 } /* namespace jtl */

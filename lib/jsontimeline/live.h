@@ -11,6 +11,8 @@
 #include <glib.h>
 #include <gst/gst.h>
 
+#include <jsontimeline/illustrations.h>
+
 namespace jtl {
 
 /* Where a live pipeline gets its pictures and sound: the jsontimelinesrc settings. */
@@ -26,6 +28,8 @@ struct TimelineInput {
 	 * input, else a file or named pipe; "" none (jtl::PatchFeed). What became of each is
 	 * logged; an accepted change survives reconnections. */
 	std::string patches;
+	/* an illustration name not built in: an error (default) or a placeholder + warning */
+	MissingIllustration missing_illustration = MissingIllustration::Error;
 };
 
 struct LiveOptions {

@@ -10,6 +10,8 @@
 #include <glib.h>
 #include <gst/gst.h>
 
+#include <jsontimeline/illustrations.h>
+
 namespace jtl {
 
 struct RenderOptions {
@@ -48,6 +50,8 @@ struct RenderOptions {
 	double frame_at = -1;
 	/* gif: frames wider than this are scaled down, aspect kept (0: never) */
 	int gif_max_width = 640;
+	/* an illustration name not built in: an error (default) or a placeholder + warning */
+	MissingIllustration missing_illustration = MissingIllustration::Error;
 	/* errors and warnings also carry GStreamer's debug text (source files, element
 	 * paths, server paths); without it they name only the document's JSON pointer and
 	 * the user's own references, with the directories of the input, the output, the

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <jsontimeline/illustrations.h>
 #include <jsontimeline/serve-store.h>
 
 namespace jtl {
@@ -92,6 +93,9 @@ struct ServeOptions {
 	/* the renders' remote asset cache (DIR/cache), MiB: past it the files used longest
 	 * ago are deleted (fetch.h) */
 	int64_t cache_max_mib = 2048;
+	/* every render's --missing-illustration: an illustration name not built in fails the
+	 * task (Error) or is drawn as a placeholder with a warning */
+	MissingIllustration missing_illustration = MissingIllustration::Error;
 	/* requests per minute per API key (a bucket of that many, refilled evenly); more
 	 * answer 429 with Retry-After; 0 = no limit */
 	int rate_limit_per_minute = 1200;

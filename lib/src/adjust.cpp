@@ -35,6 +35,25 @@ ColorMatrix Adjustment::matrix() const
 	return out;
 }
 
+double Adjustment::isolate_red() const
+{
+	const std::vector<std::string> &names = filter_names();
+	auto it = std::find(names.begin(), names.end(), kIsolateRedLook);
+	std::size_t i = std::size_t(it - names.begin());
+	return i < looks.size() ? looks[i] : 0.0;
+}
+
+void Adjustment::apply_looks(uint8_t *pixels, int width, int height, int stride) const
+{
+	const std::vector<std::string> &names = filter_names();
+	bool matrix_looks = false;
+	for (std::size_t i = 0; i < names.size() && i < looks.size(); i++)
+		matrix_looks = matrix_looks || (looks[i] > 0.0 && names[i] != kIsolateRedLook);
+	if (matrix_looks)
+		apply_matrix_frame(matrix(), pixels, width, height, stride);
+	isolate_red_frame(pixels, width, height, stride, isolate_red());
+}
+
 bool is_adjustment(const Item &item)
 {
 	return item.type == ItemType::Effect || item.type == ItemType::Filter;

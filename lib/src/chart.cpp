@@ -53,34 +53,6 @@ double ease_out_back(double x)
 	return 1 + c3 * std::pow(x - 1, 3) + c1 * std::pow(x - 1, 2);
 }
 
-/* An axis from lo to hi in steps of 1, 2, 2.5 or 5 x 10^k, about `target` steps. */
-struct Axis {
-	double lo = 0, hi = 1, step = 1;
-	double frac(double v) const { return (v - lo) / (hi - lo); }
-};
-
-Axis nice_axis(double lo, double hi, int target)
-{
-	if (!std::isfinite(lo) || !std::isfinite(hi) || lo > hi)
-		lo = 0, hi = 1;
-	if (hi == lo) {
-		double d = lo == 0 ? 1 : std::fabs(lo) * 0.5;
-		lo -= lo == 0 ? 0 : d;
-		hi += d;
-	}
-	double raw = (hi - lo) / std::max(1, target);
-	double mag = std::pow(10, std::floor(std::log10(raw)));
-	double f = raw / mag;
-	double step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10) * mag;
-	Axis a;
-	a.step = step;
-	a.lo = std::floor(lo / step + 1e-9) * step;
-	a.hi = std::ceil(hi / step - 1e-9) * step;
-	if (a.hi <= a.lo)
-		a.hi = a.lo + step;
-	return a;
-}
-
 /* A tick value as text: k/M/B suffixes for big steps, as many decimals as the step needs. */
 std::string tick_label(double v, double step)
 {
@@ -250,17 +222,17 @@ double draw_legend(Painter &pt, const std::vector<std::string> &labels,
 /* The plot rectangle of a chart with a value axis on the left and labels below. */
 struct Plot {
 	double x, y, w, h;
-	Axis ya;
+	ChartAxis ya;
 	double vy(double v) const { return y + h - ya.frac(v) * h; }
 };
 
-Plot value_plot(Painter &pt, double top, double lo, double hi)
+Plot value_plot(Painter &pt, double top, double lo, double hi, bool keep_zero)
 {
 	Plot pl;
 	pl.y = top + 0.5 * pt.fs;
 	double bottom = pt.h - pt.pad - 1.4 * pt.fs;
 	int target = int(std::clamp((bottom - pl.y) / (2.5 * pt.fs), 2.0, 8.0));
-	pl.ya = nice_axis(lo, hi, target);
+	pl.ya = chart_axis(lo, hi, target, keep_zero);
 	double label_w = 0;
 	for (double v = pl.ya.lo; v <= pl.ya.hi + pl.ya.step * 1e-6; v += pl.ya.step)
 		label_w = std::max(label_w, pt.text_width(tick_label(v, pl.ya.step)));
@@ -303,7 +275,7 @@ void draw_categories(Painter &pt, const ChartData &chart, double top,
 			if (std::isfinite(v))
 				lo = std::min(lo, v), hi = std::max(hi, v);
 		}
-	Plot pl = value_plot(pt, top, lo, hi);
+	Plot pl = value_plot(pt, top, lo, hi, true);
 	size_t n = chart.rows.size();
 	if (n == 0)
 		return;
@@ -386,9 +358,9 @@ void draw_scatter(Painter &pt, const ChartData &chart, double top,
 			xlo = std::min(xlo, q.x), xhi = std::max(xhi, q.x);
 			ylo = std::min(ylo, q.y), yhi = std::max(yhi, q.y);
 		}
-	Plot pl = value_plot(pt, top, ylo, yhi);
+	Plot pl = value_plot(pt, top, ylo, yhi, false);
 	int target = int(std::clamp(pl.w / (5.0 * pt.fs), 2.0, 10.0));
-	Axis xa = nice_axis(xlo, xhi, target);
+	ChartAxis xa = chart_axis(xlo, xhi, target, false);
 	std::vector<std::string> labels;
 	std::vector<double> xs;
 	for (double v = xa.lo; v <= xa.hi + xa.step * 1e-6; v += xa.step) {
@@ -397,6 +369,14 @@ void draw_scatter(Painter &pt, const ChartData &chart, double top,
 			pt.line(x, pl.y, x, pl.y + pl.h, kGrid, 1.0 * pt.u);
 		labels.push_back(tick_label(v, xa.step));
 		xs.push_back(x);
+	}
+	/* the axis over the gridlines' ends */
+	pt.line(pl.x, pl.y + pl.h, pl.x + pl.w, pl.y + pl.h, kAxis, 1.0 * pt.u);
+	/* the corner: the first x label below it would touch the lowest y label on its left
+	 * (right edge 0.4 font sizes left of the axis); then it is left out */
+	if (!xs.empty() && xs[0] - pt.text_width(labels[0]) / 2 < pl.x - 0.15 * pt.fs) {
+		labels.erase(labels.begin());
+		xs.erase(xs.begin());
 	}
 	bottom_labels(pt, pl, labels, xs);
 	size_t n = chart.points.size();
@@ -463,7 +443,7 @@ void draw_radar(Painter &pt, const ChartData &chart, double top,
 	double aw = pt.w - 2 * pt.pad, ah = pt.h - top - pt.pad;
 	double cx = pt.w / 2, cy = top + ah / 2;
 	double r = std::max(1.0, std::min(aw / 2 - label_w - 0.5 * pt.fs, ah / 2 - 1.5 * pt.fs));
-	Axis a = nice_axis(0, hi, 4);
+	ChartAxis a = chart_axis(0, hi, 4, true);
 	auto angle = [n](size_t i) { return -M_PI / 2 + 2 * M_PI * double(i) / double(n); };
 	cairo_t *cr = pt.cr;
 	/* rings at each step (polygons with 3 or more spokes), spokes, labels */
@@ -513,6 +493,34 @@ void draw_radar(Painter &pt, const ChartData &chart, double top,
 }
 
 } /* namespace */
+
+ChartAxis chart_axis(double lo, double hi, int target, bool keep_zero)
+{
+	if (!std::isfinite(lo) || !std::isfinite(hi) || lo > hi)
+		lo = 0, hi = 1;
+	if (hi == lo) {
+		double d = lo == 0 ? 1 : std::fabs(lo) * 0.5;
+		lo -= lo == 0 ? 0 : d;
+		hi += d;
+	}
+	double margin = (hi - lo) * kChartAxisMargin;
+	bool lo_fixed = keep_zero && lo == 0, hi_fixed = keep_zero && hi == 0;
+	if (!lo_fixed)
+		lo -= margin;
+	if (!hi_fixed)
+		hi += margin;
+	double raw = (hi - lo) / std::max(1, target);
+	double mag = std::pow(10, std::floor(std::log10(raw)));
+	double f = raw / mag;
+	double step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10) * mag;
+	ChartAxis a;
+	a.step = step;
+	a.lo = lo_fixed ? 0 : std::floor(lo / step + 1e-9) * step;
+	a.hi = hi_fixed ? 0 : std::ceil(hi / step - 1e-9) * step;
+	if (a.hi <= a.lo)
+		a.hi = a.lo + step;
+	return a;
+}
 
 std::vector<Color> chart_palette(const Color &theme, size_t n)
 {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// The eight colour looks of editorState filters, as colour matrices.
+// The eight colour looks of editorState filters: colour matrices, and red isolation.
 #include <jsontimeline/filters.h>
 
 #include <algorithm>
@@ -14,8 +14,8 @@ struct Look {
 	ColorMatrix matrix;
 };
 
-/* Luma weights (BT.601) for the looks that desaturate. */
-constexpr double kR = 0.299, kG = 0.587, kB = 0.114;
+/* Luma weights (BT.601): the grey a colour turns into. */
+constexpr int kR = 306, kG = 601, kB = 117; /* x 1024 */
 
 const Look kLooks[] = {
         /* greens lifted, blues cooled a little: foliage glows */
@@ -30,14 +30,12 @@ const Look kLooks[] = {
         /* warm: reds up, blues down */
         {"sunset-orange",
          {{{1.15, 0.05, 0.00, 0.04}, {0.05, 0.95, 0.00, 0.00}, {0.00, 0.00, 0.75, 0.00}}}},
-        /* yellow-green highlights, cyan shadows */
+        /* yellow-green highlights (blue gain down), cyan shadows (green and blue lifted) */
         {"lemon-cyan",
-         {{{0.95, 0.05, 0.00, 0.00}, {0.00, 1.10, 0.00, 0.03}, {0.00, 0.10, 1.05, 0.00}}}},
-        /* everything grey but red */
-        {"absolute-red",
-         {{{1.00, 0.00, 0.00, 0.00},
-           {0.9 * kR, 0.9 * kG, 0.9 * kB, 0.00},
-           {0.9 * kR, 0.9 * kG, 0.9 * kB, 0.00}}}},
+         {{{0.95, 0.03, 0.00, 0.00}, {0.00, 1.05, 0.00, 0.03}, {0.00, 0.05, 0.80, 0.06}}}},
+        /* everything grey but red: not a matrix (a matrix keeping the red channel of every
+         * colour tints blue to teal), see isolate_red_frame(); the identity here */
+        {kIsolateRedLook, {}},
         /* soft pink: reds and blues lifted, greens eased */
         {"sakura-pink",
          {{{1.05, 0.00, 0.05, 0.04}, {0.05, 0.90, 0.00, 0.00}, {0.08, 0.00, 0.95, 0.03}}}},
@@ -113,6 +111,55 @@ struct MatrixTables {
 };
 
 } /* namespace */
+
+double red_weight(int r, int g, int b)
+{
+	int hi = std::max({r, g, b}), lo = std::min({r, g, b});
+	if (hi == lo)
+		return 0.0;
+	/* the hue's distance from red in degrees, 0..180 */
+	double c = hi - lo, hue;
+	if (hi == r)
+		hue = 60.0 * (g - b) / c;
+	else if (hi == g)
+		hue = 60.0 * ((b - r) / c + 2.0);
+	else
+		hue = 60.0 * ((r - g) / c + 4.0);
+	double d = std::abs(hue);
+	if (d > 180.0)
+		d = 360.0 - d;
+	if (d <= kRedHueKept)
+		return 1.0;
+	if (d >= kRedHueGrey)
+		return 0.0;
+	double x = (kRedHueGrey - d) / (kRedHueGrey - kRedHueKept);
+	return x * x * (3.0 - 2.0 * x);
+}
+
+void isolate_red_frame(uint8_t *pixels, int width, int height, int stride, double amount)
+{
+	amount = std::clamp(amount, 0.0, 1.0);
+	if (amount <= 0.0)
+		return;
+	for (int y = 0; y < height; y++) {
+		uint8_t *p = pixels + std::size_t(y) * std::size_t(stride);
+		for (int x = 0; x < width; x++, p += 4) {
+			int b = p[0], g = p[1], r = p[2];
+			if (r == g && g == b)
+				continue;
+			/* how much colour is kept: all of it near red, none far from it */
+			double keep = 1.0 - amount * (1.0 - red_weight(r, g, b));
+			double grey = (kR * r + kG * g + kB * b) / 1024.0;
+			auto mix = [&](int v) {
+				return uint8_t(std::clamp(std::lround(grey + keep * (v - grey)), 0L,
+				                          255L));
+			};
+			p[0] = mix(b);
+			p[1] = mix(g);
+			p[2] = mix(r);
+		}
+	}
+}
 
 void apply_matrix_bgra(const ColorMatrix &m, uint8_t *pixels, std::size_t count)
 {

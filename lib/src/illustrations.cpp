@@ -13,6 +13,7 @@
 #include <librsvg/rsvg.h>
 
 #include <jsontimeline/color.h>
+#include <jsontimeline/draw.h>
 
 #include "cairo-raster.h"
 
@@ -199,6 +200,59 @@ bool draw_illustration(const std::string &name, const std::string &color, int w,
 	cairo_paint_with_alpha(cr.get(), c->a);
 	*out = cairo_raster::to_raster(dst.get());
 	return true;
+}
+
+bool parse_missing_illustration(const std::string &text, MissingIllustration *out)
+{
+	if (text == "error")
+		*out = MissingIllustration::Error;
+	else if (text == "placeholder")
+		*out = MissingIllustration::Placeholder;
+	else
+		return false;
+	return true;
+}
+
+Raster draw_illustration_placeholder(const std::string &color, int w, int h, double scale)
+{
+	Color c = parse_color(color.empty() ? "#000000" : color).value_or(Color{0.5, 0.5, 0.5, 1});
+	Surface dst = cairo_raster::new_surface(std::max(1, w), std::max(1, h));
+	Context cr(cairo_create(dst.get()));
+	double lw = std::max(1.0, 2.0 * scale), m = lw / 2;
+	double bw = std::max(0.0, w - lw), bh = std::max(0.0, h - lw);
+	rounded_rect(cr.get(), m, m, bw, bh, std::min({bw, bh, 16.0 * scale}) / 4);
+	cairo_set_source_rgba(cr.get(), c.r, c.g, c.b, c.a * 0.25);
+	cairo_fill_preserve(cr.get());
+	cairo_move_to(cr.get(), m, m);
+	cairo_line_to(cr.get(), w - m, h - m);
+	cairo_move_to(cr.get(), w - m, m);
+	cairo_line_to(cr.get(), m, h - m);
+	cairo_set_source_rgba(cr.get(), c.r, c.g, c.b, c.a);
+	cairo_set_line_width(cr.get(), lw);
+	cairo_stroke(cr.get());
+	return cairo_raster::to_raster(dst.get());
+}
+
+void check_illustrations(const Timeline &tl, MissingIllustration policy, Diagnostics *out)
+{
+	for (const auto &kv : tl.items) {
+		const IllustrationData *ill = kv.second.as<IllustrationData>();
+		if (!ill || !illustration_path(ill->name).empty())
+			continue;
+		std::string path = kv.second.json_path + "/illustrationName";
+		std::string text = "unknown illustration \"" + ill->name + "\": not one of the " +
+		                   std::to_string(illustration_names().size()) + " built in (GET " +
+		                   "/v1/illustrations lists them); ";
+		if (policy == MissingIllustration::Error)
+			out->error(
+			        "EDITOR_ILLUSTRATION_UNKNOWN", path,
+			        text + "rendering fails unless missing illustrations are drawn as "
+			               "placeholders (--missing-illustration placeholder)",
+			        Kind::Semantic);
+		else
+			out->warning("EDITOR_ILLUSTRATION_UNKNOWN", path,
+			             text + "a placeholder of its box is drawn");
+	}
 }
 
 } /* namespace jtl */

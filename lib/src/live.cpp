@@ -112,7 +112,7 @@ GstElement *make_source(const TimelineInput &in, std::vector<std::string> *missi
 	if (!src)
 		return nullptr;
 	set_source_input(src, {in.input, in.json, in.fps, in.scale, in.width, in.height,
-	                       in.cache_dir, in.fetch_timeout});
+	                       in.cache_dir, in.fetch_timeout, 0, in.missing_illustration});
 	return src;
 }
 

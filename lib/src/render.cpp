@@ -405,8 +405,11 @@ std::string user_text(const RenderOptions &o, const char *message, const char *d
 		own = own ? own + 1 : dbg;
 		static const char *const roots[] = {"/items/", "/assets/", "/tracks/",
 		                                    "/transitions/", "/globalBackground"};
+		/* a request's document: its pointers start with /editorState */
+		const char *rel =
+		        g_str_has_prefix(own, "/editorState/") ? own + strlen("/editorState") : own;
 		for (const char *root : roots) {
-			if (!g_str_has_prefix(own, root))
+			if (!g_str_has_prefix(rel, root))
 				continue;
 			std::string pointer(own, strcspn(own, ": \t\""));
 			if (text.find(pointer) == std::string::npos)
@@ -526,7 +529,7 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 	if (missing)
 		return false;
 	set_source_input(src, {o.input, o.json, o.fps, o.scale, o.width, o.height, o.cache_dir,
-	                       o.fetch_timeout, o.cache_max_bytes});
+	                       o.fetch_timeout, o.cache_max_bytes, o.missing_illustration});
 	std::string hosts;
 	for (const std::string &h : o.allow_hosts)
 		hosts += (hosts.empty() ? "" : ",") + h;
@@ -545,7 +548,16 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 				g_object_set(flat, "background", 1 /* black */, nullptr);
 		}
 		vconv = make("videoconvert");
-		linked = linked && (flat ? chain({vqueue, flat, vconv}) : chain({vqueue, vconv}));
+		/* stills: composited in RGB, exact (jsontimelinesrc follows what its peer takes) */
+		GstElement *rgb = format.kind == OutputKind::Still
+		                          ? capsfilter("video/x-raw, format=(string)BGRA")
+		                          : nullptr;
+		GstElement *from = vqueue;
+		if (rgb) {
+			linked = linked && chain({vqueue, rgb});
+			from = rgb;
+		}
+		linked = linked && (flat ? chain({from, flat, vconv}) : chain({from, vconv}));
 	}
 	auto sink_video = [&]() {
 		GstElement *fake = make("fakesink");
@@ -614,10 +626,13 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 		linked = linked && chain({vconv, scale, filter, sink});
 		sink_audio();
 	} else if (format.kind == OutputKind::Still) {
+		/* JPEG (JFIF) is full-range BT.601 YCbCr: video levels (16-235) there would
+		 * come out grey-black and dim white */
 		bool png = name == "png";
-		GstElement *filter = capsfilter(png ? (o.alpha ? "video/x-raw, format=(string)RGBA"
-		                                               : "video/x-raw, format=(string)RGB")
-		                                    : "video/x-raw, format=(string)I420");
+		GstElement *filter = capsfilter(
+		        png ? (o.alpha ? "video/x-raw, format=(string)RGBA"
+		                       : "video/x-raw, format=(string)RGB")
+		            : "video/x-raw, format=(string)I420, colorimetry=(string)1:4:0:0");
 		GstElement *enc = make(png ? "pngenc" : "jpegenc");
 		linked = linked && chain({vconv, filter, enc});
 		to_file(enc);
@@ -787,8 +802,11 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 			g_autoptr(GError) e = nullptr;
 			g_autofree gchar *dbg = nullptr;
 			gst_message_parse_warning(msg, &e, &dbg);
-			if (stats)
-				stats->warnings.push_back(user_text(o, e->message, dbg));
+			/* once each: a still draws its items twice (READY, then its range) */
+			std::string text = user_text(o, e->message, dbg);
+			if (stats && std::find(stats->warnings.begin(), stats->warnings.end(),
+			                       text) == stats->warnings.end())
+				stats->warnings.push_back(text);
 			continue;
 		}
 		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {

@@ -419,6 +419,13 @@ void job_finish(Job *job)
 		g_unlink(job->tmp_output.c_str());
 		transition(s, t, "PENDING", "");
 	} else if (job->exit_ok && g_rename(job->tmp_output.c_str(), final_path.c_str()) == 0) {
+		/* the render's warnings (a placeholder for an unknown illustration, a font
+		 * replaced) into the service's log */
+		const std::string warning = "jsontimeline render: warning: ";
+		for (const std::string &l : job->tail)
+			if (l.compare(0, warning.size(), warning) == 0)
+				log_line("warning", ",\"taskId\":" + jstr(t.id) + ",\"message\":" +
+				                            jstr(l.substr(warning.size())));
 		transition(s, t, "COMPLETED", "");
 	} else {
 		std::string error;
@@ -567,6 +574,8 @@ void start_job(Server *s, StoredTask task)
 		args.push_back("--allow-host");
 		args.push_back(h);
 	}
+	if (s->opt.missing_illustration == MissingIllustration::Placeholder)
+		args.insert(args.end(), {"--missing-illustration", "placeholder"});
 	std::vector<const char *> argv;
 	for (const std::string &a : args)
 		argv.push_back(a.c_str());

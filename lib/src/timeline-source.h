@@ -7,11 +7,13 @@
 
 #include <gst/gst.h>
 
+#include <jsontimeline/illustrations.h>
+
 namespace jtl {
 
 /* The document (json when given, else the file at input), output rate, scale and size
- * (0: the document's), and the remote asset cache, its bound and the time limit ("" /
- * 0 / < 0: the element's defaults). */
+ * (0: the document's), the remote asset cache, its bound and the time limit ("" / 0 /
+ * < 0: the element's defaults), and what an unknown illustration becomes. */
 struct SourceInput {
 	const std::string &input, &json;
 	int fps;
@@ -20,6 +22,7 @@ struct SourceInput {
 	const std::string &cache_dir;
 	double fetch_timeout;
 	uint64_t cache_max_bytes = 0; /* 0: the element's default */
+	MissingIllustration missing_illustration = MissingIllustration::Error;
 };
 
 inline void set_source_input(GstElement *src, const SourceInput &in)
@@ -36,6 +39,7 @@ inline void set_source_input(GstElement *src, const SourceInput &in)
 		g_object_set(src, "fetch-timeout", in.fetch_timeout, nullptr);
 	if (in.cache_max_bytes > 0)
 		g_object_set(src, "cache-max-bytes", guint64(in.cache_max_bytes), nullptr);
+	g_object_set(src, "missing-illustration", int(in.missing_illustration), nullptr);
 }
 
 } /* namespace jtl */

@@ -87,6 +87,99 @@ GST_START_TEST(test_frames_and_samples)
 }
 GST_END_TEST;
 
+/* The first video frame of doc through `jsontimelinesrc ! CAPS ! appsink` (its caps in
+ * *caps), or the error/warning messages when props make it fail. */
+static GstSample *first_frame(const char *doc, const char *caps, const char *missing,
+                              std::vector<GstMessageType> *messages)
+{
+	std::string launch = std::string("jsontimelinesrc name=src src.video ! ") + caps +
+	                     " ! appsink name=out sync=false  src.audio ! fakesink";
+	GstElement *pipeline = gst_parse_launch(launch.c_str(), nullptr);
+	fail_unless(pipeline != nullptr);
+	GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+	GstElement *out = gst_bin_get_by_name(GST_BIN(pipeline), "out");
+	g_object_set(src, "json", doc, nullptr);
+	if (missing)
+		gst_util_set_object_arg(G_OBJECT(src), "missing-illustration", missing);
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	GstSample *sample = gst_app_sink_try_pull_sample(GST_APP_SINK(out), 60 * GST_SECOND);
+	/* what the bus said until then (and EOS or an error after it) */
+	GstBus *bus = gst_element_get_bus(pipeline);
+	while (GstMessage *m = gst_bus_timed_pop_filtered(
+	               bus, sample ? 0 : GST_SECOND,
+	               GstMessageType(GST_MESSAGE_ERROR | GST_MESSAGE_WARNING))) {
+		messages->push_back(GST_MESSAGE_TYPE(m));
+		gst_message_unref(m);
+	}
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(bus);
+	gst_object_unref(src);
+	gst_object_unref(out);
+	gst_object_unref(pipeline);
+	return sample;
+}
+
+/* Composited in AYUV for a peer that takes it, in BGRA (exact colours) for one that takes
+ * RGB only (issue 15: PNG stills went through 8-bit AYUV, #ff0000 came out 252) */
+GST_START_TEST(test_compositing_format)
+{
+	std::vector<GstMessageType> messages;
+	GstSample *any = first_frame(kDoc, "identity", nullptr, &messages);
+	fail_unless(any != nullptr);
+	GstVideoInfo info;
+	fail_unless(gst_video_info_from_caps(&info, gst_sample_get_caps(any)));
+	fail_unless_equals_int(GST_VIDEO_INFO_FORMAT(&info), GST_VIDEO_FORMAT_AYUV);
+	gst_sample_unref(any);
+	GstSample *rgb = first_frame(kDoc, "video/x-raw,format=BGRA", nullptr, &messages);
+	fail_unless(rgb != nullptr);
+	fail_unless(gst_video_info_from_caps(&info, gst_sample_get_caps(rgb)));
+	fail_unless_equals_int(GST_VIDEO_INFO_FORMAT(&info), GST_VIDEO_FORMAT_BGRA);
+	GstMapInfo map;
+	fail_unless(gst_buffer_map(gst_sample_get_buffer(rgb), &map, GST_MAP_READ));
+	/* the red solid (32 x 24 at 0, 0): exactly #ff0000 */
+	const guint8 *px = map.data + 10 * GST_VIDEO_INFO_PLANE_STRIDE(&info, 0) + 10 * 4;
+	fail_unless(px[0] == 0 && px[1] == 0 && px[2] == 255 && px[3] == 255, "BGRA %d %d %d %d",
+	            px[0], px[1], px[2], px[3]);
+	gst_buffer_unmap(gst_sample_get_buffer(rgb), &map);
+	gst_sample_unref(rgb);
+	fail_unless(messages.empty());
+}
+GST_END_TEST;
+
+/* missing-illustration: an unknown name is an error by default, a placeholder of the
+ * item's box in its colour with a warning on request */
+GST_START_TEST(test_missing_illustration)
+{
+	std::string doc = kDoc;
+	std::string solid = R"("type": "solid", "color": "#ff0000", "shape": "rectangle",)";
+	doc.replace(doc.find(solid), solid.size(),
+	            R"("type": "illustration", "illustrationName": "IHello", "color": "#ff0000",)");
+	std::vector<GstMessageType> messages;
+	GstSample *none = first_frame(doc.c_str(), "video/x-raw,format=BGRA", nullptr, &messages);
+	fail_unless(none == nullptr);
+	fail_unless(std::count(messages.begin(), messages.end(), GST_MESSAGE_ERROR) == 1);
+	messages.clear();
+	GstSample *drawn =
+	        first_frame(doc.c_str(), "video/x-raw,format=BGRA", "placeholder", &messages);
+	fail_unless(drawn != nullptr);
+	fail_unless(std::count(messages.begin(), messages.end(), GST_MESSAGE_WARNING) == 1);
+	fail_unless(std::count(messages.begin(), messages.end(), GST_MESSAGE_ERROR) == 0);
+	GstVideoInfo info;
+	fail_unless(gst_video_info_from_caps(&info, gst_sample_get_caps(drawn)));
+	GstMapInfo map;
+	fail_unless(gst_buffer_map(gst_sample_get_buffer(drawn), &map, GST_MAP_READ));
+	auto at = [&](int x, int y) {
+		return map.data + y * GST_VIDEO_INFO_PLANE_STRIDE(&info, 0) + x * 4;
+	};
+	/* the outline's left edge and the box's centre (the cross) in red; outside it black */
+	fail_unless(at(0, 12)[2] > 200 && at(0, 12)[1] < 40, "edge %d", at(0, 12)[2]);
+	fail_unless(at(16, 12)[2] > 200 && at(16, 12)[1] < 40, "centre %d", at(16, 12)[2]);
+	fail_unless(at(48, 40)[2] == 0, "outside %d", at(48, 40)[2]);
+	gst_buffer_unmap(gst_sample_get_buffer(drawn), &map);
+	gst_sample_unref(drawn);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_state_cycles)
 {
 	GstElement *src = gst_element_factory_make("jsontimelinesrc", nullptr);
@@ -829,6 +922,8 @@ static Suite *jsontimelinesrc_suite()
 	suite_add_tcase(s, tc);
 	tcase_add_test(tc, test_frames_and_samples);
 	tcase_add_test(tc, test_state_cycles);
+	tcase_add_test(tc, test_compositing_format);
+	tcase_add_test(tc, test_missing_illustration);
 	tcase_add_test(tc, test_invalid_document);
 	tcase_add_test(tc, test_seek_renders_a_range);
 	tcase_add_test(tc, test_dynamic_branches);

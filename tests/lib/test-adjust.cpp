@@ -77,6 +77,7 @@ static void test_blurs_and_filters()
 	Adjustment a = evaluate_adjustment(f, 5, 30);
 	g_assert_cmpfloat_with_epsilon(a.looks[5], 0.4, 1e-9);
 	g_assert_cmpfloat(a.looks[0], ==, 0.0);
+	g_assert_cmpfloat_with_epsilon(a.isolate_red(), 0.4, 1e-9);
 	/* the matrix at 0.4 is the mix of the look with the identity */
 	ColorMatrix m = a.matrix(), want = mix_matrix(*filter_matrix("absolute-red"), 0.4);
 	for (int r = 0; r < 3; r++)

@@ -276,6 +276,99 @@ static void test_radar_scatter_reveal()
 	g_assert_cmpint(pop, >, rest);
 }
 
+/* Nice axis bounds: steps of 1, 2, 2.5 or 5 x 10^k, bounds on whole steps and outside the
+ * data by at least the margin (issue 15: the axes ended exactly at the data extremes) */
+static void test_axis_bounds()
+{
+	auto check = [](double lo, double hi, int target, bool keep_zero) {
+		ChartAxis a = chart_axis(lo, hi, target, keep_zero);
+		double mag = std::pow(10, std::floor(std::log10(a.step)));
+		double f = a.step / mag;
+		g_assert_true(std::fabs(f - 1) < 1e-9 || std::fabs(f - 2) < 1e-9 ||
+		              std::fabs(f - 2.5) < 1e-9 || std::fabs(f - 5) < 1e-9);
+		for (double b : {a.lo, a.hi})
+			g_assert_cmpfloat(std::fabs(b / a.step - std::round(b / a.step)), <, 1e-6);
+		double steps = (a.hi - a.lo) / a.step;
+		g_assert_cmpfloat(steps, >=, 1);
+		g_assert_cmpfloat(steps, <=, 2.0 * target + 2);
+		double margin = (hi - lo) * kChartAxisMargin * 0.999;
+		if (!(keep_zero && lo == 0))
+			g_assert_cmpfloat(a.lo, <=, lo - margin);
+		if (!(keep_zero && hi == 0))
+			g_assert_cmpfloat(a.hi, >=, hi + margin);
+		return a;
+	};
+	/* data on nice numbers: one more step each side, ticks of 10 */
+	ChartAxis a = check(0, 50, 6, false);
+	g_assert_cmpfloat(a.lo, ==, -10);
+	g_assert_cmpfloat(a.hi, ==, 60);
+	g_assert_cmpfloat(a.step, ==, 10);
+	a = check(12, 26, 5, false);
+	g_assert_cmpfloat(a.lo, <, 12);
+	g_assert_cmpfloat(a.hi, >, 26);
+	/* bars: the base stays at 0, the top is padded */
+	a = check(0, 40, 5, true);
+	g_assert_cmpfloat(a.lo, ==, 0);
+	g_assert_cmpfloat(a.hi, >, 40);
+	a = check(-30, 0, 5, true);
+	g_assert_cmpfloat(a.hi, ==, 0);
+	g_assert_cmpfloat(a.lo, <, -30);
+	check(-10, 40, 5, true);
+	/* one value, tiny and huge spans, negative ranges */
+	a = check(5, 5, 4, false);
+	g_assert_cmpfloat(a.lo, <, 5);
+	g_assert_cmpfloat(a.hi, >, 5);
+	for (double lo : {-1e6, -3.7, 0.0, 0.001, 17.0, 2e9})
+		for (double span : {1e-3, 0.4, 1.0, 7.3, 100.0, 12345.0})
+			for (int target : {2, 5, 8})
+				check(lo, lo + span, target, false);
+	/* unusable input: 0..1 */
+	a = chart_axis(NAN, 1, 4, false);
+	g_assert_true(a.lo <= 0 && a.hi >= 1);
+}
+
+/* Scatter points never on the plot frame, and no tick label under the corner next to the
+ * lowest value label (issue 15: the points at the extremes sat on the axes, "0" and "0"
+ * touched at the origin) */
+static void test_scatter_layout()
+{
+	ChartData c = scatter_chart();
+	c.points = {{"a", 0, 0}, {"a", 40, 50}, {"a", 20, 25}};
+	Raster r = draw(c, 1.0);
+	const Color axis{0.4, 0.4, 0.4, 1.0};
+	/* the frame: the y axis is the longest vertical run of the axis grey; the x axis the
+	 * row where that run ends */
+	int ax = 0, len = 0, top = 0;
+	longest_run(r, axis, &ax, &len, &top);
+	g_assert_cmpint(len, >, r.height / 2);
+	int ay = top + len - 1;
+	while (ay < top + len + 2 && !is_color(r, ax + r.width / 3, ay, axis))
+		ay++;
+	g_assert_true(is_color(r, ax + r.width / 3, ay, axis));
+	int xmin = r.width, xmax = -1, ymin = r.height, ymax = -1;
+	for (int y = 0; y < r.height; y++)
+		for (int x = ax - 8; x < r.width; x++)
+			if (y > top && is_color(r, x, y, kTheme, 30))
+				xmin = std::min(xmin, x), xmax = std::max(xmax, x),
+				ymin = std::min(ymin, y), ymax = std::max(ymax, y);
+	g_test_message("frame x %d, y %d..%d; points x %d..%d, y %d..%d", ax, top, ay, xmin, xmax,
+	               ymin, ymax);
+	/* every point inside the frame, not touching it (radius 5) */
+	g_assert_cmpint(xmin, >, ax + 3);
+	g_assert_cmpint(ymax, <, ay - 3);
+	g_assert_cmpint(ymin, >, top + 3);
+	int right = ax;
+	while (right + 1 < r.width && is_color(r, right + 1, ay, axis))
+		right++;
+	g_assert_cmpint(xmax, <, right - 3);
+	/* below the corner, right of the lowest y label: no text */
+	int text = 0;
+	for (int y = ay + 2; y < std::min(r.height, ay + 20); y++)
+		for (int x = ax - 2; x < ax + 8; x++)
+			text += (r.bgra(x, y) & 0xff) > 128;
+	g_assert_cmpint(text, ==, 0);
+}
+
 static void test_scale()
 {
 	/* at 2x the layout is the same, twice as large */
@@ -419,6 +512,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/chart/line-reveal", test_line_reveal);
 	g_test_add_func("/chart/radar-scatter-reveal", test_radar_scatter_reveal);
 	g_test_add_func("/chart/scale", test_scale);
+	g_test_add_func("/chart/axis-bounds", test_axis_bounds);
+	g_test_add_func("/chart/scatter-layout", test_scatter_layout);
 	g_test_add_func("/chart/empty-and-errors", test_empty_and_errors);
 	return g_test_run();
 }

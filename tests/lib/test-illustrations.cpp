@@ -102,6 +102,56 @@ static void test_unknown()
 	}
 }
 
+/* --missing-illustration: the policy's names, the placeholder's picture, the diagnostics */
+static void test_placeholder()
+{
+	MissingIllustration m = MissingIllustration::Error;
+	g_assert_true(parse_missing_illustration("placeholder", &m));
+	g_assert_true(m == MissingIllustration::Placeholder);
+	g_assert_true(parse_missing_illustration("error", &m));
+	g_assert_true(m == MissingIllustration::Error);
+	g_assert_false(parse_missing_illustration("skip", &m));
+	/* 100 x 60 in #ff8000, scale 1: outline, cross and a faint fill in that colour */
+	Raster r = draw_illustration_placeholder("#ff8000", 100, 60, 1.0);
+	g_assert_cmpint(r.width, ==, 100);
+	g_assert_cmpint(r.height, ==, 60);
+	auto is_orange = [&r](int x, int y) {
+		uint32_t px = r.bgra(x, y);
+		return (px & 0xff) > 240 && (px >> 8 & 0xff) > 240 && (px >> 16 & 0xff) > 100 &&
+		       (px >> 16 & 0xff) < 160 && (px >> 24) < 20;
+	};
+	for (auto xy :
+	     {std::pair<int, int>{0, 30}, {99, 30}, {50, 0}, {50, 59}, {50, 30}, {25, 15}})
+		g_assert_true(is_orange(xy.first, xy.second));
+	uint32_t fill = r.bgra(50, 8);
+	g_assert_cmpint(int(fill & 0xff), >, 40);
+	g_assert_cmpint(int(fill & 0xff), <, 100);
+	/* an unreadable colour: grey */
+	Raster g = draw_illustration_placeholder("nonsense", 20, 20, 1.0);
+	uint32_t px = g.bgra(0, 10);
+	g_assert_cmpint(int(px >> 8 & 0xff), ==, int(px >> 24));
+	/* diagnostics: one per unknown name, at its pointer; an error or a warning */
+	Timeline tl;
+	Item known, unknown;
+	known.type = unknown.type = ItemType::Illustration;
+	known.data = IllustrationData{"star", "#000000", true};
+	unknown.data = IllustrationData{"IHello", "#000000", true};
+	known.json_path = "/items/a";
+	unknown.json_path = "/items/b";
+	tl.items["a"] = known;
+	tl.items["b"] = unknown;
+	Diagnostics errors, warnings;
+	check_illustrations(tl, MissingIllustration::Error, &errors);
+	check_illustrations(tl, MissingIllustration::Placeholder, &warnings);
+	g_assert_cmpuint(errors.error_count(), ==, 1);
+	g_assert_cmpuint(warnings.error_count(), ==, 0);
+	g_assert_cmpuint(warnings.warning_count(), ==, 1);
+	const Diagnostic d = errors.errors().front();
+	g_assert_cmpstr(d.code.c_str(), ==, "EDITOR_ILLUSTRATION_UNKNOWN");
+	g_assert_cmpstr(d.path.c_str(), ==, "/items/b/illustrationName");
+	g_assert_true(d.message.find("IHello") != std::string::npos);
+}
+
 static void test_search()
 {
 	std::vector<std::string> arrows = search_illustrations("arrow");
@@ -163,6 +213,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/illustrations/aspect-ratio", test_aspect_ratio);
 	g_test_add_func("/illustrations/unknown", test_unknown);
 	g_test_add_func("/illustrations/search", test_search);
+	g_test_add_func("/illustrations/placeholder", test_placeholder);
 	g_test_add_func("/illustrations/directory-override", test_directory_override);
 	return g_test_run();
 }

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Items whose pictures change over time, end to end: a chart's reveal (a bar half grown
 # half way), GIF frames at their times (start offset, playback rate, looping), a Lottie
-# animation made by the test, a recoloured illustration.
+# animation made by the test, a recoloured illustration, a placeholder for an unknown one.
 import json
 import os
 import sys
@@ -11,7 +11,7 @@ from PIL import Image
 
 sys.path.insert(0, os.path.dirname(__file__))
 from test_render import TMP, W, H, decode_frames, document, pixel, render, solid  # noqa: E402
-from clitest import check, expect, finish  # noqa: E402
+from clitest import check, expect, finish, run  # noqa: E402
 
 SECOND = 240000
 
@@ -165,6 +165,43 @@ def test_illustration_recoloured():
     item["illustrationName"] = "no-such-thing"
     code, out, err = render(document([[item]], background="#000000"), "illustration-bad")
     expect(code == 1 and "no-such-thing" in err and "/items/i" in err, err)
+
+
+def test_missing_illustration_placeholder():
+    # issue 15: the vendor's illustration names (IHello, ...) failed the whole render; an
+    # error by default still, a placeholder of the item's box with --missing-illustration
+    item = boxed("hello", "illustration", 0, SECOND, 60, 40, 160, 120,
+                 illustrationName="IHello", color="#FF8000", keepAspectRatio=True)
+    doc = document([[item]], background="#000000")
+    src = os.path.join(TMP, "placeholder.json")
+    with open(src, "w") as f:
+        json.dump(doc, f)
+    still = os.path.join(TMP, "placeholder.png")
+    code, _, err = run("render", "-q", src, "-o", still, "--frame-at", "0.5")
+    expect(code == 1 and "IHello" in err and "/items/hello/illustrationName" in err, err)
+    code, out, _ = run("validate", src)
+    expect(code == 1 and "/items/hello/illustrationName" in out and
+           "EDITOR_ILLUSTRATION_UNKNOWN" in out, out)
+    code, out, _ = run("validate", "--missing-illustration", "placeholder", src)
+    expect(code == 0 and "warning: /items/hello/illustrationName" in out, out)
+    code, _, err = run("render", "-q", src, "-o", still, "--missing-illustration", "maybe")
+    expect(code == 2 and "error or placeholder" in err, err)
+    code, _, err = run("render", "-q", src, "-o", still, "--frame-at", "0.5",
+                       "--missing-illustration", "placeholder")
+    expect(code == 0, err)
+    expect("warning" in err and "IHello" in err and "/items/hello/illustrationName" in err,
+           err)
+    im = Image.open(still).convert("RGB")
+    orange = (255, 128, 0)
+    # the outline on the box's edges, the cross through its centre, in the item's colour
+    for x, y in ((61, 100), (218, 100), (140, 41), (140, 158), (140, 100), (80, 55)):
+        got = im.getpixel((x, y))
+        expect(all(abs(a - b) <= 40 for a, b in zip(got, orange)), f"({x},{y}) {got}")
+    # filled faintly inside, nothing outside the box
+    inside = im.getpixel((140, 60))
+    expect(20 < inside[0] < 120 and inside[2] < 10, f"fill {inside}")
+    for x, y in ((50, 100), (230, 100), (140, 30), (140, 170), (10, 10)):
+        expect(im.getpixel((x, y)) == (0, 0, 0), f"outside ({x},{y}) {im.getpixel((x, y))}")
 
 
 def test_text_template_nodes():

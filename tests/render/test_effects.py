@@ -18,8 +18,8 @@ GREY_CARD = {
     "cyberpunk-neon": (154, 102, 174),
     "vaporwave-blue": (128, 122, 173),
     "sunset-orange": (164, 128, 96),
-    "lemon-cyan": (128, 148, 147),
-    "absolute-red": (128, 115, 115),
+    "lemon-cyan": (125, 142, 124),
+    "absolute-red": (128, 128, 128),
     "sakura-pink": (151, 122, 140),
     "twilight-dusk": (122, 109, 152),
 }
@@ -60,6 +60,25 @@ def test_filters_move_a_grey_card():
     half = pixel(frames[70], 200, 150)
     want = tuple((128 + c) / 2 for c in GREY_CARD["sunset-orange"])
     expect(near(half, want, 10), f"intensity 0.5: {half}, want {want}")
+
+
+def test_absolute_red_isolates_red():
+    # issue 15: absolute-red kept the red channel of every colour: the blue panel #2563eb
+    # came out teal (37, 90, 90); now reds stay, the rest turns to its own grey
+    chart = ["#ff0000", "#2563eb", "#00c000", "#e0ac69", "#808080", "#b01c1c"]
+    cards = [[solid(f"c{i}", c, 0, SECOND, (i % 3) * 106, (i // 3) * 120, 106, 120)]
+             for i, c in enumerate(chart)]
+    red = adjustment("f", "filter", "absolute-red", 0, SECOND, params={"blend": 1})
+    code, out, err = render(document([[red]] + cards), "absolute-red")
+    expect(code == 0, err)
+    f = decode_frames(out)[15]
+    got = [pixel(f, (i % 3) * 106 + 53, (i // 3) * 120 + 60) for i in range(len(chart))]
+    spread = [max(c) - min(c) for c in got]
+    expect(near(got[0], (255, 0, 0), 8) and near(got[5], (176, 28, 28), 8), f"reds: {got}")
+    expect(spread[1] <= 6 and near(got[1], (96, 96, 96), 6), f"blue panel: {got[1]}")
+    expect(spread[2] <= 6, f"green: {got[2]}")
+    expect(spread[3] < 60, f"skin keeps less than half its colour (119): {got[3]}")
+    expect(near(got[4], (128, 128, 128), 4), f"grey: {got[4]}")
 
 
 def contrast(frame, x0=150, x1=170):

@@ -220,6 +220,28 @@ def test_stills():
     expect(code == 2 and "png and jpeg" in err, err)
 
 
+def test_still_levels():
+    # issue 15: stills carry the document's colours within 2 levels (JPEG was in video
+    # levels, black 16 and white 235; PNG went through 8-bit YUV, #00ff00 -> 249)
+    colours = ["#000000", "#ffffff", "#808080", "#ff0000", "#00ff00", "#0000ff", "#2563eb",
+               "#c08040", "#3a7f5c", "#f4c7a1"]
+    tracks = [[solid(f"s{i}", c, 0, 240000, (i % 5) * 64, (i // 5) * 120, 64, 120)]
+              for i, c in enumerate(colours)]
+    for background in ("#000000", "#336699"):
+        doc = document(tracks, background)
+        doc["compositionWidth"] = 352  # a strip of the background on the right
+        for ext in ("png", "jpg"):
+            code, out, err = render_to(doc, f"levels-{background[1:]}.{ext}", "--frame-at",
+                                       "0.5")
+            expect(code == 0, err)
+            im = Image.open(out).convert("RGB")
+            for i, c in enumerate(colours + [background]):
+                want = tuple(int(c[k:k + 2], 16) for k in (1, 3, 5))
+                x, y = ((i % 5) * 64 + 32, (i // 5) * 120 + 60) if i < len(colours) else (336, 120)
+                got = im.getpixel((x, y))
+                expect(near(got, want, 2), f"{ext} {c} on {background}: {got}")
+
+
 def test_audio_only():
     tone = os.path.join(TMP, "tone.wav")
     subprocess.run(["gst-launch-1.0", "-q", "audiotestsrc", "freq=440", "volume=0.5",

@@ -534,6 +534,39 @@ def main():
         t, _ = wait_final(s, r["data"]["taskId"], key=KEY2)
         assert t["status"] == "COMPLETED", t
 
+    def missing_illustration():
+        # issue 15: the vendor's illustration names fail the task by default, naming the
+        # item's pointer; `serve --missing-illustration placeholder` renders a placeholder
+        # and logs the render's warning
+        r = tiny()
+        es = r["editorState"]
+        es["tracks"].insert(0, {"id": "t0", "items": ["ill"], "hidden": False,
+                                "muted": False})
+        prop = lambda v: {"value": v, "keyframes": []}  # noqa: E731
+        es["items"]["ill"] = {
+            "id": "ill", "type": "illustration", "illustrationName": "IHello",
+            "color": "#ff8000", "startTicks": 0, "durationTicks": 120000, "top": prop(10),
+            "left": prop(10), "width": prop(60), "height": prop(40), "scaleX": prop(1),
+            "scaleY": prop(1), "opacity": prop(1), "isDraggingInTimeline": False,
+            "rotation": prop(0), "keepAspectRatio": True}
+        st, _, body = create(s, r, key=KEY2)
+        assert st == 201, body
+        t, _ = wait_final(s, body["data"]["taskId"], key=KEY2)
+        assert t["status"] == "FAILED" and "IHello" in t["error"], t
+        assert "/items/ill/illustrationName" in t["error"], t["error"]
+        p = Server(os.path.join(tmp, "data-placeholder"), keys,
+                   ["--missing-illustration", "placeholder"])
+        try:
+            st, _, body = create(p, r, key=KEY2)
+            assert st == 201, body
+            t, _ = wait_final(p, body["data"]["taskId"], key=KEY2)
+            assert t["status"] == "COMPLETED", t
+            warned = [e for e in p.events("warning") if e["taskId"] == t["taskId"]]
+            assert warned and "IHello" in warned[0]["message"], p.lines[-5:]
+            assert "/items/ill/illustrationName" in warned[0]["message"], warned
+        finally:
+            assert p.stop() == 0
+
     def pagination():
         ids = []
         for i in range(5):
@@ -576,7 +609,8 @@ def main():
         text = raw.decode()
         assert st == 200 and headers["Content-Type"].startswith("text/plain"), headers
         assert 'jsontimeline_tasks{state="COMPLETED"}' in text, text
-        assert 'jsontimeline_tasks{state="FAILED"} 1' in text, text
+        # the missing asset's and the unknown illustration's
+        assert 'jsontimeline_tasks{state="FAILED"} 2' in text, text
         assert "jsontimeline_render_seconds_count" in text, text
         assert "\njsontimeline_queue_depth 0\n" in text, text  # all finished by now
         assert 'jsontimeline_probes{state="waiting"} 0' in text, text
@@ -921,6 +955,8 @@ def main():
                      ("download: tampered or expired signature 403", download_signature),
                      ("another key's task is 404", other_key_sees_nothing),
                      ("a failing render marks its task FAILED, naming the asset", failing_render),
+                     ("unknown illustrations: a failed task, or placeholders on request",
+                      missing_illustration),
                      ("list: cursor pagination", pagination),
                      ("clientTaskId deduplicates per key", client_task_id),
                      ("project lifecycle: create, get, patch, list, sync, export, delete",
