@@ -238,6 +238,36 @@ def test_stream_recording():
     expect(keys == [0, 2000, 4000], f"keyframes at {keys} ms, want every 2 s")
 
 
+def test_stall_drops_late_frames_on_the_grid():
+    """The streamer stopped (SIGSTOP) for 1.5 s a second into a 6 s timeline: the frames
+    that reach the encoder more than 0.5 s late are dropped and counted, the others keep
+    their timestamps, the keyframe at 2 s is not dropped."""
+    port, rec = free_port(), os.path.join(TMP, "rec-stall")
+    flv = os.path.join(rec, "stall.flv")
+    server = Nginx(port, rec)
+    try:
+        s = Streamer(write_doc("six-stall", 6), "-o", f"rtmp://127.0.0.1:{port}/live/stall")
+        wait_for(lambda: (video_times(flv) or [0])[-1] >= 1000, 30, "1 s recorded")
+        s.proc.send_signal(signal.SIGSTOP)
+        time.sleep(1.5)
+        s.proc.send_signal(signal.SIGCONT)
+        code, wall, err = s.finish()
+    finally:
+        server.kill()
+    expect(code == 0, err)
+    times = video_times(flv)
+    index = on_grid(times, err, 180)
+    expect(dropped(err) >= 15, f"{dropped(err)} frames dropped after a 1.5 s stall: {err}")
+    keys = [ts for t, ts, body in flv_tags(flv) if t == 9 and len(body) > 1 and body[1] == 1
+            and body[0] >> 4 == 1]
+    expect(keys == [0, 2000, 4000], f"keyframes at {keys} ms, want every 2 s")
+    frames = decode_flv(flv)
+    expect(len(frames) == len(times), f"{len(frames)} decoded of {len(times)}")
+    for i in range(0, len(frames), 5):
+        expect(colour_index(frames[i]) == index[i] // 30,
+               f"frame {index[i]}: {pixel(frames[i], 160, 120)}")
+
+
 def test_live_patch_on_air():
     """A 6 s text "OLD" in red; about 2 s in, a merge patch on standard input makes it a
     green "NEW". Every frame before the one the stream names is red, every one from it
