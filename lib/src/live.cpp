@@ -345,6 +345,36 @@ GstPadProbeReturn released(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 	return GST_PAD_PROBE_OK;
 }
 
+/* The AAC encoders, in order of preference, with their priming: their first frames decode
+ * to that many samples before the first one they are given (avenc_aac: FFmpeg's
+ * initial_padding; voaacenc: measured, as in lib/src/render.cpp). FLV cannot say so (no
+ * edit list, no negative time): the coded sound's timestamps are moved back by it and what
+ * then comes before the stream's start is dropped; the stream's first 21 ms of sound decode
+ * without the frame before them. */
+struct AacEncoder {
+	const char *factory;
+	guint priming;
+};
+constexpr AacEncoder kAacEncoders[] = {{"avenc_aac", 1024}, {"voaacenc", 1600}};
+constexpr int kAudioRate = 48000;
+
+/* After the audio encoder: a frame before the start of its segment (its priming) is
+ * dropped. */
+GstPadProbeReturn before_start(GstPad *pad, GstPadProbeInfo *info, gpointer)
+{
+	GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+	GstEvent *ev = gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0);
+	if (!ev)
+		return GST_PAD_PROBE_OK;
+	const GstSegment *seg;
+	gst_event_parse_segment(ev, &seg);
+	bool before = GST_BUFFER_PTS_IS_VALID(buf) &&
+	              !GST_CLOCK_TIME_IS_VALID(gst_segment_to_running_time(seg, GST_FORMAT_TIME,
+	                                                                   GST_BUFFER_PTS(buf)));
+	gst_event_unref(ev);
+	return before ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+}
+
 void set_encoder(GstElement *venc, const LiveOptions &o)
 {
 	gst_util_set_object_arg(G_OBJECT(venc), "tune", "zerolatency");
@@ -417,11 +447,14 @@ bool Connection::build(GError **error)
 	GstElement *acaps = make("capsfilter", &missing);
 	aqueue_ = make("queue", &missing);
 	GstElement *aenc = nullptr;
-	for (const char *f : {"fdkaacenc", "avenc_aac", "voaacenc"})
-		if ((aenc = gst_element_factory_make(f, nullptr)))
+	guint priming = 0;
+	for (const AacEncoder &e : kAacEncoders)
+		if ((aenc = gst_element_factory_make(e.factory, nullptr))) {
+			priming = e.priming;
 			break;
+		}
 	if (!aenc)
-		missing.push_back("an AAC encoder (fdkaacenc, avenc_aac or voaacenc)");
+		missing.push_back("an AAC encoder (avenc_aac or voaacenc)");
 	GstElement *aparse = make("aacparse", &missing);
 	GstElement *mux = make("flvmux", &missing);
 	sink_ = make("rtmp2sink", &missing);
@@ -446,8 +479,8 @@ bool Connection::build(GError **error)
 	g_object_set(mux, "streamable", TRUE, nullptr);
 	g_autoptr(GstCaps) i420 = gst_caps_from_string("video/x-raw, format=(string)I420");
 	g_object_set(vcaps, "caps", i420, nullptr);
-	g_autoptr(GstCaps) stereo =
-	        gst_caps_from_string("audio/x-raw, rate=(int)48000, channels=(int)2");
+	g_autoptr(GstCaps) stereo = gst_caps_new_simple(
+	        "audio/x-raw", "rate", G_TYPE_INT, kAudioRate, "channels", G_TYPE_INT, 2, nullptr);
 	g_object_set(acaps, "caps", stereo, nullptr);
 	if (g_object_class_find_property(G_OBJECT_GET_CLASS(aenc), "bitrate"))
 		g_object_set(aenc, "bitrate", gint(o_.audio_kbps * 1000), nullptr);
@@ -475,6 +508,13 @@ bool Connection::build(GError **error)
 		                                  GST_PAD_PROBE_TYPE_EVENT_FLUSH),
 		                  source_events, p, nullptr);
 	}
+	/* the encoder's priming: the sound's timestamps moved back by it, the frames then
+	 * before the stream's start dropped */
+	g_autoptr(GstPad) coded = gst_element_get_static_pad(aenc, "src");
+	gst_pad_set_offset(coded, -GstClockTimeDiff(gst_util_uint64_scale_round(
+	                                  priming, GST_SECOND, guint64(kAudioRate))));
+	g_autoptr(GstPad) parsed = gst_element_get_static_pad(aparse, "src");
+	gst_pad_add_probe(parsed, GST_PAD_PROBE_TYPE_BUFFER, before_start, nullptr, nullptr);
 	g_autoptr(GstPad) raw = gst_element_get_static_pad(vqueue_, "src");
 	gst_pad_add_probe(raw, GST_PAD_PROBE_TYPE_BUFFER, pace_video, &timing_, nullptr);
 	g_autoptr(GstPad) out = gst_element_get_static_pad(vparse, "src");

@@ -268,6 +268,35 @@ def test_stall_drops_late_frames_on_the_grid():
                f"frame {index[i]}: {pixel(frames[i], 160, 120)}")
 
 
+def test_sound_in_time_with_the_picture():
+    """The flash-and-click cuts of test_sync.py streamed: each click comes with its flash
+    (the AAC encoder's priming taken off the sound's timestamps). The first cut is not
+    checked: the stream's first 21 ms of sound decode without the frame before them (the
+    priming frame, which FLV cannot place before 0), and the click's onset comes out a few
+    ms late there."""
+    import test_sync as sync
+    sync.flash_and_click_clip()
+    path = os.path.join(sync.TMP, "cuts-live.json")
+    with open(path, "w") as f:
+        json.dump(sync.cuts_doc("flash.mkv", "video/x-matroska"), f)
+    port, rec = free_port(), os.path.join(TMP, "rec-sync")
+    server = Nginx(port, rec)
+    try:
+        code, wall, err = Streamer(path, "-o", f"rtmp://127.0.0.1:{port}/live/sync").finish()
+    finally:
+        server.kill()
+    expect(code == 0, err)
+    flv = os.path.join(rec, "sync.flv")
+    flash = sync.flashes(decode_frames(flv, sync.W, sync.H, demux="flvdemux"))
+    cuts = [k * sync.CUT_FRAMES for k in range(sync.CUTS)]
+    expect(flash == cuts, f"flashes at frames {flash}, want {cuts}")
+    audio = sync.decode_audio(flv, ("flvdemux", "!", "aacparse", "!", "avdec_aac"))
+    for cut in (1, sync.CUTS - 1):
+        got, want = sync.click_ms(audio, cut), flash[cut] * 1000 / 30
+        expect(abs(got - want) <= sync.TOLERANCE_MS,
+               f"the click of cut {cut} at {got:.1f} ms, its flash at {want:.1f} ms")
+
+
 def test_live_patch_on_air():
     """A 6 s text "OLD" in red; 1 s or so in, a merge patch on standard input makes it a
     green "NEW". Every frame before the one the stream names is red, every one from it
