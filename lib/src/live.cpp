@@ -268,6 +268,24 @@ GstPadProbeReturn source_events(GstPad *, GstPadProbeInfo *info, gpointer data)
 	}
 }
 
+/* A buffer time of the pad's current segment as running time (or stream time); NONE
+ * without a segment or outside it. */
+GstClockTime segment_time(GstPad *pad, GstClockTime t, bool stream = false)
+{
+	GstEvent *ev = gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0);
+	if (!ev || !GST_CLOCK_TIME_IS_VALID(t)) {
+		if (ev)
+			gst_event_unref(ev);
+		return GST_CLOCK_TIME_NONE;
+	}
+	const GstSegment *seg;
+	gst_event_parse_segment(ev, &seg);
+	GstClockTime out = stream ? gst_segment_to_stream_time(seg, GST_FORMAT_TIME, t)
+	                          : gst_segment_to_running_time(seg, GST_FORMAT_TIME, t);
+	gst_event_unref(ev);
+	return out;
+}
+
 /* Before the video encoder. The stream's timestamps are the timeline's (running time):
  * nothing here waits for the clock, the muxer takes its inputs in timestamp order
  * whenever they are ready and the sink sends them at their time, so a frame that is late
@@ -277,17 +295,7 @@ GstPadProbeReturn source_events(GstPad *, GstPadProbeInfo *info, gpointer data)
 GstPadProbeReturn pace_video(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
 	Timing *t = static_cast<Timing *>(data);
-	GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
-	GstEvent *ev = gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0);
-	if (!ev || !GST_BUFFER_PTS_IS_VALID(buf)) {
-		if (ev)
-			gst_event_unref(ev);
-		return GST_PAD_PROBE_OK;
-	}
-	const GstSegment *seg;
-	gst_event_parse_segment(ev, &seg);
-	GstClockTime rt = gst_segment_to_running_time(seg, GST_FORMAT_TIME, GST_BUFFER_PTS(buf));
-	gst_event_unref(ev);
+	GstClockTime rt = segment_time(pad, GST_BUFFER_PTS(GST_PAD_PROBE_INFO_BUFFER(info)));
 	int n, d;
 	{
 		std::lock_guard<std::mutex> guard(t->lock);
@@ -328,19 +336,12 @@ GstPadProbeReturn released(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 	GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
 	/* the timeline's time: the stream time (x264enc moves its timestamps and segment
 	 * 1000 hours on) */
-	GstEvent *ev = gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0);
-	if (ev && GST_BUFFER_PTS_IS_VALID(buf)) {
-		const GstSegment *seg;
-		gst_event_parse_segment(ev, &seg);
-		GstClockTime end = GST_BUFFER_PTS(buf);
-		if (GST_BUFFER_DURATION_IS_VALID(buf))
-			end += GST_BUFFER_DURATION(buf);
-		end = gst_segment_to_stream_time(seg, GST_FORMAT_TIME, end);
-		if (GST_CLOCK_TIME_IS_VALID(end))
-			t->position = end;
-	}
-	if (ev)
-		gst_event_unref(ev);
+	GstClockTime end = GST_BUFFER_PTS(buf);
+	if (GST_CLOCK_TIME_IS_VALID(end) && GST_BUFFER_DURATION_IS_VALID(buf))
+		end += GST_BUFFER_DURATION(buf);
+	end = segment_time(pad, end, true);
+	if (GST_CLOCK_TIME_IS_VALID(end))
+		t->position = end;
 	t->frames++;
 	return GST_PAD_PROBE_OK;
 }
@@ -363,15 +364,8 @@ constexpr int kAudioRate = 48000;
 GstPadProbeReturn before_start(GstPad *pad, GstPadProbeInfo *info, gpointer)
 {
 	GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
-	GstEvent *ev = gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0);
-	if (!ev)
-		return GST_PAD_PROBE_OK;
-	const GstSegment *seg;
-	gst_event_parse_segment(ev, &seg);
 	bool before = GST_BUFFER_PTS_IS_VALID(buf) &&
-	              !GST_CLOCK_TIME_IS_VALID(gst_segment_to_running_time(seg, GST_FORMAT_TIME,
-	                                                                   GST_BUFFER_PTS(buf)));
-	gst_event_unref(ev);
+	              !GST_CLOCK_TIME_IS_VALID(segment_time(pad, GST_BUFFER_PTS(buf)));
 	return before ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
 }
 
