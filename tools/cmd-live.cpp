@@ -204,10 +204,10 @@ int cmd_stream(int argc, char **argv)
 	}
 	if (!quiet)
 		fprintf(stderr,
-		        "jsontimeline stream: sent %" G_GUINT64_FORMAT
-		        " frames over %u connection%s, %u loop%s; timeline at %.2f s\n",
-		        stats.frames, stats.connections, stats.connections == 1 ? "" : "s",
-		        stats.loops, stats.loops == 1 ? "" : "s",
+		        "jsontimeline stream: sent %" G_GUINT64_FORMAT " frames (%" G_GUINT64_FORMAT
+		        " dropped late) over %u connection%s, %u loop%s; timeline at %.2f s\n",
+		        stats.frames, stats.dropped, stats.connections,
+		        stats.connections == 1 ? "" : "s", stats.loops, stats.loops == 1 ? "" : "s",
 		        double(stats.position) / GST_SECOND);
 	return EXIT_OK;
 }

@@ -1690,20 +1690,7 @@ GstPadProbeReturn trim_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 /* Retimed pictures may run past the end of the decoder's segment: it is left open. */
 GstPadProbeReturn open_segment(GstPad *, GstPadProbeInfo *info, gpointer)
 {
-	GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
-	if (GST_EVENT_TYPE(event) != GST_EVENT_SEGMENT)
-		return GST_PAD_PROBE_OK;
-	const GstSegment *in;
-	gst_event_parse_segment(event, &in);
-	if (in->format != GST_FORMAT_TIME || !GST_CLOCK_TIME_IS_VALID(in->stop))
-		return GST_PAD_PROBE_OK;
-	GstSegment seg;
-	gst_segment_copy_into(in, &seg);
-	seg.stop = GST_CLOCK_TIME_NONE;
-	GstEvent *own = gst_event_new_segment(&seg);
-	gst_event_set_seqnum(own, gst_event_get_seqnum(event));
-	gst_event_unref(event);
-	GST_PAD_PROBE_INFO_DATA(info) = own;
+	jtl::open_segment_end(info);
 	return GST_PAD_PROBE_OK;
 }
 

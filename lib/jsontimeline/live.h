@@ -54,7 +54,8 @@ struct LiveOptions {
 struct LiveStats {
 	unsigned connections = 0;  /* pipelines started (1 + reconnections) */
 	unsigned loops = 0;        /* times the timeline started again from 0 */
-	guint64 frames = 0;        /* video frames released to the encoder, all connections */
+	guint64 frames = 0;        /* video frames released to the muxer, all connections */
+	guint64 dropped = 0;       /* video frames dropped for coming too late (0.5 s) */
 	GstClockTime position = 0; /* timeline position reached (end of the last frame) */
 };
 

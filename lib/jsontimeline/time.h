@@ -28,6 +28,10 @@ Ticks ns_to_ticks(GstClockTime ns);
 Ticks ms_to_ticks(double ms);
 Ticks seconds_to_ticks(double seconds);
 
+/* In a pad probe: a SEGMENT event in TIME with an end is replaced by the same segment
+ * without one (stop NONE), for a stream that goes on past it; anything else is left. */
+void open_segment_end(GstPadProbeInfo *info);
+
 /* Timestamp of output frame n at fps_n/fps_d: n * fps_d * GST_SECOND / fps_n, rounded
  * down, exactly as GStreamer's own elements (videotestsrc, compositor) stamp frames, so
  * values keyed at these instants are found at the frames' stream times. */

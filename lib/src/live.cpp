@@ -10,6 +10,8 @@
 #include <memory>
 #include <vector>
 
+#include <gst/video/video.h>
+
 #include "timeline-source.h"
 #include <jsontimeline/diagnostics.h>
 #include <jsontimeline/time.h>
@@ -187,7 +189,16 @@ struct Timing {
 	int fps_n = 0, fps_d = 1;         /* lock: from the video caps */
 	std::atomic<guint64> position{0}; /* end of the last video frame released */
 	std::atomic<guint64> frames{0};   /* video frames released */
+	std::atomic<guint64> dropped{0};  /* video frames dropped for being too late */
+	GstElement *pipeline = nullptr;   /* set before it starts */
 };
+
+/* A frame that reaches the video encoder later than this against the clock (the machine
+ * is too slow for real time) is dropped, unless it is a keyframe's: the stream catches up
+ * instead of falling further behind. */
+constexpr GstClockTime kMaxLateness = GST_SECOND / 2;
+/* a keyframe every 2 s of the stream, on the frame grid */
+constexpr int kKeyframeSeconds = 2;
 
 struct PadProbe {
 	Timing *timing;
@@ -223,10 +234,12 @@ GstPadProbeReturn source_events(GstPad *, GstPadProbeInfo *info, gpointer data)
 				std::lock_guard<std::mutex> guard(p->timing->lock);
 				p->timing->fps_n = n;
 				p->timing->fps_d = d;
-				/* a keyframe every 2 s, set before the caps reach the encoder */
+				/* a keyframe every 2 s, set before the caps reach the encoder (the
+				 * frames at those times are also forced to be: pace_video) */
 				if (p->encoder)
 					g_object_set(p->encoder, "key-int-max",
-					             guint(std::max(1, 2 * n / std::max(1, d))),
+					             guint(std::max(1, kKeyframeSeconds * n /
+					                                       std::max(1, d))),
 					             nullptr);
 			}
 		}
@@ -255,19 +268,105 @@ GstPadProbeReturn source_events(GstPad *, GstPadProbeInfo *info, gpointer data)
 	}
 }
 
-/* After the clock: what is released is what goes out (the encoders add no delay). */
-GstPadProbeReturn released(GstPad *, GstPadProbeInfo *info, gpointer data)
+/* A buffer time of the pad's current segment as running time (or stream time); NONE
+ * without a segment or outside it. */
+GstClockTime segment_time(GstPad *pad, GstClockTime t, bool stream = false)
+{
+	GstEvent *ev = gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0);
+	if (!ev || !GST_CLOCK_TIME_IS_VALID(t)) {
+		if (ev)
+			gst_event_unref(ev);
+		return GST_CLOCK_TIME_NONE;
+	}
+	const GstSegment *seg;
+	gst_event_parse_segment(ev, &seg);
+	GstClockTime out = stream ? gst_segment_to_stream_time(seg, GST_FORMAT_TIME, t)
+	                          : gst_segment_to_running_time(seg, GST_FORMAT_TIME, t);
+	gst_event_unref(ev);
+	return out;
+}
+
+/* Before the video encoder. The stream's timestamps are the timeline's (running time):
+ * nothing here waits for the clock, the muxer takes its inputs in timestamp order
+ * whenever they are ready and the sink sends them at their time, so a frame that is late
+ * is sent late but with its own timestamp. A frame at a keyframe time (every
+ * kKeyframeSeconds of running time) is made a keyframe; another one that comes more than
+ * kMaxLateness late is dropped and counted. */
+GstPadProbeReturn pace_video(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+	Timing *t = static_cast<Timing *>(data);
+	GstClockTime rt = segment_time(pad, GST_BUFFER_PTS(GST_PAD_PROBE_INFO_BUFFER(info)));
+	int n, d;
+	{
+		std::lock_guard<std::mutex> guard(t->lock);
+		n = t->fps_n > 0 ? t->fps_n : 30;
+		d = t->fps_d;
+	}
+	if (!GST_CLOCK_TIME_IS_VALID(rt))
+		return GST_PAD_PROBE_OK;
+	guint64 frame = gst_util_uint64_scale_round(rt, guint64(n), guint64(d) * GST_SECOND);
+	guint64 per_key = guint64(std::max(1, kKeyframeSeconds * n / std::max(1, d)));
+	if (frame % per_key == 0) {
+		g_autoptr(GstPad) peer = gst_pad_get_peer(pad);
+		if (peer)
+			gst_pad_send_event(peer, gst_video_event_new_downstream_force_key_unit(
+			                                 GST_CLOCK_TIME_NONE, GST_CLOCK_TIME_NONE,
+			                                 GST_CLOCK_TIME_NONE, TRUE, 0));
+		return GST_PAD_PROBE_OK;
+	}
+	if (!t->pipeline || GST_STATE(t->pipeline) != GST_STATE_PLAYING)
+		return GST_PAD_PROBE_OK;
+	g_autoptr(GstClock) clock = gst_element_get_clock(t->pipeline);
+	if (!clock)
+		return GST_PAD_PROBE_OK;
+	GstClockTime now = gst_clock_get_time(clock);
+	GstClockTime due = gst_element_get_base_time(t->pipeline) + rt;
+	if (now > due + kMaxLateness) {
+		t->dropped++;
+		return GST_PAD_PROBE_DROP;
+	}
+	return GST_PAD_PROBE_OK;
+}
+
+/* Between the encoder and the muxer: what is released goes out next (the muxer holds one
+ * frame, the sink sends it at its time). */
+GstPadProbeReturn released(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
 	Timing *t = static_cast<Timing *>(data);
 	GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
-	if (GST_BUFFER_PTS_IS_VALID(buf)) {
-		GstClockTime end = GST_BUFFER_PTS(buf);
-		if (GST_BUFFER_DURATION_IS_VALID(buf))
-			end += GST_BUFFER_DURATION(buf);
+	/* the timeline's time: the stream time (x264enc moves its timestamps and segment
+	 * 1000 hours on) */
+	GstClockTime end = GST_BUFFER_PTS(buf);
+	if (GST_CLOCK_TIME_IS_VALID(end) && GST_BUFFER_DURATION_IS_VALID(buf))
+		end += GST_BUFFER_DURATION(buf);
+	end = segment_time(pad, end, true);
+	if (GST_CLOCK_TIME_IS_VALID(end))
 		t->position = end;
-	}
 	t->frames++;
 	return GST_PAD_PROBE_OK;
+}
+
+/* The AAC encoders, in order of preference, with their priming: their first frames decode
+ * to that many samples before the first one they are given (avenc_aac: FFmpeg's
+ * initial_padding; voaacenc: measured, as in lib/src/render.cpp). FLV cannot say so (no
+ * edit list, no negative time): the coded sound's timestamps are moved back by it and what
+ * then comes before the stream's start is dropped; the stream's first 21 ms of sound decode
+ * without the frame before them. */
+struct AacEncoder {
+	const char *factory;
+	guint priming;
+};
+constexpr AacEncoder kAacEncoders[] = {{"avenc_aac", 1024}, {"voaacenc", 1600}};
+constexpr int kAudioRate = 48000;
+
+/* After the audio encoder: a frame before the start of its segment (its priming) is
+ * dropped. */
+GstPadProbeReturn before_start(GstPad *pad, GstPadProbeInfo *info, gpointer)
+{
+	GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+	bool before = GST_BUFFER_PTS_IS_VALID(buf) &&
+	              !GST_CLOCK_TIME_IS_VALID(segment_time(pad, GST_BUFFER_PTS(buf)));
+	return before ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
 }
 
 void set_encoder(GstElement *venc, const LiveOptions &o)
@@ -335,25 +434,26 @@ bool Connection::build(GError **error)
 	GstElement *vconv = make("videoconvert", &missing);
 	GstElement *vcaps = make("capsfilter", &missing);
 	vqueue_ = make("queue", &missing);
-	GstElement *vsync = make("clocksync", &missing);
 	GstElement *venc = make("x264enc", &missing);
 	GstElement *vparse = make("h264parse", &missing);
 	GstElement *aconv = make("audioconvert", &missing);
 	GstElement *ares = make("audioresample", &missing);
 	GstElement *acaps = make("capsfilter", &missing);
 	aqueue_ = make("queue", &missing);
-	GstElement *async = make("clocksync", &missing);
 	GstElement *aenc = nullptr;
-	for (const char *f : {"fdkaacenc", "avenc_aac", "voaacenc"})
-		if ((aenc = gst_element_factory_make(f, nullptr)))
+	guint priming = 0;
+	for (const AacEncoder &e : kAacEncoders)
+		if ((aenc = gst_element_factory_make(e.factory, nullptr))) {
+			priming = e.priming;
 			break;
+		}
 	if (!aenc)
-		missing.push_back("an AAC encoder (fdkaacenc, avenc_aac or voaacenc)");
+		missing.push_back("an AAC encoder (avenc_aac or voaacenc)");
 	GstElement *aparse = make("aacparse", &missing);
 	GstElement *mux = make("flvmux", &missing);
 	sink_ = make("rtmp2sink", &missing);
-	GstElement *all[] = {src_, vconv, vcaps,   vqueue_, vsync, venc,   vparse, aconv,
-	                     ares, acaps, aqueue_, async,   aenc,  aparse, mux,    sink_};
+	GstElement *all[] = {src_, vconv, vcaps,   vqueue_, venc,   vparse, aconv,
+	                     ares, acaps, aqueue_, aenc,    aparse, mux,    sink_};
 	if (!missing.empty()) {
 		for (GstElement *e : all)
 			if (e)
@@ -373,8 +473,8 @@ bool Connection::build(GError **error)
 	g_object_set(mux, "streamable", TRUE, nullptr);
 	g_autoptr(GstCaps) i420 = gst_caps_from_string("video/x-raw, format=(string)I420");
 	g_object_set(vcaps, "caps", i420, nullptr);
-	g_autoptr(GstCaps) stereo =
-	        gst_caps_from_string("audio/x-raw, rate=(int)48000, channels=(int)2");
+	g_autoptr(GstCaps) stereo = gst_caps_new_simple(
+	        "audio/x-raw", "rate", G_TYPE_INT, kAudioRate, "channels", G_TYPE_INT, 2, nullptr);
 	g_object_set(acaps, "caps", stereo, nullptr);
 	if (g_object_class_find_property(G_OBJECT_GET_CLASS(aenc), "bitrate"))
 		g_object_set(aenc, "bitrate", gint(o_.audio_kbps * 1000), nullptr);
@@ -384,9 +484,8 @@ bool Connection::build(GError **error)
 		g_object_set(q, "max-size-buffers", 0u, "max-size-bytes", 0u, "max-size-time",
 		             guint64(GST_SECOND / 2), nullptr);
 
-	bool ok = gst_element_link_many(vconv, vcaps, vqueue_, vsync, venc, vparse, mux, nullptr) &&
-	          gst_element_link_many(aconv, ares, acaps, aqueue_, async, aenc, aparse, mux,
-	                                nullptr) &&
+	bool ok = gst_element_link_many(vconv, vcaps, vqueue_, venc, vparse, mux, nullptr) &&
+	          gst_element_link_many(aconv, ares, acaps, aqueue_, aenc, aparse, mux, nullptr) &&
 	          gst_element_link(mux, sink_) &&
 	          gst_element_link_pads(src_, "video", vconv, "sink") &&
 	          gst_element_link_pads(src_, "audio", aconv, "sink");
@@ -403,8 +502,18 @@ bool Connection::build(GError **error)
 		                                  GST_PAD_PROBE_TYPE_EVENT_FLUSH),
 		                  source_events, p, nullptr);
 	}
-	g_autoptr(GstPad) out = gst_element_get_static_pad(vsync, "src");
+	/* the encoder's priming: the sound's timestamps moved back by it, the frames then
+	 * before the stream's start dropped */
+	g_autoptr(GstPad) coded = gst_element_get_static_pad(aenc, "src");
+	gst_pad_set_offset(coded, -GstClockTimeDiff(gst_util_uint64_scale_round(
+	                                  priming, GST_SECOND, guint64(kAudioRate))));
+	g_autoptr(GstPad) parsed = gst_element_get_static_pad(aparse, "src");
+	gst_pad_add_probe(parsed, GST_PAD_PROBE_TYPE_BUFFER, before_start, nullptr, nullptr);
+	g_autoptr(GstPad) raw = gst_element_get_static_pad(vqueue_, "src");
+	gst_pad_add_probe(raw, GST_PAD_PROBE_TYPE_BUFFER, pace_video, &timing_, nullptr);
+	g_autoptr(GstPad) out = gst_element_get_static_pad(vparse, "src");
 	gst_pad_add_probe(out, GST_PAD_PROBE_TYPE_BUFFER, released, &timing_, nullptr);
+	timing_.pipeline = pipeline_.get();
 	set_encoder(venc, o_);
 	vprobe_.encoder = venc;
 	/* the document is loaded on READY: its duration, a range to seek to */
@@ -527,8 +636,10 @@ Outcome Connection::run(GstClockTime from, GError **error)
 	gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
 	while (GstMessage *m = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR))
 		errors.push_back(m);
-	if (stats_)
+	if (stats_) {
 		stats_->frames += timing_.frames;
+		stats_->dropped += timing_.dropped;
+	}
 	if (!errors.empty()) {
 		/* the source's own errors are fatal; the sink's (and what follows from them
 		 * upstream) are a lost connection */

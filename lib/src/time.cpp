@@ -34,6 +34,24 @@ Ticks seconds_to_ticks(double seconds)
 	return Ticks(std::llround(seconds * double(kTicksPerSecond)));
 }
 
+void open_segment_end(GstPadProbeInfo *info)
+{
+	GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
+	if (!event || GST_EVENT_TYPE(event) != GST_EVENT_SEGMENT)
+		return;
+	const GstSegment *in;
+	gst_event_parse_segment(event, &in);
+	if (in->format != GST_FORMAT_TIME || !GST_CLOCK_TIME_IS_VALID(in->stop))
+		return;
+	GstSegment seg;
+	gst_segment_copy_into(in, &seg);
+	seg.stop = GST_CLOCK_TIME_NONE;
+	GstEvent *open = gst_event_new_segment(&seg);
+	gst_event_set_seqnum(open, gst_event_get_seqnum(event));
+	gst_event_unref(event);
+	GST_PAD_PROBE_INFO_DATA(info) = open;
+}
+
 GstClockTime frame_to_ns(uint64_t frame, int fps_n, int fps_d)
 {
 	if (fps_n <= 0 || fps_d <= 0)
