@@ -370,9 +370,8 @@ const jtl::ClipSpan &span_of(const Context &ctx, const jtl::Item &item)
 /* Where and how an item shows at output frame k, transitions included. */
 jtl::ItemFrame frame_of(const Context &ctx, const jtl::Item &item, uint64_t k)
 {
-	return jtl::evaluate_clip(item, span_of(ctx, item),
-	                          jtl::ns_to_ticks(jtl::frame_to_ns(k, ctx.fps, 1)), ctx.comp_w,
-	                          ctx.comp_h);
+	return jtl::evaluate_clip(item, span_of(ctx, item), jtl::frame_to_ticks(k, ctx.fps, 1),
+	                          ctx.comp_w, ctx.comp_h);
 }
 
 /* The transition whose mask shows this item (the incoming clip of a wipe, clock-wipe or
@@ -740,14 +739,16 @@ GstPad *add_picture(JtlTimelineSrc *self, std::vector<GstElement *> *list, const
 }
 
 /* The output frames [*k, *k + *count) an item shows in the rendered range (with the lead
- * and tail of its transitions); false when none. */
+ * and tail of its transitions); false when none. Decided on the frame grid in ticks
+ * (jtl::frame_at_or_after()), as frame_of() evaluates the item: not by comparing
+ * nanoseconds, which round the item's ends and the frames' times differently. */
 bool item_frames(const jtl::Item &item, const Context &ctx, uint64_t *k, uint64_t *count)
 {
 	const jtl::ClipSpan &span = span_of(ctx, item);
-	uint64_t first = std::max(first_frame_at(jtl::ticks_to_ns(item.start - span.lead), ctx.fps),
-	                          ctx.range.k0);
-	uint64_t end = std::min(first_frame_at(jtl::ticks_to_ns(item.end() + span.tail), ctx.fps),
-	                        ctx.range.k1);
+	uint64_t first =
+	        std::max(jtl::frame_at_or_after(item.start - span.lead, ctx.fps, 1), ctx.range.k0);
+	uint64_t end =
+	        std::min(jtl::frame_at_or_after(item.end() + span.tail, ctx.fps, 1), ctx.range.k1);
 	if (first >= end)
 		return false;
 	*k = first;
@@ -1202,7 +1203,7 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 		                                              jtl::Raster *out, int64_t *key,
 		                                              std::string *error) {
 			jtl::Ticks local =
-			        jtl::ns_to_ticks(jtl::frame_to_ns(first + j, fps, 1)) - start;
+			        jtl::frame_to_ticks(first + j, fps, 1) - start;
 			double p = jtl::chart_progress(data, local);
 			*key = std::llround(p * 1e6);
 			if (prev && *prev == *key)
@@ -1237,7 +1238,7 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 			*key = animated ? int64_t(j) : 0;
 			if (prev && *prev == *key)
 				return true;
-			jtl::Ticks t = jtl::ns_to_ticks(jtl::frame_to_ns(first + j, fps, 1));
+			jtl::Ticks t = jtl::frame_to_ticks(first + j, fps, 1);
 			return jtl::draw_template(*it, *data, *assets, t, w, h, scale, out, why);
 		};
 	} else {
