@@ -153,10 +153,11 @@ struct LiveBranch {
 	GstClockTime trim_start = 0; /* ns into the file where the rendered range starts */
 	GstClockTime file_end = 0;   /* ns into the file where the item ends */
 	GstClockTimeDiff offset = 0; /* running time = file time + offset */
+	GstClockTimeDiff audio_offset = 0; /* the same for the sound (on the sample grid) */
 	GstControlSource *gain = nullptr;
 	GstPad *audio_src = nullptr;     /* the decoder pad feeding audio_sink (not a ref) */
 	double rate = 1.0;               /* playbackRate: file time runs this much faster */
-	GstClockTime item_start = 0;     /* in the timeline */
+	GstClockTime item_start = 0;     /* where its sound starts in the timeline */
 	GstElement *audio_out = nullptr; /* the last element of the sound's chain */
 	/* crop, corners and rotation of a video item, done by jtllayer: its canvas and box
 	 * (output pixels) and per-frame values (crop-left, -top, -right, -bottom, radius,
@@ -1645,7 +1646,7 @@ void on_decoded_pad(GstElement *, GstPad *pad, gpointer data)
 		g_autoptr(GstPad) out = gst_element_get_static_pad(elements.back(), "src");
 		bool video_chain = target == m->video_sink;
 		gst_pad_set_offset(out, video_chain ? m->offset - GstClockTimeDiff(m->shift)
-		                                    : m->offset);
+		                                    : m->audio_offset);
 		if (video_chain && m->retime)
 			gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, open_segment,
 			                  nullptr, nullptr);
@@ -1716,7 +1717,11 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 	m->file_end =
 	        std::max(GstClockTime(std::llround(std::max(0.0, file_at(to)))), m->trim_start + 1);
 	m->offset = GstClockTimeDiff(item.start_ns()) - GstClockTimeDiff(m->file_start);
-	m->item_start = item.start_ns();
+	/* the sound starts on its first sample at or after the item's start, the rule that
+	 * gives its first frame (docs/format-indream.md, "Time") */
+	m->item_start =
+	        jtl::sample_to_ns(jtl::sample_at_or_after(item.start, kAudioRate), kAudioRate);
+	m->audio_offset = GstClockTimeDiff(m->item_start) - GstClockTimeDiff(m->file_start);
 	/* pictures show at file_start + (file time - file_start) / rate + offset; the first
 	 * one is held from `from` when it would show later, and all are shifted by `shift`
 	 * (taken off the pad offset) so that the held one keeps a time >= 0 */
