@@ -45,6 +45,7 @@
 #include <string>
 #include <tuple>
 
+#include <gst/base/gstaggregator.h>
 #include <gst/controller/controller.h>
 
 #include <jsontimeline/adjust.h>
@@ -84,6 +85,7 @@ enum {
 	PROP_ASSET_ROOT,
 	PROP_CACHE_MAX_BYTES,
 	PROP_RETAINED_VERSIONS,
+	PROP_TRACE_ITEMS,
 };
 
 constexpr int kAudioRate = 48000;
@@ -109,6 +111,7 @@ struct Settings {
 	bool fetch_refuse_private = false; /* loopback, private, link-local, metadata */
 	std::string fetch_allow_hosts;     /* comma-separated hosts let through anyway */
 	std::string asset_root;            /* local asset files only below it; "" = anywhere */
+	bool trace_items = false;          /* a jsontimeline-frame-items message per frame */
 };
 
 /* The output frames rendered: [k0, k1), from start to stop (ns). */
@@ -134,6 +137,16 @@ struct Context {
 	int comp_w = 0, comp_h = 0; /* the composition's size (slide distances) */
 	/* the clips that transitions extend, by item id (State::spans) */
 	const jtl::ClipSpans *spans = nullptr;
+	bool trace = false; /* trace-items */
+};
+
+/* trace-items: the items each compositor drew into a frame, gathered until the top
+ * compositor has drawn it; the document as the graph was built (the model compared). */
+struct Trace {
+	std::mutex lock; /* guards drawn: the compositors run in their own threads */
+	std::map<uint64_t, std::set<std::string>> drawn;
+	std::shared_ptr<const jtl::Timeline> timeline;
+	jtl::ClipSpans spans;
 };
 
 /* One built branch of the graph: its elements (owned by the bin) and its mixer pads. For
@@ -233,6 +246,8 @@ struct State {
 	guint32 seek_seqnum = GST_SEQNUM_INVALID;
 	bool segment_seek = false;
 	std::atomic<int> segment_done{0};
+
+	Trace trace;
 };
 
 } /* namespace */
@@ -1875,6 +1890,10 @@ bool build_branch(JtlTimelineSrc *self, const jtl::Branch &plan)
 	}
 	if (b->elements.empty())
 		return true; /* nothing of it in the rendered range */
+	/* whose picture the pad carries (trace-items) */
+	if (b->video_sink)
+		g_object_set_data_full(G_OBJECT(b->video_sink), "jtl-item",
+		                       g_strdup(plan.item_id.c_str()), g_free);
 	GST_DEBUG_OBJECT(self, "built the branch of %s (%zu elements)", plan.item_id.c_str(),
 	                 b->elements.size());
 	std::vector<GstElement *> elements;
@@ -2219,6 +2238,88 @@ bool add_background_image(JtlTimelineSrc *self, const jtl::Timeline &tl)
 	return pad != nullptr;
 }
 
+/* trace-items, on each compositor as it has chosen the pictures of a frame (its pads'
+ * values synced to the frame): the items whose pad has a picture and an alpha above 0.
+ * The top compositor, the last to draw a frame, posts them with the items the model shows
+ * on that frame (jtl::items_shown_at()). */
+void on_samples_selected(GstElement *comp, GstSegment *, guint64 pts, guint64, guint64,
+                         GstStructure *, gpointer data)
+{
+	JtlTimelineSrc *self = JTL_TIMELINE_SRC(data);
+	State &st = self->priv->state;
+	const Context &ctx = st.ctx;
+	if (!GST_CLOCK_TIME_IS_VALID(pts))
+		return;
+	const uint64_t k = gst_util_uint64_scale_round(pts, guint64(ctx.fps), GST_SECOND);
+	std::set<std::string> drawn;
+	g_autoptr(GstIterator) it = gst_element_iterate_sink_pads(comp);
+	GValue item = G_VALUE_INIT;
+	while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+		GstPad *pad = GST_PAD(g_value_get_object(&item));
+		const char *id = static_cast<const char *>(g_object_get_data(G_OBJECT(pad), "jtl-item"));
+		double alpha = 0;
+		g_object_get(pad, "alpha", &alpha, nullptr);
+		GstSample *sample = nullptr;
+		if (id && alpha > 0)
+			sample = gst_aggregator_peek_next_sample(GST_AGGREGATOR(comp),
+			                                         GST_AGGREGATOR_PAD(pad));
+		if (sample) {
+			drawn.insert(id);
+			gst_sample_unref(sample);
+		}
+		g_value_reset(&item);
+	}
+	g_value_unset(&item);
+	Trace &tr = st.trace;
+	std::unique_lock<std::mutex> guard(tr.lock);
+	tr.drawn[k].insert(drawn.begin(), drawn.end());
+	if (comp != ctx.comp)
+		return;
+	drawn = std::move(tr.drawn[k]);
+	tr.drawn.erase(tr.drawn.begin(), tr.drawn.upper_bound(k));
+	guard.unlock();
+	if (k < ctx.range.k0 || k >= ctx.range.k1)
+		return; /* not an output frame (output_events() drops it) */
+	jtl::FrameGrid grid;
+	grid.fps_n = ctx.fps;
+	grid.width = ctx.width;
+	grid.height = ctx.height;
+	grid.scale = ctx.scale;
+	grid.comp_w = ctx.comp_w;
+	grid.comp_h = ctx.comp_h;
+	std::vector<std::string> model = jtl::items_shown_at(*tr.timeline, tr.spans, k, grid);
+	std::vector<const char *> drawn_v, model_v;
+	for (const std::string &id : drawn)
+		drawn_v.push_back(id.c_str());
+	for (const std::string &id : model)
+		model_v.push_back(id.c_str());
+	drawn_v.push_back(nullptr);
+	model_v.push_back(nullptr);
+	gst_element_post_message(
+	        GST_ELEMENT(self),
+	        gst_message_new_element(
+	                GST_OBJECT(self),
+	                gst_structure_new("jsontimeline-frame-items", "frame", G_TYPE_UINT64,
+	                                  guint64(k), "drawn", G_TYPE_STRV, drawn_v.data(),
+	                                  "model", G_TYPE_STRV, model_v.data(), nullptr)));
+}
+
+/* trace-items: every compositor reports the pictures it chose for each frame. */
+void trace_compositors(JtlTimelineSrc *self)
+{
+	State &st = self->priv->state;
+	{
+		std::lock_guard<std::mutex> guard(st.trace.lock);
+		st.trace.drawn.clear();
+		st.trace.timeline = st.timeline;
+		st.trace.spans = st.spans;
+	}
+	for (GstElement *comp : st.ctx.compositors) {
+		g_object_set(comp, "emit-signals", TRUE, nullptr);
+		g_signal_connect(comp, "samples-selected", G_CALLBACK(on_samples_selected), self);
+	}
+}
+
 bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 {
 	State &st = self->priv->state;
@@ -2274,6 +2375,8 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 	gst_element_link_many(bg, bg_caps, comp, nullptr);
 	if (!add_adjustments(self, comp, comp_caps))
 		return false;
+	if (ctx.trace)
+		trace_compositors(self);
 	if (own) {
 		g_autoptr(GstPad) bg_pad = gst_element_get_static_pad(bg_caps, "src");
 		g_autoptr(GstPad) bg_sink = gst_pad_get_peer(bg_pad);
@@ -2465,6 +2568,7 @@ void compute_output(JtlTimelineSrc *self, const Settings &settings)
 	const jtl::Timeline &tl = *st.timeline;
 	Context &ctx = st.ctx;
 	ctx.assets = policy_of(settings);
+	ctx.trace = settings.trace_items;
 	ctx.fps = settings.fps > 0 ? settings.fps : tl.output.fps > 0 ? tl.output.fps : 30;
 	double scale = settings.scale > 0    ? settings.scale
 	               : tl.output.scale > 0 ? tl.output.scale
@@ -2943,6 +3047,9 @@ static void jtl_timeline_src_set_property(GObject *object, guint id, const GValu
 	case PROP_FETCH_TIMEOUT:
 		s.fetch_timeout = g_value_get_double(value);
 		break;
+	case PROP_TRACE_ITEMS:
+		s.trace_items = g_value_get_boolean(value);
+		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 		break;
@@ -3013,6 +3120,9 @@ static void jtl_timeline_src_get_property(GObject *object, guint id, GValue *val
 		break;
 	case PROP_FETCH_TIMEOUT:
 		g_value_set_double(value, s.fetch_timeout);
+		break;
+	case PROP_TRACE_ITEMS:
+		g_value_set_boolean(value, s.trace_items);
 		break;
 	case PROP_DURATION:
 		g_value_set_uint64(value, self->priv->state.duration);
@@ -3233,6 +3343,16 @@ static void jtl_timeline_src_class_init(JtlTimelineSrcClass *klass)
 	                          "still kept in memory because a live branch was built from them",
 	                          0, G_MAXUINT, 0,
 	                          GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+
+	g_object_class_install_property(
+	        object_class, PROP_TRACE_ITEMS,
+	        g_param_spec_boolean(
+	                "trace-items", "Trace items",
+	                "Post a \"jsontimeline-frame-items\" element message per output frame: "
+	                "the items whose pictures the compositor was given (\"drawn\") and "
+	                "those the document shows on that frame (\"model\"), to check renders; "
+	                "read when the graph is built (NULL->READY)",
+	                FALSE, rw));
 
 	gst_element_class_add_static_pad_template(element_class, &video_template);
 	gst_element_class_add_static_pad_template(element_class, &audio_template);
