@@ -166,7 +166,6 @@ struct LiveBranch {
 	GstClockTime trim_start = 0; /* ns into the file where the rendered range starts */
 	GstClockTime file_end = 0;   /* ns into the file where the item ends */
 	GstClockTimeDiff offset = 0; /* running time = file time + offset */
-	GstClockTimeDiff audio_offset = 0; /* the same for the sound (on the sample grid) */
 	GstControlSource *gain = nullptr;
 	GstPad *audio_src = nullptr;     /* the decoder pad feeding audio_sink (not a ref) */
 	double rate = 1.0;               /* playbackRate: file time runs this much faster */
@@ -1218,8 +1217,7 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 		draw = [data, scale, w, h, first, fps, start](uint64_t j, const int64_t *prev,
 		                                              jtl::Raster *out, int64_t *key,
 		                                              std::string *error) {
-			jtl::Ticks local =
-			        jtl::frame_to_ticks(first + j, fps, 1) - start;
+			jtl::Ticks local = jtl::frame_to_ticks(first + j, fps, 1) - start;
 			double p = jtl::chart_progress(data, local);
 			*key = std::llround(p * 1e6);
 			if (prev && *prev == *key)
@@ -1660,8 +1658,11 @@ void on_decoded_pad(GstElement *, GstPad *pad, gpointer data)
 		gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, trim_probe, m, nullptr);
 		g_autoptr(GstPad) out = gst_element_get_static_pad(elements.back(), "src");
 		bool video_chain = target == m->video_sink;
+		/* the sound's file start at its first sample (item_start), the pictures' at the
+		 * item's start */
 		gst_pad_set_offset(out, video_chain ? m->offset - GstClockTimeDiff(m->shift)
-		                                    : m->audio_offset);
+		                                    : GstClockTimeDiff(m->item_start) -
+		                                              GstClockTimeDiff(m->file_start));
 		if (video_chain && m->retime)
 			gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, open_segment,
 			                  nullptr, nullptr);
@@ -1736,7 +1737,6 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 	 * gives its first frame (docs/format-indream.md, "Time") */
 	m->item_start =
 	        jtl::sample_to_ns(jtl::sample_at_or_after(item.start, kAudioRate), kAudioRate);
-	m->audio_offset = GstClockTimeDiff(m->item_start) - GstClockTimeDiff(m->file_start);
 	/* pictures show at file_start + (file time - file_start) / rate + offset; the first
 	 * one is held from `from` when it would show later, and all are shifted by `shift`
 	 * (taken off the pad offset) so that the held one keeps a time >= 0 */
@@ -2256,7 +2256,8 @@ void on_samples_selected(GstElement *comp, GstSegment *, guint64 pts, guint64, g
 	GValue item = G_VALUE_INIT;
 	while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
 		GstPad *pad = GST_PAD(g_value_get_object(&item));
-		const char *id = static_cast<const char *>(g_object_get_data(G_OBJECT(pad), "jtl-item"));
+		const char *id =
+		        static_cast<const char *>(g_object_get_data(G_OBJECT(pad), "jtl-item"));
 		double alpha = 0;
 		g_object_get(pad, "alpha", &alpha, nullptr);
 		GstSample *sample = nullptr;
@@ -2297,11 +2298,11 @@ void on_samples_selected(GstElement *comp, GstSegment *, guint64 pts, guint64, g
 	model_v.push_back(nullptr);
 	gst_element_post_message(
 	        GST_ELEMENT(self),
-	        gst_message_new_element(
-	                GST_OBJECT(self),
-	                gst_structure_new("jsontimeline-frame-items", "frame", G_TYPE_UINT64,
-	                                  guint64(k), "drawn", G_TYPE_STRV, drawn_v.data(),
-	                                  "model", G_TYPE_STRV, model_v.data(), nullptr)));
+	        gst_message_new_element(GST_OBJECT(self),
+	                                gst_structure_new("jsontimeline-frame-items", "frame",
+	                                                  G_TYPE_UINT64, guint64(k), "drawn",
+	                                                  G_TYPE_STRV, drawn_v.data(), "model",
+	                                                  G_TYPE_STRV, model_v.data(), nullptr)));
 }
 
 /* trace-items: every compositor reports the pictures it chose for each frame. */

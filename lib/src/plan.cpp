@@ -318,7 +318,8 @@ std::vector<std::string> items_shown_at(const Timeline &timeline, const ClipSpan
 			double a = f.rotation * G_PI / 180.0;
 			double rw = std::fabs(bw * std::cos(a)) + std::fabs(bh * std::sin(a));
 			double rh = std::fabs(bw * std::sin(a)) + std::fabs(bh * std::cos(a));
-			double left = f.left + (f.width - rw) / 2.0, top = f.top + (f.height - rh) / 2.0;
+			double left = f.left + (f.width - rw) / 2.0,
+			       top = f.top + (f.height - rh) / 2.0;
 			PadBox box = {std::round(left * grid.scale), std::round(top * grid.scale),
 			              std::max(1.0, std::round(rw * grid.scale)),
 			              std::max(1.0, std::round(rh * grid.scale))};

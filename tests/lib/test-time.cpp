@@ -106,8 +106,8 @@ static void test_sample_grid()
 	g_assert_cmpuint(sample_at_or_after(8001, 48000), ==, 1601);
 	g_assert_cmpuint(sample_at_or_after(8005, 48000), ==, 1601);
 	/* a mixer rounding running time down to samples finds each sample where it was put */
-	for (uint64_t s : {uint64_t(0), uint64_t(1), uint64_t(1599), uint64_t(1600),
-	                   uint64_t(3200), uint64_t(48000 * 3600 + 7)}) {
+	for (uint64_t s : {uint64_t(0), uint64_t(1), uint64_t(1599), uint64_t(1600), uint64_t(3200),
+	                   uint64_t(48000 * 3600 + 7)}) {
 		GstClockTime ns = sample_to_ns(s, 48000);
 		g_assert_cmpuint(gst_util_uint64_scale(ns, 48000, GST_SECOND), ==, s);
 	}
