@@ -994,7 +994,8 @@ GstElement *make_caption_render(LiveBranch *b, const Context &ctx, const jtl::It
 	if (!cr)
 		return nullptr;
 	/* caption time 0 is the item's start */
-	double offset = (double(jtl::frame_to_ns(k, ctx.fps, 1)) - double(item.start_ns())) / 1e6;
+	double offset = double(jtl::frame_to_ticks(k, ctx.fps, 1) - item.start) * 1000.0 /
+	                double(jtl::kTicksPerSecond);
 	set_text_look(cr, st, ctx.scale);
 	g_object_set(cr, "rtl", gboolean(st.direction == jtl::TextDirection::Rtl), "color",
 	             st.color.c_str(), "stroke-color", st.stroke_color.c_str(), "x", 0.0, "y", 0.0,
@@ -1298,9 +1299,8 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 		draw = [anim, start_from, rate, keep, w, h, first, fps,
 		        start](uint64_t j, const int64_t *prev, jtl::Raster *out, int64_t *key,
 		               std::string *why) {
-			double local = (double(jtl::frame_to_ns(first + j, fps, 1)) -
-			                double(jtl::ticks_to_ns(start))) /
-			               1e9;
+			double local = double(jtl::frame_to_ticks(first + j, fps, 1) - start) /
+			               double(jtl::kTicksPerSecond);
 			int64_t frame =
 			        anim->frame_at(jtl::animation_time(start_from, rate, local));
 			*key = frame;

@@ -131,6 +131,49 @@ def test_media_starts_on_its_frame():
     expect(got == want, f"frames {got}, want {want}")
 
 
+def test_animation_time_from_the_item_start():
+    """A GIF (red 0.1 s, green 0.2 s, blue 0.1 s) starting on frame 2: its second picture from
+    frame 5, 0.1 s after the item's start (its start in ns is a nanosecond after frame 2's
+    timestamp); caption words timed from the item's start alike: the word spoken from
+    100 ms is highlighted from frame 5."""
+    sys.path.insert(0, os.path.dirname(__file__))
+    from test_animated import boxed, write_gif
+    from test_captions import caption_asset, captions_item
+    gif = os.path.join(TMP, "cut-rgb.gif")
+    write_gif(gif)
+    item = boxed("g", "gif", 16000, 8 * 8000, 0, 0, W, H, assetId="gif",
+                 keepAspectRatio=False, gifStartFromInSeconds=0, playbackRate=1)
+    doc = small([[item]])
+    doc["assets"]["gif"] = {"id": "gif", "type": "gif", "filename": gif, "size": 100,
+                            "remoteUrl": None, "remoteKey": None, "mimeType": "image/gif",
+                            "width": 32, "height": 32, "durationInSeconds": 0.4,
+                            "loopBehavior": "loop"}
+    code, out, err = render(doc, "cut-gif")
+    expect(code == 0, err)
+    got = [nearest(centre(f)) for f in decode_frames(out, W, H)]
+    red, green = PALETTE[0], PALETTE[1]
+    expect(got[:6] == [BLACK, BLACK, red, red, red, green], f"GIF frames {got[:6]}")
+    # the captions: "AAAA BBBB" centred in a 320 x 180 frame, BBBB spoken from 100 ms
+    cw, ch = 320, 180
+    cap = captions_item("cap", "words", 16000, 8 * 8000, left=0, top=60)
+    cap.update({"left": {"value": 0, "keyframes": []}, "top": {"value": 60, "keyframes": []},
+                "width": {"value": cw, "keyframes": []}})
+    doc = small([[cap]])
+    doc["compositionWidth"], doc["compositionHeight"] = cw, ch
+    doc["assets"]["words"] = caption_asset("words", [("AAAA ", 0, 100), ("BBBB", 100, 300)])
+    code, out, err = render(doc, "cut-captions")
+    expect(code == 0, err)
+    frames = decode_frames(out, cw, ch)
+
+    def green_side(frame):
+        xs = [x for y in range(ch) for x in range(0, cw, 2)
+              if (lambda p: p[1] > 190 and p[0] < 90 and p[2] < 90)(
+                  tuple(frame[(y * cw + x) * 3:(y * cw + x) * 3 + 3]))]
+        return None if len(xs) < 20 else "left" if sum(xs) / len(xs) < cw / 2 else "right"
+    sides = [green_side(frames[k]) for k in range(2, 7)]
+    expect(sides == ["left", "left", "left", "right", "right"], f"highlight {sides}")
+
+
 def test_sound_starts_on_its_first_sample():
     """An audio item's first sample is the first at or after its start (5 ticks a sample at
     48 kHz): 8000 ticks, frame 1's instant, is sample 1600 (its start in ns, 33333333,
