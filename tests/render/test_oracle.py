@@ -40,10 +40,10 @@ def traced(doc, name, *opts):
         return [json.loads(line) for line in f]
 
 
-def frames_of(doc):
+def frames_of(doc, fps=30):
     state = doc.get("editorState", doc)
     end = max(i["startTicks"] + i["durationTicks"] for i in state["items"].values())
-    return max(1, round(end * 30 / SECOND))
+    return max(1, round(end * fps / SECOND))
 
 
 def expect_oracle(lines, name, frames):
@@ -155,9 +155,11 @@ def kinds_document():
 
 def test_every_kind_on_the_frame_grid():
     doc = kinds_document()
-    lines = expect_oracle(traced(doc, "oracle-kinds"), "kinds", frames_of(doc))
-    kinds = {i.rstrip("0123456789") for line in lines for i in line["model"]}
-    expect(len(kinds) == 10, f"kinds shown {sorted(kinds)}")
+    for fps in (30, 60):
+        lines = expect_oracle(traced(doc, f"oracle-kinds-{fps}", "--fps", str(fps)),
+                              f"kinds at {fps} fps", frames_of(doc, fps))
+        kinds = {i.rstrip("0123456789") for line in lines for i in line["model"]}
+        expect(len(kinds) == 10, f"kinds shown {sorted(kinds)}")
 
 
 def test_time_varying_visibility():
