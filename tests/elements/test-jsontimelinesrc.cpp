@@ -596,6 +596,62 @@ GST_START_TEST(test_live_patches_free_old_versions)
 }
 GST_END_TEST;
 
+/* trace-items: one jsontimeline-frame-items message per frame, the items drawn equal to
+ * the model's, the one-frame item on frame 2 (16000 ticks: a nanosecond after the frame's
+ * timestamp when rounded). */
+GST_START_TEST(test_trace_items)
+{
+	std::string doc = solids_document({{"#ff0000", 0.0, 2 / 30.0},
+	                                   {"#00ff00", 2 / 30.0, 1 / 30.0},
+	                                   {"#0000ff", 0.1, 0.2}});
+	GstElement *pipeline = gst_parse_launch(
+	        "jsontimelinesrc name=src src.video ! fakesink sync=false src.audio ! fakesink "
+	        "sync=false",
+	        nullptr);
+	GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+	g_object_set(src, "json", doc.c_str(), "fps", 30, "trace-items", TRUE, nullptr);
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	GstBus *bus = gst_element_get_bus(pipeline);
+	std::vector<std::string> frames; /* "k: drawn / model" */
+	for (;;) {
+		GstMessage *msg = gst_bus_timed_pop_filtered(
+		        bus, 30 * GST_SECOND,
+		        GstMessageType(GST_MESSAGE_ELEMENT | GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+		fail_unless(msg != nullptr);
+		if (GST_MESSAGE_TYPE(msg) != GST_MESSAGE_ELEMENT) {
+			fail_unless(GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS);
+			gst_message_unref(msg);
+			break;
+		}
+		const GstStructure *st = gst_message_get_structure(msg);
+		if (gst_structure_has_name(st, "jsontimeline-frame-items")) {
+			guint64 k = 0;
+			gchar **drawn = nullptr, **model = nullptr;
+			fail_unless(gst_structure_get(st, "frame", G_TYPE_UINT64, &k, "drawn",
+			                              G_TYPE_STRV, &drawn, "model", G_TYPE_STRV,
+			                              &model, nullptr));
+			g_autofree gchar *d = g_strjoinv(",", drawn);
+			g_autofree gchar *m = g_strjoinv(",", model);
+			frames.push_back(std::to_string(k) + ": " + d + " / " + m);
+			g_strfreev(drawn);
+			g_strfreev(model);
+		}
+		gst_message_unref(msg);
+	}
+	std::vector<std::string> want = {"0: s0 / s0", "1: s0 / s0", "2: s1 / s1",
+	                                 "3: s2 / s2", "4: s2 / s2", "5: s2 / s2",
+	                                 "6: s2 / s2", "7: s2 / s2", "8: s2 / s2"};
+	std::string got;
+	for (const std::string &f : frames)
+		got += f + "; ";
+	fail_unless(frames == want, "%s", got.c_str());
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(bus);
+	gst_object_unref(src);
+	gst_object_unref(pipeline);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_progress_messages)
 {
 	/* 1 s at 30 fps: a message every 7 frames (a quarter second) and at the last */
@@ -837,6 +893,7 @@ static Suite *jsontimelinesrc_suite()
 	tcase_add_test(tc, test_live_patch_asset_policy);
 	tcase_add_test(tc, test_live_patches_free_old_versions);
 	tcase_add_test(tc, test_progress_messages);
+	tcase_add_test(tc, test_trace_items);
 	tcase_add_test(tc, test_released_branches_leave_nothing);
 	return s;
 }
