@@ -104,33 +104,40 @@ def kinds_document():
     def track(make):
         return [make(f"{i}", s, d) for i, (s, d) in enumerate(spans)]
 
-    def box(kind, **extra):
-        return lambda i, s, d: boxed(f"{kind}{i}", kind, s, d, 10 + 20 * int(i), 10, 80, 60,
-                                     **extra)
-    def text(name, **extra):
-        return lambda i, s, d: text_item(f"{name}{i}", "Cut here", s, d, 10 + 20 * int(i), 60,
-                                         120, 40, size=20, **extra)
+    def cell(n):
+        """Each kind in its own place of a 5 x 3 grid (64 x 60 cells), to be seen."""
+        return 4 + 64 * (n % 5), 4 + 60 * (n // 5), 56, 52
+
+    def box(kind, n, **extra):
+        return lambda i, s, d: boxed(f"{kind}{i}", kind, s, d, *cell(n), **extra)
+
+    def text(name, n, **extra):
+        return lambda i, s, d: text_item(f"{name}{i}", "Cut", s, d, *cell(n), size=20, **extra)
     typewriter = {"in": {"type": "typewriter", "durationTicks": 2 * FRAME, "easing": "linear"}}
     chart = {"chartType": "bar", "themeColor": "#FF0000", "animationDurationTicks": SECOND // 3,
              "keepAspectRatio": False,
              "data": {"series": [{"key": "v", "label": "Sales"}],
                       "rows": [{"label": "A", "values": {"v": 10}},
                                {"label": "B", "values": {"v": 40}}]}}
+    left, top, w, h = cell(7)
     tracks = [
-        track(lambda i, s, d: solid(f"solid{i}", "#00ff00", s, d, 0, 0, W, H)),
-        track(box("image", assetId="png", keepAspectRatio=False,
+        track(lambda i, s, d: solid(f"solid{i}", "#00ff00", s, d, *cell(0))),
+        track(box("image", 1, assetId="png", keepAspectRatio=False,
                   borderRadius={"value": 0, "keyframes": []})),
         track(lambda i, s, d: media_item(f"video{i}", "video", "clip", s, d, start_from=0.1,
-                                         w=64, h=36, left=200, top=100)),
-        track(box("gif", assetId="gif", keepAspectRatio=False, gifStartFromInSeconds=0,
+                                         **dict(zip(("left", "top", "w", "h"), cell(2))))),
+        track(box("gif", 3, assetId="gif", keepAspectRatio=False, gifStartFromInSeconds=0,
                   playbackRate=1)),
-        track(box("lottie", assetId="lot", keepAspectRatio=True, lottieStartFromInSeconds=0,
+        track(box("lottie", 4, assetId="lot", keepAspectRatio=True, lottieStartFromInSeconds=0,
                   playbackRate=1)),
-        track(text("text")),
-        track(text("typed", captionAnimations=typewriter)),
-        track(lambda i, s, d: captions_item(f"captions{i}", "words", s, d)),
-        track(box("chart", **chart)),
-        track(box("illustration", illustrationName="star", color="#00FF00",
+        track(text("text", 5)),
+        track(text("typed", 6, captionAnimations=typewriter)),
+        track(lambda i, s, d: captions_item(
+            f"captions{i}", "words", s, d, fontSize=14,
+            left={"value": left, "keyframes": []}, top={"value": top, "keyframes": []},
+            width={"value": 2 * w, "keyframes": []}, height={"value": h, "keyframes": []})),
+        track(box("chart", 9, **chart)),
+        track(box("illustration", 10, illustrationName="star", color="#00FF00",
                   keepAspectRatio=True)),
     ]
     doc = document(tracks, background="#000000")
