@@ -322,21 +322,25 @@ static void test_items_shown_at()
 			s += (s.empty() ? "" : " ") + id;
 		return s;
 	};
+	auto shows = [&](uint64_t k, const char *want) {
+		std::string got = at(k);
+		g_assert_cmpstr(got.c_str(), ==, want);
+	};
 	/* a [16000, 24000) is frame 2 only (66666666.67 ns); b [24001, 32001) misses frame 3's
 	 * instant by one tick and holds frame 4's (32000) */
-	g_assert_cmpstr(at(1).c_str(), ==, "");
-	g_assert_cmpstr(at(2).c_str(), ==, "a");
-	g_assert_cmpstr(at(3).c_str(), ==, "");
-	g_assert_cmpstr(at(4).c_str(), ==, "b");
-	g_assert_cmpstr(at(5).c_str(), ==, "");
+	shows(1, "");
+	shows(2, "a");
+	shows(3, "");
+	shows(4, "b");
+	shows(5, "");
 	/* turned enough at frame 10: its bounds reach into the margin */
-	g_assert_cmpstr(at(10).c_str(), ==, "turned");
+	shows(10, "turned");
 	/* 60 fps: frames 4 and 5 (16000, 20000 ticks) are a's, 6 (24000) is past it */
 	grid.fps_n = 60;
-	g_assert_cmpstr(at(4).c_str(), ==, "a");
-	g_assert_cmpstr(at(5).c_str(), ==, "a");
-	g_assert_cmpstr(at(6).c_str(), ==, "");
-	g_assert_cmpstr(at(7).c_str(), ==, "b");
+	shows(4, "a");
+	shows(5, "a");
+	shows(6, "");
+	shows(7, "b");
 }
 
 int main(int argc, char **argv)
