@@ -1790,7 +1790,7 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 		jtl::Ticks lo = item.start - span.lead, hi = item.end() + span.tail;
 		uint64_t steps = std::max<uint64_t>(
 		        2, jtl::frames_in(jtl::ticks_to_ns(hi - lo), ctx.fps, 1));
-		for (uint64_t k = 0; k <= steps; k++) {
+		for (uint64_t k = 0; k < steps; k++) {
 			jtl::Ticks t = lo + jtl::Ticks(k) * (hi - lo) / jtl::Ticks(steps);
 			GstClockTimeDiff file_t = GstClockTimeDiff(m->file_start) +
 			                          (GstClockTimeDiff(jtl::ticks_to_ns(t)) -
@@ -1799,6 +1799,22 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 			        g, GstClockTime(std::max<GstClockTimeDiff>(0, file_t)),
 			        std::min(10.0,
 			                 jtl::clip_audio_gain(item, span, std::min(t, hi - 1))));
+		}
+		/* silent from the first sample at or after its end (the frame rule), not as late
+		 * as the end of the decoded buffer that holds it: the next clip of a cut starts
+		 * alone. The gain drops half a sample before that sample, where the volume
+		 * element's sample times (a few ns off) cannot fall on the wrong side (the last
+		 * step of the loop above, at hi) */
+		double sounds = double(jtl::sample_to_ns(jtl::sample_at_or_after(hi, kAudioRate),
+		                                         kAudioRate)) -
+		                double(m->item_start) - double(GST_SECOND / (2 * kAudioRate));
+		GstClockTimeDiff end_t =
+		        GstClockTimeDiff(m->file_start) + std::llround(sounds * m->rate);
+		if (end_t > 0) {
+			gst_timed_value_control_source_set(
+			        g, GstClockTime(end_t - 1),
+			        std::min(10.0, jtl::clip_audio_gain(item, span, hi - 1)));
+			gst_timed_value_control_source_set(g, GstClockTime(end_t), 0.0);
 		}
 	}
 	GST_INFO_OBJECT(self,

@@ -174,10 +174,11 @@ def test_animation_time_from_the_item_start():
     expect(sides == ["left", "left", "left", "right", "right"], f"highlight {sides}")
 
 
-def test_sound_starts_on_its_first_sample():
+def test_sound_starts_and_ends_on_its_samples():
     """An audio item's first sample is the first at or after its start (5 ticks a sample at
     48 kHz): 8000 ticks, frame 1's instant, is sample 1600 (its start in ns, 33333333,
-    is in sample 1599); 8003 ticks is sample 1601."""
+    is in sample 1599); 8003 ticks is sample 1601. Its last is the one before the first
+    at or after its end, not the last of the decoded buffer holding it."""
     tone = os.path.join(TMP, "cut-square.wav")
     subprocess.run(["gst-launch-1.0", "-q", "audiotestsrc", "wave=square", "freq=100",
                     "volume=0.5", "num-buffers=10", "samplesperbuffer=4800", "!",
@@ -200,8 +201,12 @@ def test_sound_starts_on_its_first_sample():
         samples = array.array("h")
         with open(raw, "rb") as f:
             samples.frombytes(f.read())
-        heard = next((i for i, x in enumerate(samples) if x != 0), None)
-        expect(heard == first, f"start {start} ticks: first sound at sample {heard}, want {first}")
+        heard = [i for i, x in enumerate(samples) if x != 0]
+        expect(heard and heard[0] == first,
+               f"start {start} ticks: first sound at sample {heard[:1]}, want {first}")
+        last = -(-(start + 48000) // 5) - 1
+        expect(heard[-1] == last, f"start {start} ticks: last sound at sample {heard[-1]}, "
+                                  f"want {last}")
 
 
 if __name__ == "__main__":
