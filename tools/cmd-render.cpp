@@ -50,7 +50,7 @@ int cmd_render(int argc, char **argv)
 	gint64 cache_max_mib = 0, memory_limit_mib = 0;
 	gboolean refuse_private = FALSE;
 	g_auto(GStrv) allow_hosts = nullptr;
-	g_autofree gchar *asset_root = nullptr;
+	g_autofree gchar *asset_root = nullptr, *trace_items = nullptr;
 	gint fps = 0, width = 0, height = 0, quality = 23;
 	gdouble scale = 0.0, start = 0.0, end = -1.0, frame_at = -1.0;
 	gint gif_max_width = 640;
@@ -114,6 +114,10 @@ int cmd_render(int argc, char **argv)
 	         "Local asset files must be inside DIR (links followed)", "DIR"},
 	        {"missing-illustration", 0, 0, G_OPTION_ARG_STRING, &missing_illustration,
 	         MISSING_ILLUSTRATION_HELP, "error|placeholder"},
+	        {"trace-items", 0, 0, G_OPTION_ARG_FILENAME, &trace_items,
+	         "Write one JSON line per frame to FILE: the items drawn and the items the "
+	         "document shows then (to check a render)",
+	         "FILE"},
 	        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress output", nullptr},
 	        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
 	         "Also print how many item branches the graph built and held at once, and "
@@ -194,6 +198,7 @@ int cmd_render(int argc, char **argv)
 	o.asset_root = asset_root ? asset_root : "";
 	if (!missing_illustration_option("render", missing_illustration, &o.missing_illustration))
 		return EXIT_USAGE;
+	o.trace_items = trace_items ? trace_items : "";
 	if (end >= 0 && end <= start) {
 		fprintf(stderr, "jsontimeline render: --end must be after --start\n");
 		return EXIT_USAGE;

@@ -45,6 +45,7 @@
 #include <string>
 #include <tuple>
 
+#include <gst/base/gstaggregator.h>
 #include <gst/controller/controller.h>
 
 #include <jsontimeline/adjust.h>
@@ -85,6 +86,7 @@ enum {
 	PROP_CACHE_MAX_BYTES,
 	PROP_RETAINED_VERSIONS,
 	PROP_MISSING_ILLUSTRATION,
+	PROP_TRACE_ITEMS,
 };
 
 constexpr int kAudioRate = 48000;
@@ -127,6 +129,7 @@ struct Settings {
 	std::string asset_root;            /* local asset files only below it; "" = anywhere */
 	/* an illustration name not built in: jtl::MissingIllustration (error, placeholder) */
 	int missing_illustration = 0;
+	bool trace_items = false;          /* a jsontimeline-frame-items message per frame */
 };
 
 /* The output frames rendered: [k0, k1), from start to stop (ns). */
@@ -153,6 +156,16 @@ struct Context {
 	/* the clips that transitions extend, by item id (State::spans) */
 	const jtl::ClipSpans *spans = nullptr;
 	bool illustration_placeholders = false; /* missing-illustration=placeholder */
+	bool trace = false; /* trace-items */
+};
+
+/* trace-items: the items each compositor drew into a frame, gathered until the top
+ * compositor has drawn it; the document as the graph was built (the model compared). */
+struct Trace {
+	std::mutex lock; /* guards drawn: the compositors run in their own threads */
+	std::map<uint64_t, std::set<std::string>> drawn;
+	std::shared_ptr<const jtl::Timeline> timeline;
+	jtl::ClipSpans spans;
 };
 
 /* One built branch of the graph: its elements (owned by the bin) and its mixer pads. For
@@ -175,7 +188,7 @@ struct LiveBranch {
 	GstControlSource *gain = nullptr;
 	GstPad *audio_src = nullptr;     /* the decoder pad feeding audio_sink (not a ref) */
 	double rate = 1.0;               /* playbackRate: file time runs this much faster */
-	GstClockTime item_start = 0;     /* in the timeline */
+	GstClockTime item_start = 0;     /* where its sound starts in the timeline */
 	GstElement *audio_out = nullptr; /* the last element of the sound's chain */
 	/* crop, corners and rotation of a video item, done by jtllayer: its canvas and box
 	 * (output pixels) and per-frame values (crop-left, -top, -right, -bottom, radius,
@@ -252,6 +265,8 @@ struct State {
 	guint32 seek_seqnum = GST_SEQNUM_INVALID;
 	bool segment_seek = false;
 	std::atomic<int> segment_done{0};
+
+	Trace trace;
 };
 
 } /* namespace */
@@ -394,9 +409,8 @@ const jtl::ClipSpan &span_of(const Context &ctx, const jtl::Item &item)
 /* Where and how an item shows at output frame k, transitions included. */
 jtl::ItemFrame frame_of(const Context &ctx, const jtl::Item &item, uint64_t k)
 {
-	return jtl::evaluate_clip(item, span_of(ctx, item),
-	                          jtl::ns_to_ticks(jtl::frame_to_ns(k, ctx.fps, 1)), ctx.comp_w,
-	                          ctx.comp_h);
+	return jtl::evaluate_clip(item, span_of(ctx, item), jtl::frame_to_ticks(k, ctx.fps, 1),
+	                          ctx.comp_w, ctx.comp_h);
 }
 
 /* The transition whose mask shows this item (jtl::clip_mask(): the incoming clip of a
@@ -784,14 +798,16 @@ GstPad *add_picture(JtlTimelineSrc *self, std::vector<GstElement *> *list, const
 }
 
 /* The output frames [*k, *k + *count) an item shows in the rendered range (with the lead
- * and tail of its transitions); false when none. */
+ * and tail of its transitions); false when none. Decided on the frame grid in ticks
+ * (jtl::frame_at_or_after()), as frame_of() evaluates the item: not by comparing
+ * nanoseconds, which round the item's ends and the frames' times differently. */
 bool item_frames(const jtl::Item &item, const Context &ctx, uint64_t *k, uint64_t *count)
 {
 	const jtl::ClipSpan &span = span_of(ctx, item);
-	uint64_t first = std::max(first_frame_at(jtl::ticks_to_ns(item.start - span.lead), ctx.fps),
-	                          ctx.range.k0);
-	uint64_t end = std::min(first_frame_at(jtl::ticks_to_ns(item.end() + span.tail), ctx.fps),
-	                        ctx.range.k1);
+	uint64_t first =
+	        std::max(jtl::frame_at_or_after(item.start - span.lead, ctx.fps, 1), ctx.range.k0);
+	uint64_t end =
+	        std::min(jtl::frame_at_or_after(item.end() + span.tail, ctx.fps, 1), ctx.range.k1);
 	if (first >= end)
 		return false;
 	*k = first;
@@ -1118,7 +1134,8 @@ GstElement *make_caption_render(LiveBranch *b, const Context &ctx, const jtl::It
 	if (!cr)
 		return nullptr;
 	/* caption time 0 is the item's start */
-	double offset = (double(jtl::frame_to_ns(k, ctx.fps, 1)) - double(item.start_ns())) / 1e6;
+	double offset = double(jtl::frame_to_ticks(k, ctx.fps, 1) - item.start) * 1000.0 /
+	                double(jtl::kTicksPerSecond);
 	set_text_look(cr, st, ctx.scale);
 	g_object_set(cr, "rtl", gboolean(st.direction == jtl::TextDirection::Rtl), "color",
 	             st.color.c_str(), "stroke-color", st.stroke_color.c_str(), "x", x, "y", y,
@@ -1377,8 +1394,7 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 		draw = [data, scale, w, h, first, fps, start](uint64_t j, const int64_t *prev,
 		                                              jtl::Raster *out, int64_t *key,
 		                                              std::string *error) {
-			jtl::Ticks local =
-			        jtl::ns_to_ticks(jtl::frame_to_ns(first + j, fps, 1)) - start;
+			jtl::Ticks local = jtl::frame_to_ticks(first + j, fps, 1) - start;
 			double p = jtl::chart_progress(data, local);
 			*key = std::llround(p * 1e6);
 			if (prev && *prev == *key)
@@ -1428,7 +1444,7 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 			*key = animated ? int64_t(j) : 0;
 			if (prev && *prev == *key)
 				return true;
-			jtl::Ticks t = jtl::ns_to_ticks(jtl::frame_to_ns(first + j, fps, 1));
+			jtl::Ticks t = jtl::frame_to_ticks(first + j, fps, 1);
 			return jtl::draw_template(*it, *data, *assets, t, w, h, scale, out, why);
 		};
 	} else {
@@ -1474,9 +1490,8 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 		draw = [anim, start_from, rate, keep, w, h, first, fps,
 		        start](uint64_t j, const int64_t *prev, jtl::Raster *out, int64_t *key,
 		               std::string *why) {
-			double local = (double(jtl::frame_to_ns(first + j, fps, 1)) -
-			                double(jtl::ticks_to_ns(start))) /
-			               1e9;
+			double local = double(jtl::frame_to_ticks(first + j, fps, 1) - start) /
+			               double(jtl::kTicksPerSecond);
 			int64_t frame =
 			        anim->frame_at(jtl::animation_time(start_from, rate, local));
 			*key = frame;
@@ -1822,8 +1837,11 @@ void on_decoded_pad(GstElement *, GstPad *pad, gpointer data)
 		gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, trim_probe, m, nullptr);
 		g_autoptr(GstPad) out = gst_element_get_static_pad(elements.back(), "src");
 		bool video_chain = target == m->video_sink;
+		/* the sound's file start at its first sample (item_start), the pictures' at the
+		 * item's start */
 		gst_pad_set_offset(out, video_chain ? m->offset - GstClockTimeDiff(m->shift)
-		                                    : m->offset);
+		                                    : GstClockTimeDiff(m->item_start) -
+		                                              GstClockTimeDiff(m->file_start));
 		if (video_chain && m->retime)
 			gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, open_segment,
 			                  nullptr, nullptr);
@@ -1894,7 +1912,10 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 	m->file_end =
 	        std::max(GstClockTime(std::llround(std::max(0.0, file_at(to)))), m->trim_start + 1);
 	m->offset = GstClockTimeDiff(item.start_ns()) - GstClockTimeDiff(m->file_start);
-	m->item_start = item.start_ns();
+	/* the sound starts on its first sample at or after the item's start, the rule that
+	 * gives its first frame (docs/format-indream.md, "Time") */
+	m->item_start =
+	        jtl::sample_to_ns(jtl::sample_at_or_after(item.start, kAudioRate), kAudioRate);
 	/* pictures show at file_start + (file time - file_start) / rate + offset; the first
 	 * one is held from `from` when it would show later, and all are shifted by `shift`
 	 * (taken off the pad offset) so that the held one keeps a time >= 0 */
@@ -1948,7 +1969,7 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 		jtl::Ticks lo = item.start - span.lead, hi = item.end() + span.tail;
 		uint64_t steps = std::max<uint64_t>(
 		        2, jtl::frames_in(jtl::ticks_to_ns(hi - lo), ctx.fps, 1));
-		for (uint64_t k = 0; k <= steps; k++) {
+		for (uint64_t k = 0; k < steps; k++) {
 			jtl::Ticks t = lo + jtl::Ticks(k) * (hi - lo) / jtl::Ticks(steps);
 			GstClockTimeDiff file_t = GstClockTimeDiff(m->file_start) +
 			                          (GstClockTimeDiff(jtl::ticks_to_ns(t)) -
@@ -1957,6 +1978,22 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 			        g, GstClockTime(std::max<GstClockTimeDiff>(0, file_t)),
 			        std::min(10.0,
 			                 jtl::clip_audio_gain(item, span, std::min(t, hi - 1))));
+		}
+		/* silent from the first sample at or after its end (the frame rule), not as late
+		 * as the end of the decoded buffer that holds it: the next clip of a cut starts
+		 * alone. The gain drops half a sample before that sample, where the volume
+		 * element's sample times (a few ns off) cannot fall on the wrong side (the last
+		 * step of the loop above, at hi) */
+		double sounds = double(jtl::sample_to_ns(jtl::sample_at_or_after(hi, kAudioRate),
+		                                         kAudioRate)) -
+		                double(m->item_start) - double(GST_SECOND / (2 * kAudioRate));
+		GstClockTimeDiff end_t =
+		        GstClockTimeDiff(m->file_start) + std::llround(sounds * m->rate);
+		if (end_t > 0) {
+			gst_timed_value_control_source_set(
+			        g, GstClockTime(end_t - 1),
+			        std::min(10.0, jtl::clip_audio_gain(item, span, hi - 1)));
+			gst_timed_value_control_source_set(g, GstClockTime(end_t), 0.0);
 		}
 	}
 	GST_INFO_OBJECT(self,
@@ -2048,6 +2085,10 @@ bool build_branch(JtlTimelineSrc *self, const jtl::Branch &plan)
 	}
 	if (b->elements.empty())
 		return true; /* nothing of it in the rendered range */
+	/* whose picture the pad carries (trace-items) */
+	if (b->video_sink)
+		g_object_set_data_full(G_OBJECT(b->video_sink), "jtl-item",
+		                       g_strdup(plan.item_id.c_str()), g_free);
 	GST_DEBUG_OBJECT(self, "built the branch of %s (%zu elements)", plan.item_id.c_str(),
 	                 b->elements.size());
 	std::vector<GstElement *> elements;
@@ -2405,6 +2446,89 @@ const char *compose_format(JtlTimelineSrc *self)
 	               : "BGRA";
 }
 
+/* trace-items, on each compositor as it has chosen the pictures of a frame (its pads'
+ * values synced to the frame): the items whose pad has a picture and an alpha above 0.
+ * The top compositor, the last to draw a frame, posts them with the items the model shows
+ * on that frame (jtl::items_shown_at()). */
+void on_samples_selected(GstElement *comp, GstSegment *, guint64 pts, guint64, guint64,
+                         GstStructure *, gpointer data)
+{
+	JtlTimelineSrc *self = JTL_TIMELINE_SRC(data);
+	State &st = self->priv->state;
+	const Context &ctx = st.ctx;
+	if (!GST_CLOCK_TIME_IS_VALID(pts))
+		return;
+	const uint64_t k = gst_util_uint64_scale_round(pts, guint64(ctx.fps), GST_SECOND);
+	std::set<std::string> drawn;
+	g_autoptr(GstIterator) it = gst_element_iterate_sink_pads(comp);
+	GValue item = G_VALUE_INIT;
+	while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+		GstPad *pad = GST_PAD(g_value_get_object(&item));
+		const char *id =
+		        static_cast<const char *>(g_object_get_data(G_OBJECT(pad), "jtl-item"));
+		double alpha = 0;
+		g_object_get(pad, "alpha", &alpha, nullptr);
+		GstSample *sample = nullptr;
+		if (id && alpha > 0)
+			sample = gst_aggregator_peek_next_sample(GST_AGGREGATOR(comp),
+			                                         GST_AGGREGATOR_PAD(pad));
+		if (sample) {
+			drawn.insert(id);
+			gst_sample_unref(sample);
+		}
+		g_value_reset(&item);
+	}
+	g_value_unset(&item);
+	Trace &tr = st.trace;
+	std::unique_lock<std::mutex> guard(tr.lock);
+	tr.drawn[k].insert(drawn.begin(), drawn.end());
+	if (comp != ctx.comp)
+		return;
+	drawn = std::move(tr.drawn[k]);
+	tr.drawn.erase(tr.drawn.begin(), tr.drawn.upper_bound(k));
+	guard.unlock();
+	if (k < ctx.range.k0 || k >= ctx.range.k1)
+		return; /* not an output frame (output_events() drops it) */
+	jtl::FrameGrid grid;
+	grid.fps_n = ctx.fps;
+	grid.width = ctx.width;
+	grid.height = ctx.height;
+	grid.scale = ctx.scale;
+	grid.comp_w = ctx.comp_w;
+	grid.comp_h = ctx.comp_h;
+	std::vector<std::string> model = jtl::items_shown_at(*tr.timeline, tr.spans, k, grid);
+	std::vector<const char *> drawn_v, model_v;
+	for (const std::string &id : drawn)
+		drawn_v.push_back(id.c_str());
+	for (const std::string &id : model)
+		model_v.push_back(id.c_str());
+	drawn_v.push_back(nullptr);
+	model_v.push_back(nullptr);
+	gst_element_post_message(
+	        GST_ELEMENT(self),
+	        gst_message_new_element(GST_OBJECT(self),
+	                                gst_structure_new("jsontimeline-frame-items", "frame",
+	                                                  G_TYPE_UINT64, guint64(k), "drawn",
+	                                                  G_TYPE_STRV, drawn_v.data(), "model",
+	                                                  G_TYPE_STRV, model_v.data(), nullptr)));
+}
+
+/* trace-items: every compositor reports the pictures it chose for each frame. */
+void trace_compositors(JtlTimelineSrc *self)
+{
+	State &st = self->priv->state;
+	{
+		std::lock_guard<std::mutex> guard(st.trace.lock);
+		st.trace.drawn.clear();
+		st.trace.timeline = st.timeline;
+		st.trace.spans = st.spans;
+	}
+	for (GstElement *comp : st.ctx.compositors) {
+		g_object_set(comp, "emit-signals", TRUE, nullptr);
+		g_signal_connect(comp, "samples-selected", G_CALLBACK(on_samples_selected), self);
+	}
+}
+
 bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 {
 	State &st = self->priv->state;
@@ -2461,6 +2585,8 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 	gst_element_link_many(bg, bg_caps, comp, nullptr);
 	if (!add_adjustments(self, comp, comp_caps))
 		return false;
+	if (ctx.trace)
+		trace_compositors(self);
 	if (own) {
 		g_autoptr(GstPad) bg_pad = gst_element_get_static_pad(bg_caps, "src");
 		g_autoptr(GstPad) bg_sink = gst_pad_get_peer(bg_pad);
@@ -2653,6 +2779,7 @@ void compute_output(JtlTimelineSrc *self, const Settings &settings)
 	ctx.assets = policy_of(settings);
 	ctx.illustration_placeholders =
 	        settings.missing_illustration == int(jtl::MissingIllustration::Placeholder);
+	ctx.trace = settings.trace_items;
 	ctx.fps = settings.fps > 0 ? settings.fps : tl.output.fps > 0 ? tl.output.fps : 30;
 	double scale = settings.scale > 0    ? settings.scale
 	               : tl.output.scale > 0 ? tl.output.scale
@@ -3141,6 +3268,9 @@ static void jtl_timeline_src_set_property(GObject *object, guint id, const GValu
 	case PROP_MISSING_ILLUSTRATION:
 		s.missing_illustration = g_value_get_enum(value);
 		break;
+	case PROP_TRACE_ITEMS:
+		s.trace_items = g_value_get_boolean(value);
+		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 		break;
@@ -3214,6 +3344,9 @@ static void jtl_timeline_src_get_property(GObject *object, guint id, GValue *val
 		break;
 	case PROP_MISSING_ILLUSTRATION:
 		g_value_set_enum(value, s.missing_illustration);
+		break;
+	case PROP_TRACE_ITEMS:
+		g_value_set_boolean(value, s.trace_items);
 		break;
 	case PROP_DURATION:
 		g_value_set_uint64(value, self->priv->state.duration);
@@ -3441,6 +3574,16 @@ static void jtl_timeline_src_class_init(JtlTimelineSrcClass *klass)
 	                          "an error naming its JSON pointer, or a placeholder of its box "
 	                          "in its colour with a warning",
 	                          missing_illustration_type(), 0, rw));
+
+	g_object_class_install_property(
+	        object_class, PROP_TRACE_ITEMS,
+	        g_param_spec_boolean(
+	                "trace-items", "Trace items",
+	                "Post a \"jsontimeline-frame-items\" element message per output frame: "
+	                "the items whose pictures the compositor was given (\"drawn\") and "
+	                "those the document shows on that frame (\"model\"), to check renders; "
+	                "read when the graph is built (NULL->READY)",
+	                FALSE, rw));
 
 	gst_element_class_add_static_pad_template(element_class, &video_template);
 	gst_element_class_add_static_pad_template(element_class, &audio_template);

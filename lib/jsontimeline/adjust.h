@@ -61,7 +61,7 @@ std::vector<int> adjustment_tracks(const Timeline &timeline);
 Adjustment evaluate_track_adjustment(const Timeline &timeline, int track, Ticks t, int fps);
 
 /* evaluate_track_adjustment() over the output frames [k0, k1) at fps (frame k at tick
- * ns_to_ticks(frame_to_ns(k))), without visiting every item at every frame: the track's
+ * frame_to_ticks(k)), without visiting every item at every frame: the track's
  * adjustment items are sorted by start once (O(n log n)) and swept, so a frame costs
  * O(log n + the items active at it). visit(k, adjustment) is called in frame order for
  * every frame some item covers and for the first frame of the range and of each gap

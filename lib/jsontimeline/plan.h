@@ -181,4 +181,24 @@ bool pad_box_fits(const PadBox &box, int out_w, int out_h);
  * picture of one colour is the same. False when nothing of it is left. */
 bool cut_pad_box(PadBox *box, int out_w, int out_h);
 
+/* What the output of a render looks like, for items_shown_at(): frames at fps, width x
+ * height pixels, composition pixels x scale, the composition width x height (slides). */
+struct FrameGrid {
+	int fps_n = 30, fps_d = 1;
+	int width = 0, height = 0;
+	double scale = 1.0;
+	int comp_w = 0, comp_h = 0;
+};
+
+/* The items the model shows on output frame k, sorted by id: drawn kinds
+ * (item_type_is_visual) on a track that is not hidden, whose span (transitions' lead and
+ * tail included) covers frame k by the frame rule (frame_to_ticks()), that are not fully
+ * transparent there (evaluate_clip()), and whose box (grown to hold its rotation) meets
+ * the output and kPadMargin around it (pad_box_shows()). An item inside a transition
+ * window counts on both sides. Hiding by an opaque item above does not count: this is
+ * the set of pictures the compositor is given, the oracle the renderer is checked
+ * against (docs/cli.md, render --trace-items). */
+std::vector<std::string> items_shown_at(const Timeline &timeline, const ClipSpans &spans,
+                                        uint64_t k, const FrameGrid &grid);
+
 } /* namespace jtl */

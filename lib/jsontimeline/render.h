@@ -57,6 +57,10 @@ struct RenderOptions {
 	 * the user's own references, with the directories of the input, the output, the
 	 * asset root and the cache taken off the paths they mention */
 	bool debug = false;
+	/* a path: one JSON line per output frame, {"frame": k, "drawn": [item ids], "model":
+	 * [item ids]}: the items whose pictures the compositor was given and those the
+	 * document shows on that frame (jsontimelinesrc's trace-items); "" = none */
+	std::string trace_items;
 };
 
 /* What a render did, for the curious (and the closing notes of benchmarks). */

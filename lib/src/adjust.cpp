@@ -188,7 +188,7 @@ void sweep_track_adjustment(const Timeline &timeline, int track, int fps, uint64
 	std::stable_sort(by_start.begin(), by_start.end(), [&](std::size_t a, std::size_t b) {
 		return items[a]->start < items[b]->start;
 	});
-	auto tick = [fps](uint64_t k) { return ns_to_ticks(frame_to_ns(k, fps, 1)); };
+	auto tick = [fps](uint64_t k) { return frame_to_ticks(k, fps, 1); };
 	std::size_t next = 0;            /* the first item of by_start not started yet */
 	std::vector<std::size_t> active; /* indices into items, in track order */
 	for (uint64_t k = k0; k < k1; k++) {
@@ -211,12 +211,7 @@ void sweep_track_adjustment(const Timeline &timeline, int track, int fps, uint64
 			break; /* the identity to the end */
 		/* the identity up to the next item's first frame: go to the frame before it */
 		const Ticks start = items[by_start[next]]->start;
-		uint64_t first =
-		        gst_util_uint64_scale(ticks_to_ns(start), guint64(fps), GST_SECOND);
-		while (tick(first) < start)
-			first++;
-		while (first > 0 && tick(first - 1) >= start)
-			first--;
+		uint64_t first = frame_at_or_after(start, fps, 1);
 		if (first > k + 1)
 			k = std::min(first, k1) - 1;
 	}

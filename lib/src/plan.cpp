@@ -449,4 +449,40 @@ bool cut_pad_box(PadBox *box, int out_w, int out_h)
 	return true;
 }
 
+std::vector<std::string> items_shown_at(const Timeline &timeline, const ClipSpans &spans,
+                                        uint64_t k, const FrameGrid &grid)
+{
+	static const ClipSpan none;
+	const Ticks t = frame_to_ticks(k, grid.fps_n, grid.fps_d);
+	std::vector<std::string> out;
+	for (const Track &track : timeline.tracks) {
+		if (track.hidden)
+			continue;
+		for (const std::string &id : track.item_ids) {
+			const Item *item = timeline.item(id);
+			if (!item || !item_type_is_visual(item->type))
+				continue;
+			auto it = spans.find(id);
+			const ClipSpan &span = it == spans.end() ? none : it->second;
+			ItemFrame f = evaluate_clip(*item, span, t, grid.comp_w, grid.comp_h);
+			if (!f.visible)
+				continue;
+			/* the box scaled around its centre, grown to the bounds of its rotation */
+			double bw = f.width * f.scale_x, bh = f.height * f.scale_y;
+			double a = f.rotation * G_PI / 180.0;
+			double rw = std::fabs(bw * std::cos(a)) + std::fabs(bh * std::sin(a));
+			double rh = std::fabs(bw * std::sin(a)) + std::fabs(bh * std::cos(a));
+			double left = f.left + (f.width - rw) / 2.0,
+			       top = f.top + (f.height - rh) / 2.0;
+			PadBox box = {std::round(left * grid.scale), std::round(top * grid.scale),
+			              std::max(1.0, std::round(rw * grid.scale)),
+			              std::max(1.0, std::round(rh * grid.scale))};
+			if (pad_box_shows(box, grid.width, grid.height))
+				out.push_back(id);
+		}
+	}
+	std::sort(out.begin(), out.end());
+	return out;
+}
+
 } /* namespace jtl */

@@ -23,6 +23,7 @@
 #include <jsontimeline/diagnostics.h>
 #include <jsontimeline/editorstate.h>
 #include <jsontimeline/gif-writer.h>
+#include <jsontimeline/json.h>
 #include <jsontimeline/model.h>
 #include <jsontimeline/mp4-edit.h>
 #include <jsontimeline/time.h>
@@ -415,6 +416,31 @@ std::unique_ptr<Timeline> load_timeline(const RenderOptions &o, GError **error)
 	return std::move(doc.timeline);
 }
 
+/* A jsontimeline-frame-items message as a JSON line (RenderOptions::trace_items). */
+std::string frame_items_line(const GstStructure *st)
+{
+	guint64 k = 0;
+	gst_structure_get_uint64(st, "frame", &k);
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "frame");
+	json_builder_add_int_value(b, gint64(k));
+	for (const char *field : {"drawn", "model"}) {
+		json_builder_set_member_name(b, field);
+		json_builder_begin_array(b);
+		const GValue *v = gst_structure_get_value(st, field);
+		auto ids = v && G_VALUE_HOLDS(v, G_TYPE_STRV)
+		                   ? static_cast<const char *const *>(g_value_get_boxed(v))
+		                   : nullptr;
+		for (; ids && *ids; ids++)
+			json_builder_add_string_value(b, *ids);
+		json_builder_end_array(b);
+	}
+	json_builder_end_object(b);
+	g_autoptr(JsonNode) root = json_builder_get_root(b);
+	return json_write(root) + "\n";
+}
+
 } /* namespace */
 
 const char *render_format_extension(const std::string &format)
@@ -630,7 +656,18 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 	for (const std::string &h : o.allow_hosts)
 		hosts += (hosts.empty() ? "" : ",") + h;
 	g_object_set(src, "fetch-refuse-private", gboolean(o.refuse_private), "fetch-allow-hosts",
-	             hosts.c_str(), "asset-root", o.asset_root.c_str(), nullptr);
+	             hosts.c_str(), "asset-root", o.asset_root.c_str(), "trace-items",
+	             gboolean(!o.trace_items.empty()), nullptr);
+	std::unique_ptr<FILE, int (*)(FILE *)> trace(nullptr, fclose);
+	if (!o.trace_items.empty()) {
+		trace.reset(g_fopen(o.trace_items.c_str(), "w"));
+		if (!trace) {
+			int e = errno;
+			g_set_error(error, JTL_ERROR, JTL_ERROR_FAILED, "cannot write %s: %s",
+			            o.trace_items.c_str(), g_strerror(e));
+			return false;
+		}
+	}
 	bool linked = gst_element_link_pads(src, "video", vqueue, "sink") &&
 	              gst_element_link_pads(src, "audio", aqueue, "sink");
 
@@ -897,6 +934,11 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 		}
 		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ELEMENT) {
 			const GstStructure *st = gst_message_get_structure(msg);
+			if (trace && gst_structure_has_name(st, "jsontimeline-frame-items")) {
+				std::string line = frame_items_line(st);
+				fwrite(line.data(), 1, line.size(), trace.get());
+				continue;
+			}
 			guint64 done_frames = 0, frames = 0;
 			if (progress && gst_structure_has_name(st, "jsontimeline-progress") &&
 			    gst_structure_get_uint64(st, "frames-done", &done_frames) &&

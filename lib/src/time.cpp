@@ -59,6 +59,36 @@ GstClockTime frame_to_ns(uint64_t frame, int fps_n, int fps_d)
 	return gst_util_uint64_scale(frame, GST_SECOND * guint64(fps_d), guint64(fps_n));
 }
 
+Ticks frame_to_ticks(uint64_t frame, int fps_n, int fps_d)
+{
+	if (fps_n <= 0 || fps_d <= 0)
+		return 0;
+	return Ticks(gst_util_uint64_scale(frame, guint64(kTicksPerSecond) * guint64(fps_d),
+	                                   guint64(fps_n)));
+}
+
+uint64_t frame_at_or_after(Ticks t, int fps_n, int fps_d)
+{
+	if (fps_n <= 0 || fps_d <= 0 || t <= 0)
+		return 0;
+	return gst_util_uint64_scale_ceil(guint64(t), guint64(fps_n),
+	                                  guint64(kTicksPerSecond) * guint64(fps_d));
+}
+
+uint64_t sample_at_or_after(Ticks t, int rate)
+{
+	if (rate <= 0 || t <= 0)
+		return 0;
+	return gst_util_uint64_scale_ceil(guint64(t), guint64(rate), guint64(kTicksPerSecond));
+}
+
+GstClockTime sample_to_ns(uint64_t sample, int rate)
+{
+	if (rate <= 0)
+		return 0;
+	return gst_util_uint64_scale_ceil(sample, GST_SECOND, guint64(rate));
+}
+
 uint64_t frame_count(GstClockTime duration, int fps_n, int fps_d)
 {
 	if (fps_n <= 0 || fps_d <= 0 || !GST_CLOCK_TIME_IS_VALID(duration))

@@ -3,6 +3,7 @@
 #include <gst/check/gstcheck.h>
 
 #include <algorithm>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -689,20 +690,19 @@ GST_START_TEST(test_live_patches_free_old_versions)
 }
 GST_END_TEST;
 
-GST_START_TEST(test_progress_messages)
+/* Plays doc at 30 fps into fakesinks until EOS, giving the structure of each element
+ * message to on_message; trace: the trace-items property. */
+static void play_with_messages(const std::string &doc, bool trace,
+                               const std::function<void(const GstStructure *)> &on_message)
 {
-	/* 1 s at 30 fps: a message every 7 frames (a quarter second) and at the last */
-	std::string doc = solids_document({{"#ff0000", 0.0, 1.0}});
 	GstElement *pipeline = gst_parse_launch(
 	        "jsontimelinesrc name=src src.video ! fakesink sync=false src.audio ! fakesink "
 	        "sync=false",
 	        nullptr);
 	GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
-	g_object_set(src, "json", doc.c_str(), "fps", 30, nullptr);
+	g_object_set(src, "json", doc.c_str(), "fps", 30, "trace-items", gboolean(trace), nullptr);
 	gst_element_set_state(pipeline, GST_STATE_PLAYING);
 	GstBus *bus = gst_element_get_bus(pipeline);
-	std::vector<guint64> done;
-	guint64 last_position = 0, frames = 0, duration = 0;
 	for (;;) {
 		GstMessage *msg = gst_bus_timed_pop_filtered(
 		        bus, 30 * GST_SECOND,
@@ -713,7 +713,54 @@ GST_START_TEST(test_progress_messages)
 			gst_message_unref(msg);
 			break;
 		}
-		const GstStructure *st = gst_message_get_structure(msg);
+		on_message(gst_message_get_structure(msg));
+		gst_message_unref(msg);
+	}
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(bus);
+	gst_object_unref(src);
+	gst_object_unref(pipeline);
+}
+
+/* trace-items: one jsontimeline-frame-items message per frame, the items drawn equal to
+ * the model's, the one-frame item on frame 2 (16000 ticks: a nanosecond after the frame's
+ * timestamp when rounded). */
+GST_START_TEST(test_trace_items)
+{
+	std::string doc = solids_document({{"#ff0000", 0.0, 2 / 30.0},
+	                                   {"#00ff00", 2 / 30.0, 1 / 30.0},
+	                                   {"#0000ff", 0.1, 0.2}});
+	std::vector<std::string> frames; /* "k: drawn / model" */
+	play_with_messages(doc, true, [&](const GstStructure *st) {
+		if (!gst_structure_has_name(st, "jsontimeline-frame-items"))
+			return;
+		guint64 k = 0;
+		gchar **drawn = nullptr, **model = nullptr;
+		fail_unless(gst_structure_get(st, "frame", G_TYPE_UINT64, &k, "drawn", G_TYPE_STRV,
+		                              &drawn, "model", G_TYPE_STRV, &model, nullptr));
+		g_autofree gchar *d = g_strjoinv(",", drawn);
+		g_autofree gchar *m = g_strjoinv(",", model);
+		frames.push_back(std::to_string(k) + ": " + d + " / " + m);
+		g_strfreev(drawn);
+		g_strfreev(model);
+	});
+	std::vector<std::string> want = {"0: s0 / s0", "1: s0 / s0", "2: s1 / s1",
+	                                 "3: s2 / s2", "4: s2 / s2", "5: s2 / s2",
+	                                 "6: s2 / s2", "7: s2 / s2", "8: s2 / s2"};
+	std::string got;
+	for (const std::string &f : frames)
+		got += f + "; ";
+	fail_unless(frames == want, "%s", got.c_str());
+}
+GST_END_TEST;
+
+GST_START_TEST(test_progress_messages)
+{
+	/* 1 s at 30 fps: a message every 7 frames (a quarter second) and at the last */
+	std::string doc = solids_document({{"#ff0000", 0.0, 1.0}});
+	std::vector<guint64> done;
+	guint64 last_position = 0, frames = 0, duration = 0;
+	play_with_messages(doc, false, [&](const GstStructure *st) {
 		guint64 d, pos;
 		if (gst_structure_has_name(st, "jsontimeline-progress") &&
 		    gst_structure_get_uint64(st, "frames-done", &d) &&
@@ -724,17 +771,12 @@ GST_START_TEST(test_progress_messages)
 			gst_structure_get_uint64(st, "duration", &duration);
 			done.push_back(d);
 		}
-		gst_message_unref(msg);
-	}
+	});
 	std::vector<guint64> want = {7, 14, 21, 28, 30};
 	fail_unless(done == want, "%zu progress messages", done.size());
 	fail_unless_equals_uint64(frames, 30);
 	fail_unless_equals_uint64(duration, GST_SECOND);
 	fail_unless_equals_uint64(last_position, GST_SECOND);
-	gst_element_set_state(pipeline, GST_STATE_NULL);
-	gst_object_unref(bus);
-	gst_object_unref(src);
-	gst_object_unref(pipeline);
 }
 GST_END_TEST;
 
@@ -932,6 +974,7 @@ static Suite *jsontimelinesrc_suite()
 	tcase_add_test(tc, test_live_patch_asset_policy);
 	tcase_add_test(tc, test_live_patches_free_old_versions);
 	tcase_add_test(tc, test_progress_messages);
+	tcase_add_test(tc, test_trace_items);
 	tcase_add_test(tc, test_released_branches_leave_nothing);
 	return s;
 }

@@ -459,6 +459,59 @@ static void test_audio_gain()
 	g_assert_cmpfloat_with_epsilon(media_time(item, 240000 + 120000), 4.0, 1e-9);
 }
 
+/* items_shown_at(): the frame rule at every residue of the 30 fps grid, hidden tracks,
+ * transparent and off-frame boxes, rotation bounds. */
+static void test_items_shown_at()
+{
+	/* "turned": 100 x 50 at y 320, under the output and the margin (240 + 64), turning to
+	 * 90 degrees over 1 s: its bounds reach y 304 past 22 degrees (frame 10: 30 degrees,
+	 * 93 px high from y 298) */
+	std::string turning = ", \"top\": " + track_json(320) +
+	                      ", \"rotation\": {\"value\": 0, \"keyframes\": "
+	                      "[{\"timeTicks\": 0, \"value\": 0}, "
+	                      "{\"timeTicks\": 239999, \"value\": 90}]}";
+	std::string items = solid("a", 16000, 8000) + ", " + solid("b", 24001, 8000) + ", " +
+	                    solid("clear", 0, 240000, ", \"opacity\": " + track_json(0)) + ", " +
+	                    solid("hidden", 0, 240000) + ", " +
+	                    solid("far", 0, 240000, ", \"left\": " + track_json(500)) + ", " +
+	                    solid("turned", 0, 240000, turning);
+	auto tl = timeline(items, track("t1", "\"a\", \"b\"") + ", " + track("t2", "\"clear\"") +
+	                                  ", " + track("t3", "\"far\"") + ", " +
+	                                  track("t4", "\"turned\"") + ", " +
+	                                  track("t5", "\"hidden\"", true));
+	FrameGrid grid;
+	grid.width = 320;
+	grid.height = 240;
+	grid.comp_w = 320;
+	grid.comp_h = 240;
+	ClipSpans spans;
+	auto at = [&](uint64_t k) {
+		std::string s;
+		for (const std::string &id : items_shown_at(*tl, spans, k, grid))
+			s += (s.empty() ? "" : " ") + id;
+		return s;
+	};
+	auto shows = [&](uint64_t k, const char *want) {
+		std::string got = at(k);
+		g_assert_cmpstr(got.c_str(), ==, want);
+	};
+	/* a [16000, 24000) is frame 2 only (66666666.67 ns); b [24001, 32001) misses frame 3's
+	 * instant by one tick and holds frame 4's (32000) */
+	shows(1, "");
+	shows(2, "a");
+	shows(3, "");
+	shows(4, "b");
+	shows(5, "");
+	/* turned enough at frame 10: its bounds reach into the margin */
+	shows(10, "turned");
+	/* 60 fps: frames 4 and 5 (16000, 20000 ticks) are a's, 6 (24000) is past it */
+	grid.fps_n = 60;
+	shows(4, "a");
+	shows(5, "a");
+	shows(6, "");
+	shows(7, "b");
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, nullptr);
@@ -473,5 +526,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/plan/zorder-inside-tracks", test_plan_zorder_inside_tracks);
 	g_test_add_func("/plan/sequential-clips", test_plan_sequential_clips);
 	g_test_add_func("/plan/audio-gain", test_audio_gain);
+	g_test_add_func("/plan/items-shown-at", test_items_shown_at);
 	return g_test_run();
 }
