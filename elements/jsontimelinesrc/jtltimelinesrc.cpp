@@ -129,7 +129,7 @@ struct Settings {
 	std::string asset_root;            /* local asset files only below it; "" = anywhere */
 	/* an illustration name not built in: jtl::MissingIllustration (error, placeholder) */
 	int missing_illustration = 0;
-	bool trace_items = false;          /* a jsontimeline-frame-items message per frame */
+	bool trace_items = false; /* a jsontimeline-frame-items message per frame */
 };
 
 /* The output frames rendered: [k0, k1), from start to stop (ns). */
@@ -156,7 +156,7 @@ struct Context {
 	/* the clips that transitions extend, by item id (State::spans) */
 	const jtl::ClipSpans *spans = nullptr;
 	bool illustration_placeholders = false; /* missing-illustration=placeholder */
-	bool trace = false; /* trace-items */
+	bool trace = false;                     /* trace-items */
 };
 
 /* trace-items: the items each compositor drew into a frame, gathered until the top
