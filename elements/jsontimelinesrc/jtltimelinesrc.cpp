@@ -2027,6 +2027,15 @@ void release_branch(JtlTimelineSrc *self, LiveBranch *b)
 		gst_object_unref(b->video_sink);
 		b->video_sink = nullptr;
 	}
+	/* the branch's streaming threads may be inside its elements, or blocked pushing into
+	 * a mixer pad that no longer takes data (a mixer stopped by downstream EOS or an
+	 * unlinked output): the mixer pads flush first, so that every push returns at once
+	 * (FLUSHING, without an error) and stopping the elements then finds no thread in
+	 * them (a filter's stop() ran beside its own streaming thread, a source's task could
+	 * not be joined) */
+	for (GstPad *sink : {b->video_sink, b->audio_sink})
+		if (sink)
+			gst_pad_send_event(sink, gst_event_new_flush_start());
 	std::vector<GstElement *> elements;
 	{
 		std::lock_guard<std::mutex> guard(self->priv->state.lock);
@@ -2255,6 +2264,11 @@ void schedule(JtlTimelineSrc *self, bool video, GstClockTime pos)
 		if (st.done[i] || b.build_at > reached)
 			continue;
 		st.done[i] = true;
+		/* every mixer it feeds has ended (downstream EOS, an unlinked output): nothing of
+		 * it would be mixed */
+		if ((!b.video || st.video_pos >= st.ctx.range.stop) &&
+		    (!b.audio || st.audio_pos >= st.ctx.range.stop))
+			continue;
 		if (!build_branch(self, b)) {
 			st.failed = true;
 			return;
@@ -2329,6 +2343,14 @@ GstPadProbeReturn output_events(JtlTimelineSrc *self, bool video, GstPadProbeInf
 		 * compositor counts its frames from the range's start, so its timestamps may be a
 		 * nanosecond off the frame grid: a picture is the frame it is nearest to */
 		GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+		/* an output nobody linked ends as if downstream had said EOS, so that the
+		 * other goes on alone (as decodebin's unlinked pads do) */
+		if (!gst_pad_is_linked(video ? self->video_pad : self->audio_pad)) {
+			gst_buffer_unref(buf);
+			GST_PAD_PROBE_INFO_DATA(info) = nullptr;
+			GST_PAD_PROBE_INFO_FLOW_RETURN(info) = GST_FLOW_EOS;
+			return GST_PAD_PROBE_HANDLED;
+		}
 		if (!GST_BUFFER_PTS_IS_VALID(buf))
 			return GST_PAD_PROBE_OK;
 		bool after = video ? gst_util_uint64_scale_round(GST_BUFFER_PTS(buf),

@@ -956,6 +956,152 @@ GST_START_TEST(test_released_branches_leave_nothing)
 }
 GST_END_TEST;
 
+/* Four text items of 1 s in a row on a 96x54 composition (4 s, 40 frames at 10 fps):
+ * the branches of the last ones are built (1 s ahead) while the pipeline plays. */
+static std::string text_row_document()
+{
+	std::string items, ids;
+	for (int i = 0; i < 4; i++) {
+		std::string id(1, char('a' + i));
+		ids += (i ? ", \"" : "\"") + id + "\"";
+		items += std::string(i ? ", " : "") + "\"" + id + "\": {\"id\": \"" + id +
+		         "\", \"type\": \"text\", \"text\": \"" + char('A' + i) +
+		         "\", \"color\": \"#ffffff\", \"fontFamily\": \"Roboto\", "
+		         "\"fontStyle\": {\"variant\": \"normal\", \"weight\": \"700\"}, "
+		         "\"fontSize\": 20, \"lineHeight\": 1.2, \"letterSpacing\": 0, "
+		         "\"align\": \"center\", \"direction\": \"ltr\", \"strokeWidth\": 0, "
+		         "\"strokeColor\": \"#000000\", \"resizeOnEdit\": false, "
+		         "\"startTicks\": " +
+		         std::to_string(i * 240000) +
+		         ", \"durationTicks\": 240000, \"isDraggingInTimeline\": false, "
+		         "\"top\": {\"value\": 4, \"keyframes\": []}, "
+		         "\"left\": {\"value\": 4, \"keyframes\": []}, "
+		         "\"width\": {\"value\": 56, \"keyframes\": []}, "
+		         "\"height\": {\"value\": 28, \"keyframes\": []}, "
+		         "\"scaleX\": {\"value\": 1, \"keyframes\": []}, "
+		         "\"scaleY\": {\"value\": 1, \"keyframes\": []}, "
+		         "\"opacity\": {\"value\": 1, \"keyframes\": []}, "
+		         "\"rotation\": {\"value\": 0, \"keyframes\": []}}";
+	}
+	return std::string(R"({"compositionWidth": 96, "compositionHeight": 54,
+  "timebaseTicksPerSecond": 240000, "assets": {}, "transitions": {},
+  "tracks": [{"id": "t", "items": [)") +
+	       ids + R"(], "hidden": false, "muted": false}], "items": {)" + items + "}}";
+}
+
+/* What reached a sink: buffers, audio samples, the end (pts + duration) of the last. */
+struct Received {
+	std::mutex lock;
+	guint buffers = 0;
+	guint64 samples = 0;
+	GstClockTime end = 0;
+};
+
+static GstPadProbeReturn receive(GstPad *, GstPadProbeInfo *info, gpointer data)
+{
+	auto *r = static_cast<Received *>(data);
+	GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+	std::lock_guard<std::mutex> guard(r->lock);
+	r->buffers++;
+	r->samples += gst_buffer_get_size(buf) / 4;
+	if (GST_BUFFER_PTS_IS_VALID(buf) && GST_BUFFER_DURATION_IS_VALID(buf))
+		r->end = std::max(r->end, GST_BUFFER_PTS(buf) + GST_BUFFER_DURATION(buf));
+	return GST_PAD_PROBE_OK;
+}
+
+/* Plays a pipeline whose jsontimelinesrc is named src (given doc at 10 fps) and whose sinks
+ * are named v and a (either may be missing), counting what each sink receives; returns
+ * the type of the first EOS or error message. A hang fails (a watchdog), never blocks.
+ * on_playing runs once the pipeline plays (it may send events). */
+static GstMessageType play_counted(const std::string &desc, const std::string &doc,
+                                   Received *video, Received *audio,
+                                   const std::function<void(GstElement *)> &on_playing = nullptr)
+{
+	GstElement *pipeline = gst_parse_launch(desc.c_str(), nullptr);
+	fail_unless(pipeline != nullptr, desc.c_str());
+	GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+	g_object_set(src, "json", doc.c_str(), "fps", 10, nullptr);
+	for (auto [name, r] : {std::pair{"v", video}, std::pair{"a", audio}}) {
+		if (GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), name)) {
+			GstPad *pad = gst_element_get_static_pad(sink, "sink");
+			gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, receive, r, nullptr);
+			gst_object_unref(pad);
+			gst_object_unref(sink);
+		}
+	}
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	GstBus *bus = gst_element_get_bus(pipeline);
+	if (on_playing) {
+		GstMessage *async = gst_bus_timed_pop_filtered(
+		        bus, 30 * GST_SECOND,
+		        GstMessageType(GST_MESSAGE_ASYNC_DONE | GST_MESSAGE_ERROR));
+		fail_unless(async != nullptr, "no preroll within 30 s");
+		gst_message_unref(async);
+		on_playing(src);
+	}
+	GstMessage *msg = gst_bus_timed_pop_filtered(
+	        bus, 30 * GST_SECOND, GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+	fail_unless(msg != nullptr, "no EOS or error within 30 s: %s", desc.c_str());
+	GstMessageType type = GST_MESSAGE_TYPE(msg);
+	if (type == GST_MESSAGE_ERROR) {
+		GError *error = nullptr;
+		gst_message_parse_error(msg, &error, nullptr);
+		GST_WARNING("%s: %s", desc.c_str(), error->message);
+		g_error_free(error);
+	}
+	gst_message_unref(msg);
+	fail_unless_equals_int(gst_element_set_state(pipeline, GST_STATE_NULL),
+	                       GST_STATE_CHANGE_SUCCESS);
+	gst_object_unref(bus);
+	gst_object_unref(src);
+	gst_object_unref(pipeline);
+	return type;
+}
+
+/* Downstream EOS on one output (a sink taking n buffers) at several positions, while the
+ * text branches come and go: the other output plays to its end (30 frames, 1 s of sound),
+ * the pipeline ends with EOS, nothing hangs or crashes. */
+GST_START_TEST(test_downstream_eos_on_one_pad)
+{
+	const std::string doc = text_row_document();
+	for (bool video : {true, false}) {
+		for (int n : video ? std::vector<int>{1, 5, 12, 25} : std::vector<int>{1, 20, 150, 300}) {
+			std::string limit = " num-buffers=" + std::to_string(n);
+			std::string desc = "jsontimelinesrc name=src src.video ! fakesink name=v" +
+			                   (video ? limit : "") + " src.audio ! fakesink name=a" +
+			                   (video ? "" : limit);
+			Received v, a;
+			fail_unless_equals_int(play_counted(desc, doc, &v, &a), GST_MESSAGE_EOS);
+			if (video) {
+				fail_unless_equals_int(v.buffers, n);
+				fail_unless_equals_uint64(a.samples, 4 * 48000);
+			} else {
+				fail_unless_equals_int(a.buffers, n);
+				fail_unless_equals_int(v.buffers, 40);
+			}
+		}
+	}
+}
+GST_END_TEST;
+
+/* Only one output linked: the other ends quietly, as an unlinked decodebin pad does. */
+GST_START_TEST(test_one_pad_unlinked)
+{
+	const std::string doc = text_row_document();
+	for (int i = 0; i < 2; i++) {
+		Received v, a;
+		fail_unless_equals_int(play_counted("jsontimelinesrc name=src src.video ! fakesink name=v",
+		                                    doc, &v, &a),
+		                       GST_MESSAGE_EOS);
+		fail_unless_equals_int(v.buffers, 40);
+		fail_unless_equals_int(play_counted("jsontimelinesrc name=src src.audio ! fakesink name=a",
+		                                    doc, &v, &a),
+		                       GST_MESSAGE_EOS);
+		fail_unless_equals_uint64(a.samples, 4 * 48000);
+	}
+}
+GST_END_TEST;
+
 static Suite *jsontimelinesrc_suite()
 {
 	Suite *s = suite_create("jsontimelinesrc");
@@ -976,6 +1122,8 @@ static Suite *jsontimelinesrc_suite()
 	tcase_add_test(tc, test_progress_messages);
 	tcase_add_test(tc, test_trace_items);
 	tcase_add_test(tc, test_released_branches_leave_nothing);
+	tcase_add_test(tc, test_downstream_eos_on_one_pad);
+	tcase_add_test(tc, test_one_pad_unlinked);
 	return s;
 }
 
