@@ -1013,8 +1013,8 @@ static GstPadProbeReturn receive(GstPad *, GstPadProbeInfo *info, gpointer data)
  * are named v and a (either may be missing), counting what each sink receives; returns
  * the type of the first EOS or error message. A hang fails (a watchdog), never blocks.
  * on_playing runs once the pipeline plays (it may send events). */
-static GstMessageType play_counted(const std::string &desc, const std::string &doc,
-                                   Received *video, Received *audio,
+static GstMessageType play_counted(const std::string &desc, const std::string &doc, Received *video,
+                                   Received *audio,
                                    const std::function<void(GstElement *)> &on_playing = nullptr)
 {
 	GstElement *pipeline = gst_parse_launch(desc.c_str(), nullptr);
@@ -1065,7 +1065,8 @@ GST_START_TEST(test_downstream_eos_on_one_pad)
 {
 	const std::string doc = text_row_document();
 	for (bool video : {true, false}) {
-		for (int n : video ? std::vector<int>{1, 5, 12, 25} : std::vector<int>{1, 20, 150, 300}) {
+		for (int n :
+		     video ? std::vector<int>{1, 5, 12, 25} : std::vector<int>{1, 20, 150, 300}) {
 			std::string limit = " num-buffers=" + std::to_string(n);
 			std::string desc = "jsontimelinesrc name=src src.video ! fakesink name=v" +
 			                   (video ? limit : "") + " src.audio ! fakesink name=a" +
@@ -1090,13 +1091,15 @@ GST_START_TEST(test_one_pad_unlinked)
 	const std::string doc = text_row_document();
 	for (int i = 0; i < 2; i++) {
 		Received v, a;
-		fail_unless_equals_int(play_counted("jsontimelinesrc name=src src.video ! fakesink name=v",
-		                                    doc, &v, &a),
-		                       GST_MESSAGE_EOS);
+		fail_unless_equals_int(
+		        play_counted("jsontimelinesrc name=src src.video ! fakesink name=v", doc,
+		                     &v, &a),
+		        GST_MESSAGE_EOS);
 		fail_unless_equals_int(v.buffers, 40);
-		fail_unless_equals_int(play_counted("jsontimelinesrc name=src src.audio ! fakesink name=a",
-		                                    doc, &v, &a),
-		                       GST_MESSAGE_EOS);
+		fail_unless_equals_int(
+		        play_counted("jsontimelinesrc name=src src.audio ! fakesink name=a", doc,
+		                     &v, &a),
+		        GST_MESSAGE_EOS);
 		fail_unless_equals_uint64(a.samples, 4 * 48000);
 	}
 }
