@@ -266,6 +266,12 @@ struct State {
 	bool segment_seek = false;
 	std::atomic<int> segment_done{0};
 
+	/* an EOS sent to the element: both outputs end at the frame time eos_at (set once,
+	 * GST_CLOCK_TIME_NONE until then); how far each output has pushed (its last buffer's
+	 * end), to choose it. Written by the streaming threads, reset by build_graph() */
+	std::atomic<GstClockTime> eos_at{GST_CLOCK_TIME_NONE};
+	std::atomic<GstClockTime> video_out{0}, audio_out{0};
+
 	Trace trace;
 };
 
@@ -2353,11 +2359,35 @@ GstPadProbeReturn output_events(JtlTimelineSrc *self, bool video, GstPadProbeInf
 		}
 		if (!GST_BUFFER_PTS_IS_VALID(buf))
 			return GST_PAD_PROBE_OK;
-		bool after = video ? gst_util_uint64_scale_round(GST_BUFFER_PTS(buf),
-		                                                 guint64(st.ctx.fps),
-		                                                 GST_SECOND) >= st.ctx.range.k1
-		                   : GST_BUFFER_PTS(buf) >= st.ctx.range.stop;
-		return after ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+		const GstClockTime pts = GST_BUFFER_PTS(buf);
+		const guint64 k = gst_util_uint64_scale_round(pts, guint64(st.ctx.fps), GST_SECOND);
+		bool after = video ? k >= st.ctx.range.k1 : pts >= st.ctx.range.stop;
+		if (after)
+			return GST_PAD_PROBE_DROP;
+		/* an EOS sent to the element: the output ends at eos_at, its last sound cut
+		 * there, as if downstream had said EOS (the mixer then sends it) */
+		const GstClockTime eos_at = st.eos_at;
+		if (GST_CLOCK_TIME_IS_VALID(eos_at) &&
+		    (video ? k >= first_frame_at(eos_at, st.ctx.fps) : pts >= eos_at)) {
+			gst_buffer_unref(buf);
+			GST_PAD_PROBE_INFO_DATA(info) = nullptr;
+			GST_PAD_PROBE_INFO_FLOW_RETURN(info) = GST_FLOW_EOS;
+			return GST_PAD_PROBE_HANDLED;
+		}
+		GstClockTime end =
+		        pts + (GST_BUFFER_DURATION_IS_VALID(buf) ? GST_BUFFER_DURATION(buf)
+		                                                 : GstClockTime(0));
+		if (!video && GST_CLOCK_TIME_IS_VALID(eos_at) && end > eos_at) {
+			buf = gst_buffer_make_writable(buf);
+			guint64 samples =
+			        gst_util_uint64_scale_round(eos_at - pts, kAudioRate, GST_SECOND);
+			gst_buffer_resize(buf, 0, gssize(samples * 4));
+			GST_BUFFER_DURATION(buf) = eos_at - pts;
+			GST_PAD_PROBE_INFO_DATA(info) = buf;
+			end = eos_at;
+		}
+		(video ? st.video_out : st.audio_out) = end;
+		return GST_PAD_PROBE_OK;
 	}
 	GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
 	guint32 seqnum;
@@ -2675,6 +2705,8 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 		st.failed = false;
 		st.stopping = false;
 	}
+	st.eos_at = GST_CLOCK_TIME_NONE;
+	st.video_out = st.audio_out = ctx.range.start;
 	g_autoptr(GstPad) bg_src = gst_element_get_static_pad(bg, "src");
 	const auto gate_types =
 	        GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM);
@@ -2990,6 +3022,25 @@ gboolean send_event(GstElement *element, GstEvent *event)
 		bool ok = do_seek(JTL_TIMELINE_SRC(element), event);
 		gst_event_unref(event);
 		return ok;
+	}
+	if (GST_EVENT_TYPE(event) == GST_EVENT_EOS) {
+		/* not to the sources inside (each would end where it happens to be, the items'
+		 * branches not at all): both outputs end at the first frame time that neither
+		 * has passed yet */
+		State &st = JTL_TIMELINE_SRC(element)->priv->state;
+		if (!st.ctx.comp) { /* no graph (NULL): nothing streams */
+			gst_event_unref(event);
+			return FALSE;
+		}
+		GstClockTime reached = std::max<GstClockTime>(st.video_out, st.audio_out);
+		GstClockTime at =
+		        jtl::frame_to_ns(first_frame_at(reached, st.ctx.fps), st.ctx.fps, 1);
+		GstClockTime none = GST_CLOCK_TIME_NONE;
+		st.eos_at.compare_exchange_strong(none, at);
+		GST_INFO_OBJECT(element, "EOS: both outputs end at %" GST_TIME_FORMAT,
+		                GST_TIME_ARGS(GstClockTime(st.eos_at)));
+		gst_event_unref(event);
+		return TRUE;
 	}
 	return GST_ELEMENT_CLASS(jtl_timeline_src_parent_class)->send_event(element, event);
 }

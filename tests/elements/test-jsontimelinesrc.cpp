@@ -1012,10 +1012,10 @@ static GstPadProbeReturn receive(GstPad *, GstPadProbeInfo *info, gpointer data)
 /* Plays a pipeline whose jsontimelinesrc is named src (given doc at 10 fps) and whose sinks
  * are named v and a (either may be missing), counting what each sink receives; returns
  * the type of the first EOS or error message. A hang fails (a watchdog), never blocks.
- * on_playing runs once the pipeline plays (it may send events). */
-static GstMessageType play_counted(const std::string &desc, const std::string &doc, Received *video,
-                                   Received *audio,
-                                   const std::function<void(GstElement *)> &on_playing = nullptr)
+ * setup(pipeline, src) runs before it plays. */
+static GstMessageType
+play_counted(const std::string &desc, const std::string &doc, Received *video, Received *audio,
+             const std::function<void(GstElement *, GstElement *)> &setup = nullptr)
 {
 	GstElement *pipeline = gst_parse_launch(desc.c_str(), nullptr);
 	fail_unless(pipeline != nullptr, desc.c_str());
@@ -1029,16 +1029,10 @@ static GstMessageType play_counted(const std::string &desc, const std::string &d
 			gst_object_unref(sink);
 		}
 	}
+	if (setup)
+		setup(pipeline, src);
 	gst_element_set_state(pipeline, GST_STATE_PLAYING);
 	GstBus *bus = gst_element_get_bus(pipeline);
-	if (on_playing) {
-		GstMessage *async = gst_bus_timed_pop_filtered(
-		        bus, 30 * GST_SECOND,
-		        GstMessageType(GST_MESSAGE_ASYNC_DONE | GST_MESSAGE_ERROR));
-		fail_unless(async != nullptr, "no preroll within 30 s");
-		gst_message_unref(async);
-		on_playing(src);
-	}
 	GstMessage *msg = gst_bus_timed_pop_filtered(
 	        bus, 30 * GST_SECOND, GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
 	fail_unless(msg != nullptr, "no EOS or error within 30 s: %s", desc.c_str());
@@ -1105,6 +1099,61 @@ GST_START_TEST(test_one_pad_unlinked)
 }
 GST_END_TEST;
 
+/* An EOS sent to the element while it plays (as gst-launch -e does at Ctrl-C), here when
+ * one sink has received `after` of the timeline: both outputs end at once, at the same
+ * frame time, well before the timeline's end. */
+struct EosAt {
+	GstElement *src;
+	GstClockTime after;
+	bool sent = false;
+};
+
+static GstPadProbeReturn send_eos_once(GstPad *, GstPadProbeInfo *info, gpointer data)
+{
+	auto *e = static_cast<EosAt *>(data);
+	GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+	if (!e->sent && GST_BUFFER_PTS(buf) + GST_BUFFER_DURATION(buf) >= e->after) {
+		e->sent = true;
+		fail_unless(gst_element_send_event(e->src, gst_event_new_eos()));
+	}
+	return GST_PAD_PROBE_OK;
+}
+
+GST_START_TEST(test_eos_ends_both_outputs_together)
+{
+	const std::string doc = text_row_document();
+	for (const char *sink : {"v", "a"}) {
+		for (GstClockTime after : {GST_SECOND / 2, 3 * GST_SECOND / 2}) {
+			Received v, a;
+			EosAt e{nullptr, after};
+			auto setup = [&](GstElement *pipeline, GstElement *src) {
+				e.src = src;
+				GstElement *s = gst_bin_get_by_name(GST_BIN(pipeline), sink);
+				GstPad *pad = gst_element_get_static_pad(s, "sink");
+				gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, send_eos_once, &e,
+				                  nullptr);
+				gst_object_unref(pad);
+				gst_object_unref(s);
+			};
+			fail_unless_equals_int(play_counted("jsontimelinesrc name=src src.video ! "
+			                                    "queue ! fakesink name=v src.audio ! "
+			                                    "queue ! fakesink name=a",
+			                                    doc, &v, &a, setup),
+			                       GST_MESSAGE_EOS);
+			fail_unless(e.sent);
+			/* on a frame time (10 fps), the same for both, before the end (4 s) and
+			 * not before the EOS was sent */
+			fail_unless_equals_uint64(v.end, a.end);
+			fail_unless_equals_uint64(v.end % (GST_SECOND / 10), 0);
+			fail_unless_equals_uint64(v.buffers, v.end / (GST_SECOND / 10));
+			fail_unless_equals_uint64(a.samples, v.end * 48000 / GST_SECOND);
+			fail_unless(v.end >= after && v.end < after + 2 * GST_SECOND,
+			            "ended at %" GST_TIME_FORMAT, GST_TIME_ARGS(v.end));
+		}
+	}
+}
+GST_END_TEST;
+
 static Suite *jsontimelinesrc_suite()
 {
 	Suite *s = suite_create("jsontimelinesrc");
@@ -1127,6 +1176,7 @@ static Suite *jsontimelinesrc_suite()
 	tcase_add_test(tc, test_released_branches_leave_nothing);
 	tcase_add_test(tc, test_downstream_eos_on_one_pad);
 	tcase_add_test(tc, test_one_pad_unlinked);
+	tcase_add_test(tc, test_eos_ends_both_outputs_together);
 	return s;
 }
 
