@@ -256,7 +256,10 @@ struct State {
 	GstClockTime video_pos = 0, audio_pos = 0; /* how far each mixer's input came */
 	std::list<std::unique_ptr<LiveBranch>> live;
 	bool failed = false;
-	bool stopping = false;         /* the sources are being stopped: gates do nothing */
+	bool stopping = false; /* the sources are being stopped: gates do nothing */
+	/* the first branches are being built in the bin's state change up from NULL or READY,
+	 * before its children change (start_elements) */
+	bool starting = false;
 	std::condition_variable moved; /* an input moved on */
 	std::atomic<guint> max_live{0}, built{0};
 
@@ -341,11 +344,19 @@ GstElement *make(JtlTimelineSrc *self, std::vector<GstElement *> *list, const ch
 
 /* Brings a branch's elements (in upstream-to-downstream order) to the bin's state,
  * downstream first, so that no source pushes into a peer not yet active; then lets the
- * bin handle them. */
-void start_elements(const std::vector<GstElement *> &elements)
+ * bin handle them. With ready (branches built in the bin's own state change up from NULL
+ * or READY, before its children change) only to READY: the bin then starts them with
+ * the mixers they feed, sinks first, where syncing to the state it goes to would start a
+ * source pushing into a mixer not active yet (its data refused, its pad never fed: no
+ * preroll after PAUSED->READY->PAUSED). */
+void start_elements(const std::vector<GstElement *> &elements, bool ready = false)
 {
-	for (auto e = elements.rbegin(); e != elements.rend(); ++e)
-		gst_element_sync_state_with_parent(*e);
+	for (auto e = elements.rbegin(); e != elements.rend(); ++e) {
+		if (ready)
+			gst_element_set_state(*e, GST_STATE_READY);
+		else
+			gst_element_sync_state_with_parent(*e);
+	}
 	for (GstElement *e : elements)
 		gst_element_set_locked_state(e, FALSE);
 }
@@ -2111,7 +2122,7 @@ bool build_branch(JtlTimelineSrc *self, const jtl::Branch &plan)
 		std::lock_guard<std::mutex> guard(st.lock);
 		elements = b->elements;
 	}
-	start_elements(elements);
+	start_elements(elements, st.starting);
 	st.live.push_back(std::move(b));
 	st.built++;
 	if (st.live.size() > st.max_live)
@@ -2717,7 +2728,13 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 	 * streaming (after a seek), where they would start before the mixers they feed: the
 	 * gates build them when the sources start */
 	if (GST_STATE(self) <= GST_STATE_READY) {
+		{
+			std::lock_guard<std::mutex> guard(st.schedule_lock);
+			st.starting = true;
+		}
 		schedule(self, true, ctx.range.start);
+		std::lock_guard<std::mutex> guard(st.schedule_lock);
+		st.starting = false;
 		if (st.failed)
 			return false;
 	}

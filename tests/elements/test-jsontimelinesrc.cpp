@@ -1154,6 +1154,70 @@ GST_START_TEST(test_eos_ends_both_outputs_together)
 }
 GST_END_TEST;
 
+/* Sets a state and waits (10 s at most, a watchdog) until the change completed. */
+static void reach_state(GstElement *pipeline, GstState state, const char *what)
+{
+	fail_if(gst_element_set_state(pipeline, state) == GST_STATE_CHANGE_FAILURE, what);
+	GstState now = GST_STATE_VOID_PENDING;
+	GstStateChangeReturn ret = gst_element_get_state(pipeline, &now, nullptr, 10 * GST_SECOND);
+	fail_unless(ret == GST_STATE_CHANGE_SUCCESS || ret == GST_STATE_CHANGE_NO_PREROLL,
+	            "%s: %s not reached within 10 s (%d)", what, gst_element_state_get_name(state),
+	            int(ret));
+	fail_unless_equals_int(now, state);
+}
+
+/* READY is a player's "stop": PAUSED->READY->PAUSED and PLAYING->READY->PAUSED preroll
+ * again, repeatedly, and the element then plays the whole timeline. */
+static void cycle_through_ready(const std::string &doc, guint frames, const char *assets = nullptr)
+{
+	GstElement *pipeline = gst_parse_launch("jsontimelinesrc name=src src.video ! fakesink "
+	                                        "name=v src.audio ! fakesink name=a",
+	                                        nullptr);
+	GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+	g_object_set(src, "json", doc.c_str(), "fps", 10, nullptr);
+	if (assets)
+		g_object_set(src, "asset-base", assets, nullptr);
+	for (int i = 0; i < 3; i++) {
+		reach_state(pipeline, GST_STATE_PAUSED, "preroll");
+		reach_state(pipeline, GST_STATE_READY, "PAUSED->READY");
+		reach_state(pipeline, GST_STATE_PAUSED, "READY->PAUSED");
+		reach_state(pipeline, GST_STATE_PLAYING, "play");
+		reach_state(pipeline, GST_STATE_READY, "PLAYING->READY");
+	}
+	Received v, a;
+	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "v");
+	GstPad *pad = gst_element_get_static_pad(sink, "sink");
+	gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, receive, &v, nullptr);
+	reach_state(pipeline, GST_STATE_PLAYING,
+	            assets ? "clips: play to the end" : "play to the end");
+	GstBus *bus = gst_element_get_bus(pipeline);
+	GstMessage *msg = gst_bus_timed_pop_filtered(
+	        bus, 30 * GST_SECOND, GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+	fail_unless(msg != nullptr && GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS,
+	            "no EOS after the cycles");
+	gst_message_unref(msg);
+	fail_unless_equals_int(v.buffers, frames);
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(bus);
+	gst_object_unref(pad);
+	gst_object_unref(sink);
+	gst_object_unref(src);
+	gst_object_unref(pipeline);
+}
+
+GST_START_TEST(test_ready_paused_cycles)
+{
+	cycle_through_ready(text_row_document(), 40);
+	gchar *dir = g_dir_make_tmp("jtl-ready-XXXXXX", nullptr);
+	make_clip(dir);
+	cycle_through_ready(clips_document(3), 6, dir);
+	std::string clip = std::string(dir) + "/clip.mkv";
+	g_unlink(clip.c_str());
+	g_rmdir(dir);
+	g_free(dir);
+}
+GST_END_TEST;
+
 static Suite *jsontimelinesrc_suite()
 {
 	Suite *s = suite_create("jsontimelinesrc");
@@ -1177,6 +1241,7 @@ static Suite *jsontimelinesrc_suite()
 	tcase_add_test(tc, test_downstream_eos_on_one_pad);
 	tcase_add_test(tc, test_one_pad_unlinked);
 	tcase_add_test(tc, test_eos_ends_both_outputs_together);
+	tcase_add_test(tc, test_ready_paused_cycles);
 	return s;
 }
 
