@@ -1167,7 +1167,8 @@ static void reach_state(GstElement *pipeline, GstState state, const char *what)
 }
 
 /* READY is a player's "stop": PAUSED->READY->PAUSED and PLAYING->READY->PAUSED preroll
- * again, repeatedly, and the element then plays the whole timeline. */
+ * again, repeatedly, and the element then plays the whole timeline (text items; video
+ * and audio clips under an image). */
 static void cycle_through_ready(const std::string &doc, guint frames, const char *assets = nullptr)
 {
 	GstElement *pipeline = gst_parse_launch("jsontimelinesrc name=src src.video ! fakesink "
@@ -1210,9 +1211,32 @@ GST_START_TEST(test_ready_paused_cycles)
 	cycle_through_ready(text_row_document(), 40);
 	gchar *dir = g_dir_make_tmp("jtl-ready-XXXXXX", nullptr);
 	make_clip(dir);
-	cycle_through_ready(clips_document(3), 6, dir);
+	/* and an image over the clips (a 1x1 PNG) */
+	static const char png[] =
+	        "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
+	        "\x00\x00\x00\x90\x77\x53\xde\x00\x00\x00\x0cIDAT\x78\x9c\x63\xf8\xcf\xc0\x00"
+	        "\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xae\x42\x60\x82";
+	std::string image = std::string(dir) + "/img.png";
+	fail_unless(g_file_set_contents(image.c_str(), png, sizeof png - 1, nullptr));
+	std::string doc = clips_document(3);
+	doc.replace(doc.find("\"assets\": {"), 11,
+	            R"("assets": {"img": {"id": "img", "type": "image",
+	  "filename": "img.png", "size": 1, "mimeType": "image/png", "remoteUrl": null,
+	  "remoteKey": null, "width": 1, "height": 1}, )");
+	doc.replace(doc.find("\"tracks\": ["), 11, R"("tracks": [{"id": "i", "items": ["im"],
+	  "hidden": false, "muted": false}, )");
+	doc.insert(doc.size() - 2, R"(, "im": {"id": "im", "type": "image", "assetId": "img",
+	  "startTicks": 0, "durationTicks": 144000, "isDraggingInTimeline": false,
+	  "keepAspectRatio": false, "top": {"value": 8, "keyframes": []},
+	  "left": {"value": 8, "keyframes": []}, "width": {"value": 16, "keyframes": []},
+	  "height": {"value": 16, "keyframes": []}, "scaleX": {"value": 1, "keyframes": []},
+	  "scaleY": {"value": 1, "keyframes": []}, "opacity": {"value": 1, "keyframes": []},
+	  "borderRadius": {"value": 0, "keyframes": []},
+	  "rotation": {"value": 0, "keyframes": []}})");
+	cycle_through_ready(doc, 6, dir);
 	std::string clip = std::string(dir) + "/clip.mkv";
 	g_unlink(clip.c_str());
+	g_unlink(image.c_str());
 	g_rmdir(dir);
 	g_free(dir);
 }
