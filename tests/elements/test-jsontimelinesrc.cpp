@@ -563,6 +563,28 @@ static std::vector<std::string> update_reasons(GstElement *pipeline, gint64 *app
 	return reasons;
 }
 
+/* A 1x1 PNG. */
+static const char kPng[] =
+        "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
+        "\x00\x00\x00\x90\x77\x53\xde\x00\x00\x00\x0cIDAT\x78\x9c\x63\xf8\xcf\xc0\x00"
+        "\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xae\x42\x60\x82";
+
+/* An image item of an asset, 16x16 at (at, at), from 0 for duration ticks. */
+static std::string image_item(const char *id, const char *asset, int duration, int at)
+{
+	char buf[1024];
+	g_snprintf(buf, sizeof buf, R"("%s": {"id": "%s", "type": "image", "assetId": "%s",
+	  "startTicks": 0, "durationTicks": %d, "isDraggingInTimeline": false,
+	  "keepAspectRatio": false, "top": {"value": %d, "keyframes": []},
+	  "left": {"value": %d, "keyframes": []}, "width": {"value": 16, "keyframes": []},
+	  "height": {"value": 16, "keyframes": []}, "scaleX": {"value": 1, "keyframes": []},
+	  "scaleY": {"value": 1, "keyframes": []}, "opacity": {"value": 1, "keyframes": []},
+	  "borderRadius": {"value": 0, "keyframes": []},
+	  "rotation": {"value": 0, "keyframes": []}})",
+	           id, id, asset, duration, at, at);
+	return buf;
+}
+
 GST_START_TEST(test_live_patch_asset_policy)
 {
 	/* a red square and an image (inside asset-root) for 2 s: patches pointing the image
@@ -571,12 +593,8 @@ GST_START_TEST(test_live_patch_asset_policy)
 	g_autofree gchar *tmp = g_dir_make_tmp("jtl-src-policy-XXXXXX", nullptr);
 	std::string root = std::string(tmp) + "/root", outside = std::string(tmp) + "/out.png";
 	fail_unless(g_mkdir(root.c_str(), 0755) == 0);
-	static const char png[] =
-	        "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
-	        "\x00\x00\x00\x90\x77\x53\xde\x00\x00\x00\x0cIDAT\x78\x9c\x63\xf8\xcf\xc0\x00"
-	        "\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xae\x42\x60\x82";
 	for (const std::string &f : {root + "/in.png", outside})
-		fail_unless(g_file_set_contents(f.c_str(), png, sizeof png - 1, nullptr));
+		fail_unless(g_file_set_contents(f.c_str(), kPng, sizeof kPng - 1, nullptr));
 	/* s1: an image item of asset "a", at 32, 32, on a second track */
 	std::string doc = solids_document({{"#ff0000", 0.0, 2.0}});
 	doc.replace(doc.find("\"assets\": {}"), 12,
@@ -586,14 +604,7 @@ GST_START_TEST(test_live_patch_asset_policy)
 	doc.replace(doc.find("\"items\": [\"s0\"]"), 15,
 	            R"("items": ["s0"], "hidden": false, "muted": false},
 	  {"id": "t2", "items": ["s1"])");
-	doc.replace(doc.rfind("}}}"), 3, R"(}, "s1": {"id": "s1", "type": "image", "assetId": "a",
-	  "startTicks": 0, "durationTicks": 480000, "isDraggingInTimeline": false,
-	  "keepAspectRatio": false, "top": {"value": 32, "keyframes": []},
-	  "left": {"value": 32, "keyframes": []}, "width": {"value": 16, "keyframes": []},
-	  "height": {"value": 16, "keyframes": []}, "scaleX": {"value": 1, "keyframes": []},
-	  "scaleY": {"value": 1, "keyframes": []}, "opacity": {"value": 1, "keyframes": []},
-	  "borderRadius": {"value": 0, "keyframes": []},
-	  "rotation": {"value": 0, "keyframes": []}}}})");
+	doc.replace(doc.rfind("}}}"), 3, "}, " + image_item("s1", "a", 480000, 32) + "}}");
 	GstElement *pipeline = gst_parse_launch(kPatchedPipeline, nullptr);
 	GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
 	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "v");
@@ -1212,12 +1223,8 @@ GST_START_TEST(test_ready_paused_cycles)
 	gchar *dir = g_dir_make_tmp("jtl-ready-XXXXXX", nullptr);
 	make_clip(dir);
 	/* and an image over the clips (a 1x1 PNG) */
-	static const char png[] =
-	        "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
-	        "\x00\x00\x00\x90\x77\x53\xde\x00\x00\x00\x0cIDAT\x78\x9c\x63\xf8\xcf\xc0\x00"
-	        "\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xae\x42\x60\x82";
 	std::string image = std::string(dir) + "/img.png";
-	fail_unless(g_file_set_contents(image.c_str(), png, sizeof png - 1, nullptr));
+	fail_unless(g_file_set_contents(image.c_str(), kPng, sizeof kPng - 1, nullptr));
 	std::string doc = clips_document(3);
 	doc.replace(doc.find("\"assets\": {"), 11,
 	            R"("assets": {"img": {"id": "img", "type": "image",
@@ -1225,14 +1232,7 @@ GST_START_TEST(test_ready_paused_cycles)
 	  "remoteKey": null, "width": 1, "height": 1}, )");
 	doc.replace(doc.find("\"tracks\": ["), 11, R"("tracks": [{"id": "i", "items": ["im"],
 	  "hidden": false, "muted": false}, )");
-	doc.insert(doc.size() - 2, R"(, "im": {"id": "im", "type": "image", "assetId": "img",
-	  "startTicks": 0, "durationTicks": 144000, "isDraggingInTimeline": false,
-	  "keepAspectRatio": false, "top": {"value": 8, "keyframes": []},
-	  "left": {"value": 8, "keyframes": []}, "width": {"value": 16, "keyframes": []},
-	  "height": {"value": 16, "keyframes": []}, "scaleX": {"value": 1, "keyframes": []},
-	  "scaleY": {"value": 1, "keyframes": []}, "opacity": {"value": 1, "keyframes": []},
-	  "borderRadius": {"value": 0, "keyframes": []},
-	  "rotation": {"value": 0, "keyframes": []}})");
+	doc.insert(doc.size() - 2, ", " + image_item("im", "img", 144000, 8));
 	cycle_through_ready(doc, 6, dir);
 	std::string clip = std::string(dir) + "/clip.mkv";
 	g_unlink(clip.c_str());
