@@ -95,6 +95,9 @@ constexpr int kAudioRate = 48000;
 constexpr int kAudioSamplesPerBuffer = kAudioRate / 100;
 /* how far the video and audio inputs of the mixers may be apart */
 constexpr GstClockTime kMaxLead = GST_SECOND / 2;
+/* how many frames' time of audio the audio pad holds for a blocked peer
+ * (add_audio_queue()) */
+constexpr guint64 kOutputFrames = 300;
 
 namespace {
 
@@ -2476,6 +2479,24 @@ bool add_output_format(JtlTimelineSrc *self, GstElement *out, GstElement **last)
 	return gst_element_link_many(out, convert, caps, nullptr);
 }
 
+/* The audio output through a queue of kOutputFrames frames' time after out: a muxer
+ * holds the audio (one buffer per pad) while the video encoder fills its look-ahead
+ * (x264enc: 40 frames and more), longer than the mixers' inputs may be apart (kMaxLead),
+ * so that `x264enc ! mp4mux` without queues does not stall before its first frame. The
+ * audio is small (192 kB a second); the video is not queued. */
+GstElement *add_audio_queue(JtlTimelineSrc *self, GstElement *out)
+{
+	State &st = self->priv->state;
+	GstElement *queue = make(self, &st.children, "queue", "audio-queue");
+	if (!queue)
+		return nullptr;
+	const guint64 time = std::max<guint64>(
+	        3 * GST_SECOND, gst_util_uint64_scale(kOutputFrames, GST_SECOND, st.ctx.fps));
+	g_object_set(queue, "max-size-buffers", 0u, "max-size-bytes", 0u, "max-size-time", time,
+	             nullptr);
+	return gst_element_link(out, queue) ? queue : nullptr;
+}
+
 /* trace-items, on each compositor as it has chosen the pictures of a frame (its pads'
  * values synced to the frame): the items whose pad has a picture and an alpha above 0.
  * The top compositor, the last to draw a frame, posts them with the items the model shows
@@ -2703,6 +2724,10 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 		return false;
 	g_autoptr(GstPad) vsrc = gst_element_get_static_pad(vout, "src");
 	g_autoptr(GstPad) asrc = gst_element_get_static_pad(mix_caps, "src");
+	GstElement *aqueue = add_audio_queue(self, mix_caps);
+	if (!aqueue)
+		return false;
+	g_autoptr(GstPad) aout = gst_element_get_static_pad(aqueue, "src");
 	const auto output_types =
 	        GstPadProbeType(GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_BUFFER);
 	gst_pad_add_probe(
@@ -2718,7 +2743,7 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 	        },
 	        self, nullptr);
 	gst_ghost_pad_set_target(GST_GHOST_PAD(self->video_pad), vsrc);
-	gst_ghost_pad_set_target(GST_GHOST_PAD(self->audio_pad), asrc);
+	gst_ghost_pad_set_target(GST_GHOST_PAD(self->audio_pad), aout);
 	return true;
 }
 

@@ -316,6 +316,81 @@ GST_START_TEST(test_output_impossible)
 }
 GST_END_TEST;
 
+static GstPadProbeReturn count_buffers(GstPad *, GstPadProbeInfo *, gpointer data)
+{
+	(*static_cast<guint *>(data))++;
+	return GST_PAD_PROBE_OK;
+}
+
+/* Waits for EOS or an error of pipeline (at most 60 s) and stops it: the message type. */
+static GstMessageType run_to_end(GstElement *pipeline)
+{
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	GstBus *bus = gst_element_get_bus(pipeline);
+	GstMessage *msg = gst_bus_timed_pop_filtered(
+	        bus, 60 * GST_SECOND, GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+	GstMessageType type = msg ? GST_MESSAGE_TYPE(msg) : GST_MESSAGE_UNKNOWN;
+	if (msg)
+		gst_message_unref(msg);
+	gst_object_unref(bus);
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	return type;
+}
+
+/* Both pads straight into encoders and one muxer, no queue: x264enc's look-ahead holds
+ * more video than the element let the audio run ahead of it (it stalled in PREROLLING
+ * with an empty file); now an MP4 of the document's 3 s, 90 frames, H.264 High 4:2:0 */
+GST_START_TEST(test_mux_without_queues)
+{
+	std::string doc = kDoc;
+	doc.replace(doc.find("\"durationTicks\": 96000"), 22, "\"durationTicks\": 720000");
+	char *dir = g_dir_make_tmp("jtl-mux-XXXXXX", nullptr);
+	std::string path = std::string(dir) + "/out.mp4";
+	std::string launch =
+	        "jsontimelinesrc name=src src.video ! videoconvert ! x264enc ! mp4mux name=m ! "
+	        "filesink location=" +
+	        path + "  src.audio ! audioconvert ! avenc_aac ! m.";
+	GstElement *pipeline = gst_parse_launch(launch.c_str(), nullptr);
+	fail_unless(pipeline != nullptr);
+	GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+	g_object_set(src, "json", doc.c_str(), nullptr);
+	gst_object_unref(src);
+	fail_unless_equals_int(run_to_end(pipeline), GST_MESSAGE_EOS);
+	gst_object_unref(pipeline);
+
+	/* read back (a demuxer needs queues: one thread feeds both sinks): the frames and the
+	 * sound's length */
+	std::string check =
+	        "filesrc location=" + path +
+	        " ! qtdemux name=d  d.video_0 ! queue ! h264parse ! "
+	        "video/x-h264,profile=high ! avdec_h264 ! video/x-raw,format=I420 ! "
+	        "fakesink name=v sync=false  d.audio_0 ! queue ! avdec_aac ! fakesink name=a "
+	        "sync=false";
+	pipeline = gst_parse_launch(check.c_str(), nullptr);
+	fail_unless(pipeline != nullptr);
+	guint frames = 0;
+	GstElement *v = gst_bin_get_by_name(GST_BIN(pipeline), "v");
+	GstPad *vpad = gst_element_get_static_pad(v, "sink");
+	gst_pad_add_probe(vpad, GST_PAD_PROBE_TYPE_BUFFER, count_buffers, &frames, nullptr);
+	Counts audio;
+	GstElement *a = gst_bin_get_by_name(GST_BIN(pipeline), "a");
+	GstPad *apad = gst_element_get_static_pad(a, "sink");
+	gst_pad_add_probe(apad, GST_PAD_PROBE_TYPE_BUFFER, count_audio, &audio, nullptr);
+	fail_unless_equals_int(run_to_end(pipeline), GST_MESSAGE_EOS);
+	fail_unless_equals_int(frames, 90);
+	/* 3 s of stereo F32 (8 bytes a frame: count_audio() counts 4), give or take an AAC
+	 * frame */
+	fail_unless(audio.samples / 2 >= 144000 - 1024 && audio.samples / 2 <= 144000 + 1024,
+	            "%" G_GUINT64_FORMAT " samples", audio.samples / 2);
+	for (gpointer p : {gpointer(vpad), gpointer(apad), gpointer(v), gpointer(a)})
+		gst_object_unref(p);
+	gst_object_unref(pipeline);
+	g_unlink(path.c_str());
+	g_rmdir(dir);
+	g_free(dir);
+}
+GST_END_TEST;
+
 /* missing-illustration: an unknown name is an error by default, a placeholder of the
  * item's box in its colour with a warning on request */
 GST_START_TEST(test_missing_illustration)
@@ -1137,6 +1212,7 @@ static Suite *jsontimelinesrc_suite()
 	tcase_add_test(tc, test_output_caps_query);
 	tcase_add_test(tc, test_output_formats);
 	tcase_add_test(tc, test_output_impossible);
+	tcase_add_test(tc, test_mux_without_queues);
 	tcase_add_test(tc, test_missing_illustration);
 	tcase_add_test(tc, test_invalid_document);
 	tcase_add_test(tc, test_seek_renders_a_range);
