@@ -47,6 +47,7 @@
 
 #include <gst/base/gstaggregator.h>
 #include <gst/controller/controller.h>
+#include <gst/video/video.h>
 
 #include <jsontimeline/adjust.h>
 #include <jsontimeline/animation.h>
@@ -94,6 +95,9 @@ constexpr int kAudioRate = 48000;
 constexpr int kAudioSamplesPerBuffer = kAudioRate / 100;
 /* how far the video and audio inputs of the mixers may be apart */
 constexpr GstClockTime kMaxLead = GST_SECOND / 2;
+/* how many frames' time of audio the audio pad holds for a blocked peer
+ * (add_audio_queue()) */
+constexpr guint64 kOutputFrames = 300;
 
 namespace {
 
@@ -157,6 +161,10 @@ struct Context {
 	const jtl::ClipSpans *spans = nullptr;
 	bool illustration_placeholders = false; /* missing-illustration=placeholder */
 	bool trace = false;                     /* trace-items */
+	/* the video pad's format, chosen from what downstream takes (negotiate_output());
+	 * flatten: it has no alpha, so the frames are composited over black, not transparent */
+	const char *out_format = "I420";
+	bool flatten = true;
 };
 
 /* trace-items: the items each compositor drew into a frame, gathered until the top
@@ -299,9 +307,18 @@ G_DEFINE_TYPE(JtlTimelineSrc, jtl_timeline_src, GST_TYPE_BIN)
 GST_ELEMENT_REGISTER_DEFINE(jsontimelinesrc, "jsontimelinesrc", GST_RANK_NONE,
                             JTL_TYPE_TIMELINE_SRC);
 
+/* What the video pad gives, in order of preference: 4:2:0 first (what encoders and players
+ * take: a plain `videoconvert ! x264enc` gets High, not High 4:4:4), then the formats
+ * with alpha (transparent where nothing is drawn on a `none` background). */
+#define JTL_OUTPUT_FORMATS                                                                         \
+	"{ I420, NV12, YV12, Y42B, Y444, AYUV, A420, BGRA, RGBA, ARGB, ABGR, BGRx, RGBx, "         \
+	"xRGB, xBGR, RGB, BGR }"
 static GstStaticPadTemplate video_template = GST_STATIC_PAD_TEMPLATE(
         "video", GST_PAD_SRC, GST_PAD_ALWAYS,
-        GST_STATIC_CAPS("video/x-raw, pixel-aspect-ratio = (fraction) 1/1"));
+        GST_STATIC_CAPS("video/x-raw, format = (string) " JTL_OUTPUT_FORMATS
+                        ", width = (int) [ 2, 32768 ], height = (int) [ 2, 32768 ], "
+                        "framerate = (fraction) [ 1/1, 240/1 ], "
+                        "pixel-aspect-ratio = (fraction) 1/1"));
 static GstStaticPadTemplate audio_template = GST_STATIC_PAD_TEMPLATE(
         "audio", GST_PAD_SRC, GST_PAD_ALWAYS,
         GST_STATIC_CAPS("audio/x-raw, format = (string) S16LE, rate = (int) 48000, "
@@ -2497,16 +2514,50 @@ bool add_background_image(JtlTimelineSrc *self, const jtl::Timeline &tl)
 }
 
 /* The format frames are composited in: AYUV, what video encoders take (video items then
- * stay in YUV), unless downstream takes RGB only (PNG stills, `! video/x-raw,format=BGRA`):
- * then BGRA, since 8-bit YUV converted back to RGB is up to 6 levels off (issue 15). */
+ * stay in YUV), unless the output is RGB (PNG stills, `! video/x-raw,format=BGRA`): then
+ * BGRA, since 8-bit YUV converted back to RGB is up to 6 levels off (issue 15). */
 const char *compose_format(JtlTimelineSrc *self)
 {
-	g_autoptr(GstCaps) peer = gst_pad_peer_query_caps(self->video_pad, nullptr);
-	g_autoptr(GstCaps) ayuv = gst_caps_from_string("video/x-raw, format=(string)AYUV");
-	g_autoptr(GstCaps) bgra = gst_caps_from_string("video/x-raw, format=(string)BGRA");
-	return !peer || gst_caps_can_intersect(peer, ayuv) || !gst_caps_can_intersect(peer, bgra)
-	               ? "AYUV"
-	               : "BGRA";
+	GstVideoFormat out = gst_video_format_from_string(self->priv->state.ctx.out_format);
+	return GST_VIDEO_FORMAT_INFO_IS_RGB(gst_video_format_get_info(out)) ? "BGRA" : "AYUV";
+}
+
+/* The frames in the output format (ctx.out_format) after out, the last capsfilter at the
+ * compositing format: a videoconvert and a capsfilter when they differ. *last: what the
+ * video pad then shows. */
+bool add_output_format(JtlTimelineSrc *self, GstElement *out, GstElement **last)
+{
+	State &st = self->priv->state;
+	const Context &ctx = st.ctx;
+	*last = out;
+	if (std::strcmp(ctx.out_format, compose_format(self)) == 0)
+		return true;
+	GstElement *convert = make(self, &st.children, "videoconvert");
+	GstElement *caps = make(self, &st.children, "capsfilter");
+	if (!convert || !caps)
+		return false;
+	g_autoptr(GstCaps) c = video_caps(ctx.out_format, ctx.width, ctx.height, ctx.fps);
+	g_object_set(caps, "caps", c, nullptr);
+	*last = caps;
+	return gst_element_link_many(out, convert, caps, nullptr);
+}
+
+/* The audio output through a queue of kOutputFrames frames' time after out: a muxer
+ * holds the audio (one buffer per pad) while the video encoder fills its look-ahead
+ * (x264enc: 40 frames and more), longer than the mixers' inputs may be apart (kMaxLead),
+ * so that `x264enc ! mp4mux` without queues does not stall before its first frame. The
+ * audio is small (192 kB a second); the video is not queued. */
+GstElement *add_audio_queue(JtlTimelineSrc *self, GstElement *out)
+{
+	State &st = self->priv->state;
+	GstElement *queue = make(self, &st.children, "queue", "audio-queue");
+	if (!queue)
+		return nullptr;
+	const guint64 time = std::max<guint64>(
+	        3 * GST_SECOND, gst_util_uint64_scale(kOutputFrames, GST_SECOND, st.ctx.fps));
+	g_object_set(queue, "max-size-buffers", 0u, "max-size-bytes", 0u, "max-size-time", time,
+	             nullptr);
+	return gst_element_link(out, queue) ? queue : nullptr;
 }
 
 /* trace-items, on each compositor as it has chosen the pictures of a frame (its pads'
@@ -2634,9 +2685,9 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 	                             : video_caps(format, ctx.width, ctx.height, fps);
 	g_object_set(bg_caps, "caps", bgc, nullptr);
 	bool blur_bg = tl.background.type == jtl::GlobalBackground::Type::Blur;
-	/* none: transparent where nothing is drawn, so that alpha outputs keep it (opaque
-	 * outputs flatten the frames over black, see render.cpp) */
-	bool none_bg = tl.background.type == jtl::GlobalBackground::Type::None;
+	/* none: transparent where nothing is drawn, so that alpha outputs keep it; an output
+	 * format without alpha gets the frames flattened over black */
+	bool none_bg = tl.background.type == jtl::GlobalBackground::Type::None && !ctx.flatten;
 	g_object_set(comp, "background",
 	             blur_bg || none_bg       ? 3 /* transparent: the backdrop fills it */
 	             : bg_color == 0xffffffff ? 2 /* white */
@@ -2739,8 +2790,15 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 			return false;
 	}
 
-	g_autoptr(GstPad) vsrc = gst_element_get_static_pad(comp_caps, "src");
+	GstElement *vout = nullptr;
+	if (!add_output_format(self, comp_caps, &vout))
+		return false;
+	g_autoptr(GstPad) vsrc = gst_element_get_static_pad(vout, "src");
 	g_autoptr(GstPad) asrc = gst_element_get_static_pad(mix_caps, "src");
+	GstElement *aqueue = add_audio_queue(self, mix_caps);
+	if (!aqueue)
+		return false;
+	g_autoptr(GstPad) aout = gst_element_get_static_pad(aqueue, "src");
 	const auto output_types =
 	        GstPadProbeType(GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_BUFFER);
 	gst_pad_add_probe(
@@ -2756,7 +2814,7 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 	        },
 	        self, nullptr);
 	gst_ghost_pad_set_target(GST_GHOST_PAD(self->video_pad), vsrc);
-	gst_ghost_pad_set_target(GST_GHOST_PAD(self->audio_pad), asrc);
+	gst_ghost_pad_set_target(GST_GHOST_PAD(self->audio_pad), aout);
 	return true;
 }
 
@@ -2879,6 +2937,86 @@ void compute_output(JtlTimelineSrc *self, const Settings &settings)
 	GST_OBJECT_UNLOCK(self);
 }
 
+/* The video pad's caps at the output size and rate: every format it gives (one given). */
+GstCaps *output_caps(const Context &ctx, const char *format = nullptr)
+{
+	GstCaps *caps = gst_static_pad_template_get_caps(&video_template);
+	caps = gst_caps_make_writable(caps);
+	gst_caps_set_simple(caps, "width", G_TYPE_INT, ctx.width, "height", G_TYPE_INT, ctx.height,
+	                    "framerate", GST_TYPE_FRACTION, ctx.fps, 1, nullptr);
+	if (format)
+		gst_caps_set_simple(caps, "format", G_TYPE_STRING, format, nullptr);
+	return caps;
+}
+
+/* The output format, size and rate from what downstream takes (the video pad's peer asked
+ * before the graph is built): the document's size and rate when downstream takes them,
+ * else the size it asks for if it has the document's aspect ratio (it sets the scale, up
+ * to 8) and the whole frame rate it asks for (it sets fps); the first format of
+ * JTL_OUTPUT_FORMATS it takes. Anything else fails, naming what the document allows. */
+bool negotiate_output(JtlTimelineSrc *self, Settings settings)
+{
+	State &st = self->priv->state;
+	Context &ctx = st.ctx;
+	const jtl::Timeline &tl = *st.timeline;
+	g_autoptr(GstCaps) tmpl = gst_static_pad_template_get_caps(&video_template);
+	g_autoptr(GstCaps) peer = gst_pad_peer_query_caps(self->video_pad, tmpl);
+	g_autoptr(GstCaps) ours = output_caps(ctx);
+	const int doc_w = ctx.width, doc_h = ctx.height, doc_fps = ctx.fps;
+	if (!gst_caps_is_empty(peer) && !gst_caps_can_intersect(peer, ours)) {
+		/* downstream asks for another size or rate: the nearest it takes */
+		g_autoptr(GstCaps) asked = gst_caps_copy_nth(peer, 0);
+		GstStructure *s = gst_caps_get_structure(asked, 0);
+		gst_structure_fixate_field_nearest_int(s, "width", ctx.width);
+		gst_structure_fixate_field_nearest_int(s, "height", ctx.height);
+		gst_structure_fixate_field_nearest_fraction(s, "framerate", ctx.fps, 1);
+		int w = 0, h = 0, n = 0, d = 0;
+		if (gst_structure_get_int(s, "width", &w) && w != ctx.width) {
+			int width = settings.width > 0 ? settings.width
+			                               : tl.output.width.value_or(tl.width);
+			settings.scale = double(w) / width;
+		}
+		if (gst_structure_get_int(s, "height", &h) && h != ctx.height && w == ctx.width) {
+			/* only the height asked: the width of the same aspect ratio */
+			int height = settings.height > 0 ? settings.height
+			                                 : tl.output.height.value_or(tl.height);
+			settings.scale = double(h) / height;
+		}
+		if (gst_structure_get_fraction(s, "framerate", &n, &d) && d == 1 && n >= 1 &&
+		    n <= 240)
+			settings.fps = n;
+		if (settings.scale >= 0 && settings.scale <= 8) {
+			compute_output(self, settings);
+			gst_caps_replace(&ours, nullptr);
+			ours = output_caps(ctx);
+		}
+	}
+	const GValue *formats = gst_structure_get_value(gst_caps_get_structure(tmpl, 0), "format");
+	for (guint i = 0; i < gst_value_list_get_size(formats); i++) {
+		const char *f = g_value_get_string(gst_value_list_get_value(formats, i));
+		g_autoptr(GstCaps) one = output_caps(ctx, f);
+		if (gst_caps_can_intersect(peer, one)) {
+			GstVideoFormat vf = gst_video_format_from_string(f);
+			ctx.out_format = gst_video_format_to_string(vf);
+			ctx.flatten =
+			        !GST_VIDEO_FORMAT_INFO_HAS_ALPHA(gst_video_format_get_info(vf));
+			GST_INFO_OBJECT(self, "output %s %dx%d at %d/1", ctx.out_format, ctx.width,
+			                ctx.height, ctx.fps);
+			return true;
+		}
+	}
+	g_autofree char *taken = gst_caps_to_string(peer);
+	GST_ELEMENT_ERROR(
+	        self, CORE, NEGOTIATION,
+	        ("Downstream takes none of the video this document gives: %dx%d (or "
+	         "the same aspect ratio, up to 8 times that size) at %d/1 (or a whole "
+	         "rate from 1 to 240 frames per second), in one of the formats " JTL_OUTPUT_FORMATS
+	         ".",
+	         doc_w, doc_h, doc_fps),
+	        ("downstream takes %s", taken));
+	return false;
+}
+
 /* Removes the whole graph (branches and fixed part); the timeline stays loaded. */
 void teardown_graph(JtlTimelineSrc *self)
 {
@@ -2935,6 +3073,8 @@ bool build(JtlTimelineSrc *self)
 	if (!load(self, settings))
 		return false;
 	compute_output(self, settings);
+	if (!negotiate_output(self, settings))
+		return false;
 	State &st = self->priv->state;
 	st.max_live = 0;
 	st.built = 0;

@@ -681,10 +681,12 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 				g_object_set(flat, "background", 1 /* black */, nullptr);
 		}
 		vconv = make("videoconvert");
-		/* stills: composited in RGB, exact (jsontimelinesrc follows what its peer takes) */
-		GstElement *rgb = format.kind == OutputKind::Still
+		/* jsontimelinesrc gives the format its peer takes, I420 when anything goes: stills
+		 * and GIF composited in RGB, exact; the alpha WebM as A420, alpha kept */
+		GstElement *rgb = format.kind == OutputKind::Still || format.kind == OutputKind::Gif
 		                          ? capsfilter("video/x-raw, format=(string)BGRA")
-		                          : nullptr;
+		                  : alpha_webm ? capsfilter("video/x-raw, format=(string)A420")
+		                               : nullptr;
 		GstElement *from = vqueue;
 		if (rgb) {
 			linked = linked && chain({vqueue, rgb});

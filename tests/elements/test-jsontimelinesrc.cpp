@@ -3,7 +3,10 @@
 #include <gst/check/gstcheck.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <functional>
+#include <initializer_list>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -88,6 +91,15 @@ GST_START_TEST(test_frames_and_samples)
 }
 GST_END_TEST;
 
+/* Stops pipeline and drops it and the references to its parts. */
+static void stop_pipeline(GstElement *pipeline, std::initializer_list<gpointer> parts)
+{
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	for (gpointer p : parts)
+		gst_object_unref(p);
+	gst_object_unref(pipeline);
+}
+
 /* The first video frame of doc through `jsontimelinesrc ! CAPS ! appsink` (its caps in
  * *caps), or the error/warning messages when props make it fail. */
 static GstSample *first_frame(const char *doc, const char *caps, const char *missing,
@@ -112,16 +124,13 @@ static GstSample *first_frame(const char *doc, const char *caps, const char *mis
 		messages->push_back(GST_MESSAGE_TYPE(m));
 		gst_message_unref(m);
 	}
-	gst_element_set_state(pipeline, GST_STATE_NULL);
-	gst_object_unref(bus);
-	gst_object_unref(src);
-	gst_object_unref(out);
-	gst_object_unref(pipeline);
+	stop_pipeline(pipeline, {bus, src, out});
 	return sample;
 }
 
-/* Composited in AYUV for a peer that takes it, in BGRA (exact colours) for one that takes
- * RGB only (issue 15: PNG stills went through 8-bit AYUV, #ff0000 came out 252) */
+/* I420 for a peer that takes anything (issue 16), composited in BGRA (exact colours) for
+ * one that takes RGB only (issue 15: PNG stills went through 8-bit AYUV, #ff0000 came out
+ * 252) */
 GST_START_TEST(test_compositing_format)
 {
 	std::vector<GstMessageType> messages;
@@ -129,7 +138,7 @@ GST_START_TEST(test_compositing_format)
 	fail_unless(any != nullptr);
 	GstVideoInfo info;
 	fail_unless(gst_video_info_from_caps(&info, gst_sample_get_caps(any)));
-	fail_unless_equals_int(GST_VIDEO_INFO_FORMAT(&info), GST_VIDEO_FORMAT_AYUV);
+	fail_unless_equals_int(GST_VIDEO_INFO_FORMAT(&info), GST_VIDEO_FORMAT_I420);
 	gst_sample_unref(any);
 	GstSample *rgb = first_frame(kDoc, "video/x-raw,format=BGRA", nullptr, &messages);
 	fail_unless(rgb != nullptr);
@@ -144,6 +153,241 @@ GST_START_TEST(test_compositing_format)
 	gst_buffer_unmap(gst_sample_get_buffer(rgb), &map);
 	gst_sample_unref(rgb);
 	fail_unless(messages.empty());
+}
+GST_END_TEST;
+
+/* kDoc at 320x180 (the red solid 160x90 at 0, 0, nothing drawn elsewhere: no background) */
+static std::string doc_320x180()
+{
+	std::string doc = kDoc;
+	for (auto [from, to] : {std::pair<const char *, const char *>{"\"compositionWidth\": 64",
+	                                                              "\"compositionWidth\": 320"},
+	                        {"\"compositionHeight\": 64", "\"compositionHeight\": 180"},
+	                        {"\"width\": {\"value\": 32", "\"width\": {\"value\": 160"},
+	                        {"\"height\": {\"value\": 24", "\"height\": {\"value\": 90"}})
+		doc.replace(doc.find(from), strlen(from), to);
+	return doc;
+}
+
+/* The video pad's caps: every format it gives (I420 first) before a document is loaded,
+ * the document's size and rate once it is */
+GST_START_TEST(test_output_caps_query)
+{
+	GstElement *src = gst_element_factory_make("jsontimelinesrc", nullptr);
+	GstPad *pad = gst_element_get_static_pad(src, "video");
+	GstCaps *caps = gst_pad_query_caps(pad, nullptr);
+	GstStructure *s = gst_caps_get_structure(caps, 0);
+	const GValue *formats = gst_structure_get_value(s, "format");
+	fail_unless(formats && GST_VALUE_HOLDS_LIST(formats));
+	fail_unless_equals_string(g_value_get_string(gst_value_list_get_value(formats, 0)), "I420");
+	for (const char *f : {"NV12", "AYUV", "BGRA", "RGBA"}) {
+		GstCaps *one =
+		        gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, f, nullptr);
+		fail_unless(gst_caps_can_intersect(caps, one), f);
+		gst_caps_unref(one);
+	}
+	gst_caps_unref(caps);
+	std::string doc = doc_320x180();
+	g_object_set(src, "json", doc.c_str(), nullptr);
+	fail_unless(gst_element_set_state(src, GST_STATE_READY) == GST_STATE_CHANGE_SUCCESS);
+	caps = gst_pad_query_caps(pad, nullptr);
+	GstCaps *expected = gst_caps_from_string(
+	        "video/x-raw, format=I420, width=320, height=180, framerate=30/1");
+	fail_unless(gst_caps_is_subset(caps, expected), "%" GST_PTR_FORMAT, caps);
+	gst_caps_unref(expected);
+	gst_caps_unref(caps);
+	gst_element_set_state(src, GST_STATE_NULL);
+	gst_object_unref(pad);
+	gst_object_unref(src);
+}
+GST_END_TEST;
+
+/* The first frame of doc through `jsontimelinesrc ! CAPS ! videoconvert ! BGRA ! appsink`:
+ * the video pad's caps in *caps, the frame in BGRA; or the error's text in *error. */
+static GstSample *first_frame_as(const std::string &doc, const char *caps, GstCaps **pad_caps,
+                                 std::string *error)
+{
+	std::string launch = std::string("jsontimelinesrc name=src src.video ! ") + caps +
+	                     " ! videoconvert ! video/x-raw,format=BGRA ! appsink name=out "
+	                     "sync=false  src.audio ! fakesink";
+	GstElement *pipeline = gst_parse_launch(launch.c_str(), nullptr);
+	fail_unless(pipeline != nullptr);
+	GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+	GstElement *out = gst_bin_get_by_name(GST_BIN(pipeline), "out");
+	g_object_set(src, "json", doc.c_str(), nullptr);
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	GstSample *sample = gst_app_sink_try_pull_sample(GST_APP_SINK(out), 60 * GST_SECOND);
+	GstPad *pad = gst_element_get_static_pad(src, "video");
+	*pad_caps = gst_pad_get_current_caps(pad);
+	gst_object_unref(pad);
+	GstBus *bus = gst_element_get_bus(pipeline);
+	if (GstMessage *m = gst_bus_timed_pop_filtered(bus, sample ? 0 : 10 * GST_SECOND,
+	                                               GST_MESSAGE_ERROR)) {
+		GError *e = nullptr;
+		gst_message_parse_error(m, &e, nullptr);
+		*error = e->message;
+		g_error_free(e);
+		gst_message_unref(m);
+	}
+	stop_pipeline(pipeline, {bus, src, out});
+	return sample;
+}
+
+/* Each format, size and rate downstream asks for: the pad gives it, the pixels right; where
+ * nothing is drawn (no background) black in every opaque format, not green (AYUV's
+ * transparent zeros read as YUV) */
+GST_START_TEST(test_output_formats)
+{
+	const std::string doc = doc_320x180();
+	struct Case {
+		const char *caps, *format;
+		int width, height, fps;
+		bool alpha;
+	} cases[] = {
+	        {"video/x-raw,format=I420", "I420", 320, 180, 30, false},
+	        {"video/x-raw,format=NV12", "NV12", 320, 180, 30, false},
+	        {"video/x-raw,format=BGRA", "BGRA", 320, 180, 30, true},
+	        {"video/x-raw,format=AYUV", "AYUV", 320, 180, 30, true},
+	        {"video/x-raw,width=640,height=360", "I420", 640, 360, 30, false},
+	        {"video/x-raw,framerate=25/1", "I420", 320, 180, 25, false},
+	        {"videoconvert ! video/x-raw,format=I420", "I420", 320, 180, 30, false},
+	};
+	for (const Case &c : cases) {
+		GstCaps *caps = nullptr;
+		std::string error;
+		GstSample *sample = first_frame_as(doc, c.caps, &caps, &error);
+		fail_unless(sample != nullptr, "%s: %s", c.caps, error.c_str());
+		GstVideoInfo info;
+		fail_unless(gst_video_info_from_caps(&info, caps));
+		fail_unless_equals_string(gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&info)),
+		                          c.format);
+		fail_unless_equals_int(GST_VIDEO_INFO_WIDTH(&info), c.width);
+		fail_unless_equals_int(GST_VIDEO_INFO_HEIGHT(&info), c.height);
+		fail_unless_equals_int(GST_VIDEO_INFO_FPS_N(&info), c.fps);
+		fail_unless_equals_int(GST_VIDEO_INFO_FPS_D(&info), 1);
+		gst_caps_unref(caps);
+		GstVideoInfo bgra;
+		fail_unless(gst_video_info_from_caps(&bgra, gst_sample_get_caps(sample)));
+		GstMapInfo map;
+		fail_unless(gst_buffer_map(gst_sample_get_buffer(sample), &map, GST_MAP_READ));
+		auto near = [&](int x, int y, int b, int g, int r, int a) {
+			const guint8 *px =
+			        map.data + y * GST_VIDEO_INFO_PLANE_STRIDE(&bgra, 0) + x * 4;
+			fail_unless(std::abs(px[0] - b) <= 6 && std::abs(px[1] - g) <= 6 &&
+			                    std::abs(px[2] - r) <= 6 && std::abs(px[3] - a) <= 6,
+			            "%s at %d,%d: BGRA %d %d %d %d", c.caps, x, y, px[0], px[1],
+			            px[2], px[3]);
+		};
+		/* the solid covers the top-left quarter */
+		near(c.width / 8, c.height / 8, 0, 0, 255, 255);
+		/* nothing drawn: black, or transparent when the format keeps alpha */
+		const guint8 *corner = map.data +
+		                       (c.height * 7 / 8) * GST_VIDEO_INFO_PLANE_STRIDE(&bgra, 0) +
+		                       c.width * 7 / 8 * 4;
+		if (c.alpha)
+			fail_unless(corner[3] == 0, "%s: alpha %d", c.caps, corner[3]);
+		else
+			near(c.width * 7 / 8, c.height * 7 / 8, 0, 0, 0, 255);
+		gst_buffer_unmap(gst_sample_get_buffer(sample), &map);
+		gst_sample_unref(sample);
+	}
+}
+GST_END_TEST;
+
+/* What the document cannot give (another aspect ratio, a fractional rate, a size over 8
+ * times its own) fails with a
+ * message naming what it allows */
+GST_START_TEST(test_output_impossible)
+{
+	const std::string doc = doc_320x180();
+	for (const char *caps :
+	     {"video/x-raw,width=640,height=300", "video/x-raw,framerate=30000/1001",
+	      "video/x-raw,width=5120,height=2880" /* scale 16 */}) {
+		GstCaps *pad_caps = nullptr;
+		std::string error;
+		GstSample *sample = first_frame_as(doc, caps, &pad_caps, &error);
+		fail_unless(sample == nullptr, caps);
+		fail_unless(pad_caps == nullptr, caps);
+		fail_unless(error.find("320x180") != std::string::npos &&
+		                    error.find("30/1") != std::string::npos &&
+		                    error.find("I420") != std::string::npos,
+		            "%s: %s", caps, error.c_str());
+	}
+}
+GST_END_TEST;
+
+static GstPadProbeReturn count_buffers(GstPad *, GstPadProbeInfo *, gpointer data)
+{
+	(*static_cast<guint *>(data))++;
+	return GST_PAD_PROBE_OK;
+}
+
+/* Waits for EOS or an error of pipeline (at most 60 s) and stops it: the message type. */
+static GstMessageType run_to_end(GstElement *pipeline)
+{
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	GstBus *bus = gst_element_get_bus(pipeline);
+	GstMessage *msg = gst_bus_timed_pop_filtered(
+	        bus, 60 * GST_SECOND, GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+	GstMessageType type = msg ? GST_MESSAGE_TYPE(msg) : GST_MESSAGE_UNKNOWN;
+	if (msg)
+		gst_message_unref(msg);
+	gst_object_unref(bus);
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	return type;
+}
+
+/* Both pads straight into encoders and one muxer, no queue: x264enc's look-ahead holds
+ * more video than the element let the audio run ahead of it (it stalled in PREROLLING
+ * with an empty file); now an MP4 of the document's 3 s, 90 frames, H.264 High 4:2:0 */
+GST_START_TEST(test_mux_without_queues)
+{
+	std::string doc = kDoc;
+	doc.replace(doc.find("\"durationTicks\": 96000"), 22, "\"durationTicks\": 720000");
+	char *dir = g_dir_make_tmp("jtl-mux-XXXXXX", nullptr);
+	std::string path = std::string(dir) + "/out.mp4";
+	std::string launch =
+	        "jsontimelinesrc name=src src.video ! videoconvert ! x264enc ! mp4mux name=m ! "
+	        "filesink location=" +
+	        path + "  src.audio ! audioconvert ! avenc_aac ! m.";
+	GstElement *pipeline = gst_parse_launch(launch.c_str(), nullptr);
+	fail_unless(pipeline != nullptr);
+	GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+	g_object_set(src, "json", doc.c_str(), nullptr);
+	gst_object_unref(src);
+	fail_unless_equals_int(run_to_end(pipeline), GST_MESSAGE_EOS);
+	gst_object_unref(pipeline);
+
+	/* read back (a demuxer needs queues: one thread feeds both sinks): the frames and the
+	 * sound's length */
+	std::string check =
+	        "filesrc location=" + path +
+	        " ! qtdemux name=d  d.video_0 ! queue ! h264parse ! "
+	        "video/x-h264,profile=high ! avdec_h264 ! video/x-raw,format=I420 ! "
+	        "fakesink name=v sync=false  d.audio_0 ! queue ! avdec_aac ! fakesink name=a "
+	        "sync=false";
+	pipeline = gst_parse_launch(check.c_str(), nullptr);
+	fail_unless(pipeline != nullptr);
+	guint frames = 0;
+	GstElement *v = gst_bin_get_by_name(GST_BIN(pipeline), "v");
+	GstPad *vpad = gst_element_get_static_pad(v, "sink");
+	gst_pad_add_probe(vpad, GST_PAD_PROBE_TYPE_BUFFER, count_buffers, &frames, nullptr);
+	Counts audio;
+	GstElement *a = gst_bin_get_by_name(GST_BIN(pipeline), "a");
+	GstPad *apad = gst_element_get_static_pad(a, "sink");
+	gst_pad_add_probe(apad, GST_PAD_PROBE_TYPE_BUFFER, count_audio, &audio, nullptr);
+	fail_unless_equals_int(run_to_end(pipeline), GST_MESSAGE_EOS);
+	fail_unless_equals_int(frames, 90);
+	/* 3 s of stereo F32 (8 bytes a frame: count_audio() counts 4), give or take an AAC
+	 * frame */
+	fail_unless(audio.samples / 2 >= 144000 - 1024 && audio.samples / 2 <= 144000 + 1024,
+	            "%" G_GUINT64_FORMAT " samples", audio.samples / 2);
+	for (gpointer p : {gpointer(vpad), gpointer(apad), gpointer(v), gpointer(a)})
+		gst_object_unref(p);
+	gst_object_unref(pipeline);
+	g_unlink(path.c_str());
+	g_rmdir(dir);
+	g_free(dir);
 }
 GST_END_TEST;
 
@@ -1251,6 +1495,10 @@ static Suite *jsontimelinesrc_suite()
 	tcase_add_test(tc, test_frames_and_samples);
 	tcase_add_test(tc, test_state_cycles);
 	tcase_add_test(tc, test_compositing_format);
+	tcase_add_test(tc, test_output_caps_query);
+	tcase_add_test(tc, test_output_formats);
+	tcase_add_test(tc, test_output_impossible);
+	tcase_add_test(tc, test_mux_without_queues);
 	tcase_add_test(tc, test_missing_illustration);
 	tcase_add_test(tc, test_invalid_document);
 	tcase_add_test(tc, test_seek_renders_a_range);

@@ -45,6 +45,20 @@ def test_json_to_mp4():
                              "silent=false"], capture_output=True, text=True, timeout=60)
     count = frames.stdout.count("last-message = chain")
     expect(count == 48, f"{count} frames, want 48 (1.6 s at 30 fps)")
+    # the background is none: black where nothing is drawn (not green: the transparent
+    # frames' alpha dropped by videoconvert), the white title over it
+    png = os.path.join(TMP, "pipeline.png")
+    subprocess.run(["gst-launch-1.0", "-q", "filesrc", f"location={out}", "!", "qtdemux", "!",
+                    "h264parse", "!", "avdec_h264", "!", "videoconvert", "!", "pngenc",
+                    "snapshot=true", "!", "filesink", f"location={png}"], check=True,
+                   timeout=60)
+    from PIL import Image
+    img = Image.open(png).convert("RGB")
+    for x, y in [(100, 100), (1800, 1000), (960, 300)]:
+        px = img.getpixel((x, y))
+        expect(max(px) <= 24, f"nothing drawn at ({x}, {y}): {px}, want black")
+    title = img.crop((755, 492, 1166, 588)).convert("L")
+    expect(title.getextrema()[1] >= 230, f"the title's white: {title.getextrema()}")
 
 
 def test_textoverlay_keyframes():
