@@ -53,25 +53,6 @@ static GType type_enum()
 	return jtl_enum_type_once(&type, "JtlTransitionType", values);
 }
 
-static GType direction_enum()
-{
-	static GType type = 0;
-	static const GEnumValue values[] = {
-	        {int(jtl::TransitionDirection::FromLeft), "From left", "from-left"},
-	        {int(jtl::TransitionDirection::FromTopLeft), "From top left", "from-top-left"},
-	        {int(jtl::TransitionDirection::FromTop), "From top", "from-top"},
-	        {int(jtl::TransitionDirection::FromTopRight), "From top right", "from-top-right"},
-	        {int(jtl::TransitionDirection::FromRight), "From right", "from-right"},
-	        {int(jtl::TransitionDirection::FromBottomRight), "From bottom right",
-	         "from-bottom-right"},
-	        {int(jtl::TransitionDirection::FromBottom), "From bottom", "from-bottom"},
-	        {int(jtl::TransitionDirection::FromBottomLeft), "From bottom left",
-	         "from-bottom-left"},
-	        {0, nullptr, nullptr},
-	};
-	return jtl_enum_type_once(&type, "JtlTransitionDirection", values);
-}
-
 static GType easing_enum()
 {
 	static GType type = 0;
@@ -313,7 +294,8 @@ static void jtl_transition_mixer_class_init(JtlTransitionMixerClass *klass)
 	        object_class, PROP_DIRECTION,
 	        g_param_spec_enum("direction", "Direction",
 	                          "Where B comes from (slide and flip: the four sides)",
-	                          direction_enum(), int(jtl::TransitionDirection::FromLeft), rw));
+	                          jtl_transition_direction_get_type(),
+	                          int(jtl::TransitionDirection::FromLeft), rw));
 	g_object_class_install_property(
 	        object_class, PROP_EASING,
 	        g_param_spec_enum("easing", "Easing", "How the progress runs over the window",
@@ -333,7 +315,7 @@ static void jtl_transition_mixer_class_init(JtlTransitionMixerClass *klass)
 	                            -1.0, GParamFlags(rw | GST_PARAM_CONTROLLABLE)));
 
 	gst_type_mark_as_plugin_api(type_enum(), GstPluginAPIFlags(0));
-	gst_type_mark_as_plugin_api(direction_enum(), GstPluginAPIFlags(0));
+	gst_type_mark_as_plugin_api(jtl_transition_direction_get_type(), GstPluginAPIFlags(0));
 	gst_type_mark_as_plugin_api(easing_enum(), GstPluginAPIFlags(0));
 	gst_element_class_add_static_pad_template_with_gtype(element_class, &src_template,
 	                                                     GST_TYPE_AGGREGATOR_PAD);
