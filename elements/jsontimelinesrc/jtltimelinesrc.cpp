@@ -3248,6 +3248,22 @@ static void jtl_timeline_src_set_property(GObject *object, guint id, const GValu
 		GST_OBJECT_UNLOCK(self);
 		return;
 	}
+	if (id == PROP_WIDTH || id == PROP_HEIGHT || id == PROP_FPS || id == PROP_SCALE) {
+		/* the output's size and rate are fixed when the document loads (NULL->READY):
+		 * a later change is refused rather than read back and ignored */
+		bool loaded;
+		{
+			std::lock_guard<std::mutex> guard(self->priv->state.schedule_lock);
+			loaded = self->priv->state.timeline != nullptr;
+		}
+		if (loaded) {
+			GST_ELEMENT_WARNING(self, CORE, STATE_CHANGE,
+			                    ("%s can only be changed in the NULL state.",
+			                     g_param_spec_get_name(pspec)),
+			                    ("the document is loaded; the change is ignored"));
+			return;
+		}
+	}
 	GST_OBJECT_LOCK(self);
 	switch (id) {
 	case PROP_LOCATION:
@@ -3493,29 +3509,38 @@ static void jtl_timeline_src_class_init(JtlTimelineSrcClass *klass)
 	        object_class, PROP_JSON,
 	        g_param_spec_string("json", "JSON",
 	                            "The editor JSON document itself (takes precedence over "
-	                            "location)",
-	                            nullptr, rw));
+	                            "location); set once loaded (READY and up): a new version, "
+	                            "applied at the next frame",
+	                            nullptr,
+	                            GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+	                                        GST_PARAM_MUTABLE_PLAYING)));
+	/* fixed when the document loads (NULL->READY): changeable in NULL only, a later
+	 * change refused with a warning */
+	const GParamFlags null_only = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 	g_object_class_install_property(
 	        object_class, PROP_WIDTH,
 	        g_param_spec_int("width", "Width",
-	                         "Output width in pixels before scale (0 = compositionWidth)", 0,
-	                         16384, 0, rw));
+	                         "Output width in pixels before scale (0 = compositionWidth); "
+	                         "NULL state only",
+	                         0, 16384, 0, null_only));
 	g_object_class_install_property(
 	        object_class, PROP_HEIGHT,
 	        g_param_spec_int("height", "Height",
-	                         "Output height in pixels before scale (0 = compositionHeight)", 0,
-	                         16384, 0, rw));
+	                         "Output height in pixels before scale (0 = compositionHeight); "
+	                         "NULL state only",
+	                         0, 16384, 0, null_only));
 	g_object_class_install_property(
 	        object_class, PROP_FPS,
 	        g_param_spec_int("fps", "Frames per second",
-	                         "Output frame rate (0 = the request's fps, else 30)", 0, 240, 0,
-	                         rw));
+	                         "Output frame rate (0 = the request's fps, else 30); NULL state "
+	                         "only",
+	                         0, 240, 0, null_only));
 	g_object_class_install_property(
 	        object_class, PROP_SCALE,
 	        g_param_spec_double("scale", "Scale",
 	                            "Output size = composition size x scale (0: the request's "
-	                            "scale, else 1)",
-	                            0.0, 8.0, 0.0, rw));
+	                            "scale, else 1); NULL state only",
+	                            0.0, 8.0, 0.0, null_only));
 	g_object_class_install_property(
 	        object_class, PROP_ASSET_BASE,
 	        g_param_spec_string("asset-base", "Asset base",
