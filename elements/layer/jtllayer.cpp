@@ -416,8 +416,10 @@ static void jtl_layer_class_init(JtlLayerClass *klass)
 
 	const auto fixed =
 	        GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
-	const auto anim =
-	        GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_CONTROLLABLE);
+	/* read at each frame: changeable while playing */
+	const auto playing =
+	        GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+	const auto anim = GParamFlags(playing | GST_PARAM_CONTROLLABLE);
 	g_object_class_install_property(object_class, PROP_WIDTH,
 	                                g_param_spec_int("width", "Width",
 	                                                 "Canvas width (0: the input's)", 0, 16384,
@@ -465,13 +467,13 @@ static void jtl_layer_class_init(JtlLayerClass *klass)
 	        g_param_spec_enum("mask", "Mask",
 	                          "Show the picture only where this transition has uncovered it "
 	                          "(none: everywhere)",
-	                          jtl_layer_mask_get_type(), JTL_LAYER_MASK_NONE, fixed));
+	                          jtl_layer_mask_get_type(), JTL_LAYER_MASK_NONE, playing));
 	g_object_class_install_property(object_class, PROP_MASK_DIRECTION,
 	                                g_param_spec_enum("mask-direction", "Mask direction",
 	                                                  "Side or corner a wipe starts from",
 	                                                  jtl_transition_direction_get_type(),
 	                                                  int(jtl::TransitionDirection::FromLeft),
-	                                                  fixed));
+	                                                  playing));
 	g_object_class_install_property(
 	        object_class, PROP_MASK_PROGRESS,
 	        g_param_spec_double("mask-progress", "Mask progress",
@@ -483,7 +485,7 @@ static void jtl_layer_class_init(JtlLayerClass *klass)
 	        g_param_spec_boolean("mask-inverted", "Mask inverted",
 	                             "Show the picture only where the mask's transition has not "
 	                             "uncovered it yet (the outgoing clip)",
-	                             FALSE, fixed));
+	                             FALSE, playing));
 	g_object_class_install_property(
 	        object_class, PROP_TURN_X,
 	        g_param_spec_double("turn-x", "Turn around x",

@@ -524,7 +524,9 @@ static void jtl_text_overlay_class_init(JtlTextOverlayClass *klass)
 	GST_BASE_TRANSFORM_CLASS(klass)->transform_ip = jtl_text_overlay_transform_ip;
 	GST_BASE_TRANSFORM_CLASS(klass)->stop = jtl_text_overlay_stop;
 
-	const auto rw = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+	/* read at each frame: changeable while playing */
+	const auto rw =
+	        GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
 	const auto anim = GParamFlags(rw | GST_PARAM_CONTROLLABLE);
 	auto dbl = [&](guint id, const char *name, const char *nick, const char *blurb, double lo,
 	               double hi, double def) {

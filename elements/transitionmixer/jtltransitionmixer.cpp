@@ -285,7 +285,9 @@ static void jtl_transition_mixer_class_init(JtlTransitionMixerClass *klass)
 	GST_VIDEO_AGGREGATOR_CLASS(klass)->update_caps = jtl_transition_mixer_update_caps;
 	element_class->request_new_pad = jtl_transition_mixer_request_new_pad;
 
-	const auto rw = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+	/* read at each frame: changeable while playing */
+	const auto rw =
+	        GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
 	g_object_class_install_property(object_class, PROP_TYPE,
 	                                g_param_spec_enum("type", "Type", "The transition",
 	                                                  type_enum(),

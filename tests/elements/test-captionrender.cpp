@@ -414,6 +414,29 @@ GST_START_TEST(test_sibling_properties_agree)
 }
 GST_END_TEST;
 
+GST_START_TEST(test_controllable_is_mutable_playing)
+{
+	/* a controller sets its properties while playing: each says it may be */
+	for (const char *factory :
+	     {"captionrender", "textoverlay-kf", "jtllayer", "transitionmixer"}) {
+		GstElement *e = gst_element_factory_make(factory, nullptr);
+		guint n = 0, controllable_count = 0;
+		GParamSpec **props = g_object_class_list_properties(G_OBJECT_GET_CLASS(e), &n);
+		for (guint i = 0; i < n; i++) {
+			if (!controllable(props[i]))
+				continue;
+			controllable_count++;
+			fail_unless(props[i]->flags & GST_PARAM_MUTABLE_PLAYING, "%s %s", factory,
+			            props[i]->name);
+		}
+		g_free(props);
+		fail_unless(controllable_count > 0, "%s", factory);
+		gst_object_unref(e);
+	}
+	fail_unless(property("jtllayer", "mask")->flags & GST_PARAM_MUTABLE_PLAYING);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_layer_mask_enums)
 {
 	GType mask = property("jtllayer", "mask")->value_type;
@@ -463,6 +486,7 @@ static Suite *captionrender_suite()
 	tcase_add_test(tc, test_any_raw_format);
 	tcase_add_test(tc, test_sibling_properties_agree);
 	tcase_add_test(tc, test_layer_mask_enums);
+	tcase_add_test(tc, test_controllable_is_mutable_playing);
 	return s;
 }
 
