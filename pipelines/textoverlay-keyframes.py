@@ -19,7 +19,7 @@ sink = os.environ.get("SINK", "autovideosink")
 pipeline = Gst.parse_launch(
     f"videotestsrc num-buffers={n} pattern=black ! video/x-raw,width=640,height=360,"
     f"framerate=30/1 ! videoconvert ! textoverlay-kf name=title text=\"Keyframed title\" "
-    f"font-size=44 font-weight=700 box-width=560 box-height=90 y=135 css-color=#ff2020 ! "
+    f"font-size=44 font-weight=700 box-width=560 box-height=90 y=135 color=0xffff2020 ! "
     f"videoconvert ! {sink}")
 title = pipeline.get_by_name("title")
 

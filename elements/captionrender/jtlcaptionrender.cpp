@@ -25,7 +25,7 @@
  * |[
  * gst-launch-1.0 videotestsrc num-buffers=150 ! video/x-raw,width=1280,height=720 ! \
  *     videoconvert ! captionrender location=talk.srt font-size=48 \
- *     highlight-color="#39e508" animation-in=elastic-pop ! videoconvert ! autovideosink
+ *     highlight-color=0xff39e508 animation-in=elastic-pop ! videoconvert ! autovideosink
  * ]|
  */
 #include "jtlcaptionrender.h"
@@ -88,6 +88,11 @@ enum {
 	PROP_ANIMATION_OUT_DURATION,
 	PROP_ANIMATION_LOOP,
 	PROP_ANIMATION_LOOP_DURATION,
+	PROP_RTL,
+	PROP_CSS_COLOR,
+	PROP_CSS_HIGHLIGHT_COLOR,
+	PROP_CSS_STROKE_COLOR,
+	PROP_CSS_BACKGROUND_COLOR,
 };
 
 /* The properties of the text's look, shared with textoverlay-kf. */
@@ -116,6 +121,27 @@ static GType jtl_caption_timing_get_type()
 	return jtl_enum_type_once(&type, "JtlCaptionTiming", values);
 }
 
+/* The glyph animations: none, or a jtl::CaptionAnimationType one above its value. */
+static GType jtl_caption_animation_get_type()
+{
+	static GType type = 0;
+	auto v = [](jtl::CaptionAnimationType t) { return int(t) + 1; };
+	static const GEnumValue values[] = {
+	        {0, "None", "none"},
+	        {v(jtl::CaptionAnimationType::Converge), "Converge", "converge"},
+	        {v(jtl::CaptionAnimationType::ElasticPop), "Elastic pop", "elastic-pop"},
+	        {v(jtl::CaptionAnimationType::Typewriter), "Typewriter", "typewriter"},
+	        {v(jtl::CaptionAnimationType::LayDown), "Lay down", "lay-down"},
+	        {v(jtl::CaptionAnimationType::CenterTypeOut), "Centre type out", "center-type-out"},
+	        {v(jtl::CaptionAnimationType::CurtainClose), "Curtain close", "curtain-close"},
+	        {v(jtl::CaptionAnimationType::Jitter), "Jitter", "jitter"},
+	        {v(jtl::CaptionAnimationType::Rainbow), "Rainbow", "rainbow"},
+	        {v(jtl::CaptionAnimationType::SweepShine), "Sweep shine", "sweep-shine"},
+	        {0, nullptr, nullptr},
+	};
+	return jtl_enum_type_once(&type, "JtlCaptionAnimation", values);
+}
+
 namespace {
 
 /* Property values; object lock. */
@@ -127,10 +153,12 @@ struct Settings {
 	int max_lines = 2;
 	jtl::TextStyle style; /* family and colours (the rest of the look: look) */
 	JtlTextLook look;
-	bool rtl = false;
-	std::string highlight_color, background_color;
+	int direction = JTL_TEXT_DIRECTION_LTR;
+	/* 0xAARRGGBB; highlight and background: alpha 0 is none */
+	guint color = 0xffffffff, stroke_color = 0xff000000;
+	guint highlight_color = 0, background_color = 0;
 	double x = -1, y = -1, box_width = 0, box_height = 0, opacity = 1;
-	std::string animation[3];
+	int animation[3] = {0, 0, 0}; /* JtlCaptionAnimation */
 	double animation_duration[3] = {400, 400, 1000};
 	unsigned generation = 1; /* bumped by every change but opacity */
 };
@@ -200,16 +228,10 @@ bool read_animation(JtlCaptionRender *self, const Settings &s, int slot,
                     std::optional<jtl::CaptionAnimation> *out)
 {
 	out->reset();
-	if (s.animation[slot].empty() || s.animation[slot] == "none")
+	if (s.animation[slot] == 0)
 		return true;
 	jtl::CaptionAnimation a;
-	if (!jtl::parse_caption_animation(s.animation[slot], &a.type)) {
-		GST_ELEMENT_ERROR(self, LIBRARY, SETTINGS,
-		                  ("Unknown caption animation \"%s\".", s.animation[slot].c_str()),
-		                  ("one of converge, elastic-pop, typewriter, lay-down, "
-		                   "center-type-out, curtain-close, jitter, rainbow, sweep-shine"));
-		return false;
-	}
+	a.type = jtl::CaptionAnimationType(s.animation[slot] - 1);
 	a.duration = jtl::ms_to_ticks(s.animation_duration[slot]);
 	*out = a;
 	return true;
@@ -270,10 +292,14 @@ jtl::TextStyle text_style(const Settings &s)
 {
 	jtl::TextStyle ts = s.style;
 	jtl_text_look_apply(s.look, &ts);
-	ts.direction = s.rtl ? jtl::TextDirection::Rtl : jtl::TextDirection::Ltr;
-	if (!s.background_color.empty())
-		ts.background = jtl::TextBackground{s.background_color, s.look.background_padding,
-		                                    s.look.background_radius};
+	ts.color = jtl_css_from_argb(s.color);
+	ts.stroke_color = jtl_css_from_argb(s.stroke_color);
+	ts.direction = s.direction == JTL_TEXT_DIRECTION_RTL ? jtl::TextDirection::Rtl
+	                                                     : jtl::TextDirection::Ltr;
+	if ((s.background_color >> 24) != 0)
+		ts.background =
+		        jtl::TextBackground{jtl_css_from_argb(s.background_color),
+		                            s.look.background_padding, s.look.background_radius};
 	return ts;
 }
 
@@ -300,7 +326,8 @@ void paginate(State &st, const std::vector<jtl::CaptionEntry> &stream_entries)
 	                               whole ? 1000000 : s.max_lines,
 	                               whole ? std::function<int(const std::string &)>() : lines);
 	st.look.highlight = !line;
-	st.look.highlight_color = s.highlight_color;
+	st.look.highlight_color =
+	        (s.highlight_color >> 24) != 0 ? jtl_css_from_argb(s.highlight_color) : "";
 	st.picture_page = -2;
 }
 
@@ -586,19 +613,37 @@ static void jtl_caption_render_set_property(GObject *object, guint id, const GVa
 		s.style.font_family = jtl_value_string(value);
 		break;
 	case PROP_DIRECTION:
-		s.rtl = g_value_get_boolean(value);
+		s.direction = g_value_get_enum(value);
+		break;
+	case PROP_RTL:
+		s.direction = g_value_get_boolean(value) ? JTL_TEXT_DIRECTION_RTL
+		                                         : JTL_TEXT_DIRECTION_LTR;
 		break;
 	case PROP_COLOR:
-		s.style.color = jtl_value_string(value);
+		s.color = g_value_get_uint(value);
 		break;
 	case PROP_HIGHLIGHT_COLOR:
-		s.highlight_color = jtl_value_string(value);
+		s.highlight_color = g_value_get_uint(value);
 		break;
 	case PROP_STROKE_COLOR:
-		s.style.stroke_color = jtl_value_string(value);
+		s.stroke_color = g_value_get_uint(value);
 		break;
 	case PROP_BACKGROUND_COLOR:
-		s.background_color = jtl_value_string(value);
+		s.background_color = g_value_get_uint(value);
+		break;
+	case PROP_CSS_COLOR:
+		jtl_text_color_from_css(object, "css-color", value, false, &s.color);
+		break;
+	case PROP_CSS_HIGHLIGHT_COLOR:
+		jtl_text_color_from_css(object, "css-highlight-color", value, true,
+		                        &s.highlight_color);
+		break;
+	case PROP_CSS_STROKE_COLOR:
+		jtl_text_color_from_css(object, "css-stroke-color", value, false, &s.stroke_color);
+		break;
+	case PROP_CSS_BACKGROUND_COLOR:
+		jtl_text_color_from_css(object, "css-background-color", value, true,
+		                        &s.background_color);
 		break;
 	case PROP_X:
 		s.x = g_value_get_double(value);
@@ -617,13 +662,13 @@ static void jtl_caption_render_set_property(GObject *object, guint id, const GVa
 		GST_OBJECT_UNLOCK(self);
 		return;
 	case PROP_ANIMATION_IN:
-		s.animation[0] = jtl_value_string(value);
+		s.animation[0] = g_value_get_enum(value);
 		break;
 	case PROP_ANIMATION_OUT:
-		s.animation[1] = jtl_value_string(value);
+		s.animation[1] = g_value_get_enum(value);
 		break;
 	case PROP_ANIMATION_LOOP:
-		s.animation[2] = jtl_value_string(value);
+		s.animation[2] = g_value_get_enum(value);
 		break;
 	case PROP_ANIMATION_IN_DURATION:
 		s.animation_duration[0] = g_value_get_double(value);
@@ -678,19 +723,38 @@ static void jtl_caption_render_get_property(GObject *object, guint id, GValue *v
 		g_value_set_string(value, s.style.font_family.c_str());
 		break;
 	case PROP_DIRECTION:
-		g_value_set_boolean(value, s.rtl);
+		g_value_set_enum(value, s.direction);
+		break;
+	case PROP_RTL:
+		g_value_set_boolean(value, s.direction == JTL_TEXT_DIRECTION_RTL);
 		break;
 	case PROP_COLOR:
-		g_value_set_string(value, s.style.color.c_str());
+		g_value_set_uint(value, s.color);
 		break;
 	case PROP_HIGHLIGHT_COLOR:
-		g_value_set_string(value, s.highlight_color.c_str());
+		g_value_set_uint(value, s.highlight_color);
 		break;
 	case PROP_STROKE_COLOR:
-		g_value_set_string(value, s.style.stroke_color.c_str());
+		g_value_set_uint(value, s.stroke_color);
 		break;
 	case PROP_BACKGROUND_COLOR:
-		g_value_set_string(value, s.background_color.c_str());
+		g_value_set_uint(value, s.background_color);
+		break;
+	case PROP_CSS_COLOR:
+		g_value_set_string(value, jtl_css_from_argb(s.color).c_str());
+		break;
+	case PROP_CSS_HIGHLIGHT_COLOR:
+		g_value_set_string(value, s.highlight_color >> 24
+		                                  ? jtl_css_from_argb(s.highlight_color).c_str()
+		                                  : "");
+		break;
+	case PROP_CSS_STROKE_COLOR:
+		g_value_set_string(value, jtl_css_from_argb(s.stroke_color).c_str());
+		break;
+	case PROP_CSS_BACKGROUND_COLOR:
+		g_value_set_string(value, s.background_color >> 24
+		                                  ? jtl_css_from_argb(s.background_color).c_str()
+		                                  : "");
 		break;
 	case PROP_X:
 		g_value_set_double(value, s.x);
@@ -708,13 +772,13 @@ static void jtl_caption_render_get_property(GObject *object, guint id, GValue *v
 		g_value_set_double(value, s.opacity);
 		break;
 	case PROP_ANIMATION_IN:
-		g_value_set_string(value, s.animation[0].c_str());
+		g_value_set_enum(value, s.animation[0]);
 		break;
 	case PROP_ANIMATION_OUT:
-		g_value_set_string(value, s.animation[1].c_str());
+		g_value_set_enum(value, s.animation[1]);
 		break;
 	case PROP_ANIMATION_LOOP:
-		g_value_set_string(value, s.animation[2].c_str());
+		g_value_set_enum(value, s.animation[2]);
 		break;
 	case PROP_ANIMATION_IN_DURATION:
 		g_value_set_double(value, s.animation_duration[0]);
@@ -769,6 +833,9 @@ static void jtl_caption_render_class_init(JtlCaptionRenderClass *klass)
 
 	const auto rw =
 	        GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+	/* the numbers and colours of the look: synced per frame (before_transform) */
+	const auto controllable = GParamFlags(GST_PARAM_CONTROLLABLE);
+	const auto anim = GParamFlags(rw | controllable);
 	auto dbl = [&](guint id, const char *name, const char *nick, const char *blurb, double lo,
 	               double hi, double def, GParamFlags extra = GParamFlags(0)) {
 		g_object_class_install_property(object_class, id,
@@ -803,44 +870,79 @@ static void jtl_caption_render_class_init(JtlCaptionRenderClass *klass)
 	text(PROP_FONT_FAMILY, "font-family", "Font family",
 	     "Fontconfig family; one not installed is replaced by DejaVu Sans", "");
 	jtl_text_look_install(object_class, kLookProps, jtl_caption_align_get_type(),
-	                      JTL_ALIGN_CENTER, rw, rw);
+	                      JTL_ALIGN_CENTER, rw, anim);
 	g_object_class_install_property(
 	        object_class, PROP_DIRECTION,
+	        g_param_spec_enum("direction", "Direction", "Base direction of the text",
+	                          jtl_text_direction_get_type(), JTL_TEXT_DIRECTION_LTR, rw));
+	g_object_class_install_property(
+	        object_class, PROP_RTL,
 	        g_param_spec_boolean("rtl", "Right to left",
-	                             "Base direction right to left (Arabic, Hebrew)", FALSE, rw));
-	text(PROP_COLOR, "color", "Colour", "Text colour, CSS (#rrggbb, rgba(), a name)",
-	     "#ffffff");
-	text(PROP_HIGHLIGHT_COLOR, "highlight-color", "Highlight colour",
-	     "Colour of the word being spoken, CSS (\"\": none)", "");
-	text(PROP_STROKE_COLOR, "stroke-color", "Stroke colour", "Outline colour, CSS", "#000000");
-	text(PROP_BACKGROUND_COLOR, "background-color", "Background colour",
-	     "Colour of the box behind the text block, CSS (\"\": none)", "");
-	dbl(PROP_X, "x", "X", "Left edge of the box in pixels (-1: centred)", -1, 100000, -1);
-	dbl(PROP_Y, "y", "Y", "Top edge of the box in pixels (-1: near the bottom)", -1, 100000,
-	    -1);
+	                             "Deprecated: use direction. Base direction right to left",
+	                             FALSE, GParamFlags(rw | G_PARAM_DEPRECATED)));
+	auto argb = [&](guint id, const char *name, const char *nick, const char *blurb,
+	                guint def) {
+		g_object_class_install_property(
+		        object_class, id,
+		        g_param_spec_uint(name, nick, blurb, 0, G_MAXUINT, def, anim));
+	};
+	argb(PROP_COLOR, "color", "Colour", "Text colour, 0xAARRGGBB", 0xffffffff);
+	argb(PROP_HIGHLIGHT_COLOR, "highlight-color", "Highlight colour",
+	     "Colour of the word being spoken, 0xAARRGGBB (alpha 0: none)", 0);
+	argb(PROP_STROKE_COLOR, "stroke-color", "Stroke colour", "Outline colour, 0xAARRGGBB",
+	     0xff000000);
+	argb(PROP_BACKGROUND_COLOR, "background-color", "Background colour",
+	     "Colour of the box behind the text block, 0xAARRGGBB (alpha 0: no box)", 0);
+	const auto deprecated = GParamFlags(rw | G_PARAM_DEPRECATED);
+	const guint css_ids[4] = {PROP_CSS_COLOR, PROP_CSS_HIGHLIGHT_COLOR, PROP_CSS_STROKE_COLOR,
+	                          PROP_CSS_BACKGROUND_COLOR};
+	const char *css_names[4] = {"css-color", "css-highlight-color", "css-stroke-color",
+	                            "css-background-color"};
+	const char *css_nicks[4] = {"CSS colour", "CSS highlight colour", "CSS stroke colour",
+	                            "CSS background colour"};
+	const char *css_blurbs[4] = {
+	        "Deprecated: use color. Text colour as CSS (#rrggbb, rgba(), a name; anything else "
+	        "is refused with a warning)",
+	        "Deprecated: use highlight-color. As CSS (\"\": none)",
+	        "Deprecated: use stroke-color. As CSS",
+	        "Deprecated: use background-color. As CSS (\"\": none)"};
+	const char *css_defaults[4] = {"rgba(255,255,255,1.000000)", "", "rgba(0,0,0,1.000000)",
+	                               ""};
+	for (int i = 0; i < 4; i++)
+		g_object_class_install_property(object_class, css_ids[i],
+		                                g_param_spec_string(css_names[i], css_nicks[i],
+		                                                    css_blurbs[i], css_defaults[i],
+		                                                    deprecated));
+	dbl(PROP_X, "x", "X", "Left edge of the box in pixels (-1: centred)", -1, 100000, -1,
+	    controllable);
+	dbl(PROP_Y, "y", "Y", "Top edge of the box in pixels (-1: near the bottom)", -1, 100000, -1,
+	    controllable);
 	dbl(PROP_BOX_WIDTH, "box-width", "Box width",
-	    "Width of the box the captions wrap in, pixels (0: 90% of the frame)", 0, 16384, 0);
+	    "Width of the box the captions wrap in, pixels (0: 90% of the frame)", 0, 16384, 0,
+	    controllable);
 	dbl(PROP_BOX_HEIGHT, "box-height", "Box height",
 	    "Height of the box, pixels; the text is centred in it (0: 25% of the frame)", 0, 16384,
-	    0);
+	    0, controllable);
 	dbl(PROP_OPACITY, "opacity", "Opacity", "Opacity of the captions, 0 to 1", 0, 1, 1,
-	    GParamFlags(GST_PARAM_CONTROLLABLE));
+	    controllable);
 	const char *names[3] = {"animation-in", "animation-out", "animation-loop"};
 	const char *nicks[3] = {"In animation", "Out animation", "Loop animation"};
 	const char *durations[3] = {"animation-in-duration", "animation-out-duration",
 	                            "animation-loop-duration"};
 	const char *dnicks[3] = {"In duration", "Out duration", "Loop period"};
 	for (int i = 0; i < 3; i++) {
-		text(PROP_ANIMATION_IN + 2 * i, names[i], nicks[i],
-		     "Glyph animation of each page: converge, elastic-pop, typewriter, lay-down, "
-		     "center-type-out, curtain-close, jitter, rainbow, sweep-shine (\"\": none)",
-		     "");
+		g_object_class_install_property(
+		        object_class, PROP_ANIMATION_IN + 2 * i,
+		        g_param_spec_enum(names[i], nicks[i], "Glyph animation of each page",
+		                          jtl_caption_animation_get_type(), 0, rw));
 		dbl(PROP_ANIMATION_IN_DURATION + 2 * i, durations[i], dnicks[i],
 		    "Duration of the animation in ms", 0, 1e9, i == 2 ? 1000 : 400);
 	}
 
 	gst_type_mark_as_plugin_api(jtl_caption_align_get_type(), GstPluginAPIFlags(0));
 	gst_type_mark_as_plugin_api(jtl_caption_timing_get_type(), GstPluginAPIFlags(0));
+	gst_type_mark_as_plugin_api(jtl_caption_animation_get_type(), GstPluginAPIFlags(0));
+	gst_type_mark_as_plugin_api(jtl_text_direction_get_type(), GstPluginAPIFlags(0));
 	gst_element_class_add_static_pad_template(element_class, &sink_template);
 	gst_element_class_add_static_pad_template(element_class, &src_template);
 	gst_element_class_add_static_pad_template(element_class, &text_template);

@@ -3,6 +3,10 @@
 // of a text's look that both carry under the same names, and their alignment enum.
 #include "textlook.h"
 
+#include <optional>
+
+#include <jsontimeline/color.h>
+
 #include <string>
 
 #include "enums.h"
@@ -123,4 +127,29 @@ void jtl_text_look_apply(const JtlTextLook &look, jtl::TextStyle *style)
 	               : look.alignment == JTL_ALIGN_RIGHT ? jtl::TextAlign::Right
 	                                                   : jtl::TextAlign::Left;
 	style->stroke_width = look.stroke_width;
+}
+
+std::string jtl_css_from_argb(guint argb)
+{
+	char buf[64];
+	g_snprintf(buf, sizeof buf, "rgba(%u,%u,%u,%.6f)", (argb >> 16) & 0xff, (argb >> 8) & 0xff,
+	           argb & 0xff, ((argb >> 24) & 0xff) / 255.0);
+	return buf;
+}
+
+void jtl_text_color_from_css(GObject *object, const char *property, const GValue *value,
+                             bool empty_is_none, guint *argb)
+{
+	const char *v = g_value_get_string(value);
+	if (empty_is_none && (!v || !*v)) {
+		*argb = 0;
+		return;
+	}
+	if (std::optional<jtl::Color> c = jtl::parse_color(v ? v : "")) {
+		*argb = c->argb();
+		return;
+	}
+	g_warning("%s: %s \"%s\" is not a CSS colour (#rgb, #rrggbb, #rrggbbaa, rgb(), rgba() "
+	          "or a name); the colour is left as it was",
+	          G_OBJECT_TYPE_NAME(object), property, v ? v : "(null)");
 }

@@ -3,6 +3,8 @@
 // of a text's look that both carry under the same names, and their alignment enum.
 #pragma once
 
+#include <string>
+
 #include <glib-object.h>
 
 #include <jsontimeline/model.h>
@@ -20,9 +22,9 @@ typedef enum {
 GType jtl_align_enum_type(GType *type, const char *name);
 
 /* The look of a text set by properties of the same name, nick, blurb, range and default
- * in both elements. The text itself, its family, its colours and the direction are not
- * here: their properties differ between the two (strings against 0xAARRGGBB numbers, a
- * boolean against an enum). */
+ * in both elements. The text itself, its family, its colours (0xAARRGGBB in both, see
+ * jtl_text_color_from_css()) and the direction (JtlTextDirection in both, common/enums.h)
+ * are not here: their defaults differ between the two. */
 struct JtlTextLook {
 	int weight = 400;
 	bool italic = false;
@@ -62,3 +64,13 @@ bool jtl_text_look_get(const JtlTextLook &look, const JtlTextLookProps &ids, gui
  * width. The background box is the element's to add (its colour decides whether there is
  * one), with the look's padding and radius. */
 void jtl_text_look_apply(const JtlTextLook &look, jtl::TextStyle *style);
+
+/* A 0xAARRGGBB colour as CSS: rgba(r,g,b,a). */
+std::string jtl_css_from_argb(guint argb);
+
+/* Sets *argb from the CSS colour in value, a string property of object (the deprecated
+ * css-* aliases of the colours); empty_is_none: "" is transparent (no highlight, no box).
+ * Anything that is not a CSS colour is refused with a g_warning naming the property, as
+ * GLib refuses a number out of range, and *argb is left as it was. */
+void jtl_text_color_from_css(GObject *object, const char *property, const GValue *value,
+                             bool empty_is_none, guint *argb);

@@ -935,9 +935,11 @@ GstElement *make_layer(LiveBranch *b)
 	g_object_set(layer, "width", b->canvas_w, "height", b->canvas_h, "box-width",
 	             double(b->box_w), "box-height", double(b->box_h), "keep-aspect-ratio",
 	             gboolean(b->keep_aspect_ratio), nullptr);
-	if (b->mask)
-		g_object_set(layer, "mask", b->mask, "mask-direction", b->mask_direction,
-		             "mask-inverted", gboolean(b->mask_inverted), nullptr);
+	if (b->mask) {
+		gst_util_set_object_arg(G_OBJECT(layer), "mask", b->mask);
+		gst_util_set_object_arg(G_OBJECT(layer), "mask-direction", b->mask_direction);
+		g_object_set(layer, "mask-inverted", gboolean(b->mask_inverted), nullptr);
+	}
 	for (int i = 0; i < 9; i++)
 		gst_object_add_control_binding(
 		        GST_OBJECT(layer), gst_direct_control_binding_new_absolute(
@@ -1104,11 +1106,11 @@ bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jt
 		jtl::Color stroke =
 		        jtl::parse_color(st.stroke_color).value_or(jtl::Color{0, 0, 0, 1});
 		set_text_look(overlay, st, scale);
-		g_object_set(overlay, "text", text.text.c_str(), "direction",
-		             st.direction == jtl::TextDirection::Rtl ? 1 : 0, "color",
-		             guint(fg.argb()), "stroke-color", guint(stroke.argb()), "x",
-		             (cw - w) / 2.0, "y", (ch - h) / 2.0, "box-width", lw, "box-height", lh,
-		             nullptr);
+		gst_util_set_object_arg(G_OBJECT(overlay), "direction",
+		                        st.direction == jtl::TextDirection::Rtl ? "rtl" : "ltr");
+		g_object_set(overlay, "text", text.text.c_str(), "color", guint(fg.argb()),
+		             "stroke-color", guint(stroke.argb()), "x", (cw - w) / 2.0, "y",
+		             (ch - h) / 2.0, "box-width", lw, "box-height", lh, nullptr);
 		if (st.background) {
 			if (std::optional<jtl::Color> bg = jtl::parse_color(st.background->color))
 				g_object_set(overlay, "background-color", guint(bg->argb()),
@@ -1171,11 +1173,20 @@ GstElement *make_caption_render(LiveBranch *b, const Context &ctx, const jtl::It
 	double offset = double(jtl::frame_to_ticks(k, ctx.fps, 1) - item.start) * 1000.0 /
 	                double(jtl::kTicksPerSecond);
 	set_text_look(cr, st, ctx.scale);
-	g_object_set(cr, "rtl", gboolean(st.direction == jtl::TextDirection::Rtl), "color",
-	             st.color.c_str(), "stroke-color", st.stroke_color.c_str(), "x", x, "y", y,
-	             "box-width", lw, "box-height", lh, "offset", offset, nullptr);
+	gst_util_set_object_arg(G_OBJECT(cr), "direction",
+	                        st.direction == jtl::TextDirection::Rtl ? "rtl" : "ltr");
+	g_object_set(
+	        cr, "color",
+	        guint(jtl::parse_color(st.color).value_or(jtl::Color{1, 1, 1, 1}).argb()),
+	        "stroke-color",
+	        guint(jtl::parse_color(st.stroke_color).value_or(jtl::Color{0, 0, 0, 1}).argb()),
+	        "x", x, "y", y, "box-width", lw, "box-height", lh, "offset", offset, nullptr);
 	if (st.background)
-		g_object_set(cr, "background-color", st.background->color.c_str(), nullptr);
+		g_object_set(cr, "background-color",
+		             guint(jtl::parse_color(st.background->color)
+		                           .value_or(jtl::Color{0, 0, 0, 0})
+		                           .argb()),
+		             nullptr);
 	const std::optional<jtl::CaptionAnimation> *slots[3] = {&item.caption_animations.in,
 	                                                        &item.caption_animations.out,
 	                                                        &item.caption_animations.loop};
@@ -1183,11 +1194,13 @@ GstElement *make_caption_render(LiveBranch *b, const Context &ctx, const jtl::It
 	const char *durations[3] = {"animation-in-duration", "animation-out-duration",
 	                            "animation-loop-duration"};
 	for (int i = 0; i < 3; i++)
-		if (*slots[i])
-			g_object_set(cr, names[i], jtl::caption_animation_name((*slots[i])->type),
-			             durations[i],
+		if (*slots[i]) {
+			gst_util_set_object_arg(G_OBJECT(cr), names[i],
+			                        jtl::caption_animation_name((*slots[i])->type));
+			g_object_set(cr, durations[i],
 			             double(jtl::ticks_to_ns((*slots[i])->duration)) / 1e6,
 			             nullptr);
+		}
 	return cr;
 }
 
@@ -1263,12 +1276,17 @@ bool add_captions(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 		if (!cr)
 			return {nullptr};
 		if (cap) {
+			gst_util_set_object_arg(
+			        G_OBJECT(cr), "timing",
+			        asset->timing == jtl::TimingGranularity::Word ? "word" : "line");
 			g_object_set(cr, "captions",
-			             jtl::caption_entries_json(asset->captions).c_str(), "timing",
-			             asset->timing == jtl::TimingGranularity::Word ? 0 : 1,
+			             jtl::caption_entries_json(asset->captions).c_str(),
 			             "page-duration", std::max(1.0, cap->page_duration_ms),
 			             "max-lines", std::max(1, cap->max_lines), "highlight-color",
-			             cap->highlight_color.c_str(), nullptr);
+			             guint(jtl::parse_color(cap->highlight_color)
+			                           .value_or(jtl::Color{0, 0, 0, 0})
+			                           .argb()),
+			             nullptr);
 			/* caption time = item time + contentStartOffsetMs */
 			double offset = 0;
 			g_object_get(cr, "offset", &offset, nullptr);
@@ -1962,8 +1980,9 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 	if (want_video) {
 		m->video_sink = gst_element_request_pad_simple(
 		        compositor_for(ctx, m->plan.zorder + 1), "sink_%u");
-		g_object_set(m->video_sink, "zorder", m->plan.zorder + 1, "sizing-policy",
-		             media->keep_aspect_ratio ? 1 : 0, nullptr);
+		g_object_set(m->video_sink, "zorder", m->plan.zorder + 1, nullptr);
+		gst_util_set_object_arg(G_OBJECT(m->video_sink), "sizing-policy",
+		                        media->keep_aspect_ratio ? "keep-aspect-ratio" : "none");
 		/* the outgoing clip of a transition: its last picture stays where the file ends
 		 * before the tail does */
 		if (span.tail > 0)
@@ -1986,7 +2005,7 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 				return GstClockTime(
 				        std::max<GstClockTimeDiff>(0, t - video_offset - half));
 			});
-			g_object_set(m->video_sink, "sizing-policy", 0, nullptr);
+			gst_util_set_object_arg(G_OBJECT(m->video_sink), "sizing-policy", "none");
 			if (!control_branch_geometry(m, item, ctx, true))
 				return false;
 		} else if (!control_geometry(m->self, m->video_sink, item, ctx)) {
@@ -2674,7 +2693,8 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 			bg_color = c->argb();
 	}
 	/* the range starts at k0's time in the mixers' running time, which is timeline time */
-	g_object_set(bg, "pattern", 17, "foreground-color", bg_color, "num-buffers",
+	gst_util_set_object_arg(G_OBJECT(bg), "pattern", "solid-color");
+	g_object_set(bg, "foreground-color", bg_color, "num-buffers",
 	             gint(std::min<uint64_t>(count, G_MAXINT)), "timestamp-offset",
 	             gint64(ctx.range.start), nullptr);
 	/* black and white are the compositor's own backgrounds: the background source then
@@ -2688,12 +2708,12 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 	/* none: transparent where nothing is drawn, so that alpha outputs keep it; an output
 	 * format without alpha gets the frames flattened over black */
 	bool none_bg = tl.background.type == jtl::GlobalBackground::Type::None && !ctx.flatten;
-	g_object_set(comp, "background",
-	             blur_bg || none_bg       ? 3 /* transparent: the backdrop fills it */
-	             : bg_color == 0xffffffff ? 2 /* white */
-	                                      : 1 /* black */,
-	             "start-time-selection", 2 /* set */, "start-time", guint64(ctx.range.start),
-	             nullptr);
+	gst_util_set_object_arg(G_OBJECT(comp), "background",
+	                        blur_bg || none_bg       ? "transparent" /* the backdrop fills it */
+	                        : bg_color == 0xffffffff ? "white"
+	                                                 : "black");
+	gst_util_set_object_arg(G_OBJECT(comp), "start-time-selection", "set");
+	g_object_set(comp, "start-time", guint64(ctx.range.start), nullptr);
 	g_autoptr(GstCaps) outc = video_caps(format, ctx.width, ctx.height, fps);
 	g_object_set(comp_caps, "caps", outc, nullptr);
 	gst_element_link_many(bg, bg_caps, comp, nullptr);
@@ -2741,12 +2761,12 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 	ctx.mixer = mixer;
 	guint64 samples = gst_util_uint64_scale_round(ctx.range.k1, kAudioRate, guint64(fps)) -
 	                  gst_util_uint64_scale_round(ctx.range.k0, kAudioRate, guint64(fps));
-	g_object_set(silence, "wave", 4 /* silence */, "samplesperbuffer", kAudioSamplesPerBuffer,
-	             "num-buffers",
+	gst_util_set_object_arg(G_OBJECT(silence), "wave", "silence");
+	g_object_set(silence, "samplesperbuffer", kAudioSamplesPerBuffer, "num-buffers",
 	             gint((samples + kAudioSamplesPerBuffer - 1) / kAudioSamplesPerBuffer),
 	             "timestamp-offset", gint64(ctx.range.start), nullptr);
-	g_object_set(mixer, "start-time-selection", 2 /* set */, "start-time",
-	             guint64(ctx.range.start), nullptr);
+	gst_util_set_object_arg(G_OBJECT(mixer), "start-time-selection", "set");
+	g_object_set(mixer, "start-time", guint64(ctx.range.start), nullptr);
 	g_autoptr(GstCaps) ac = gst_static_pad_template_get_caps(&audio_template);
 	g_object_set(silence_caps, "caps", ac, nullptr);
 	g_object_set(mix_caps, "caps", ac, nullptr);
@@ -2839,8 +2859,9 @@ bool add_adjustments(JtlTimelineSrc *self, GstElement *bottom, GstElement *out)
 			return false;
 		g_autoptr(GstCaps) bgra = video_caps("BGRA", ctx.width, ctx.height, ctx.fps);
 		g_object_set(caps, "caps", bgra, nullptr);
-		g_object_set(above, "background", 3 /* transparent */, "start-time-selection",
-		             2 /* set */, "start-time", guint64(ctx.range.start), nullptr);
+		gst_util_set_object_arg(G_OBJECT(above), "background", "transparent");
+		gst_util_set_object_arg(G_OBJECT(above), "start-time-selection", "set");
+		g_object_set(above, "start-time", guint64(ctx.range.start), nullptr);
 		gst_element_link_many(below, caps, adjust, above, nullptr);
 		/* the pictures below: the lowest pad of the compositor above */
 		g_autoptr(GstPad) adjust_src = gst_element_get_static_pad(adjust, "src");
@@ -3457,6 +3478,22 @@ static void jtl_timeline_src_set_property(GObject *object, guint id, const GValu
 		GST_OBJECT_UNLOCK(self);
 		return;
 	}
+	if (id == PROP_WIDTH || id == PROP_HEIGHT || id == PROP_FPS || id == PROP_SCALE) {
+		/* the output's size and rate are fixed when the document loads (NULL->READY):
+		 * a later change is refused rather than read back and ignored */
+		bool loaded;
+		{
+			std::lock_guard<std::mutex> guard(self->priv->state.schedule_lock);
+			loaded = self->priv->state.timeline != nullptr;
+		}
+		if (loaded) {
+			GST_ELEMENT_WARNING(self, CORE, STATE_CHANGE,
+			                    ("%s can only be changed in the NULL state.",
+			                     g_param_spec_get_name(pspec)),
+			                    ("the document is loaded; the change is ignored"));
+			return;
+		}
+	}
 	GST_OBJECT_LOCK(self);
 	switch (id) {
 	case PROP_LOCATION:
@@ -3702,29 +3739,38 @@ static void jtl_timeline_src_class_init(JtlTimelineSrcClass *klass)
 	        object_class, PROP_JSON,
 	        g_param_spec_string("json", "JSON",
 	                            "The editor JSON document itself (takes precedence over "
-	                            "location)",
-	                            nullptr, rw));
+	                            "location); set once loaded (READY and up): a new version, "
+	                            "applied at the next frame",
+	                            nullptr,
+	                            GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+	                                        GST_PARAM_MUTABLE_PLAYING)));
+	/* fixed when the document loads (NULL->READY): changeable in NULL only, a later
+	 * change refused with a warning */
+	const GParamFlags null_only = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 	g_object_class_install_property(
 	        object_class, PROP_WIDTH,
 	        g_param_spec_int("width", "Width",
-	                         "Output width in pixels before scale (0 = compositionWidth)", 0,
-	                         16384, 0, rw));
+	                         "Output width in pixels before scale (0 = compositionWidth); "
+	                         "NULL state only",
+	                         0, 16384, 0, null_only));
 	g_object_class_install_property(
 	        object_class, PROP_HEIGHT,
 	        g_param_spec_int("height", "Height",
-	                         "Output height in pixels before scale (0 = compositionHeight)", 0,
-	                         16384, 0, rw));
+	                         "Output height in pixels before scale (0 = compositionHeight); "
+	                         "NULL state only",
+	                         0, 16384, 0, null_only));
 	g_object_class_install_property(
 	        object_class, PROP_FPS,
 	        g_param_spec_int("fps", "Frames per second",
-	                         "Output frame rate (0 = the request's fps, else 30)", 0, 240, 0,
-	                         rw));
+	                         "Output frame rate (0 = the request's fps, else 30); NULL state "
+	                         "only",
+	                         0, 240, 0, null_only));
 	g_object_class_install_property(
 	        object_class, PROP_SCALE,
 	        g_param_spec_double("scale", "Scale",
 	                            "Output size = composition size x scale (0: the request's "
-	                            "scale, else 1)",
-	                            0.0, 8.0, 0.0, rw));
+	                            "scale, else 1); NULL state only",
+	                            0.0, 8.0, 0.0, null_only));
 	g_object_class_install_property(
 	        object_class, PROP_ASSET_BASE,
 	        g_param_spec_string("asset-base", "Asset base",

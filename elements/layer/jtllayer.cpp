@@ -29,12 +29,14 @@
  */
 #include "jtllayer.h"
 
+#include "common/enums.h"
 #include "controlled.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include <cairo.h>
@@ -46,6 +48,42 @@
 
 GST_DEBUG_CATEGORY_STATIC(jtl_layer_debug);
 #define GST_CAT_DEFAULT jtl_layer_debug
+
+/* The transitions jtllayer masks by (mask): none, or one whose shape uncovers B. */
+typedef enum {
+	JTL_LAYER_MASK_NONE,
+	JTL_LAYER_MASK_WIPE,
+	JTL_LAYER_MASK_CLOCK_WIPE,
+	JTL_LAYER_MASK_IRIS,
+} JtlLayerMask;
+
+static GType jtl_layer_mask_get_type()
+{
+	static GType type = 0;
+	static const GEnumValue values[] = {
+	        {JTL_LAYER_MASK_NONE, "No mask: shown everywhere", "none"},
+	        {JTL_LAYER_MASK_WIPE, "Wipe", "wipe"},
+	        {JTL_LAYER_MASK_CLOCK_WIPE, "Clock wipe", "clock-wipe"},
+	        {JTL_LAYER_MASK_IRIS, "Iris", "iris"},
+	        {0, nullptr, nullptr},
+	};
+	return jtl_enum_type_once(&type, "JtlLayerMask", values);
+}
+
+/* The transition of a mask; none for JTL_LAYER_MASK_NONE. */
+static std::optional<jtl::TransitionType> mask_transition(int mask)
+{
+	switch (mask) {
+	case JTL_LAYER_MASK_WIPE:
+		return jtl::TransitionType::Wipe;
+	case JTL_LAYER_MASK_CLOCK_WIPE:
+		return jtl::TransitionType::ClockWipe;
+	case JTL_LAYER_MASK_IRIS:
+		return jtl::TransitionType::Iris;
+	default:
+		return std::nullopt;
+	}
+}
 
 enum {
 	PROP_0,
@@ -77,8 +115,8 @@ struct Settings {
 	double crop[4] = {0, 0, 0, 0}; /* left, top, right, bottom */
 	double radius = 0;
 	double rotation = 0;
-	std::string mask; /* "" or a transition type */
-	std::string mask_direction = "from-left";
+	int mask = JTL_LAYER_MASK_NONE;
+	int mask_direction = int(jtl::TransitionDirection::FromLeft);
 	double mask_progress = 1.0;
 	bool mask_inverted = false;
 	double turn_x = 0.0, turn_y = 0.0; /* degrees, in perspective */
@@ -207,11 +245,8 @@ static GstFlowReturn jtl_layer_transform_frame(GstVideoFilter *filter, GstVideoF
 	cairo_surface_flush(dst);
 	cairo_surface_destroy(dst);
 	/* the transition's mask, on premultiplied pixels */
-	std::optional<jtl::TransitionType> mask = jtl::parse_transition_type(s.mask);
-	if (mask)
-		jtl::apply_mask_premultiplied(*mask,
-		                              jtl::parse_transition_direction(s.mask_direction)
-		                                      .value_or(jtl::TransitionDirection::FromLeft),
+	if (std::optional<jtl::TransitionType> mask = mask_transition(s.mask))
+		jtl::apply_mask_premultiplied(*mask, jtl::TransitionDirection(s.mask_direction),
 		                              s.mask_progress, odata, ow, oh, ostride,
 		                              s.mask_inverted);
 	/* back to straight alpha */
@@ -267,16 +302,12 @@ static void jtl_layer_set_property(GObject *object, guint id, const GValue *valu
 	case PROP_ROTATION:
 		s.rotation = g_value_get_double(value);
 		break;
-	case PROP_MASK: {
-		const char *v = g_value_get_string(value);
-		s.mask = v && jtl::parse_transition_type(v) ? v : "";
+	case PROP_MASK:
+		s.mask = g_value_get_enum(value);
 		break;
-	}
-	case PROP_MASK_DIRECTION: {
-		const char *v = g_value_get_string(value);
-		s.mask_direction = v && jtl::parse_transition_direction(v) ? v : "from-left";
+	case PROP_MASK_DIRECTION:
+		s.mask_direction = g_value_get_enum(value);
 		break;
-	}
 	case PROP_MASK_PROGRESS:
 		s.mask_progress = g_value_get_double(value);
 		break;
@@ -332,10 +363,10 @@ static void jtl_layer_get_property(GObject *object, guint id, GValue *value, GPa
 		g_value_set_double(value, s.rotation);
 		break;
 	case PROP_MASK:
-		g_value_set_string(value, s.mask.c_str());
+		g_value_set_enum(value, s.mask);
 		break;
 	case PROP_MASK_DIRECTION:
-		g_value_set_string(value, s.mask_direction.c_str());
+		g_value_set_enum(value, s.mask_direction);
 		break;
 	case PROP_MASK_PROGRESS:
 		g_value_set_double(value, s.mask_progress);
@@ -385,8 +416,10 @@ static void jtl_layer_class_init(JtlLayerClass *klass)
 
 	const auto fixed =
 	        GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
-	const auto anim =
-	        GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_CONTROLLABLE);
+	/* read at each frame: changeable while playing */
+	const auto playing =
+	        GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+	const auto anim = GParamFlags(playing | GST_PARAM_CONTROLLABLE);
 	g_object_class_install_property(object_class, PROP_WIDTH,
 	                                g_param_spec_int("width", "Width",
 	                                                 "Canvas width (0: the input's)", 0, 16384,
@@ -431,16 +464,16 @@ static void jtl_layer_class_init(JtlLayerClass *klass)
 	                            anim));
 	g_object_class_install_property(
 	        object_class, PROP_MASK,
-	        g_param_spec_string("mask", "Mask",
-	                            "Show the picture only where this transition (wipe, "
-	                            "clock-wipe, iris) has uncovered it; \"\": everywhere",
-	                            "", fixed));
-	g_object_class_install_property(
-	        object_class, PROP_MASK_DIRECTION,
-	        g_param_spec_string("mask-direction", "Mask direction",
-	                            "Side or corner a wipe starts from (from-left, "
-	                            "from-top-left, ..., from-bottom-left)",
-	                            "from-left", fixed));
+	        g_param_spec_enum("mask", "Mask",
+	                          "Show the picture only where this transition has uncovered it "
+	                          "(none: everywhere)",
+	                          jtl_layer_mask_get_type(), JTL_LAYER_MASK_NONE, playing));
+	g_object_class_install_property(object_class, PROP_MASK_DIRECTION,
+	                                g_param_spec_enum("mask-direction", "Mask direction",
+	                                                  "Side or corner a wipe starts from",
+	                                                  jtl_transition_direction_get_type(),
+	                                                  int(jtl::TransitionDirection::FromLeft),
+	                                                  playing));
 	g_object_class_install_property(
 	        object_class, PROP_MASK_PROGRESS,
 	        g_param_spec_double("mask-progress", "Mask progress",
@@ -452,7 +485,7 @@ static void jtl_layer_class_init(JtlLayerClass *klass)
 	        g_param_spec_boolean("mask-inverted", "Mask inverted",
 	                             "Show the picture only where the mask's transition has not "
 	                             "uncovered it yet (the outgoing clip)",
-	                             FALSE, fixed));
+	                             FALSE, playing));
 	g_object_class_install_property(
 	        object_class, PROP_TURN_X,
 	        g_param_spec_double("turn-x", "Turn around x",
@@ -468,6 +501,8 @@ static void jtl_layer_class_init(JtlLayerClass *klass)
 	                "both are set",
 	                -90.0, 90.0, 0.0, anim));
 
+	gst_type_mark_as_plugin_api(jtl_layer_mask_get_type(), GstPluginAPIFlags(0));
+	gst_type_mark_as_plugin_api(jtl_transition_direction_get_type(), GstPluginAPIFlags(0));
 	gst_element_class_add_static_pad_template(element_class, &sink_template);
 	gst_element_class_add_static_pad_template(element_class, &src_template);
 	gst_element_class_set_static_metadata(

@@ -83,26 +83,10 @@ static const JtlTextLookProps kLookProps = {
         PROP_BACKGROUND_RADIUS,
 };
 
-typedef enum {
-	JTL_TEXT_DIRECTION_LTR,
-	JTL_TEXT_DIRECTION_RTL,
-} JtlTextDirection;
-
 static GType jtl_text_align_get_type()
 {
 	static GType type = 0;
 	return jtl_align_enum_type(&type, "JtlTextAlign");
-}
-
-static GType jtl_text_direction_get_type()
-{
-	static GType type = 0;
-	static const GEnumValue values[] = {
-	        {JTL_TEXT_DIRECTION_LTR, "Left to right", "ltr"},
-	        {JTL_TEXT_DIRECTION_RTL, "Right to left", "rtl"},
-	        {0, nullptr, nullptr},
-	};
-	return jtl_enum_type_once(&type, "JtlTextDirection", values);
 }
 
 namespace {
@@ -133,14 +117,6 @@ struct Placement {
 	double rotation = 0;
 	double opacity = 1;
 };
-
-std::string css(guint argb)
-{
-	char buf[64];
-	g_snprintf(buf, sizeof buf, "rgba(%u,%u,%u,%.6f)", (argb >> 16) & 0xff, (argb >> 8) & 0xff,
-	           argb & 0xff, ((argb >> 24) & 0xff) / 255.0);
-	return buf;
-}
 
 struct SurfaceDeleter {
 	void operator()(cairo_surface_t *s) const { cairo_surface_destroy(s); }
@@ -190,15 +166,15 @@ void redraw(JtlTextOverlay *self, const Style &st, double w, double h, int room)
 {
 	jtl::TextStyle ts;
 	jtl_text_look_apply(st.look, &ts);
-	ts.color = css(st.color);
+	ts.color = jtl_css_from_argb(st.color);
 	ts.font_family = st.family;
 	ts.direction = st.direction == JTL_TEXT_DIRECTION_RTL ? jtl::TextDirection::Rtl
 	                                                      : jtl::TextDirection::Ltr;
-	ts.stroke_color = css(st.stroke_color);
+	ts.stroke_color = jtl_css_from_argb(st.stroke_color);
 	if ((st.background_color >> 24) != 0)
 		ts.background =
-		        jtl::TextBackground{css(st.background_color), st.look.background_padding,
-		                            st.look.background_radius};
+		        jtl::TextBackground{jtl_css_from_argb(st.background_color),
+		                            st.look.background_padding, st.look.background_radius};
 	std::string warning;
 	jtl::TextOverflow grown{room, room, room, room};
 	jtl::Raster r = jtl::draw_text(st.text, ts, w, h, 1.0, &warning, &grown);
@@ -415,14 +391,9 @@ static void jtl_text_overlay_set_property(GObject *object, guint id, const GValu
 	case PROP_COLOR:
 		s.color = g_value_get_uint(value);
 		break;
-	case PROP_CSS_COLOR: {
-		std::string v = jtl_value_string(value);
-		if (std::optional<jtl::Color> c = jtl::parse_color(v))
-			s.color = c->argb();
-		else
-			GST_WARNING_OBJECT(self, "css-color \"%s\" is not a CSS colour", v.c_str());
+	case PROP_CSS_COLOR:
+		jtl_text_color_from_css(object, "css-color", value, false, &s.color);
 		break;
-	}
 	case PROP_STROKE_COLOR:
 		s.stroke_color = g_value_get_uint(value);
 		break;
@@ -485,7 +456,7 @@ static void jtl_text_overlay_get_property(GObject *object, guint id, GValue *val
 		g_value_set_uint(value, s.color);
 		break;
 	case PROP_CSS_COLOR:
-		g_value_set_string(value, css(s.color).c_str());
+		g_value_set_string(value, jtl_css_from_argb(s.color).c_str());
 		break;
 	case PROP_STROKE_COLOR:
 		g_value_set_uint(value, s.stroke_color);
@@ -553,7 +524,9 @@ static void jtl_text_overlay_class_init(JtlTextOverlayClass *klass)
 	GST_BASE_TRANSFORM_CLASS(klass)->transform_ip = jtl_text_overlay_transform_ip;
 	GST_BASE_TRANSFORM_CLASS(klass)->stop = jtl_text_overlay_stop;
 
-	const auto rw = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+	/* read at each frame: changeable while playing */
+	const auto rw =
+	        GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
 	const auto anim = GParamFlags(rw | GST_PARAM_CONTROLLABLE);
 	auto dbl = [&](guint id, const char *name, const char *nick, const char *blurb, double lo,
 	               double hi, double def) {
@@ -589,9 +562,10 @@ static void jtl_text_overlay_class_init(JtlTextOverlayClass *klass)
 	        object_class, PROP_CSS_COLOR,
 	        g_param_spec_string(
 	                "css-color", "CSS colour",
-	                "Text colour as CSS: #rgb, #rrggbb, #rrggbbaa, rgb(), rgba() or "
-	                "a name (sets color)",
-	                "rgba(255,255,255,1.000000)", rw));
+	                "Deprecated: use color. Text colour as CSS: #rgb, #rrggbb, #rrggbbaa, "
+	                "rgb(), rgba() or a name (sets color; anything else is refused with a "
+	                "warning)",
+	                "rgba(255,255,255,1.000000)", GParamFlags(rw | G_PARAM_DEPRECATED)));
 	argb(PROP_STROKE_COLOR, "stroke-color", "Stroke colour", "Outline colour, 0xAARRGGBB",
 	     0xff000000);
 	argb(PROP_BACKGROUND_COLOR, "background-color", "Background colour",

@@ -11,6 +11,11 @@
  * turning in perspective: A turns away to edge-on, then B turns in from edge-on), clock-wipe and
  * iris.
  *
+ * Two sink pads at most: a request for a third is refused (NULL, with a warning on the
+ * bus). Each input may be any of the common raw formats (I420, NV12, YUY2, AYUV, RGBA,
+ * BGRA, RGB, GRAY8, …): it is converted to the output's BGRA. Inputs are not scaled: one
+ * smaller than the output sits at its top-left corner, transparent around it.
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 transitionmixer name=t type=wipe direction=from-left duration=2000000000 \
@@ -48,25 +53,6 @@ static GType type_enum()
 	return jtl_enum_type_once(&type, "JtlTransitionType", values);
 }
 
-static GType direction_enum()
-{
-	static GType type = 0;
-	static const GEnumValue values[] = {
-	        {int(jtl::TransitionDirection::FromLeft), "From left", "from-left"},
-	        {int(jtl::TransitionDirection::FromTopLeft), "From top left", "from-top-left"},
-	        {int(jtl::TransitionDirection::FromTop), "From top", "from-top"},
-	        {int(jtl::TransitionDirection::FromTopRight), "From top right", "from-top-right"},
-	        {int(jtl::TransitionDirection::FromRight), "From right", "from-right"},
-	        {int(jtl::TransitionDirection::FromBottomRight), "From bottom right",
-	         "from-bottom-right"},
-	        {int(jtl::TransitionDirection::FromBottom), "From bottom", "from-bottom"},
-	        {int(jtl::TransitionDirection::FromBottomLeft), "From bottom left",
-	         "from-bottom-left"},
-	        {0, nullptr, nullptr},
-	};
-	return jtl_enum_type_once(&type, "JtlTransitionDirection", values);
-}
-
 static GType easing_enum()
 {
 	static GType type = 0;
@@ -95,10 +81,36 @@ G_DEFINE_TYPE(JtlTransitionMixer, jtl_transition_mixer, GST_TYPE_VIDEO_AGGREGATO
 GST_ELEMENT_REGISTER_DEFINE(transitionmixer, "transitionmixer", GST_RANK_NONE,
                             JTL_TYPE_TRANSITION_MIXER);
 
+/* The inputs may be any of the common raw formats: each sink pad (a
+ * GstVideoAggregatorConvertPad) converts its frames to the BGRA the mixing works in. */
+#define JTL_TRANSITION_MIXER_INPUT_FORMATS                                                         \
+	"{ BGRA, RGBA, ARGB, ABGR, AYUV, VUYA, BGRx, RGBx, xRGB, xBGR, RGB, BGR, I420, YV12, "     \
+	"NV12, NV21, Y42B, Y444, Y41B, YUY2, UYVY, YVYU, I420_10LE, P010_10LE, GRAY8 }"
+
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
         "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE("BGRA")));
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
-        "sink_%u", GST_PAD_SINK, GST_PAD_REQUEST, GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE("BGRA")));
+        "sink_%u", GST_PAD_SINK, GST_PAD_REQUEST,
+        GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE(JTL_TRANSITION_MIXER_INPUT_FORMATS)));
+
+/* Only two inputs are mixed (A and B): a third sink pad is refused. */
+static GstPad *jtl_transition_mixer_request_new_pad(GstElement *element, GstPadTemplate *templ,
+                                                    const gchar *name, const GstCaps *caps)
+{
+	GST_OBJECT_LOCK(element);
+	guint16 inputs = element->numsinkpads;
+	GST_OBJECT_UNLOCK(element);
+	if (inputs >= 2) {
+		GST_ELEMENT_WARNING(
+		        element, CORE, PAD,
+		        ("transitionmixer mixes two inputs; a third sink pad is refused"),
+		        ("request for %s with %u sink pads already", name ? name : "sink_%u",
+		         inputs));
+		return nullptr;
+	}
+	return GST_ELEMENT_CLASS(jtl_transition_mixer_parent_class)
+	        ->request_new_pad(element, templ, name, caps);
+}
 
 static GstCaps *jtl_transition_mixer_update_caps(GstVideoAggregator *, GstCaps *caps)
 {
@@ -271,8 +283,11 @@ static void jtl_transition_mixer_class_init(JtlTransitionMixerClass *klass)
 	object_class->get_property = jtl_transition_mixer_get_property;
 	GST_VIDEO_AGGREGATOR_CLASS(klass)->aggregate_frames = jtl_transition_mixer_aggregate_frames;
 	GST_VIDEO_AGGREGATOR_CLASS(klass)->update_caps = jtl_transition_mixer_update_caps;
+	element_class->request_new_pad = jtl_transition_mixer_request_new_pad;
 
-	const auto rw = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+	/* read at each frame: changeable while playing */
+	const auto rw =
+	        GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
 	g_object_class_install_property(object_class, PROP_TYPE,
 	                                g_param_spec_enum("type", "Type", "The transition",
 	                                                  type_enum(),
@@ -281,7 +296,8 @@ static void jtl_transition_mixer_class_init(JtlTransitionMixerClass *klass)
 	        object_class, PROP_DIRECTION,
 	        g_param_spec_enum("direction", "Direction",
 	                          "Where B comes from (slide and flip: the four sides)",
-	                          direction_enum(), int(jtl::TransitionDirection::FromLeft), rw));
+	                          jtl_transition_direction_get_type(),
+	                          int(jtl::TransitionDirection::FromLeft), rw));
 	g_object_class_install_property(
 	        object_class, PROP_EASING,
 	        g_param_spec_enum("easing", "Easing", "How the progress runs over the window",
@@ -301,7 +317,7 @@ static void jtl_transition_mixer_class_init(JtlTransitionMixerClass *klass)
 	                            -1.0, GParamFlags(rw | GST_PARAM_CONTROLLABLE)));
 
 	gst_type_mark_as_plugin_api(type_enum(), GstPluginAPIFlags(0));
-	gst_type_mark_as_plugin_api(direction_enum(), GstPluginAPIFlags(0));
+	gst_type_mark_as_plugin_api(jtl_transition_direction_get_type(), GstPluginAPIFlags(0));
 	gst_type_mark_as_plugin_api(easing_enum(), GstPluginAPIFlags(0));
 	gst_element_class_add_static_pad_template_with_gtype(element_class, &src_template,
 	                                                     GST_TYPE_AGGREGATOR_PAD);

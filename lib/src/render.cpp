@@ -678,7 +678,7 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 		if (flatten) {
 			flat = make("compositor");
 			if (flat)
-				g_object_set(flat, "background", 1 /* black */, nullptr);
+				gst_util_set_object_arg(G_OBJECT(flat), "background", "black");
 		}
 		vconv = make("videoconvert");
 		/* jsontimelinesrc gives the format its peer takes, I420 when anything goes: stills
@@ -778,9 +778,11 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 		GstElement *enc = nullptr, *last = nullptr;
 		if (name == "mp3") {
 			enc = last = make("lamemp3enc");
-			if (enc) /* constant bit rate: players compute the duration from the size */
-				g_object_set(enc, "target", 1 /* bitrate */, "bitrate", 192, "cbr",
-				             TRUE, nullptr);
+			if (enc) { /* constant bit rate: players compute the duration from the size
+				    */
+				gst_util_set_object_arg(G_OBJECT(enc), "target", "bitrate");
+				g_object_set(enc, "bitrate", 192, "cbr", TRUE, nullptr);
+			}
 		} else if (name == "aac") {
 			enc = make("voaacenc");
 			last = capsfilter("audio/mpeg, stream-format=(string)adts");

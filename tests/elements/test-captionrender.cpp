@@ -4,11 +4,13 @@
 #include <gst/app/gstappsink.h>
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
+#include <gst/controller/controller.h>
 #include <gst/video/video.h>
 
 #include <glib/gstdio.h>
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "harness.h"
@@ -115,7 +117,7 @@ static const char *kWords = "[{\"text\":\"AAA \",\"startMs\":900,\"endMs\":1200}
 
 GST_START_TEST(test_highlight_only_while_spoken)
 {
-	GstHarness *h = harness("font-size=28 highlight-color=#00ff00 "
+	GstHarness *h = harness("font-size=28 highlight-color=0xff00ff00 "
 	                        "page-duration=1000");
 	g_object_set(h->element, "captions", kWords, nullptr);
 	fail_unless_equals_int(frame(h, 26).white + frame(h, 26).green, 0); /* 0.867 s */
@@ -301,6 +303,173 @@ GST_START_TEST(test_any_raw_format)
 }
 GST_END_TEST;
 
+/* The property of a factory's element: its type and flags. */
+static GParamSpec *property(const char *factory, const char *name)
+{
+	GstElementFactory *f = gst_element_factory_find(factory);
+	fail_unless(f != nullptr, "%s", factory);
+	GstPluginFeature *loaded = gst_plugin_feature_load(GST_PLUGIN_FEATURE(f));
+	fail_unless(loaded != nullptr);
+	GType type = gst_element_factory_get_element_type(GST_ELEMENT_FACTORY(loaded));
+	gst_object_unref(loaded);
+	GParamSpec *p = g_object_class_find_property(G_OBJECT_CLASS(g_type_class_ref(type)), name);
+	gst_object_unref(f);
+	fail_unless(p != nullptr, "%s has no %s", factory, name);
+	return p;
+}
+
+static bool controllable(GParamSpec *p)
+{
+	return (p->flags & GST_PARAM_CONTROLLABLE) != 0;
+}
+
+/* Whether a launch line fails to parse (a property value refused). */
+static bool refused(const char *launch)
+{
+	GError *error = nullptr;
+	GstElement *pipe = gst_parse_launch(launch, &error);
+	bool bad = error != nullptr;
+	g_clear_error(&error);
+	if (pipe)
+		gst_object_unref(pipe);
+	return bad;
+}
+
+static void count_warning(const gchar *, GLogLevelFlags, const gchar *message, gpointer data)
+{
+	if (strstr(message, "is not a CSS colour"))
+		++*static_cast<int *>(data);
+}
+
+/* Sets a string property and says whether it was refused with a warning. */
+static bool refused_with_warning(GstElement *e, const char *name, const char *value)
+{
+	int warnings = 0;
+	guint id = g_log_set_handler("jsontimeline", G_LOG_LEVEL_WARNING, count_warning, &warnings);
+	g_object_set(e, name, value, nullptr);
+	g_log_remove_handler("jsontimeline", id);
+	return warnings == 1;
+}
+
+GST_START_TEST(test_sibling_properties_agree)
+{
+	/* one colour type (0xAARRGGBB, controllable) and one direction enum on both */
+	for (const char *factory : {"captionrender", "textoverlay-kf"}) {
+		for (const char *c : {"color", "stroke-color", "background-color"}) {
+			GParamSpec *p = property(factory, c);
+			fail_unless(p->value_type == G_TYPE_UINT, "%s %s", factory, c);
+			fail_unless(controllable(p), "%s %s not controllable", factory, c);
+		}
+		for (const char *n : {"x", "y", "box-width", "box-height", "opacity", "font-size",
+		                      "letter-spacing", "stroke-width"})
+			fail_unless(controllable(property(factory, n)), "%s %s not controllable",
+			            factory, n);
+		fail_unless(property(factory, "css-color")->flags & G_PARAM_DEPRECATED);
+	}
+	GParamSpec *hl = property("captionrender", "highlight-color");
+	fail_unless(hl->value_type == G_TYPE_UINT && controllable(hl));
+	GType dir = property("captionrender", "direction")->value_type;
+	fail_unless(G_TYPE_IS_ENUM(dir));
+	fail_unless(dir == property("textoverlay-kf", "direction")->value_type);
+	fail_unless(property("captionrender", "rtl")->flags & G_PARAM_DEPRECATED);
+	/* the animations are an enum, set by nick; a bad name is refused at parse time */
+	for (const char *a : {"animation-in", "animation-out", "animation-loop"})
+		fail_unless(G_TYPE_IS_ENUM(property("captionrender", a)->value_type), "%s", a);
+	GstElement *e = gst_element_factory_make("captionrender", nullptr);
+	gst_util_set_object_arg(G_OBJECT(e), "animation-in", "elastic-pop");
+	gst_util_set_object_arg(G_OBJECT(e), "direction", "rtl");
+	int v = 0;
+	gboolean rtl = FALSE;
+	g_object_get(e, "animation-in", &v, "rtl", &rtl, nullptr);
+	GEnumClass *ec = G_ENUM_CLASS(
+	        g_type_class_ref(property("captionrender", "animation-in")->value_type));
+	fail_unless_equals_string(g_enum_get_value(ec, v)->value_nick, "elastic-pop");
+	g_type_class_unref(ec);
+	fail_unless(rtl);
+	/* the deprecated alias sets the enum */
+	g_object_set(e, "rtl", FALSE, nullptr);
+	g_object_get(e, "direction", &v, nullptr);
+	fail_unless_equals_int(v, 0);
+	fail_unless(refused("videotestsrc ! captionrender animation-in=no-such ! fakesink"));
+	fail_unless(refused("videotestsrc ! captionrender direction=sideways ! fakesink"));
+	fail_unless(!refused("videotestsrc ! captionrender animation-out=sweep-shine "
+	                     "direction=rtl color=0xff00ff00 ! fakesink"));
+	/* a CSS alias takes a CSS colour; anything else is refused with a warning */
+	g_object_set(e, "css-color", "#ff0000", "css-highlight-color", "rgba(0,0,255,0.5)",
+	             nullptr);
+	guint color = 0, highlight = 0;
+	g_object_get(e, "color", &color, "highlight-color", &highlight, nullptr);
+	fail_unless_equals_int(color, 0xffff0000);
+	fail_unless_equals_int(highlight, 0x800000ff);
+	fail_unless(refused_with_warning(e, "css-color", "not-a-colour"));
+	fail_unless(refused_with_warning(e, "css-stroke-color", "#12345g"));
+	g_object_get(e, "color", &color, nullptr);
+	fail_unless_equals_int(color, 0xffff0000);
+	gst_object_unref(e);
+	e = gst_element_factory_make("textoverlay-kf", nullptr);
+	fail_unless(refused_with_warning(e, "css-color", "rgb(1,2)"));
+	g_object_get(e, "color", &color, nullptr);
+	fail_unless_equals_int(color, 0xffffffff);
+	gst_object_unref(e);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_controllable_is_mutable_playing)
+{
+	/* a controller sets its properties while playing: each says it may be */
+	for (const char *factory :
+	     {"captionrender", "textoverlay-kf", "jtllayer", "transitionmixer"}) {
+		GstElement *e = gst_element_factory_make(factory, nullptr);
+		guint n = 0, controllable_count = 0;
+		GParamSpec **props = g_object_class_list_properties(G_OBJECT_GET_CLASS(e), &n);
+		for (guint i = 0; i < n; i++) {
+			if (!controllable(props[i]))
+				continue;
+			controllable_count++;
+			fail_unless(props[i]->flags & GST_PARAM_MUTABLE_PLAYING, "%s %s", factory,
+			            props[i]->name);
+		}
+		g_free(props);
+		fail_unless(controllable_count > 0, "%s", factory);
+		gst_object_unref(e);
+	}
+	fail_unless(property("jtllayer", "mask")->flags & GST_PARAM_MUTABLE_PLAYING);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_layer_mask_enums)
+{
+	GType mask = property("jtllayer", "mask")->value_type;
+	GType dir = property("jtllayer", "mask-direction")->value_type;
+	fail_unless(G_TYPE_IS_ENUM(mask) && G_TYPE_IS_ENUM(dir));
+	/* the same direction type as transitionmixer's */
+	fail_unless(dir == property("transitionmixer", "direction")->value_type);
+	fail_unless(property("jtllayer", "mask-progress")->flags & GST_PARAM_CONTROLLABLE);
+	GstElement *e = gst_element_factory_make("jtllayer", nullptr);
+	gst_util_set_object_arg(G_OBJECT(e), "mask", "clock-wipe");
+	gst_util_set_object_arg(G_OBJECT(e), "mask-direction", "from-bottom-right");
+	gchar *m = nullptr, *d = nullptr;
+	GValue v = G_VALUE_INIT;
+	g_value_init(&v, mask);
+	g_object_get_property(G_OBJECT(e), "mask", &v);
+	m = gst_value_serialize(&v);
+	g_value_unset(&v);
+	g_value_init(&v, dir);
+	g_object_get_property(G_OBJECT(e), "mask-direction", &v);
+	d = gst_value_serialize(&v);
+	g_value_unset(&v);
+	fail_unless_equals_string(m, "clock-wipe");
+	fail_unless_equals_string(d, "from-bottom-right");
+	g_free(m);
+	g_free(d);
+	gst_object_unref(e);
+	fail_unless(refused("videotestsrc ! jtllayer mask=fade ! fakesink"));
+	fail_unless(refused("videotestsrc ! jtllayer mask-direction=left ! fakesink"));
+	fail_unless(!refused("videotestsrc ! jtllayer mask=iris mask-direction=from-top ! "
+	                     "fakesink"));
+}
+GST_END_TEST;
+
 static Suite *captionrender_suite()
 {
 	Suite *s = suite_create("captionrender");
@@ -315,6 +484,9 @@ static Suite *captionrender_suite()
 	tcase_add_test(tc, test_overflow_is_drawn);
 	tcase_add_test(tc, test_bad_file_is_an_error);
 	tcase_add_test(tc, test_any_raw_format);
+	tcase_add_test(tc, test_sibling_properties_agree);
+	tcase_add_test(tc, test_layer_mask_enums);
+	tcase_add_test(tc, test_controllable_is_mutable_playing);
 	return s;
 }
 

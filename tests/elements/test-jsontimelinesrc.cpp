@@ -1483,6 +1483,42 @@ GST_START_TEST(test_ready_paused_cycles)
 	g_unlink(image.c_str());
 	g_rmdir(dir);
 	g_free(dir);
+GST_START_TEST(test_property_flags_tell_the_truth)
+{
+	GstElement *src = gst_element_factory_make("jsontimelinesrc", nullptr);
+	GObjectClass *klass = G_OBJECT_GET_CLASS(src);
+	/* json: a new version while playing (live patch); the output's size and rate: NULL
+	 * only */
+	fail_unless(g_object_class_find_property(klass, "json")->flags & GST_PARAM_MUTABLE_PLAYING);
+	for (const char *name : {"fps", "width", "height", "scale"})
+		fail_unless((g_object_class_find_property(klass, name)->flags &
+		             (GST_PARAM_MUTABLE_READY | GST_PARAM_MUTABLE_PAUSED |
+		              GST_PARAM_MUTABLE_PLAYING)) == 0,
+		            "%s", name);
+	GstBus *bus = gst_bus_new();
+	gst_element_set_bus(src, bus);
+	g_object_set(src, "json", kDoc, "fps", 20, nullptr);
+	fail_unless(gst_element_set_state(src, GST_STATE_PAUSED) != GST_STATE_CHANGE_FAILURE);
+	/* refused once loaded, with a warning: it keeps reading what the output uses */
+	g_object_set(src, "fps", 10, nullptr);
+	int fps = 0;
+	g_object_get(src, "fps", &fps, nullptr);
+	fail_unless_equals_int(fps, 20);
+	GstMessage *msg = gst_bus_pop_filtered(bus, GST_MESSAGE_WARNING);
+	fail_unless(msg != nullptr);
+	GError *err = nullptr;
+	gst_message_parse_warning(msg, &err, nullptr);
+	fail_unless(strstr(err->message, "fps can only be changed in the NULL state") != nullptr,
+	            "%s", err->message);
+	g_error_free(err);
+	gst_message_unref(msg);
+	gst_element_set_state(src, GST_STATE_NULL);
+	g_object_set(src, "fps", 10, nullptr);
+	g_object_get(src, "fps", &fps, nullptr);
+	fail_unless_equals_int(fps, 10);
+	gst_element_set_bus(src, nullptr);
+	gst_object_unref(bus);
+	gst_object_unref(src);
 }
 GST_END_TEST;
 
@@ -1514,6 +1550,7 @@ static Suite *jsontimelinesrc_suite()
 	tcase_add_test(tc, test_one_pad_unlinked);
 	tcase_add_test(tc, test_eos_ends_both_outputs_together);
 	tcase_add_test(tc, test_ready_paused_cycles);
+	tcase_add_test(tc, test_property_flags_tell_the_truth);
 	return s;
 }
 

@@ -18,18 +18,20 @@ struct Px {
 	int r, g, b;
 };
 
-/* Renders num frames of A (red) and B (blue) through transitionmixer with props; returns
- * the last frame as RGB. */
-static std::string mix(const std::string &props, int num = 1)
+/* Renders num frames of A (red) and B (blue) through transitionmixer with props, A in
+ * raw format a_format and B in b_format (linked straight to the mixer); returns the last
+ * frame as RGB. */
+static std::string mix(const std::string &props, int num = 1, const char *a_format = "BGRA",
+                       const char *b_format = "BGRA")
 {
 	std::string desc = "transitionmixer name=t " + props +
 	                   " ! videoconvert ! video/x-raw,format=RGB ! appsink name=out sync=false "
 	                   "videotestsrc pattern=red num-buffers=" +
-	                   std::to_string(num) +
-	                   " ! video/x-raw,width=160,height=90,framerate=10/1 ! t. "
+	                   std::to_string(num) + " ! video/x-raw,format=" + a_format +
+	                   ",width=160,height=90,framerate=10/1 ! t. "
 	                   "videotestsrc pattern=blue num-buffers=" +
-	                   std::to_string(num) +
-	                   " ! video/x-raw,width=160,height=90,framerate=10/1 ! t.";
+	                   std::to_string(num) + " ! video/x-raw,format=" + b_format +
+	                   ",width=160,height=90,framerate=10/1 ! t.";
 	GError *error = nullptr;
 	GstElement *pipeline = gst_parse_launch(desc.c_str(), &error);
 	fail_unless(pipeline != nullptr, "%s", error ? error->message : "");
@@ -128,6 +130,65 @@ GST_START_TEST(test_window_and_easing)
 	/* after the window: all B */
 	f = mix("type=wipe start=0 duration=500000000", 10);
 	fail_unless(near(at(f, 1, 1), BLUE) && near(at(f, 158, 88), BLUE));
+}
+GST_END_TEST;
+
+GST_START_TEST(test_common_raw_formats)
+{
+	/* inputs in YUV and RGB formats linked without videoconvert: converted, then mixed */
+	const std::pair<const char *, const char *> pairs[] = {
+	        {"I420", "NV12"}, {"NV12", "I420"}, {"AYUV", "RGBA"}, {"YUY2", "BGRx"}};
+	for (auto [fa, fb] : pairs) {
+		std::string a = mix("type=fade progress=0", 1, fa, fb);
+		std::string b = mix("type=fade progress=1", 1, fa, fb);
+		std::string f = mix("type=fade progress=0.5", 1, fa, fb);
+		for (auto [x, y] : {std::pair{1, 1}, std::pair{80, 45}, std::pair{158, 88}}) {
+			Px pa = at(a, x, y), pb = at(b, x, y), pf = at(f, x, y);
+			fail_unless(near(pa, RED), "%s/%s A at (%d,%d): %d %d %d", fa, fb, x, y,
+			            pa.r, pa.g, pa.b);
+			fail_unless(near(pb, BLUE), "%s/%s B at (%d,%d): %d %d %d", fa, fb, x, y,
+			            pb.r, pb.g, pb.b);
+			fail_unless(near(pf, 128, 0, 128), "%s/%s mix at (%d,%d): %d %d %d", fa, fb,
+			            x, y, pf.r, pf.g, pf.b);
+		}
+	}
+	/* a wipe half way over I420 inputs: B on the left, A on the right */
+	std::string w = mix("type=wipe direction=from-left progress=0.5", 1, "I420", "I420");
+	fail_unless(near(at(w, 20, 45), BLUE) && near(at(w, 140, 45), RED));
+}
+GST_END_TEST;
+
+GST_START_TEST(test_third_pad_refused)
+{
+	GstElement *m = gst_element_factory_make("transitionmixer", nullptr);
+	fail_unless(m != nullptr);
+	GstBus *bus = gst_bus_new();
+	gst_element_set_bus(m, bus);
+	GstPad *a = gst_element_request_pad_simple(m, "sink_%u");
+	GstPad *b = gst_element_request_pad_simple(m, "sink_%u");
+	fail_unless(a != nullptr && b != nullptr);
+	fail_unless(gst_element_request_pad_simple(m, "sink_%u") == nullptr);
+	fail_unless(gst_element_request_pad_simple(m, "sink_7") == nullptr);
+	fail_unless_equals_int(m->numsinkpads, 2);
+	GstMessage *msg = gst_bus_pop_filtered(bus, GST_MESSAGE_WARNING);
+	fail_unless(msg != nullptr, "no warning posted");
+	GError *err = nullptr;
+	gst_message_parse_warning(msg, &err, nullptr);
+	fail_unless(strstr(err->message, "third sink pad") != nullptr, "%s", err->message);
+	g_error_free(err);
+	gst_message_unref(msg);
+	/* a released pad frees its place */
+	gst_element_release_request_pad(m, b);
+	gst_object_unref(b);
+	GstPad *c = gst_element_request_pad_simple(m, "sink_%u");
+	fail_unless(c != nullptr);
+	gst_element_release_request_pad(m, c);
+	gst_object_unref(c);
+	gst_element_release_request_pad(m, a);
+	gst_object_unref(a);
+	gst_element_set_bus(m, nullptr);
+	gst_object_unref(bus);
+	gst_object_unref(m);
 }
 GST_END_TEST;
 
@@ -323,6 +384,8 @@ static Suite *transitionmixer_suite()
 	tcase_add_test(tc, test_window_and_easing);
 	tcase_add_test(tc, test_progress_controller);
 	tcase_add_test(tc, test_every_type_and_direction);
+	tcase_add_test(tc, test_common_raw_formats);
+	tcase_add_test(tc, test_third_pad_refused);
 	return s;
 }
 
