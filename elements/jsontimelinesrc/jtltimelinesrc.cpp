@@ -2327,15 +2327,27 @@ GstPadProbeReturn output_events(JtlTimelineSrc *self, bool video, GstPadProbeInf
 	if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
 		/* nothing after the range (a branch may end a frame later than the sources). The
 		 * compositor counts its frames from the range's start, so its timestamps may be a
-		 * nanosecond off the frame grid: a picture is the frame it is nearest to */
+		 * nanosecond off the frame grid: a picture is the frame it is nearest to, and is
+		 * stamped with that frame's time (jtl::frame_to_ns) */
 		GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
 		if (!GST_BUFFER_PTS_IS_VALID(buf))
 			return GST_PAD_PROBE_OK;
-		bool after = video ? gst_util_uint64_scale_round(GST_BUFFER_PTS(buf),
-		                                                 guint64(st.ctx.fps),
-		                                                 GST_SECOND) >= st.ctx.range.k1
-		                   : GST_BUFFER_PTS(buf) >= st.ctx.range.stop;
-		return after ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+		if (!video)
+			return GST_BUFFER_PTS(buf) >= st.ctx.range.stop ? GST_PAD_PROBE_DROP
+			                                                : GST_PAD_PROBE_OK;
+		const int fps = st.ctx.fps;
+		uint64_t k = gst_util_uint64_scale_round(GST_BUFFER_PTS(buf), guint64(fps), GST_SECOND);
+		if (k >= st.ctx.range.k1)
+			return GST_PAD_PROBE_DROP;
+		GstClockTime pts = jtl::frame_to_ns(k, fps, 1);
+		GstClockTime duration = jtl::frame_to_ns(k + 1, fps, 1) - pts;
+		if (GST_BUFFER_PTS(buf) != pts || GST_BUFFER_DURATION(buf) != duration) {
+			buf = gst_buffer_make_writable(buf);
+			GST_BUFFER_PTS(buf) = pts;
+			GST_BUFFER_DURATION(buf) = duration;
+			GST_PAD_PROBE_INFO_DATA(info) = buf;
+		}
+		return GST_PAD_PROBE_OK;
 	}
 	GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
 	guint32 seqnum;

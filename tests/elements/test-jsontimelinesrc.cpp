@@ -377,6 +377,63 @@ GST_START_TEST(test_seek_renders_a_range)
 }
 GST_END_TEST;
 
+/* After a seek to any position, frame k of the output is stamped
+ * gst_util_uint64_scale(k, GST_SECOND, fps), the frame grid's formula, as without a seek
+ * (counting frames from the range's start gave 799999999 for 0.8 s at 60 fps). */
+GST_START_TEST(test_seek_timestamps_on_the_grid)
+{
+	std::string doc = solids_document({{"#ff0000", 0.0, 0.5}});
+	for (int fps : {30, 24, 60}) {
+		for (GstClockTime at : {GST_MSECOND, 30 * GST_MSECOND, 77 * GST_MSECOND,
+		                        250 * GST_MSECOND, 333 * GST_MSECOND}) {
+			g_autofree gchar *launch = g_strdup_printf(
+			        "jsontimelinesrc name=src fps=%d src.video ! appsink name=v sync=false "
+			        "src.audio ! fakesink sync=false",
+			        fps);
+			GstElement *pipeline = gst_parse_launch(launch, nullptr);
+			fail_unless(pipeline != nullptr);
+			GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+			GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "v");
+			g_object_set(src, "json", doc.c_str(), nullptr);
+			gst_element_set_state(pipeline, GST_STATE_PAUSED);
+			fail_unless_equals_int(
+			        gst_element_get_state(pipeline, nullptr, nullptr, 30 * GST_SECOND),
+			        GST_STATE_CHANGE_SUCCESS);
+			fail_unless(gst_element_seek_simple(pipeline, GST_FORMAT_TIME,
+			                                    GST_SEEK_FLAG_FLUSH, gint64(at)));
+			fail_unless_equals_int(
+			        gst_element_get_state(pipeline, nullptr, nullptr, 30 * GST_SECOND),
+			        GST_STATE_CHANGE_SUCCESS);
+			gst_element_set_state(pipeline, GST_STATE_PLAYING);
+			guint64 k = gst_util_uint64_scale_ceil(at, guint64(fps), GST_SECOND);
+			guint64 end = guint64(fps) / 2; /* the document lasts 0.5 s */
+			for (;; k++) {
+				GstSample *sample =
+				        gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
+				if (!sample)
+					break;
+				GstBuffer *buf = gst_sample_get_buffer(sample);
+				GstClockTime want = gst_util_uint64_scale(k, GST_SECOND, guint64(fps));
+				fail_unless(GST_BUFFER_PTS(buf) == want,
+				            "%d fps, seek to %" GST_TIME_FORMAT ": frame %" G_GUINT64_FORMAT
+				            " at %" G_GUINT64_FORMAT " ns, not %" G_GUINT64_FORMAT,
+				            fps, GST_TIME_ARGS(at), k, GST_BUFFER_PTS(buf), want);
+				fail_unless_equals_uint64(
+				        GST_BUFFER_DURATION(buf),
+				        gst_util_uint64_scale(k + 1, GST_SECOND, guint64(fps)) - want);
+				gst_sample_unref(sample);
+			}
+			fail_unless(gst_app_sink_is_eos(GST_APP_SINK(sink)), "no EOS");
+			fail_unless_equals_uint64(k, end);
+			gst_element_set_state(pipeline, GST_STATE_NULL);
+			gst_object_unref(sink);
+			gst_object_unref(src);
+			gst_object_unref(pipeline);
+		}
+	}
+}
+GST_END_TEST;
+
 GST_START_TEST(test_dynamic_branches)
 {
 	/* 200 sequential clips of 0.1 s cycling through three colours */
@@ -968,6 +1025,7 @@ static Suite *jsontimelinesrc_suite()
 	tcase_add_test(tc, test_missing_illustration);
 	tcase_add_test(tc, test_invalid_document);
 	tcase_add_test(tc, test_seek_renders_a_range);
+	tcase_add_test(tc, test_seek_timestamps_on_the_grid);
 	tcase_add_test(tc, test_dynamic_branches);
 	tcase_add_test(tc, test_seek_while_playing);
 	tcase_add_test(tc, test_live_patch);
