@@ -487,6 +487,18 @@ jtl::FetchOptions fetch_options_of(const Settings &settings)
 	return fetch;
 }
 
+/* A RESOURCE error about a file the document names: NOT_FOUND when the file is not there
+ * (the one code for "file missing", as filesrc gives), else code (READ, OPEN_READ...). */
+#define JTL_FILE_ERROR(self, missing, code, text, debug)                                           \
+	G_STMT_START                                                                               \
+	{                                                                                          \
+		if (missing)                                                                       \
+			GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND, text, debug);                 \
+		else                                                                               \
+			GST_ELEMENT_ERROR(self, RESOURCE, code, text, debug);                      \
+	}                                                                                          \
+	G_STMT_END
+
 bool load(JtlTimelineSrc *self, Settings &settings)
 {
 	jtl::EditorStateResult result;
@@ -496,9 +508,10 @@ bool load(JtlTimelineSrc *self, Settings &settings)
 		std::string path = location_path(settings.location);
 		g_autoptr(GError) error = nullptr;
 		if (!jtl::load_editor_state_file(path.c_str(), {}, &result, &error)) {
-			GST_ELEMENT_ERROR(self, RESOURCE, OPEN_READ,
-			                  ("Could not read the document \"%s\".", path.c_str()),
-			                  ("%s", error->message));
+			JTL_FILE_ERROR(self, !g_file_test(path.c_str(), G_FILE_TEST_EXISTS),
+			               OPEN_READ,
+			               ("Could not read the document \"%s\".", path.c_str()),
+			               ("%s", error->message));
 			return false;
 		}
 	} else {
@@ -521,11 +534,12 @@ bool load(JtlTimelineSrc *self, Settings &settings)
 	/* http(s) assets are downloaded and local files checked against the policy here
 	 * (NULL->READY, the application's thread) */
 	std::string asset_error, asset_path;
+	bool missing = false;
 	if (!jtl::admit_assets(*result.timeline, policy_of(settings), fetch_options_of(settings),
-	                       &asset_error, &asset_path)) {
-		GST_ELEMENT_ERROR(self, RESOURCE, READ,
-		                  ("%s: %s.", asset_path.c_str(), asset_error.c_str()),
-		                  ("%s", asset_path.c_str()));
+	                       &asset_error, &asset_path, &missing)) {
+		JTL_FILE_ERROR(self, missing, READ,
+		               ("%s: %s.", asset_path.c_str(), asset_error.c_str()),
+		               ("%s", asset_path.c_str()));
 		return false;
 	}
 	/* the text itself, for live updates (merge patches apply to it) */
@@ -596,18 +610,19 @@ bool draw_item(JtlTimelineSrc *self, const jtl::Timeline &tl, const jtl::Item &i
 	if (media && item.type == jtl::ItemType::Image) {
 		const jtl::Asset *asset = tl.asset(media->asset_id);
 		std::string error;
-		std::string path = asset ? jtl::resolve_asset_path(*asset, assets, &error) : "";
+		bool missing = !asset;
+		std::string path =
+		        asset ? jtl::resolve_asset_path(*asset, assets, &error, &missing) : "";
 		if (path.empty() ||
 		    !jtl::draw_image(path, w, h, media->keep_aspect_ratio, f.border_radius * scale,
 		                     f.crop_left, f.crop_top, f.crop_right, f.crop_bottom, out,
 		                     &error)) {
 			if (asset)
 				error = jtl::asset_error_text(error, path, *asset);
-			GST_ELEMENT_ERROR(
-			        self, RESOURCE, READ,
-			        ("Item \"%s\": the image asset \"%s\" cannot be used: %s.",
-			         item.id.c_str(), media->asset_id.c_str(), error.c_str()),
-			        ("%s/assetId", item.json_path.c_str()));
+			JTL_FILE_ERROR(self, missing, READ,
+			               ("Item \"%s\": the image asset \"%s\" cannot be used: %s.",
+			                item.id.c_str(), media->asset_id.c_str(), error.c_str()),
+			               ("%s/assetId", item.json_path.c_str()));
 			return false;
 		}
 		return true;
@@ -1451,11 +1466,13 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 		const jtl::MediaData *media = item.as<jtl::MediaData>();
 		const jtl::Asset *asset = media ? tl.asset(media->asset_id) : nullptr;
 		std::string error;
+		bool missing = !asset;
 		std::shared_ptr<jtl::Animation> anim;
 		if (asset && item.type == jtl::ItemType::Lottie && !asset->resource_json.empty()) {
 			anim = jtl::open_lottie_json(asset->resource_json, asset->id, &error);
 		} else if (asset) {
-			std::string path = jtl::resolve_asset_path(*asset, ctx.assets, &error);
+			std::string path =
+			        jtl::resolve_asset_path(*asset, ctx.assets, &error, &missing);
 			if (!path.empty())
 				anim = item.type == jtl::ItemType::Gif
 				               ? jtl::open_gif(path, asset->loops, &error)
@@ -1465,11 +1482,11 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 			error = "the asset is missing";
 		}
 		if (!anim) {
-			GST_ELEMENT_ERROR(self, RESOURCE, READ,
-			                  ("Item \"%s\": the %s asset \"%s\" cannot be used: %s.",
-			                   item.id.c_str(), jtl::item_type_name(item.type),
-			                   media ? media->asset_id.c_str() : "", error.c_str()),
-			                  ("%s/assetId", item.json_path.c_str()));
+			JTL_FILE_ERROR(self, missing, READ,
+			               ("Item \"%s\": the %s asset \"%s\" cannot be used: %s.",
+			                item.id.c_str(), jtl::item_type_name(item.type),
+			                media ? media->asset_id.c_str() : "", error.c_str()),
+			               ("%s/assetId", item.json_path.c_str()));
 			return false;
 		}
 		double start_from = media->start_from_seconds, rate = media->playback_rate;
@@ -1524,7 +1541,9 @@ bool add_shaped_image(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl
 	JtlTimelineSrc *self = b->self;
 	const jtl::Asset *asset = tl.asset(media.asset_id);
 	std::string error;
-	std::string path = asset ? jtl::resolve_asset_path(*asset, ctx.assets, &error) : "";
+	bool missing = !asset;
+	std::string path =
+	        asset ? jtl::resolve_asset_path(*asset, ctx.assets, &error, &missing) : "";
 	double iw = 0, ih = 0;
 	jtl::Raster raster;
 	int fps = ctx.fps;
@@ -1544,10 +1563,10 @@ bool add_shaped_image(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl
 	if (!ok) {
 		if (asset)
 			error = jtl::asset_error_text(error, path, *asset);
-		GST_ELEMENT_ERROR(self, RESOURCE, READ,
-		                  ("Item \"%s\": the image asset \"%s\" cannot be used: %s.",
-		                   item.id.c_str(), media.asset_id.c_str(), error.c_str()),
-		                  ("%s/assetId", item.json_path.c_str()));
+		JTL_FILE_ERROR(self, missing, READ,
+		               ("Item \"%s\": the image asset \"%s\" cannot be used: %s.",
+		                item.id.c_str(), media.asset_id.c_str(), error.c_str()),
+		               ("%s/assetId", item.json_path.c_str()));
 		return false;
 	}
 	b->video_sink = add_picture(self, &b->elements, ctx, raster, k, count, b->plan.zorder + 1,
@@ -1877,13 +1896,15 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 	const jtl::MediaData *media = item.as<jtl::MediaData>();
 	const jtl::Asset *asset = media ? tl.asset(media->asset_id) : nullptr;
 	std::string error;
-	std::string path = asset ? jtl::resolve_asset_path(*asset, ctx.assets, &error) : "";
+	bool missing = !asset;
+	std::string path =
+	        asset ? jtl::resolve_asset_path(*asset, ctx.assets, &error, &missing) : "";
 	if (path.empty()) {
-		GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
-		                  ("Item \"%s\": the media asset \"%s\" cannot be used: %s.",
-		                   item.id.c_str(), media ? media->asset_id.c_str() : "",
-		                   error.c_str()),
-		                  ("%s/assetId", item.json_path.c_str()));
+		JTL_FILE_ERROR(self, missing, READ,
+		               ("Item \"%s\": the media asset \"%s\" cannot be used: %s.",
+		                item.id.c_str(), media ? media->asset_id.c_str() : "",
+		                error.c_str()),
+		               ("%s/assetId", item.json_path.c_str()));
 		return false;
 	}
 	/* the part of the item inside the rendered range, with its transitions' lead and
@@ -2336,7 +2357,8 @@ GstPadProbeReturn output_events(JtlTimelineSrc *self, bool video, GstPadProbeInf
 			return GST_BUFFER_PTS(buf) >= st.ctx.range.stop ? GST_PAD_PROBE_DROP
 			                                                : GST_PAD_PROBE_OK;
 		const int fps = st.ctx.fps;
-		uint64_t k = gst_util_uint64_scale_round(GST_BUFFER_PTS(buf), guint64(fps), GST_SECOND);
+		uint64_t k =
+		        gst_util_uint64_scale_round(GST_BUFFER_PTS(buf), guint64(fps), GST_SECOND);
 		if (k >= st.ctx.range.k1)
 			return GST_PAD_PROBE_DROP;
 		GstClockTime pts = jtl::frame_to_ns(k, fps, 1);
@@ -2415,7 +2437,9 @@ bool add_background_image(JtlTimelineSrc *self, const jtl::Timeline &tl)
 	const jtl::Asset *asset = bg.image_asset_id ? tl.asset(*bg.image_asset_id) : nullptr;
 	const char *field = asset ? "imageAssetId" : "imageUrl";
 	std::string error;
-	std::string path = jtl::resolve_asset_path(asset ? *asset : by_url, ctx.assets, &error);
+	bool missing = false;
+	std::string path =
+	        jtl::resolve_asset_path(asset ? *asset : by_url, ctx.assets, &error, &missing);
 	double iw = 0, ih = 0;
 	jtl::Raster picture;
 	bool ok = !path.empty() && jtl::image_size(path, &iw, &ih, &error);
@@ -2434,9 +2458,9 @@ bool add_background_image(JtlTimelineSrc *self, const jtl::Timeline &tl)
 	}
 	if (!ok) {
 		error = jtl::asset_error_text(error, path, asset ? *asset : by_url);
-		GST_ELEMENT_ERROR(self, RESOURCE, READ,
-		                  ("The background image cannot be used: %s.", error.c_str()),
-		                  ("/globalBackground/%s", field));
+		JTL_FILE_ERROR(self, missing, READ,
+		               ("The background image cannot be used: %s.", error.c_str()),
+		               ("/globalBackground/%s", field));
 		return false;
 	}
 	g_autoptr(GstPad) pad = add_picture(self, &st.children, ctx, picture, ctx.range.k0,
