@@ -286,7 +286,10 @@ struct _JtlTimelineSrc {
 	} * priv;
 };
 
-G_DEFINE_TYPE(JtlTimelineSrc, jtl_timeline_src, GST_TYPE_BIN)
+static void jtl_timeline_src_uri_handler_init(gpointer iface, gpointer data);
+G_DEFINE_TYPE_WITH_CODE(JtlTimelineSrc, jtl_timeline_src, GST_TYPE_BIN,
+                        G_IMPLEMENT_INTERFACE(GST_TYPE_URI_HANDLER,
+                                              jtl_timeline_src_uri_handler_init))
 GST_ELEMENT_REGISTER_DEFINE(jsontimelinesrc, "jsontimelinesrc", GST_RANK_NONE,
                             JTL_TYPE_TIMELINE_SRC);
 
@@ -301,6 +304,32 @@ static GstStaticPadTemplate audio_template = GST_STATIC_PAD_TEMPLATE(
 namespace {
 
 /* Creates an element in the bin, recorded in list (State::children or a branch's). */
+/* An element made for an item (kind "media", "text" or "captions") keeps the item's JSON
+ * pointer, for its errors and warnings (handle_message); its name is the kind and the
+ * pointer with '-' for '/' (media-items-vid), so that object paths stay unambiguous. */
+GQuark item_path_quark()
+{
+	return g_quark_from_static_string("jtl-item-path");
+}
+GQuark item_kind_quark()
+{
+	return g_quark_from_static_string("jtl-item-kind");
+}
+std::string item_child_name(const char *kind, const std::string &path)
+{
+	std::string name = kind;
+	for (char c : path)
+		name += c == '/' ? '-' : c;
+	return name;
+}
+void mark_item(GstElement *e, const char *kind, const std::string &path)
+{
+	if (!e)
+		return;
+	g_object_set_qdata_full(G_OBJECT(e), item_path_quark(), g_strdup(path.c_str()), g_free);
+	g_object_set_qdata(G_OBJECT(e), item_kind_quark(), const_cast<char *>(kind));
+}
+
 GstElement *make(JtlTimelineSrc *self, std::vector<GstElement *> *list, const char *factory,
                  const char *name = nullptr)
 {
@@ -1077,8 +1106,9 @@ bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jt
 	canvas.data.assign(size_t(cw) * ch * 4, 0);
 	GstElement *overlay = nullptr;
 	auto make_overlay = [&]() -> GstElement * {
-		std::string name = "text:" + item.json_path;
+		std::string name = item_child_name("text", item.json_path);
 		overlay = make(self, &b->elements, "textoverlay-kf", name.c_str());
+		mark_item(overlay, "text", item.json_path);
 		if (!overlay)
 			return nullptr;
 		jtl::Color fg = jtl::parse_color(st.color).value_or(jtl::Color{1, 1, 1, 1});
@@ -1144,8 +1174,9 @@ GstElement *make_caption_render(LiveBranch *b, const Context &ctx, const jtl::It
                                 const jtl::TextStyle &st, double x, double y, double lw, double lh,
                                 uint64_t k)
 {
-	std::string name = "captions:" + item.json_path;
+	std::string name = item_child_name("captions", item.json_path);
 	GstElement *cr = make(b->self, &b->elements, "captionrender", name.c_str());
+	mark_item(cr, "captions", item.json_path);
 	if (!cr)
 		return nullptr;
 	/* caption time 0 is the item's start */
@@ -2023,8 +2054,9 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 	                item.id.c_str(), GST_TIME_ARGS(m->trim_start), GST_TIME_ARGS(m->file_end),
 	                m->offset, want_video, want_audio);
 	/* named after the item: errors from inside it are reported with the item's path */
-	std::string dec_name = "media:" + item.json_path;
+	std::string dec_name = item_child_name("media", item.json_path);
 	GstElement *dec = make(self, &m->elements, "uridecodebin", dec_name.c_str());
+	mark_item(dec, "media", item.json_path);
 	if (!dec)
 		return false;
 	g_autofree gchar *uri = gst_filename_to_uri(path.c_str(), nullptr);
@@ -3057,8 +3089,9 @@ static void jtl_timeline_src_handle_message(GstBin *bin, GstMessage *msg)
 	if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ASYNC_START ||
 	    GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ASYNC_DONE) {
 		for (GstObject *o = GST_MESSAGE_SRC(msg); o; o = GST_OBJECT_PARENT(o)) {
-			const char *name = GST_OBJECT_NAME(o);
-			if (name && g_str_has_prefix(name, "media:")) {
+			const char *kind = static_cast<const char *>(
+			        g_object_get_qdata(G_OBJECT(o), item_kind_quark()));
+			if (kind && strcmp(kind, "media") == 0) {
 				gst_message_unref(msg);
 				return;
 			}
@@ -3070,15 +3103,13 @@ static void jtl_timeline_src_handle_message(GstBin *bin, GstMessage *msg)
 	if (type == GST_MESSAGE_WARNING || type == GST_MESSAGE_ERROR) {
 		bool warning = type == GST_MESSAGE_WARNING;
 		for (GstObject *o = GST_MESSAGE_SRC(msg); o; o = GST_OBJECT_PARENT(o)) {
-			const char *name = GST_OBJECT_NAME(o);
-			if (!name)
+			const char *kind = static_cast<const char *>(
+			        g_object_get_qdata(G_OBJECT(o), item_kind_quark()));
+			/* errors of media branches, warnings of texts and captions */
+			if (!kind || warning == (strcmp(kind, "media") == 0))
 				continue;
-			const char *prefix = !warning                              ? "media:"
-			                     : g_str_has_prefix(name, "captions:") ? "captions:"
-			                                                           : "text:";
-			if (!g_str_has_prefix(name, prefix))
-				continue;
-			const char *path = name + strlen(prefix);
+			const char *path = static_cast<const char *>(
+			        g_object_get_qdata(G_OBJECT(o), item_path_quark()));
 			if (warning) {
 				g_autoptr(GError) error = nullptr;
 				gst_message_parse_warning(msg, &error, nullptr);
@@ -3445,6 +3476,72 @@ static GstPadProbeReturn progress_probe(GstPad *, GstPadProbeInfo *info, gpointe
 	                                  "frames-done", G_TYPE_UINT64, guint64(done), "frames",
 	                                  G_TYPE_UINT64, guint64(total), nullptr)));
 	return GST_PAD_PROBE_OK;
+}
+
+/* GstURIHandler: jsontimeline:///path/doc.json is location=/path/doc.json, so that
+ * playbin, uridecodebin and gst-play-1.0 play a document (gst-play-1.0
+ * jsontimeline:///path/doc.json); the rest of the URI is read as a file:// URI's. */
+static GstURIType jtl_timeline_src_uri_get_type(GType)
+{
+	return GST_URI_SRC;
+}
+
+static const gchar *const *jtl_timeline_src_uri_get_protocols(GType)
+{
+	static const gchar *const protocols[] = {"jsontimeline", nullptr};
+	return protocols;
+}
+
+static gchar *jtl_timeline_src_uri_get_uri(GstURIHandler *handler)
+{
+	g_autofree gchar *location = nullptr;
+	g_object_get(handler, "location", &location, nullptr);
+	if (!location || !*location)
+		return nullptr;
+	std::string path = location_path(location);
+	if (!g_path_is_absolute(path.c_str())) {
+		g_autofree gchar *dir = g_get_current_dir();
+		g_autofree gchar *abs = g_build_filename(dir, path.c_str(), nullptr);
+		path = abs;
+	}
+	g_autofree gchar *uri = g_filename_to_uri(path.c_str(), nullptr, nullptr);
+	if (!uri)
+		return nullptr;
+	return g_strconcat("jsontimeline", uri + strlen("file"), nullptr);
+}
+
+static gboolean jtl_timeline_src_uri_set_uri(GstURIHandler *handler, const gchar *uri,
+                                             GError **error)
+{
+	if (GST_STATE(handler) > GST_STATE_READY) {
+		g_set_error(error, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE,
+		            "the document can only change in the NULL or READY state");
+		return FALSE;
+	}
+	const char *scheme = "jsontimeline:";
+	if (!uri || g_ascii_strncasecmp(uri, scheme, strlen(scheme)) != 0) {
+		g_set_error(error, GST_URI_ERROR, GST_URI_ERROR_UNSUPPORTED_PROTOCOL,
+		            "not a jsontimeline: URI: %s", uri ? uri : "(null)");
+		return FALSE;
+	}
+	g_autofree gchar *as_file = g_strconcat("file:", uri + strlen(scheme), nullptr);
+	g_autofree gchar *path = g_filename_from_uri(as_file, nullptr, nullptr);
+	if (!path) {
+		g_set_error(error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
+		            "%s names no file (jsontimeline:///path/doc.json)", uri);
+		return FALSE;
+	}
+	g_object_set(handler, "location", path, nullptr);
+	return TRUE;
+}
+
+static void jtl_timeline_src_uri_handler_init(gpointer g_iface, gpointer)
+{
+	GstURIHandlerInterface *iface = static_cast<GstURIHandlerInterface *>(g_iface);
+	iface->get_type = jtl_timeline_src_uri_get_type;
+	iface->get_protocols = jtl_timeline_src_uri_get_protocols;
+	iface->get_uri = jtl_timeline_src_uri_get_uri;
+	iface->set_uri = jtl_timeline_src_uri_set_uri;
 }
 
 static void jtl_timeline_src_init(JtlTimelineSrc *self)
