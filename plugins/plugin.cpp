@@ -12,5 +12,5 @@ static gboolean plugin_init(GstPlugin *plugin)
 }
 
 GST_PLUGIN_DEFINE(GST_VERSION_MAJOR, GST_VERSION_MINOR, jsontimeline,
-                  "Editor JSON (Indream editorState, Shotstack, JSON2Video) to video", plugin_init,
-                  VERSION, GST_LICENSE, GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)
+                  "Editor JSON (Indream editorState v1) to video", plugin_init, VERSION,
+                  GST_LICENSE, GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)

@@ -135,7 +135,7 @@ int cmd_render(int argc, char **argv)
 	g_option_context_set_description(
 	        ctx, "Exit status:\n  0  the video was written\n  1  the document is invalid or "
 	             "the render failed\n  2  usage error, or FILE cannot be read\n\nExample:\n"
-	             "  jsontimeline render promo.json -o promo.mp4 --fps 60 --scale 0.5\n"
+	             "  jsontimeline render promo.json -o promo.mp4 --fps 60 --scale 0.75\n"
 	             "  jsontimeline render promo.json -o cover.png --frame-at 2.5\n"
 	             "  jsontimeline render overlay.json -o overlay.webm --alpha");
 	g_option_context_add_main_entries(ctx, entries, nullptr);

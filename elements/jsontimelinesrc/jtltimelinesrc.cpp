@@ -303,7 +303,10 @@ struct _JtlTimelineSrc {
 	} * priv;
 };
 
-G_DEFINE_TYPE(JtlTimelineSrc, jtl_timeline_src, GST_TYPE_BIN)
+static void jtl_timeline_src_uri_handler_init(gpointer iface, gpointer data);
+G_DEFINE_TYPE_WITH_CODE(JtlTimelineSrc, jtl_timeline_src, GST_TYPE_BIN,
+                        G_IMPLEMENT_INTERFACE(GST_TYPE_URI_HANDLER,
+                                              jtl_timeline_src_uri_handler_init))
 GST_ELEMENT_REGISTER_DEFINE(jsontimelinesrc, "jsontimelinesrc", GST_RANK_NONE,
                             JTL_TYPE_TIMELINE_SRC);
 
@@ -327,6 +330,32 @@ static GstStaticPadTemplate audio_template = GST_STATIC_PAD_TEMPLATE(
 namespace {
 
 /* Creates an element in the bin, recorded in list (State::children or a branch's). */
+/* An element made for an item (kind "media", "text" or "captions") keeps the item's JSON
+ * pointer, for its errors and warnings (handle_message); its name is the kind and the
+ * pointer with '-' for '/' (media-items-vid), so that object paths stay unambiguous. */
+GQuark item_path_quark()
+{
+	return g_quark_from_static_string("jtl-item-path");
+}
+GQuark item_kind_quark()
+{
+	return g_quark_from_static_string("jtl-item-kind");
+}
+std::string item_child_name(const char *kind, const std::string &path)
+{
+	std::string name = kind;
+	for (char c : path)
+		name += c == '/' ? '-' : c;
+	return name;
+}
+void mark_item(GstElement *e, const char *kind, const std::string &path)
+{
+	if (!e)
+		return;
+	g_object_set_qdata_full(G_OBJECT(e), item_path_quark(), g_strdup(path.c_str()), g_free);
+	g_object_set_qdata(G_OBJECT(e), item_kind_quark(), const_cast<char *>(kind));
+}
+
 GstElement *make(JtlTimelineSrc *self, std::vector<GstElement *> *list, const char *factory,
                  const char *name = nullptr)
 {
@@ -521,6 +550,18 @@ jtl::FetchOptions fetch_options_of(const Settings &settings)
 	return fetch;
 }
 
+/* A RESOURCE error about a file the document names: NOT_FOUND when the file is not there
+ * (the one code for "file missing", as filesrc gives), else code (READ, OPEN_READ...). */
+#define JTL_FILE_ERROR(self, missing, code, text, debug)                                           \
+	G_STMT_START                                                                               \
+	{                                                                                          \
+		if (missing)                                                                       \
+			GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND, text, debug);                 \
+		else                                                                               \
+			GST_ELEMENT_ERROR(self, RESOURCE, code, text, debug);                      \
+	}                                                                                          \
+	G_STMT_END
+
 bool load(JtlTimelineSrc *self, Settings &settings)
 {
 	jtl::EditorStateResult result;
@@ -530,9 +571,10 @@ bool load(JtlTimelineSrc *self, Settings &settings)
 		std::string path = location_path(settings.location);
 		g_autoptr(GError) error = nullptr;
 		if (!jtl::load_editor_state_file(path.c_str(), {}, &result, &error)) {
-			GST_ELEMENT_ERROR(self, RESOURCE, OPEN_READ,
-			                  ("Could not read the document \"%s\".", path.c_str()),
-			                  ("%s", error->message));
+			JTL_FILE_ERROR(self, !g_file_test(path.c_str(), G_FILE_TEST_EXISTS),
+			               OPEN_READ,
+			               ("Could not read the document \"%s\".", path.c_str()),
+			               ("%s", error->message));
 			return false;
 		}
 	} else {
@@ -555,11 +597,12 @@ bool load(JtlTimelineSrc *self, Settings &settings)
 	/* http(s) assets are downloaded and local files checked against the policy here
 	 * (NULL->READY, the application's thread) */
 	std::string asset_error, asset_path;
+	bool missing = false;
 	if (!jtl::admit_assets(*result.timeline, policy_of(settings), fetch_options_of(settings),
-	                       &asset_error, &asset_path)) {
-		GST_ELEMENT_ERROR(self, RESOURCE, READ,
-		                  ("%s: %s.", asset_path.c_str(), asset_error.c_str()),
-		                  ("%s", asset_path.c_str()));
+	                       &asset_error, &asset_path, &missing)) {
+		JTL_FILE_ERROR(self, missing, READ,
+		               ("%s: %s.", asset_path.c_str(), asset_error.c_str()),
+		               ("%s", asset_path.c_str()));
 		return false;
 	}
 	/* the text itself, for live updates (merge patches apply to it) */
@@ -630,18 +673,19 @@ bool draw_item(JtlTimelineSrc *self, const jtl::Timeline &tl, const jtl::Item &i
 	if (media && item.type == jtl::ItemType::Image) {
 		const jtl::Asset *asset = tl.asset(media->asset_id);
 		std::string error;
-		std::string path = asset ? jtl::resolve_asset_path(*asset, assets, &error) : "";
+		bool missing = !asset;
+		std::string path =
+		        asset ? jtl::resolve_asset_path(*asset, assets, &error, &missing) : "";
 		if (path.empty() ||
 		    !jtl::draw_image(path, w, h, media->keep_aspect_ratio, f.border_radius * scale,
 		                     f.crop_left, f.crop_top, f.crop_right, f.crop_bottom, out,
 		                     &error)) {
 			if (asset)
 				error = jtl::asset_error_text(error, path, *asset);
-			GST_ELEMENT_ERROR(
-			        self, RESOURCE, READ,
-			        ("Item \"%s\": the image asset \"%s\" cannot be used: %s.",
-			         item.id.c_str(), media->asset_id.c_str(), error.c_str()),
-			        ("%s/assetId", item.json_path.c_str()));
+			JTL_FILE_ERROR(self, missing, READ,
+			               ("Item \"%s\": the image asset \"%s\" cannot be used: %s.",
+			                item.id.c_str(), media->asset_id.c_str(), error.c_str()),
+			               ("%s/assetId", item.json_path.c_str()));
 			return false;
 		}
 		return true;
@@ -1098,8 +1142,9 @@ bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jt
 	canvas.data.assign(size_t(cw) * ch * 4, 0);
 	GstElement *overlay = nullptr;
 	auto make_overlay = [&]() -> GstElement * {
-		std::string name = "text:" + item.json_path;
+		std::string name = item_child_name("text", item.json_path);
 		overlay = make(self, &b->elements, "textoverlay-kf", name.c_str());
+		mark_item(overlay, "text", item.json_path);
 		if (!overlay)
 			return nullptr;
 		jtl::Color fg = jtl::parse_color(st.color).value_or(jtl::Color{1, 1, 1, 1});
@@ -1165,8 +1210,9 @@ GstElement *make_caption_render(LiveBranch *b, const Context &ctx, const jtl::It
                                 const jtl::TextStyle &st, double x, double y, double lw, double lh,
                                 uint64_t k)
 {
-	std::string name = "captions:" + item.json_path;
+	std::string name = item_child_name("captions", item.json_path);
 	GstElement *cr = make(b->self, &b->elements, "captionrender", name.c_str());
+	mark_item(cr, "captions", item.json_path);
 	if (!cr)
 		return nullptr;
 	/* caption time 0 is the item's start */
@@ -1503,11 +1549,13 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 		const jtl::MediaData *media = item.as<jtl::MediaData>();
 		const jtl::Asset *asset = media ? tl.asset(media->asset_id) : nullptr;
 		std::string error;
+		bool missing = !asset;
 		std::shared_ptr<jtl::Animation> anim;
 		if (asset && item.type == jtl::ItemType::Lottie && !asset->resource_json.empty()) {
 			anim = jtl::open_lottie_json(asset->resource_json, asset->id, &error);
 		} else if (asset) {
-			std::string path = jtl::resolve_asset_path(*asset, ctx.assets, &error);
+			std::string path =
+			        jtl::resolve_asset_path(*asset, ctx.assets, &error, &missing);
 			if (!path.empty())
 				anim = item.type == jtl::ItemType::Gif
 				               ? jtl::open_gif(path, asset->loops, &error)
@@ -1517,11 +1565,11 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 			error = "the asset is missing";
 		}
 		if (!anim) {
-			GST_ELEMENT_ERROR(self, RESOURCE, READ,
-			                  ("Item \"%s\": the %s asset \"%s\" cannot be used: %s.",
-			                   item.id.c_str(), jtl::item_type_name(item.type),
-			                   media ? media->asset_id.c_str() : "", error.c_str()),
-			                  ("%s/assetId", item.json_path.c_str()));
+			JTL_FILE_ERROR(self, missing, READ,
+			               ("Item \"%s\": the %s asset \"%s\" cannot be used: %s.",
+			                item.id.c_str(), jtl::item_type_name(item.type),
+			                media ? media->asset_id.c_str() : "", error.c_str()),
+			               ("%s/assetId", item.json_path.c_str()));
 			return false;
 		}
 		double start_from = media->start_from_seconds, rate = media->playback_rate;
@@ -1576,7 +1624,9 @@ bool add_shaped_image(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl
 	JtlTimelineSrc *self = b->self;
 	const jtl::Asset *asset = tl.asset(media.asset_id);
 	std::string error;
-	std::string path = asset ? jtl::resolve_asset_path(*asset, ctx.assets, &error) : "";
+	bool missing = !asset;
+	std::string path =
+	        asset ? jtl::resolve_asset_path(*asset, ctx.assets, &error, &missing) : "";
 	double iw = 0, ih = 0;
 	jtl::Raster raster;
 	int fps = ctx.fps;
@@ -1596,10 +1646,10 @@ bool add_shaped_image(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl
 	if (!ok) {
 		if (asset)
 			error = jtl::asset_error_text(error, path, *asset);
-		GST_ELEMENT_ERROR(self, RESOURCE, READ,
-		                  ("Item \"%s\": the image asset \"%s\" cannot be used: %s.",
-		                   item.id.c_str(), media.asset_id.c_str(), error.c_str()),
-		                  ("%s/assetId", item.json_path.c_str()));
+		JTL_FILE_ERROR(self, missing, READ,
+		               ("Item \"%s\": the image asset \"%s\" cannot be used: %s.",
+		                item.id.c_str(), media.asset_id.c_str(), error.c_str()),
+		               ("%s/assetId", item.json_path.c_str()));
 		return false;
 	}
 	b->video_sink = add_picture(self, &b->elements, ctx, raster, k, count, b->plan.zorder + 1,
@@ -1929,13 +1979,15 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 	const jtl::MediaData *media = item.as<jtl::MediaData>();
 	const jtl::Asset *asset = media ? tl.asset(media->asset_id) : nullptr;
 	std::string error;
-	std::string path = asset ? jtl::resolve_asset_path(*asset, ctx.assets, &error) : "";
+	bool missing = !asset;
+	std::string path =
+	        asset ? jtl::resolve_asset_path(*asset, ctx.assets, &error, &missing) : "";
 	if (path.empty()) {
-		GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
-		                  ("Item \"%s\": the media asset \"%s\" cannot be used: %s.",
-		                   item.id.c_str(), media ? media->asset_id.c_str() : "",
-		                   error.c_str()),
-		                  ("%s/assetId", item.json_path.c_str()));
+		JTL_FILE_ERROR(self, missing, READ,
+		               ("Item \"%s\": the media asset \"%s\" cannot be used: %s.",
+		                item.id.c_str(), media ? media->asset_id.c_str() : "",
+		                error.c_str()),
+		               ("%s/assetId", item.json_path.c_str()));
 		return false;
 	}
 	/* the part of the item inside the rendered range, with its transitions' lead and
@@ -2055,8 +2107,9 @@ bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const
 	                item.id.c_str(), GST_TIME_ARGS(m->trim_start), GST_TIME_ARGS(m->file_end),
 	                m->offset, want_video, want_audio);
 	/* named after the item: errors from inside it are reported with the item's path */
-	std::string dec_name = "media:" + item.json_path;
+	std::string dec_name = item_child_name("media", item.json_path);
 	GstElement *dec = make(self, &m->elements, "uridecodebin", dec_name.c_str());
+	mark_item(dec, "media", item.json_path);
 	if (!dec)
 		return false;
 	g_autofree gchar *uri = gst_filename_to_uri(path.c_str(), nullptr);
@@ -2394,7 +2447,8 @@ GstPadProbeReturn output_events(JtlTimelineSrc *self, bool video, GstPadProbeInf
 	if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
 		/* nothing after the range (a branch may end a frame later than the sources). The
 		 * compositor counts its frames from the range's start, so its timestamps may be a
-		 * nanosecond off the frame grid: a picture is the frame it is nearest to */
+		 * nanosecond off the frame grid: a picture is the frame it is nearest to, and is
+		 * stamped with that frame's time (jtl::frame_to_ns) */
 		GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
 		/* an output nobody linked ends as if downstream had said EOS, so that the
 		 * other goes on alone (as decodebin's unlinked pads do) */
@@ -2432,6 +2486,17 @@ GstPadProbeReturn output_events(JtlTimelineSrc *self, bool video, GstPadProbeInf
 			GST_BUFFER_DURATION(buf) = eos_at - pts;
 			GST_PAD_PROBE_INFO_DATA(info) = buf;
 			end = eos_at;
+		}
+		if (video) {
+			const GstClockTime grid = jtl::frame_to_ns(k, st.ctx.fps, 1);
+			const GstClockTime duration = jtl::frame_to_ns(k + 1, st.ctx.fps, 1) - grid;
+			if (GST_BUFFER_PTS(buf) != grid || GST_BUFFER_DURATION(buf) != duration) {
+				buf = gst_buffer_make_writable(buf);
+				GST_BUFFER_PTS(buf) = grid;
+				GST_BUFFER_DURATION(buf) = duration;
+				GST_PAD_PROBE_INFO_DATA(info) = buf;
+			}
+			end = grid + duration;
 		}
 		(video ? st.video_out : st.audio_out) = end;
 		return GST_PAD_PROBE_OK;
@@ -2502,7 +2567,9 @@ bool add_background_image(JtlTimelineSrc *self, const jtl::Timeline &tl)
 	const jtl::Asset *asset = bg.image_asset_id ? tl.asset(*bg.image_asset_id) : nullptr;
 	const char *field = asset ? "imageAssetId" : "imageUrl";
 	std::string error;
-	std::string path = jtl::resolve_asset_path(asset ? *asset : by_url, ctx.assets, &error);
+	bool missing = false;
+	std::string path =
+	        jtl::resolve_asset_path(asset ? *asset : by_url, ctx.assets, &error, &missing);
 	double iw = 0, ih = 0;
 	jtl::Raster picture;
 	bool ok = !path.empty() && jtl::image_size(path, &iw, &ih, &error);
@@ -2521,9 +2588,9 @@ bool add_background_image(JtlTimelineSrc *self, const jtl::Timeline &tl)
 	}
 	if (!ok) {
 		error = jtl::asset_error_text(error, path, asset ? *asset : by_url);
-		GST_ELEMENT_ERROR(self, RESOURCE, READ,
-		                  ("The background image cannot be used: %s.", error.c_str()),
-		                  ("/globalBackground/%s", field));
+		JTL_FILE_ERROR(self, missing, READ,
+		               ("The background image cannot be used: %s.", error.c_str()),
+		               ("/globalBackground/%s", field));
 		return false;
 	}
 	g_autoptr(GstPad) pad = add_picture(self, &st.children, ctx, picture, ctx.range.k0,
@@ -3272,8 +3339,9 @@ static void jtl_timeline_src_handle_message(GstBin *bin, GstMessage *msg)
 	if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ASYNC_START ||
 	    GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ASYNC_DONE) {
 		for (GstObject *o = GST_MESSAGE_SRC(msg); o; o = GST_OBJECT_PARENT(o)) {
-			const char *name = GST_OBJECT_NAME(o);
-			if (name && g_str_has_prefix(name, "media:")) {
+			const char *kind = static_cast<const char *>(
+			        g_object_get_qdata(G_OBJECT(o), item_kind_quark()));
+			if (kind && strcmp(kind, "media") == 0) {
 				gst_message_unref(msg);
 				return;
 			}
@@ -3285,15 +3353,13 @@ static void jtl_timeline_src_handle_message(GstBin *bin, GstMessage *msg)
 	if (type == GST_MESSAGE_WARNING || type == GST_MESSAGE_ERROR) {
 		bool warning = type == GST_MESSAGE_WARNING;
 		for (GstObject *o = GST_MESSAGE_SRC(msg); o; o = GST_OBJECT_PARENT(o)) {
-			const char *name = GST_OBJECT_NAME(o);
-			if (!name)
+			const char *kind = static_cast<const char *>(
+			        g_object_get_qdata(G_OBJECT(o), item_kind_quark()));
+			/* errors of media branches, warnings of texts and captions */
+			if (!kind || warning == (strcmp(kind, "media") == 0))
 				continue;
-			const char *prefix = !warning                              ? "media:"
-			                     : g_str_has_prefix(name, "captions:") ? "captions:"
-			                                                           : "text:";
-			if (!g_str_has_prefix(name, prefix))
-				continue;
-			const char *path = name + strlen(prefix);
+			const char *path = static_cast<const char *>(
+			        g_object_get_qdata(G_OBJECT(o), item_path_quark()));
 			if (warning) {
 				g_autoptr(GError) error = nullptr;
 				gst_message_parse_warning(msg, &error, nullptr);
@@ -3676,6 +3742,72 @@ static GstPadProbeReturn progress_probe(GstPad *, GstPadProbeInfo *info, gpointe
 	                                  "frames-done", G_TYPE_UINT64, guint64(done), "frames",
 	                                  G_TYPE_UINT64, guint64(total), nullptr)));
 	return GST_PAD_PROBE_OK;
+}
+
+/* GstURIHandler: jsontimeline:///path/doc.json is location=/path/doc.json, so that
+ * playbin, uridecodebin and gst-play-1.0 play a document (gst-play-1.0
+ * jsontimeline:///path/doc.json); the rest of the URI is read as a file:// URI's. */
+static GstURIType jtl_timeline_src_uri_get_type(GType)
+{
+	return GST_URI_SRC;
+}
+
+static const gchar *const *jtl_timeline_src_uri_get_protocols(GType)
+{
+	static const gchar *const protocols[] = {"jsontimeline", nullptr};
+	return protocols;
+}
+
+static gchar *jtl_timeline_src_uri_get_uri(GstURIHandler *handler)
+{
+	g_autofree gchar *location = nullptr;
+	g_object_get(handler, "location", &location, nullptr);
+	if (!location || !*location)
+		return nullptr;
+	std::string path = location_path(location);
+	if (!g_path_is_absolute(path.c_str())) {
+		g_autofree gchar *dir = g_get_current_dir();
+		g_autofree gchar *abs = g_build_filename(dir, path.c_str(), nullptr);
+		path = abs;
+	}
+	g_autofree gchar *uri = g_filename_to_uri(path.c_str(), nullptr, nullptr);
+	if (!uri)
+		return nullptr;
+	return g_strconcat("jsontimeline", uri + strlen("file"), nullptr);
+}
+
+static gboolean jtl_timeline_src_uri_set_uri(GstURIHandler *handler, const gchar *uri,
+                                             GError **error)
+{
+	if (GST_STATE(handler) > GST_STATE_READY) {
+		g_set_error(error, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE,
+		            "the document can only change in the NULL or READY state");
+		return FALSE;
+	}
+	const char *scheme = "jsontimeline:";
+	if (!uri || g_ascii_strncasecmp(uri, scheme, strlen(scheme)) != 0) {
+		g_set_error(error, GST_URI_ERROR, GST_URI_ERROR_UNSUPPORTED_PROTOCOL,
+		            "not a jsontimeline: URI: %s", uri ? uri : "(null)");
+		return FALSE;
+	}
+	g_autofree gchar *as_file = g_strconcat("file:", uri + strlen(scheme), nullptr);
+	g_autofree gchar *path = g_filename_from_uri(as_file, nullptr, nullptr);
+	if (!path) {
+		g_set_error(error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
+		            "%s names no file (jsontimeline:///path/doc.json)", uri);
+		return FALSE;
+	}
+	g_object_set(handler, "location", path, nullptr);
+	return TRUE;
+}
+
+static void jtl_timeline_src_uri_handler_init(gpointer g_iface, gpointer)
+{
+	GstURIHandlerInterface *iface = static_cast<GstURIHandlerInterface *>(g_iface);
+	iface->get_type = jtl_timeline_src_uri_get_type;
+	iface->get_protocols = jtl_timeline_src_uri_get_protocols;
+	iface->get_uri = jtl_timeline_src_uri_get_uri;
+	iface->set_uri = jtl_timeline_src_uri_set_uri;
 }
 
 static void jtl_timeline_src_init(JtlTimelineSrc *self)

@@ -48,13 +48,17 @@ std::vector<AssetReference> asset_references(Timeline &timeline);
  * answer never tells whether a file outside exists. Errors name the location as written
  * (cut to a readable length), never the resolved path. */
 std::string policy_local_file(const AssetPolicy &policy, const std::string &location,
-                              std::string *error);
+                              std::string *error, bool *missing = nullptr);
 
 /* Where a file asset is on disk: its local_path when set (the copy fetch_remote_assets()
  * made of an http(s) URL), else remoteUrl when it is a file:// URI or a path, else
  * filename, through policy_local_file(). Returns "" with *error set for http(s) URLs not
- * fetched yet (fetch.h), other URL schemes, and files that the policy does not give. */
-std::string resolve_asset_path(const Asset &asset, const AssetPolicy &policy, std::string *error);
+ * fetched yet (fetch.h), other URL schemes, and files that the policy does not give.
+ * *missing (when given) says whether the "" is for a file that is not there (no such file,
+ * a downloaded copy gone, or none in the asset directory): the one "file missing" case,
+ * which elements report as GST_RESOURCE_ERROR_NOT_FOUND. */
+std::string resolve_asset_path(const Asset &asset, const AssetPolicy &policy, std::string *error,
+                               bool *missing = nullptr);
 
 /* An error about the file at path (what resolve_asset_path() gave for asset) as a client
  * may read it: every mention of path becomes the asset's reference as the document writes
@@ -65,9 +69,10 @@ std::string asset_error_text(const std::string &error, const std::string &path, 
  * queued: downloads what is remote (fetch_remote_assets() with the policy's
  * refuse_private and allow_hosts), then, with a root, checks every local file of
  * asset_references() against it. Returns false with *error ("asset "ID": why") and
- * *json_path (the reference's pointer) for the first refusal. */
+ * *json_path (the reference's pointer) for the first refusal; *missing (when given) true
+ * when that refusal is a local file that is not there (see resolve_asset_path()). */
 bool admit_assets(Timeline &timeline, const AssetPolicy &policy, FetchOptions fetch,
-                  std::string *error, std::string *json_path);
+                  std::string *error, std::string *json_path, bool *missing = nullptr);
 
 /* The largest image a Lottie file may name (it is embedded into the JSON handed to
  * rlottie), bytes. */

@@ -84,8 +84,10 @@ std::vector<AssetReference> asset_references(Timeline &timeline)
 }
 
 std::string policy_local_file(const AssetPolicy &policy, const std::string &location,
-                              std::string *error)
+                              std::string *error, bool *missing)
 {
+	if (missing)
+		*missing = false;
 	std::string scheme = url_scheme(location);
 	if (!scheme.empty() && scheme != "file") {
 		*error = "unsupported URL scheme \"" + scheme + "\" in " + shown(location) +
@@ -107,6 +109,8 @@ std::string policy_local_file(const AssetPolicy &policy, const std::string &loca
 		ok = root && below(real, root);
 	}
 	if (!ok) {
+		if (missing)
+			*missing = true;
 		*error = policy.root.empty()
 		                 ? "the file " + shown(location) + " does not exist"
 		                 : shown(location) + " is not a file in the asset directory";
@@ -115,14 +119,19 @@ std::string policy_local_file(const AssetPolicy &policy, const std::string &loca
 	return real;
 }
 
-std::string resolve_asset_path(const Asset &asset, const AssetPolicy &policy, std::string *error)
+std::string resolve_asset_path(const Asset &asset, const AssetPolicy &policy, std::string *error,
+                               bool *missing)
 {
+	if (missing)
+		*missing = false;
 	std::string where = asset.remote_url.value_or("");
 	if (where.empty())
 		where = asset.filename;
 	if (!asset.local_path.empty()) {
 		if (!g_file_test(asset.local_path.c_str(), G_FILE_TEST_IS_REGULAR)) {
 			*error = "the downloaded copy of " + shown(where) + " is gone";
+			if (missing)
+				*missing = true;
 			return {};
 		}
 		return asset.local_path;
@@ -132,7 +141,7 @@ std::string resolve_asset_path(const Asset &asset, const AssetPolicy &policy, st
 		*error = "remote asset " + shown(where) + " must be fetched before rendering";
 		return {};
 	}
-	return policy_local_file(policy, where, error);
+	return policy_local_file(policy, where, error, missing);
 }
 
 std::string asset_error_text(const std::string &error, const std::string &path, const Asset &asset)
@@ -151,8 +160,10 @@ std::string asset_error_text(const std::string &error, const std::string &path, 
 }
 
 bool admit_assets(Timeline &timeline, const AssetPolicy &policy, FetchOptions fetch,
-                  std::string *error, std::string *json_path)
+                  std::string *error, std::string *json_path, bool *missing)
 {
+	if (missing)
+		*missing = false;
 	fetch.refuse_private = policy.refuse_private;
 	fetch.allow_hosts = policy.allow_hosts;
 	if (!fetch_remote_assets(timeline, fetch, error, json_path))
@@ -163,7 +174,7 @@ bool admit_assets(Timeline &timeline, const AssetPolicy &policy, FetchOptions fe
 		if (!ref.local->empty())
 			continue; /* downloaded */
 		std::string why;
-		if (policy_local_file(policy, ref.location, &why).empty()) {
+		if (policy_local_file(policy, ref.location, &why, missing).empty()) {
 			*error = ref.who + ": " + why;
 			if (json_path)
 				*json_path = ref.json_path;

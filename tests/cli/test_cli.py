@@ -4,11 +4,13 @@
 import glob
 import json
 import os
+import shlex
+import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from clitest import check, expect, finish, has, run, run_json, example, load_example, INDREAM  # noqa: E402
+from clitest import CLI, check, expect, finish, has, run, run_json, example, load_example, INDREAM  # noqa: E402
 
 VALID = sorted(glob.glob(os.path.join(INDREAM, "editor-state.valid*.json")))
 INVALID = sorted(glob.glob(os.path.join(INDREAM, "editor-state.invalid*.json")))
@@ -43,6 +45,28 @@ def test_help():
     code, out, _ = run("--version")
     expect(code == 0 and out.startswith("jsontimeline "), out)
 
+
+
+def test_examples_pass_option_checks():
+    """Every example command of a subcommand's --help and of docs/cli.md gets past the
+    option checks: run where its FILE does not exist, it stops at that file (exit 2,
+    "cannot open"), not at an option out of range (`--scale 0.5` was shown, 0.6-8 taken)."""
+    docs = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "cli.md")
+    lines = []
+    for cmd in ("render", "preview", "stream", "validate", "probe"):
+        _, out, _ = run(cmd, "--help")
+        lines += [l.strip() for l in out.splitlines()
+                  if l.startswith(f"  jsontimeline {cmd} ")]
+    with open(docs, encoding="utf-8") as f:
+        lines += [l.strip() for l in f if l.startswith("    jsontimeline ")]
+    expect(len(lines) >= 8, lines)
+    empty = tempfile.mkdtemp(prefix="jtl-examples-")
+    for line in lines:
+        args = shlex.split(line)[1:]
+        p = subprocess.run([os.path.abspath(CLI), *args], cwd=empty, capture_output=True,
+                           text=True, timeout=60)
+        expect(p.returncode == 2 and "cannot open" in p.stderr and "must be" not in p.stderr,
+               (line, p.returncode, p.stderr))
 
 def test_usage_errors():
     code, _, err = run()

@@ -471,6 +471,112 @@ GST_START_TEST(test_invalid_document)
 }
 GST_END_TEST;
 
+/* The error a jsontimelinesrc pipeline posts (location or json, and asset-root set when
+ * not null); fails when it plays to EOS instead. */
+static GError *first_error(const char *location, const std::string &doc, const char *root = nullptr)
+{
+	GstElement *pipeline = gst_parse_launch(
+	        "jsontimelinesrc name=src src.video ! fakesink  src.audio ! fakesink", nullptr);
+	fail_unless(pipeline != nullptr);
+	GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+	if (location)
+		g_object_set(src, "location", location, nullptr);
+	else
+		g_object_set(src, "json", doc.c_str(), nullptr);
+	if (root)
+		g_object_set(src, "asset-root", root, nullptr);
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	GstBus *bus = gst_element_get_bus(pipeline);
+	GstMessage *msg = gst_bus_timed_pop_filtered(
+	        bus, 60 * GST_SECOND, GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+	fail_unless(msg != nullptr, "no EOS or error within 60 s");
+	fail_unless_equals_int(GST_MESSAGE_TYPE(msg), GST_MESSAGE_ERROR);
+	GError *error = nullptr;
+	gst_message_parse_error(msg, &error, nullptr);
+	gst_message_unref(msg);
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(bus);
+	gst_object_unref(src);
+	gst_object_unref(pipeline);
+	return error;
+}
+
+/* kDoc with its item's type fields replaced and one asset "a" (the fields given). */
+static std::string asset_document(const char *item, const char *asset)
+{
+	std::string doc = kDoc;
+	std::string solid = R"("type": "solid", "color": "#ff0000", "shape": "rectangle",)";
+	doc.replace(doc.find(solid), solid.size(), item);
+	doc.replace(doc.find(R"("assets": {})"), 12,
+	            std::string(R"("assets": {"a": {"id": "a", "size": 1, "remoteUrl": null,
+	              "remoteKey": null, "width": 64, "height": 60, )") +
+	                    asset + "}}");
+	return doc;
+}
+
+/* A file the document names that is not there is GST_RESOURCE_ERROR_NOT_FOUND whoever
+ * needs it (the document itself, an image, a GIF, a video, the background, inside an
+ * asset root); a file that is there but cannot be read keeps its own code (READ). */
+GST_START_TEST(test_missing_files_not_found)
+{
+	const char *image = R"("type": "image", "assetId": "a",)";
+	std::string missing_image =
+	        asset_document(image, R"("type": "image", "filename": "/nonexistent/a.png",
+	                                 "mimeType": "image/png")");
+	std::string background = kDoc;
+	background.replace(0, 1, R"({"globalBackground": {"type": "image", "imageAssetId": null,
+	  "imageUrl": "/nonexistent/bg.png", "source": "custom"},)");
+	struct Case {
+		const char *what;
+		const char *location;
+		std::string doc;
+		const char *root;
+	} cases[] = {
+	        {"the document", "/nonexistent/doc.json", "", nullptr},
+	        {"an image", nullptr, missing_image, nullptr},
+	        {"a GIF", nullptr,
+	         asset_document(R"("type": "gif", "assetId": "a", "gifStartFromInSeconds": 0,
+	                          "playbackRate": 1,)",
+	                        R"("type": "gif", "filename": "/nonexistent/a.gif",
+	                          "mimeType": "image/gif", "durationInSeconds": 1,
+	                          "loopBehavior": "loop")"),
+	         nullptr},
+	        {"a video", nullptr,
+	         asset_document(R"("type": "video", "assetId": "a", "playbackRate": 1,
+	                          "decibelAdjustment": {"value": 0, "keyframes": []},
+	                          "videoStartFromInSeconds": 0, "audioFadeInDurationInSeconds": 0,
+	                          "audioFadeOutDurationInSeconds": 0,)",
+	                        R"("type": "video", "filename": "/nonexistent/a.mp4",
+	                          "mimeType": "video/mp4", "durationInSeconds": 1,
+	                          "hasAudioTrack": false)"),
+	         nullptr},
+	        {"the background image", nullptr, background, nullptr},
+	        {"an image in the asset root", nullptr, missing_image, "/"},
+	};
+	for (const Case &c : cases) {
+		GError *error = first_error(c.location, c.doc, c.root);
+		fail_unless(error->domain == GST_RESOURCE_ERROR &&
+		                    error->code == GST_RESOURCE_ERROR_NOT_FOUND,
+		            "%s missing: %s %d (%s)", c.what, g_quark_to_string(error->domain),
+		            error->code, error->message);
+		g_error_free(error);
+	}
+	/* there, but not a picture */
+	g_autofree gchar *dir = g_dir_make_tmp("jtl-missing-XXXXXX", nullptr);
+	g_autofree gchar *junk = g_build_filename(dir, "junk.png", nullptr);
+	fail_unless(g_file_set_contents(junk, "not a picture", -1, nullptr));
+	std::string asset =
+	        std::string(R"("type": "image", "mimeType": "image/png", "filename": ")") + junk +
+	        "\"";
+	GError *error = first_error(nullptr, asset_document(image, asset.c_str()));
+	fail_unless(error->domain == GST_RESOURCE_ERROR && error->code == GST_RESOURCE_ERROR_READ,
+	            "unreadable: %d (%s)", error->code, error->message);
+	g_error_free(error);
+	g_unlink(junk);
+	g_rmdir(dir);
+}
+GST_END_TEST;
+
 /* A document of solids, each {color, start, duration} in seconds, 16x16 at (0, 0) on a
  * 64x64 black composition, one track per item when stacked, else all on one track. */
 struct SolidSpec {
@@ -618,6 +724,67 @@ GST_START_TEST(test_seek_renders_a_range)
 	part = pull_frames(doc, 200 * GST_MSECOND, 400 * GST_MSECOND, GST_SEEK_FLAG_SEGMENT);
 	fail_unless_equals_int(part.size(), 6);
 	fail_unless(is_color(part.front(), 0, 0, 255));
+}
+GST_END_TEST;
+
+/* After a seek to any position, frame k of the output is stamped
+ * gst_util_uint64_scale(k, GST_SECOND, fps), the frame grid's formula, as without a seek
+ * (counting frames from the range's start gave 799999999 for 0.8 s at 60 fps). */
+GST_START_TEST(test_seek_timestamps_on_the_grid)
+{
+	std::string doc = solids_document({{"#ff0000", 0.0, 0.5}});
+	for (int fps : {30, 24, 60}) {
+		for (GstClockTime at : {GST_MSECOND, 30 * GST_MSECOND, 77 * GST_MSECOND,
+		                        250 * GST_MSECOND, 333 * GST_MSECOND}) {
+			g_autofree gchar *launch =
+			        g_strdup_printf("jsontimelinesrc name=src fps=%d src.video ! "
+			                        "appsink name=v sync=false "
+			                        "src.audio ! fakesink sync=false",
+			                        fps);
+			GstElement *pipeline = gst_parse_launch(launch, nullptr);
+			fail_unless(pipeline != nullptr);
+			GstElement *src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+			GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "v");
+			g_object_set(src, "json", doc.c_str(), nullptr);
+			gst_element_set_state(pipeline, GST_STATE_PAUSED);
+			fail_unless_equals_int(
+			        gst_element_get_state(pipeline, nullptr, nullptr, 30 * GST_SECOND),
+			        GST_STATE_CHANGE_SUCCESS);
+			fail_unless(gst_element_seek_simple(pipeline, GST_FORMAT_TIME,
+			                                    GST_SEEK_FLAG_FLUSH, gint64(at)));
+			fail_unless_equals_int(
+			        gst_element_get_state(pipeline, nullptr, nullptr, 30 * GST_SECOND),
+			        GST_STATE_CHANGE_SUCCESS);
+			gst_element_set_state(pipeline, GST_STATE_PLAYING);
+			guint64 k = gst_util_uint64_scale_ceil(at, guint64(fps), GST_SECOND);
+			guint64 end = guint64(fps) / 2; /* the document lasts 0.5 s */
+			for (;; k++) {
+				GstSample *sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink),
+				                                                 30 * GST_SECOND);
+				if (!sample)
+					break;
+				GstBuffer *buf = gst_sample_get_buffer(sample);
+				GstClockTime want =
+				        gst_util_uint64_scale(k, GST_SECOND, guint64(fps));
+				fail_unless(GST_BUFFER_PTS(buf) == want,
+				            "%d fps, seek to %" GST_TIME_FORMAT
+				            ": frame %" G_GUINT64_FORMAT " at %" G_GUINT64_FORMAT
+				            " ns, not %" G_GUINT64_FORMAT,
+				            fps, GST_TIME_ARGS(at), k, GST_BUFFER_PTS(buf), want);
+				fail_unless_equals_uint64(
+				        GST_BUFFER_DURATION(buf),
+				        gst_util_uint64_scale(k + 1, GST_SECOND, guint64(fps)) -
+				                want);
+				gst_sample_unref(sample);
+			}
+			fail_unless(gst_app_sink_is_eos(GST_APP_SINK(sink)), "no EOS");
+			fail_unless_equals_uint64(k, end);
+			gst_element_set_state(pipeline, GST_STATE_NULL);
+			gst_object_unref(sink);
+			gst_object_unref(src);
+			gst_object_unref(pipeline);
+		}
+	}
 }
 GST_END_TEST;
 
@@ -1537,7 +1704,9 @@ static Suite *jsontimelinesrc_suite()
 	tcase_add_test(tc, test_mux_without_queues);
 	tcase_add_test(tc, test_missing_illustration);
 	tcase_add_test(tc, test_invalid_document);
+	tcase_add_test(tc, test_missing_files_not_found);
 	tcase_add_test(tc, test_seek_renders_a_range);
+	tcase_add_test(tc, test_seek_timestamps_on_the_grid);
 	tcase_add_test(tc, test_dynamic_branches);
 	tcase_add_test(tc, test_seek_while_playing);
 	tcase_add_test(tc, test_live_patch);
