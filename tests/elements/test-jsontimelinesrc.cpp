@@ -1650,6 +1650,10 @@ GST_START_TEST(test_ready_paused_cycles)
 	g_unlink(image.c_str());
 	g_rmdir(dir);
 	g_free(dir);
+}
+GST_END_TEST;
+
+/* The flags say when each property may be set. */
 GST_START_TEST(test_property_flags_tell_the_truth)
 {
 	GstElement *src = gst_element_factory_make("jsontimelinesrc", nullptr);
