@@ -7,7 +7,7 @@
  * transition, the second (`sink_1`, B) after it. Over the window [`start`, `start` +
  * `duration`) of stream time the progress runs from 0 to 1 through `easing`, or it
  * follows the controllable `progress` property when that is 0 or more. The pixel maths
- * is `lib/jsontimeline/transition.h`: fade, slide, wipe (eight directions), flip (a card
+ * is `lib/core/jsontimeline/transition.h`: fade, slide, wipe (eight directions), flip (a card
  * turning in perspective: A turns away to edge-on, then B turns in from edge-on), clock-wipe and
  * iris.
  *

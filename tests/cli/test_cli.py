@@ -196,7 +196,7 @@ def test_capabilities_json():
     with open(os.path.join(INDREAM, "openapi.yaml")) as f:
         spec = yaml.safe_load(f)
     jsonschema.validate(caps, spec["components"]["schemas"]["EditorCapabilities"])
-    schema_path = os.path.join(os.path.dirname(__file__), "..", "..", "lib", "schemas",
+    schema_path = os.path.join(os.path.dirname(__file__), "..", "..", "lib", "dialects", "indream", "schemas",
                                "editor-state.v1.schema.json")
     with open(schema_path) as f:
         text = f.read()

@@ -6,7 +6,7 @@
 #include <glib.h>
 #include <sqlite3.h>
 
-#include "../../lib/src/sqlite-stmt.h"
+#include "../../service/src/sqlite-stmt.h"
 
 namespace {
 

@@ -348,7 +348,7 @@ GstPadProbeReturn released(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 
 /* The AAC encoders, in order of preference, with their priming: their first frames decode
  * to that many samples before the first one they are given (avenc_aac: FFmpeg's
- * initial_padding; voaacenc: measured, as in lib/src/render.cpp). FLV cannot say so (no
+ * initial_padding; voaacenc: measured, as in lib/output/src/render.cpp). FLV cannot say so (no
  * edit list, no negative time): the coded sound's timestamps are moved back by it and what
  * then comes before the stream's start is dropped; the stream's first 21 ms of sound decode
  * without the frame before them. */
