@@ -298,8 +298,8 @@ static std::string read_file(const std::string &path)
 static void test_official_schema()
 {
 	std::string data = g_getenv("JTL_TEST_DATA");
-	std::unique_ptr<JsonSchema> s =
-	        compile(read_file(data + "/../../lib/dialects/indream/schemas/editor-state.v1.schema.json"));
+	std::unique_ptr<JsonSchema> s = compile(read_file(
+	        data + "/../../lib/dialects/indream/schemas/editor-state.v1.schema.json"));
 	struct {
 		const char *file;
 		const char *keyword; /* nullptr: valid */
