@@ -3105,6 +3105,48 @@ bool negotiate_output(JtlTimelineSrc *self, Settings settings)
 	return false;
 }
 
+/* Gives both pads their caps in READY, as a demuxer gives a pad its caps before it adds
+ * it: uridecodebin (playbin, gst-play-1.0) sets its source to READY and exposes the
+ * source's pads as they are only if their current caps are raw; pads without caps get
+ * one decodebin, linked to the first pad only (the other then plays nothing). The
+ * mixers' own events replace these when they start. READY->NULL deactivates the pads. */
+void announce_caps(JtlTimelineSrc *self)
+{
+	const Context &ctx = self->priv->state.ctx;
+	g_autoptr(GstCaps) video = output_caps(ctx, ctx.out_format);
+	g_autoptr(GstCaps) audio = gst_static_pad_template_get_caps(&audio_template);
+	for (auto [pad, caps] :
+	     {std::pair{self->video_pad, video}, std::pair{self->audio_pad, audio}}) {
+		gst_pad_set_active(pad, TRUE);
+		g_autofree gchar *id =
+		        gst_pad_create_stream_id(pad, GST_ELEMENT(self), GST_PAD_NAME(pad));
+		for (GstEvent *e : {gst_event_new_stream_start(id), gst_event_new_caps(caps)}) {
+			gst_pad_store_sticky_event(pad, e);
+			gst_event_unref(e);
+		}
+	}
+}
+
+/* A source made from a URI is looked at in NULL: uridecodebin (1.22) exposes its pads as
+ * they are only if they have raw caps already (as a demuxer's pads have when it adds
+ * them); pads without caps get one decodebin, linked to the first pad only (the other
+ * stream would play nothing). So the document is read now (not its assets) to give both
+ * pads their caps; one that cannot be read gets none and fails at NULL->READY as usual. */
+void announce_document(JtlTimelineSrc *self)
+{
+	Settings settings;
+	GST_OBJECT_LOCK(self);
+	settings = self->priv->settings;
+	GST_OBJECT_UNLOCK(self);
+	jtl::EditorStateResult result;
+	std::string path = location_path(settings.location);
+	if (!jtl::load_editor_state_file(path.c_str(), {}, &result, nullptr) || !result.valid())
+		return;
+	self->priv->state.timeline = std::move(result.timeline);
+	compute_output(self, settings);
+	announce_caps(self);
+}
+
 /* Removes the whole graph (branches and fixed part); the timeline stays loaded. */
 void teardown_graph(JtlTimelineSrc *self)
 {
@@ -3407,8 +3449,13 @@ static GstStateChangeReturn jtl_timeline_src_change_state(GstElement *element,
 	}
 	GstStateChangeReturn ret =
 	        GST_ELEMENT_CLASS(jtl_timeline_src_parent_class)->change_state(element, transition);
-	if (transition == GST_STATE_CHANGE_READY_TO_NULL)
+	if (transition == GST_STATE_CHANGE_NULL_TO_READY && ret != GST_STATE_CHANGE_FAILURE)
+		announce_caps(self);
+	if (transition == GST_STATE_CHANGE_READY_TO_NULL) {
+		for (GstPad *pad : {self->video_pad, self->audio_pad})
+			gst_pad_set_active(pad, FALSE);
 		teardown(self);
+	}
 	if (transition == GST_STATE_CHANGE_PAUSED_TO_READY && self->priv->state.timeline) {
 		/* a new graph of the whole timeline on the next READY->PAUSED */
 		teardown_graph(self);
@@ -3798,6 +3845,8 @@ static gboolean jtl_timeline_src_uri_set_uri(GstURIHandler *handler, const gchar
 		return FALSE;
 	}
 	g_object_set(handler, "location", path, nullptr);
+	if (GST_STATE(handler) == GST_STATE_NULL)
+		announce_document(JTL_TIMELINE_SRC(handler));
 	return TRUE;
 }
 
