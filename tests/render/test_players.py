@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Players (issue 16.10): gst-play-1.0, playbin, playbin3 and uridecodebin play a
 # jsontimeline:// document to its end, pictures and sound: every frame, every sample, EOS.
+# And the pads as players use them: a flushing seek sent to one pad moves both outputs, a
+# not-linked downstream ends an output quietly, both not linked is an error naming them.
 import array
 import json
 import os
@@ -44,6 +46,7 @@ def make_document():
 
 
 URI = make_document()
+PATH = URI[len("jsontimeline://"):]
 
 
 def expect_pictures(frames, what):
@@ -126,6 +129,88 @@ def test_uridecodebin():
         frames, samples = read_outputs(video, wav)
         expect_pictures(frames, factory)
         expect_sound(samples, factory)
+
+
+def seek_one_pad(pad, at):
+    """Prerolls jsontimelinesrc (10 fps), sends a flushing seek to `at` to its `pad` only,
+    plays to EOS: the frames (pts, RGB) and samples (pts, mono S16) after the flush."""
+    pipeline = Gst.parse_launch(
+        f"jsontimelinesrc name=s location={PATH} fps=10 s.video ! {RGB_SINK} ! "
+        f"fakesink name=v s.audio ! {WAV_SINK.replace(' ! wavenc', '')} ! fakesink name=a")
+    out = {"v": [], "a": []}
+
+    def keep(sink_pad, info, name):
+        if info.type & Gst.PadProbeType.BUFFER:
+            buf = info.get_buffer()
+            out[name].append((buf.pts, buf.extract_dup(0, buf.get_size())))
+        elif info.get_event().type == Gst.EventType.FLUSH_STOP:
+            out[name].clear()
+        return Gst.PadProbeReturn.OK
+
+    for name in "va":
+        pipeline.get_by_name(name).get_static_pad("sink").add_probe(
+            Gst.PadProbeType.BUFFER | Gst.PadProbeType.EVENT_FLUSH, keep, name)
+    pipeline.set_state(Gst.State.PAUSED)
+    expect(pipeline.get_state(30 * Gst.SECOND)[0] == Gst.StateChangeReturn.SUCCESS, "preroll")
+    seek = Gst.Event.new_seek(1.0, Gst.Format.TIME, Gst.SeekFlags.FLUSH | Gst.SeekFlags.ACCURATE,
+                              Gst.SeekType.SET, int(at * Gst.SECOND), Gst.SeekType.NONE, -1)
+    expect(pipeline.get_by_name("s").get_static_pad(pad).send_event(seek), f"{pad}: seek refused")
+    pipeline.set_state(Gst.State.PLAYING)
+    msg = pipeline.get_bus().timed_pop_filtered(
+        60 * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
+    pipeline.set_state(Gst.State.NULL)
+    expect(msg is not None and msg.type == Gst.MessageType.EOS, f"{pad}: no EOS")
+    return out["v"], out["a"]
+
+
+def test_flushing_seek_on_one_pad():
+    """... seeks the whole element, as a demuxer's pads do: both outputs start again at the
+    seek position, with the picture of that time."""
+    for pad, at, first in (("video", 0.3, RED), ("audio", 0.6, BLUE)):
+        frames, sound = seek_one_pad(pad, at)
+        what = f"seek to {at} s on the {pad} pad"
+        expect([t for t, _ in frames] == [round(k * Gst.SECOND / 10) for k in
+                                          range(round(at * 10), 10)],
+               f"{what}: video at {[t for t, _ in frames]}")
+        expect(near(pixel(frames[0][1], W // 2, H // 2, W), first), f"{what}: first frame")
+        expect(near(pixel(frames[-1][1], W // 2, H // 2, W), BLUE), f"{what}: last frame")
+        expect(sound and sound[0][0] == int(at * Gst.SECOND), f"{what}: sound at {sound[:1]}")
+        samples = array.array("h")
+        for _, data in sound:
+            samples.frombytes(data)
+        expect(len(samples) == round((1 - at) * SAMPLES), f"{what}: {len(samples)} samples")
+        expect(rms(samples, 0.0, 1 - at) > 5000, f"{what}: no tone")
+
+
+def first_message(desc, timeout=30):
+    pipeline = Gst.parse_launch(desc)
+    if not isinstance(pipeline, Gst.Pipeline):  # a single element
+        element, pipeline = pipeline, Gst.Pipeline.new()
+        pipeline.add(element)
+    pipeline.set_state(Gst.State.PLAYING)
+    msg = pipeline.get_bus().timed_pop_filtered(
+        timeout * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
+    pipeline.set_state(Gst.State.NULL)
+    expect(msg is not None, f"{desc}: no EOS or error within {timeout} s")
+    return msg
+
+
+def test_not_linked():
+    """One output downstream says not-linked to ends quietly; when both do (nothing linked,
+    a uridecodebin whose pads nobody takes) the element fails, naming its pads."""
+    for desc, name in ((f"jsontimelinesrc name=t location={PATH}", "t"),
+                       (f"uridecodebin uri={URI}", "source")):
+        msg = first_message(desc)
+        expect(msg.type == Gst.MessageType.ERROR, f"{desc}: {msg.type}")
+        error, debug = msg.parse_error()
+        expect(msg.src.get_name() == name and error.message.startswith(
+            f"Neither the video pad nor the audio pad of {name} is linked: link at least "
+            f"one of them ({name}.video ! videoconvert ! autovideosink, {name}.audio ! "),
+            f"{desc}: {msg.src.get_name()}: {error.message} ({debug})")
+    for desc in (f"jsontimelinesrc location={PATH} name=t t.video ! fakesink",
+                 f"jsontimelinesrc location={PATH} name=t t.audio ! fakesink t.video ! tee"):
+        msg = first_message(desc)
+        expect(msg.type == Gst.MessageType.EOS, f"{desc}: {msg.type}")
 
 
 for name, fn in list(globals().items()):
