@@ -282,6 +282,10 @@ struct State {
 	 * end), to choose it. Written by the streaming threads, reset by build_graph() */
 	std::atomic<GstClockTime> eos_at{GST_CLOCK_TIME_NONE};
 	std::atomic<GstClockTime> video_out{0}, audio_out{0};
+	/* the outputs downstream said not-linked to (ended quietly); when both have, the
+	 * element fails naming its pads (output_return()). Reset by build_graph() */
+	std::atomic<bool> video_not_linked{false}, audio_not_linked{false};
+	std::atomic<int> not_linked{0};
 
 	Trace trace;
 };
@@ -2439,6 +2443,46 @@ void stop_gates(JtlTimelineSrc *self)
 	st.moved.notify_all();
 }
 
+/* What the ghost pads' pushes return, seen by the element's last elements: an output
+ * downstream said not-linked to (nobody linked the pad, a tee without branches, a
+ * uridecodebin pad nobody took) ends quietly as if downstream had said EOS, so that the
+ * other goes on alone (as decodebin's unlinked pads do); when both have, the element
+ * fails with an error naming its pads (not an internal source's "Internal data stream
+ * error"), and its elements inside end quietly too. */
+GstFlowReturn output_return(GstPad *internal, GstFlowReturn ret)
+{
+	if (ret != GST_FLOW_NOT_LINKED)
+		return ret;
+	g_autoptr(GstPad) ghost = GST_PAD(gst_proxy_pad_get_internal(GST_PROXY_PAD(internal)));
+	JtlTimelineSrc *self = JTL_TIMELINE_SRC(GST_PAD_PARENT(ghost));
+	State &st = self->priv->state;
+	const bool video = ghost == self->video_pad;
+	if (!(video ? st.video_not_linked : st.audio_not_linked).exchange(true)) {
+		GST_INFO_OBJECT(ghost, "not linked: this output ends here");
+		if (++st.not_linked == 2)
+			GST_ELEMENT_ERROR(
+			        self, CORE, PAD,
+			        ("Neither the video pad nor the audio pad of %s is linked: "
+			         "link at least one of them (%s.video ! videoconvert ! "
+			         "autovideosink, %s.audio ! audioconvert ! autoaudiosink); "
+			         "a pad left unlinked ends quietly while the other plays.",
+			         GST_ELEMENT_NAME(self), GST_ELEMENT_NAME(self),
+			         GST_ELEMENT_NAME(self)),
+			        ("downstream of both pads returned not-linked"));
+	}
+	return GST_FLOW_EOS;
+}
+
+GstFlowReturn output_chain(GstPad *internal, GstObject *parent, GstBuffer *buf)
+{
+	return output_return(internal, gst_proxy_pad_chain_default(internal, parent, buf));
+}
+
+GstFlowReturn output_chain_list(GstPad *internal, GstObject *parent, GstBufferList *list)
+{
+	return output_return(internal, gst_proxy_pad_chain_list_default(internal, parent, list));
+}
+
 /* On the mixers' outputs: the segment of the rendered range (running time 0 at its
  * start), and SEGMENT_DONE in place of EOS after a segment seek. */
 GstPadProbeReturn output_events(JtlTimelineSrc *self, bool video, GstPadProbeInfo *info)
@@ -2450,14 +2494,6 @@ GstPadProbeReturn output_events(JtlTimelineSrc *self, bool video, GstPadProbeInf
 		 * nanosecond off the frame grid: a picture is the frame it is nearest to, and is
 		 * stamped with that frame's time (jtl::frame_to_ns) */
 		GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
-		/* an output nobody linked ends as if downstream had said EOS, so that the
-		 * other goes on alone (as decodebin's unlinked pads do) */
-		if (!gst_pad_is_linked(video ? self->video_pad : self->audio_pad)) {
-			gst_buffer_unref(buf);
-			GST_PAD_PROBE_INFO_DATA(info) = nullptr;
-			GST_PAD_PROBE_INFO_FLOW_RETURN(info) = GST_FLOW_EOS;
-			return GST_PAD_PROBE_HANDLED;
-		}
 		if (!GST_BUFFER_PTS_IS_VALID(buf))
 			return GST_PAD_PROBE_OK;
 		const GstClockTime pts = GST_BUFFER_PTS(buf);
@@ -2855,6 +2891,8 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 		st.stopping = false;
 	}
 	st.eos_at = GST_CLOCK_TIME_NONE;
+	st.video_not_linked = st.audio_not_linked = false;
+	st.not_linked = 0;
 	st.video_out = st.audio_out = ctx.range.start;
 	g_autoptr(GstPad) bg_src = gst_element_get_static_pad(bg, "src");
 	const auto gate_types =
@@ -3103,6 +3141,48 @@ bool negotiate_output(JtlTimelineSrc *self, Settings settings)
 	         doc_w, doc_h, doc_fps),
 	        ("downstream takes %s", taken));
 	return false;
+}
+
+/* Gives both pads their caps in READY, as a demuxer gives a pad its caps before it adds
+ * it: uridecodebin (playbin, gst-play-1.0) sets its source to READY and exposes the
+ * source's pads as they are only if their current caps are raw; pads without caps get
+ * one decodebin, linked to the first pad only (the other then plays nothing). The
+ * mixers' own events replace these when they start. READY->NULL deactivates the pads. */
+void announce_caps(JtlTimelineSrc *self)
+{
+	const Context &ctx = self->priv->state.ctx;
+	g_autoptr(GstCaps) video = output_caps(ctx, ctx.out_format);
+	g_autoptr(GstCaps) audio = gst_static_pad_template_get_caps(&audio_template);
+	for (auto [pad, caps] :
+	     {std::pair{self->video_pad, video}, std::pair{self->audio_pad, audio}}) {
+		gst_pad_set_active(pad, TRUE);
+		g_autofree gchar *id =
+		        gst_pad_create_stream_id(pad, GST_ELEMENT(self), GST_PAD_NAME(pad));
+		for (GstEvent *e : {gst_event_new_stream_start(id), gst_event_new_caps(caps)}) {
+			gst_pad_store_sticky_event(pad, e);
+			gst_event_unref(e);
+		}
+	}
+}
+
+/* A source made from a URI is looked at in NULL: uridecodebin (1.22) exposes its pads as
+ * they are only if they have raw caps already (as a demuxer's pads have when it adds
+ * them); pads without caps get one decodebin, linked to the first pad only (the other
+ * stream would play nothing). So the document is read now (not its assets) to give both
+ * pads their caps; one that cannot be read gets none and fails at NULL->READY as usual. */
+void announce_document(JtlTimelineSrc *self)
+{
+	Settings settings;
+	GST_OBJECT_LOCK(self);
+	settings = self->priv->settings;
+	GST_OBJECT_UNLOCK(self);
+	jtl::EditorStateResult result;
+	std::string path = location_path(settings.location);
+	if (!jtl::load_editor_state_file(path.c_str(), {}, &result, nullptr) || !result.valid())
+		return;
+	self->priv->state.timeline = std::move(result.timeline);
+	compute_output(self, settings);
+	announce_caps(self);
 }
 
 /* Removes the whole graph (branches and fixed part); the timeline stays loaded. */
@@ -3407,8 +3487,13 @@ static GstStateChangeReturn jtl_timeline_src_change_state(GstElement *element,
 	}
 	GstStateChangeReturn ret =
 	        GST_ELEMENT_CLASS(jtl_timeline_src_parent_class)->change_state(element, transition);
-	if (transition == GST_STATE_CHANGE_READY_TO_NULL)
+	if (transition == GST_STATE_CHANGE_NULL_TO_READY && ret != GST_STATE_CHANGE_FAILURE)
+		announce_caps(self);
+	if (transition == GST_STATE_CHANGE_READY_TO_NULL) {
+		for (GstPad *pad : {self->video_pad, self->audio_pad})
+			gst_pad_set_active(pad, FALSE);
 		teardown(self);
+	}
 	if (transition == GST_STATE_CHANGE_PAUSED_TO_READY && self->priv->state.timeline) {
 		/* a new graph of the whole timeline on the next READY->PAUSED */
 		teardown_graph(self);
@@ -3798,6 +3883,8 @@ static gboolean jtl_timeline_src_uri_set_uri(GstURIHandler *handler, const gchar
 		return FALSE;
 	}
 	g_object_set(handler, "location", path, nullptr);
+	if (GST_STATE(handler) == GST_STATE_NULL)
+		announce_document(JTL_TIMELINE_SRC(handler));
 	return TRUE;
 }
 
@@ -3823,6 +3910,10 @@ static void jtl_timeline_src_init(JtlTimelineSrc *self)
 	for (GstPad *pad : {self->video_pad, self->audio_pad}) {
 		gst_pad_set_event_function(pad, src_event);
 		gst_pad_set_query_function(pad, src_query);
+		g_autoptr(GstPad) internal =
+		        GST_PAD(gst_proxy_pad_get_internal(GST_PROXY_PAD(pad)));
+		gst_pad_set_chain_function(internal, output_chain);
+		gst_pad_set_chain_list_function(internal, output_chain_list);
 	}
 	gst_element_add_pad(GST_ELEMENT(self), self->video_pad);
 	gst_element_add_pad(GST_ELEMENT(self), self->audio_pad);
