@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # An editor JSON document to an MP4 file with gst-launch (H.264 + AAC), the pipeline
-# `jsontimeline render` builds, written out by hand.
+# `jsontimeline render` builds, written out by hand. (The CLI also writes an edit list
+# that skips the AAC encoder's priming; here the sound comes out about 20 ms late.)
 #   sh pipelines/json-to-mp4.sh [DOCUMENT] [OUT.mp4]
 dir=$(dirname "$0")
 exec gst-launch-1.0 -q -e jsontimelinesrc location="${1:-$dir/examples/hello-world.request.json}" \

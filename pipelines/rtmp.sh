@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # An editor JSON document streamed live to an RTMP server with gst-launch: H.264
 # (zero-latency, a keyframe every 2 s) + AAC in FLV through rtmp2sink, paced by the clock.
-# (`jsontimeline stream` does the same and also reconnects, loops and takes live patches.)
+# (`jsontimeline stream` does the same and also reconnects, loops and takes live patches,
+# and takes the AAC encoder's priming off the sound's timestamps: here it is ~15 ms late.)
 #   sh pipelines/rtmp.sh rtmp://127.0.0.1/live/key [DOCUMENT]
 dir=$(dirname "$0")
 url="${1:?give the RTMP URL: rtmp://host/app/key}"

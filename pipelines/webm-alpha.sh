@@ -5,6 +5,8 @@
 # vp8enc/vp9enc cannot write it, so this goes through `jsontimeline render --alpha` (libvpx
 # and FFmpeg's muxer behind jsontimelinesrc); the alpha is checked back with GStreamer.
 #   sh pipelines/webm-alpha.sh [DOCUMENT] [OUT.webm]
+#   JSONTIMELINE=build/tools/jsontimeline SINK="multifilesink location=f-%05d.rgba" \
+#       sh pipelines/webm-alpha.sh   (SINK takes the decoded RGBA frames; default fakesink)
 dir=$(dirname "$0")
 doc="${1:-$dir/examples/lower-third.json}"
 out="${2:-lower-third.webm}"
