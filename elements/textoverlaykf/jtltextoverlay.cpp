@@ -229,15 +229,22 @@ void premultiply(uint8_t *data, int stride, int x0, int y0, int x1, int y1, bool
 
 } /* namespace */
 
+/* Drops the remembered frame. basetransform calls stop() after only a stream lock/unlock
+ * of the sink pad, so a buffer may still be in transform then (a branch stopped from
+ * another streaming thread): last_in/last_out are only touched under the object lock. */
 static void forget_last(JtlTextOverlay *self)
 {
 	auto *p = self->priv;
-	if (p->last_in)
-		gst_memory_unref(p->last_in);
-	if (p->last_out)
-		gst_buffer_unref(p->last_out);
+	GST_OBJECT_LOCK(self);
+	GstMemory *in = p->last_in;
+	GstBuffer *out = p->last_out;
 	p->last_in = nullptr;
 	p->last_out = nullptr;
+	GST_OBJECT_UNLOCK(self);
+	if (in)
+		gst_memory_unref(in);
+	if (out)
+		gst_buffer_unref(out);
 }
 
 static bool same_placement(const Placement &a, const Placement &b)
@@ -252,17 +259,15 @@ static GstFlowReturn jtl_text_overlay_prepare_output_buffer(GstBaseTransform *tr
 {
 	JtlTextOverlay *self = JTL_TEXT_OVERLAY(trans);
 	auto *p = self->priv;
-	GST_OBJECT_LOCK(self);
-	Placement now = p->placement;
-	bool dirty = p->dirty;
-	GST_OBJECT_UNLOCK(self);
 	GstMemory *mem =
 	        gst_buffer_n_memory(input) == 1 ? gst_buffer_peek_memory(input, 0) : nullptr;
-	p->reuse = !dirty && mem && mem == p->last_in && p->last_out &&
-	           same_placement(now, p->last_placement);
+	GST_OBJECT_LOCK(self);
+	p->reuse = !p->dirty && mem && mem == p->last_in && p->last_out &&
+	           same_placement(p->placement, p->last_placement);
+	/* the same result, sharing its memory, with this frame's timing */
+	*outbuf = p->reuse ? gst_buffer_copy(p->last_out) : nullptr;
+	GST_OBJECT_UNLOCK(self);
 	if (p->reuse) {
-		/* the same result, sharing its memory, with this frame's timing */
-		*outbuf = gst_buffer_copy(p->last_out);
 		GST_BUFFER_PTS(*outbuf) = GST_BUFFER_PTS(input);
 		GST_BUFFER_DTS(*outbuf) = GST_BUFFER_DTS(input);
 		GST_BUFFER_DURATION(*outbuf) = GST_BUFFER_DURATION(input);
@@ -288,9 +293,17 @@ static GstFlowReturn jtl_text_overlay_transform_ip(GstBaseTransform *trans, GstB
 	        GST_BASE_TRANSFORM_CLASS(jtl_text_overlay_parent_class)->transform_ip(trans, buf);
 	forget_last(self);
 	if (ret == GST_FLOW_OK && p->pending_in) {
-		p->last_in = gst_memory_ref(p->pending_in);
-		p->last_out = gst_buffer_ref(buf);
+		GstMemory *in = gst_memory_ref(p->pending_in);
+		GstBuffer *out = gst_buffer_ref(buf);
+		GST_OBJECT_LOCK(self);
+		std::swap(in, p->last_in);
+		std::swap(out, p->last_out);
 		p->last_placement = now;
+		GST_OBJECT_UNLOCK(self);
+		if (in) /* set by a frame drawn meanwhile: keep the newest */
+			gst_memory_unref(in);
+		if (out)
+			gst_buffer_unref(out);
 	}
 	p->pending_in = nullptr;
 	return ret;
