@@ -282,6 +282,9 @@ struct State {
 	 * end), to choose it. Written by the streaming threads, reset by build_graph() */
 	std::atomic<GstClockTime> eos_at{GST_CLOCK_TIME_NONE};
 	std::atomic<GstClockTime> video_out{0}, audio_out{0};
+	/* held by an output from reading eos_at to recording how far it pushed, and by
+	 * send_event() choosing eos_at: no buffer passes beyond a time just chosen */
+	std::mutex eos_lock;
 	/* the outputs downstream said not-linked to (ended quietly); when both have, the
 	 * element fails naming its pads (output_return()). Reset by build_graph() */
 	std::atomic<bool> video_not_linked{false}, audio_not_linked{false};
@@ -2503,6 +2506,7 @@ GstPadProbeReturn output_events(JtlTimelineSrc *self, bool video, GstPadProbeInf
 			return GST_PAD_PROBE_DROP;
 		/* an EOS sent to the element: the output ends at eos_at, its last sound cut
 		 * there, as if downstream had said EOS (the mixer then sends it) */
+		std::lock_guard<std::mutex> eos_guard(st.eos_lock);
 		const GstClockTime eos_at = st.eos_at;
 		if (GST_CLOCK_TIME_IS_VALID(eos_at) &&
 		    (video ? k >= first_frame_at(eos_at, st.ctx.fps) : pts >= eos_at)) {
@@ -3357,6 +3361,7 @@ gboolean send_event(GstElement *element, GstEvent *event)
 			gst_event_unref(event);
 			return FALSE;
 		}
+		std::lock_guard<std::mutex> eos_guard(st.eos_lock);
 		GstClockTime reached = std::max<GstClockTime>(st.video_out, st.audio_out);
 		GstClockTime at =
 		        jtl::frame_to_ns(first_frame_at(reached, st.ctx.fps), st.ctx.fps, 1);

@@ -140,11 +140,17 @@ struct _JtlTextOverlay {
 		/* the last frame drawn: when the same picture comes in again (imagefreeze repeats
 		 * one memory) and nothing changed, its result goes out again without work;
 		 * streaming thread only */
-		GstMemory *last_in = nullptr;  /* a ref, so that its address is not reused */
+		/* the input buffer (a ref): it keeps its memory, whose address identifies
+		 * the picture, from being freed and reused. A buffer, not a ref on the memory
+		 * itself: a memory with more refs than parent buffers confuses the writability
+		 * rules of the buffers that share it */
+		GstBuffer *last_in = nullptr;
 		GstBuffer *last_out = nullptr; /* a ref */
 		Placement last_placement;
-		GstMemory *pending_in = nullptr; /* the input of the frame being drawn */
-		bool reuse = false;              /* this frame reuses last_out */
+		/* the input of the frame being drawn into a copy of it (not a ref: the parent
+		 * class keeps it until the transform is done) */
+		GstBuffer *pending_in = nullptr;
+		bool reuse = false; /* this frame reuses last_out */
 	} * priv;
 };
 
@@ -236,13 +242,13 @@ static void forget_last(JtlTextOverlay *self)
 {
 	auto *p = self->priv;
 	GST_OBJECT_LOCK(self);
-	GstMemory *in = p->last_in;
+	GstBuffer *in = p->last_in;
 	GstBuffer *out = p->last_out;
 	p->last_in = nullptr;
 	p->last_out = nullptr;
 	GST_OBJECT_UNLOCK(self);
 	if (in)
-		gst_memory_unref(in);
+		gst_buffer_unref(in);
 	if (out)
 		gst_buffer_unref(out);
 }
@@ -262,7 +268,8 @@ static GstFlowReturn jtl_text_overlay_prepare_output_buffer(GstBaseTransform *tr
 	GstMemory *mem =
 	        gst_buffer_n_memory(input) == 1 ? gst_buffer_peek_memory(input, 0) : nullptr;
 	GST_OBJECT_LOCK(self);
-	p->reuse = !p->dirty && mem && mem == p->last_in && p->last_out &&
+	p->reuse = !p->dirty && mem && p->last_in && gst_buffer_n_memory(p->last_in) == 1 &&
+	           gst_buffer_peek_memory(p->last_in, 0) == mem && p->last_out &&
 	           same_placement(p->placement, p->last_placement);
 	/* the same result, sharing its memory, with this frame's timing */
 	*outbuf = p->reuse ? gst_buffer_copy(p->last_out) : nullptr;
@@ -275,9 +282,12 @@ static GstFlowReturn jtl_text_overlay_prepare_output_buffer(GstBaseTransform *tr
 		GST_BUFFER_OFFSET_END(*outbuf) = GST_BUFFER_OFFSET_END(input);
 		return GST_FLOW_OK;
 	}
-	p->pending_in = mem;
-	return GST_BASE_TRANSFORM_CLASS(jtl_text_overlay_parent_class)
-	        ->prepare_output_buffer(trans, input, outbuf);
+	GstFlowReturn ret = GST_BASE_TRANSFORM_CLASS(jtl_text_overlay_parent_class)
+	                            ->prepare_output_buffer(trans, input, outbuf);
+	/* a picture drawn in the input itself is not remembered: its memory now holds
+	 * the result */
+	p->pending_in = ret == GST_FLOW_OK && mem && *outbuf != input ? input : nullptr;
+	return ret;
 }
 
 static GstFlowReturn jtl_text_overlay_transform_ip(GstBaseTransform *trans, GstBuffer *buf)
@@ -293,7 +303,7 @@ static GstFlowReturn jtl_text_overlay_transform_ip(GstBaseTransform *trans, GstB
 	        GST_BASE_TRANSFORM_CLASS(jtl_text_overlay_parent_class)->transform_ip(trans, buf);
 	forget_last(self);
 	if (ret == GST_FLOW_OK && p->pending_in) {
-		GstMemory *in = gst_memory_ref(p->pending_in);
+		GstBuffer *in = gst_buffer_ref(p->pending_in);
 		GstBuffer *out = gst_buffer_ref(buf);
 		GST_OBJECT_LOCK(self);
 		std::swap(in, p->last_in);
@@ -301,7 +311,7 @@ static GstFlowReturn jtl_text_overlay_transform_ip(GstBaseTransform *trans, GstB
 		p->last_placement = now;
 		GST_OBJECT_UNLOCK(self);
 		if (in) /* set by a frame drawn meanwhile: keep the newest */
-			gst_memory_unref(in);
+			gst_buffer_unref(in);
 		if (out)
 			gst_buffer_unref(out);
 	}
