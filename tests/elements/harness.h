@@ -21,3 +21,43 @@ static inline GstHarness *harness_with(const char *factory, const char *props, c
 	gst_harness_set_src_caps_str(h, caps);
 	return h;
 }
+
+/* A BGRA frame of w x h pixels (rows of w x 4 bytes) filled by fill(x, y, pixel), at pts,
+ * one frame of 30 fps long. */
+template <typename Fill>
+static inline GstBuffer *bgra_frame(int w, int h, GstClockTime pts, Fill fill)
+{
+	GstBuffer *buf = gst_buffer_new_and_alloc(gsize(w) * gsize(h) * 4);
+	GstMapInfo map;
+	gst_buffer_map(buf, &map, GST_MAP_WRITE);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			fill(x, y, map.data + (gsize(y) * gsize(w) + gsize(x)) * 4);
+	gst_buffer_unmap(buf, &map);
+	GST_BUFFER_PTS(buf) = pts;
+	GST_BUFFER_DURATION(buf) = GST_SECOND / 30;
+	return buf;
+}
+
+/* One pixel of a BGRA buffer of rows w x 4 bytes: B, G, R, A. */
+struct Bgra {
+	int b, g, r, a;
+};
+static inline Bgra bgra_at(GstBuffer *buf, int w, int x, int y)
+{
+	GstMapInfo map;
+	gst_buffer_map(buf, &map, GST_MAP_READ);
+	const guint8 *p = map.data + (gsize(y) * gsize(w) + gsize(x)) * 4;
+	Bgra px{p[0], p[1], p[2], p[3]};
+	gst_buffer_unmap(buf, &map);
+	return px;
+}
+
+/* Fails unless pixel (x, y) is exactly r, g, b, a (the message names it). */
+#define assert_bgra(buf, w, x, y, R, G, B, A)                                                      \
+	do {                                                                                       \
+		Bgra px_ = bgra_at(buf, w, x, y);                                                  \
+		fail_unless(px_.r == (R) && px_.g == (G) && px_.b == (B) && px_.a == (A),          \
+		            "(%d,%d) is rgba %d %d %d %d, expected %d %d %d %d", x, y, px_.r,      \
+		            px_.g, px_.b, px_.a, int(R), int(G), int(B), int(A));                  \
+	} while (0)
