@@ -104,17 +104,7 @@ GST_END_TEST;
 
 GST_START_TEST(test_caps_and_pass_through)
 {
-	GstElementFactory *f = gst_element_factory_find("jtladjust");
-	fail_unless(f != nullptr);
-	for (const GList *l = gst_element_factory_get_static_pad_templates(f); l; l = l->next) {
-		GstCaps *caps = gst_static_caps_get(
-		        &static_cast<GstStaticPadTemplate *>(l->data)->static_caps);
-		GstCaps *bgra = gst_caps_from_string(GST_VIDEO_CAPS_MAKE("BGRA"));
-		fail_unless(gst_caps_is_equal(caps, bgra));
-		gst_caps_unref(bgra);
-		gst_caps_unref(caps);
-	}
-	gst_object_unref(f);
+	assert_bgra_templates("jtladjust");
 	/* nothing to do: the very buffer that came in goes out */
 	GstHarness *h = adjust("");
 	GstBuffer *in = solid(200, 100, 50);
@@ -228,15 +218,7 @@ GST_START_TEST(test_darken_follows_a_controller)
 {
 	/* darken from 0 at 0 s to 1 at 1 s: at 0.5 s half, at 0.25 s a quarter */
 	GstHarness *h = adjust("");
-	GstControlSource *cs = gst_interpolation_control_source_new();
-	g_object_set(cs, "mode", GST_INTERPOLATION_MODE_LINEAR, nullptr);
-	GstTimedValueControlSource *tv = GST_TIMED_VALUE_CONTROL_SOURCE(cs);
-	gst_timed_value_control_source_set(tv, 0, 0.0);
-	gst_timed_value_control_source_set(tv, GST_SECOND, 1.0);
-	gst_object_add_control_binding(
-	        GST_OBJECT(h->element),
-	        gst_direct_control_binding_new_absolute(GST_OBJECT(h->element), "darken", cs));
-	gst_object_unref(cs);
+	control_0_to_1(h->element, "darken");
 	GstBuffer *out = gst_harness_push_and_pull(h, solid(200, 100, 50, 255, GST_SECOND / 2));
 	assert_bgra(out, W, 10, 10, darkened(200, 0.5), darkened(100, 0.5), darkened(50, 0.5), 255);
 	gst_buffer_unref(out);

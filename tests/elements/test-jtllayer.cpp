@@ -113,17 +113,7 @@ GST_END_TEST;
 GST_START_TEST(test_caps)
 {
 	/* BGRA on both pads; the output has the canvas's size whatever the input's */
-	GstElementFactory *f = gst_element_factory_find("jtllayer");
-	fail_unless(f != nullptr);
-	for (const GList *l = gst_element_factory_get_static_pad_templates(f); l; l = l->next) {
-		GstCaps *caps = gst_static_caps_get(
-		        &static_cast<GstStaticPadTemplate *>(l->data)->static_caps);
-		GstCaps *bgra = gst_caps_from_string(GST_VIDEO_CAPS_MAKE("BGRA"));
-		fail_unless(gst_caps_is_equal(caps, bgra));
-		gst_caps_unref(bgra);
-		gst_caps_unref(caps);
-	}
-	gst_object_unref(f);
+	assert_bgra_templates("jtllayer");
 	GstHarness *h =
 	        harness_with("jtllayer", "width=80 height=40",
 	                     "video/x-raw, format=BGRA, width=64, height=36, framerate=30/1");
@@ -260,16 +250,7 @@ GST_START_TEST(test_mask_progress_follows_a_controller)
 {
 	/* mask-progress from 0 at 0 s to 1 at 1 s: at 0.5 s the wipe has uncovered half */
 	GstHarness *h = layer("mask=wipe mask-direction=from-left");
-	GstControlSource *cs = gst_interpolation_control_source_new();
-	g_object_set(cs, "mode", GST_INTERPOLATION_MODE_LINEAR, nullptr);
-	GstTimedValueControlSource *tv = GST_TIMED_VALUE_CONTROL_SOURCE(cs);
-	gst_timed_value_control_source_set(tv, 0, 0.0);
-	gst_timed_value_control_source_set(tv, GST_SECOND, 1.0);
-	/* mask-progress 0..1 maps to the direct binding's 0..1 */
-	gst_object_add_control_binding(GST_OBJECT(h->element),
-	                               gst_direct_control_binding_new_absolute(
-	                                       GST_OBJECT(h->element), "mask-progress", cs));
-	gst_object_unref(cs);
+	control_0_to_1(h->element, "mask-progress");
 	GstBuffer *out = gst_harness_push_and_pull(h, red_blue(GST_SECOND / 2));
 	assert_bgra(out, W, 28, 18, 255, 0, 0, 255);
 	assert_bgra(out, W, 36, 18, 0, 0, 0, 0);
