@@ -159,7 +159,7 @@ def test_line_breaks_do_not_change_with_the_scale():
     doc = document([[HELLO]], background="#000000")
     doc["compositionWidth"], doc["compositionHeight"] = 480, 270
     widths = {}
-    # (tests/lib/test-text.cpp checks the layout at every hundredth from 0.25 to 2)
+    # (tests/draw/test-text.cpp checks the layout at every hundredth from 0.25 to 2)
     for scale in (0.25, 0.3, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 1.0, 1.5, 2.0):
         name = f"hello-{scale}"
         if scale < 0.6:
