@@ -44,6 +44,7 @@
 #include <string>
 
 #include <jsontimeline/draw.h>
+#include <jsontimeline/raster.h>
 #include <jsontimeline/transition.h>
 
 GST_DEBUG_CATEGORY_STATIC(jtl_layer_debug);
@@ -195,21 +196,7 @@ static GstFlowReturn jtl_layer_transform_frame(GstVideoFilter *filter, GstVideoF
 	int sstride = cairo_image_surface_get_stride(src);
 	const uint8_t *idata = static_cast<const uint8_t *>(GST_VIDEO_FRAME_PLANE_DATA(in, 0));
 	int istride = GST_VIDEO_FRAME_PLANE_STRIDE(in, 0);
-	for (int y = 0; y < ih; y++) {
-		const uint8_t *p = idata + size_t(y) * istride;
-		uint8_t *q = sdata + size_t(y) * sstride;
-		for (int x = 0; x < iw; x++, p += 4, q += 4) {
-			unsigned a = p[3];
-			if (a == 255) {
-				memcpy(q, p, 4);
-			} else {
-				q[0] = uint8_t((p[0] * a + 127) / 255);
-				q[1] = uint8_t((p[1] * a + 127) / 255);
-				q[2] = uint8_t((p[2] * a + 127) / 255);
-				q[3] = uint8_t(a);
-			}
-		}
-	}
+	jtl::premultiply_pixels(idata, istride, sdata, sstride, iw, ih);
 	cairo_surface_mark_dirty(src);
 
 	double bw = s.box_width > 0 ? s.box_width : ow, bh = s.box_height > 0 ? s.box_height : oh;
@@ -250,16 +237,7 @@ static GstFlowReturn jtl_layer_transform_frame(GstVideoFilter *filter, GstVideoF
 		                              s.mask_progress, odata, ow, oh, ostride,
 		                              s.mask_inverted);
 	/* back to straight alpha */
-	for (int y = 0; y < oh; y++) {
-		uint8_t *p = odata + size_t(y) * ostride;
-		for (int x = 0; x < ow; x++, p += 4) {
-			unsigned a = p[3];
-			if (a == 255 || a == 0)
-				continue;
-			for (int c = 0; c < 3; c++)
-				p[c] = uint8_t(std::min(255u, (p[c] * 255 + a / 2) / a));
-		}
-	}
+	jtl::unpremultiply_pixels(odata, ow, oh, ostride);
 	/* turned in perspective (a flip) */
 	if (s.turn_x != 0.0)
 		jtl::turn_bgra(s.turn_x, true, odata, ow, oh, ostride, self->flat);

@@ -44,6 +44,7 @@
 
 #include <jsontimeline/color.h>
 #include <jsontimeline/draw.h>
+#include <jsontimeline/raster.h>
 
 GST_DEBUG_CATEGORY_STATIC(jtl_text_overlay_debug);
 #define GST_CAT_DEFAULT jtl_text_overlay_debug
@@ -190,23 +191,7 @@ void redraw(JtlTextOverlay *self, const Style &st, double w, double h, int room)
 		                    ("font-family \"%s\"", st.family.c_str()));
 	}
 	/* straight BGRA -> premultiplied ARGB32 */
-	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, r.width, r.height);
-	cairo_surface_flush(s);
-	unsigned char *data = cairo_image_surface_get_data(s);
-	int stride = cairo_image_surface_get_stride(s);
-	for (int y = 0; y < r.height; y++) {
-		const uint8_t *in = r.data.data() + size_t(y) * r.width * 4;
-		uint8_t *out = data + size_t(y) * stride;
-		for (int x = 0; x < r.width; x++, in += 4, out += 4) {
-			unsigned a = in[3];
-			out[0] = uint8_t((in[0] * a + 127) / 255);
-			out[1] = uint8_t((in[1] * a + 127) / 255);
-			out[2] = uint8_t((in[2] * a + 127) / 255);
-			out[3] = uint8_t(a);
-		}
-	}
-	cairo_surface_mark_dirty(s);
-	self->priv->picture.reset(s);
+	self->priv->picture.reset(jtl::raster_to_surface(r).release());
 	self->priv->picture_w = w;
 	self->priv->picture_h = h;
 	self->priv->picture_x = grown.left;
@@ -216,21 +201,11 @@ void redraw(JtlTextOverlay *self, const Style &st, double w, double h, int room)
 /* Premultiplies (or un-premultiplies) the BGRA pixels of a rectangle in place. */
 void premultiply(uint8_t *data, int stride, int x0, int y0, int x1, int y1, bool forward)
 {
-	for (int y = y0; y < y1; y++) {
-		uint8_t *p = data + size_t(y) * stride + size_t(x0) * 4;
-		for (int x = x0; x < x1; x++, p += 4) {
-			unsigned a = p[3];
-			if (a == 255)
-				continue;
-			for (int c = 0; c < 3; c++) {
-				if (forward)
-					p[c] = uint8_t((p[c] * a + 127) / 255);
-				else
-					p[c] = a ? uint8_t(std::min(255u, (p[c] * 255 + a / 2) / a))
-					         : 0;
-			}
-		}
-	}
+	uint8_t *corner = data + size_t(y0) * stride + size_t(x0) * 4;
+	if (forward)
+		jtl::premultiply_pixels(corner, x1 - x0, y1 - y0, stride);
+	else
+		jtl::unpremultiply_pixels(corner, x1 - x0, y1 - y0, stride);
 }
 
 } /* namespace */

@@ -12,21 +12,9 @@
 
 #include <jsontimeline/color.h>
 #include <jsontimeline/model.h>
-
-typedef struct _GdkPixbuf GdkPixbuf;
+#include <jsontimeline/raster.h>
 
 namespace jtl {
-
-/* A picture in GStreamer's BGRA format: straight (not premultiplied) alpha, rows of
- * width * 4 bytes. */
-struct Raster {
-	int width = 0;
-	int height = 0;
-	std::vector<uint8_t> data;
-
-	/* (b, g, r, a) at x, y; for tests */
-	uint32_t bgra(int x, int y) const;
-};
 
 /* The picture turned by degrees clockwise around its centre, on a canvas just large
  * enough for it (the rest transparent). 0 returns it unchanged. */
@@ -46,9 +34,6 @@ Raster draw_shape(Shape shape, const Color &color, int width, int height, double
 /* A rectangle path with corners rounded by r (clamped to half the shorter side; 0: square
  * corners). */
 void rounded_rect(cairo_t *cr, double x, double y, double w, double h, double r);
-
-/* A Cairo ARGB32 image surface (premultiplied) as a straight-alpha BGRA raster. */
-Raster surface_to_raster(cairo_surface_t *surface);
 
 /* The family used when a font family is not installed. */
 constexpr const char kDefaultFontFamily[] = "DejaVu Sans";

@@ -177,7 +177,7 @@ public:
 			*error = "cannot decode frame " + std::to_string(frame) + " of the GIF";
 			return false;
 		}
-		Surface src = cairo_raster::from_pixbuf(pixbuf);
+		Surface src = pixbuf_to_surface(pixbuf);
 		double sw = gdk_pixbuf_get_width(pixbuf), sh = gdk_pixbuf_get_height(pixbuf);
 		cairo_raster::Box box = cairo_raster::fit(sw, sh, w, h, keep_aspect_ratio);
 		Surface dst = cairo_raster::new_surface(w, h);
@@ -189,7 +189,7 @@ public:
 		cairo_pattern_set_extend(cairo_get_source(cr.get()), CAIRO_EXTEND_PAD);
 		cairo_rectangle(cr.get(), 0, 0, sw, sh);
 		cairo_fill(cr.get());
-		cached_ = cairo_raster::to_raster(dst.get());
+		cached_ = surface_to_raster(dst.get());
 		cached_frame_ = frame;
 		cached_keep_ = keep_aspect_ratio;
 		*out = cached_;
@@ -307,14 +307,14 @@ public:
 		anim_->renderSync(size_t(frame), surface, false);
 		cairo_surface_mark_dirty(art.get());
 		if (bw == w && bh == h) {
-			*out = cairo_raster::to_raster(art.get());
+			*out = surface_to_raster(art.get());
 			return true;
 		}
 		Surface dst = cairo_raster::new_surface(w, h);
 		Context cr(cairo_create(dst.get()));
 		cairo_set_source_surface(cr.get(), art.get(), (w - bw) / 2, (h - bh) / 2);
 		cairo_paint(cr.get());
-		*out = cairo_raster::to_raster(dst.get());
+		*out = surface_to_raster(dst.get());
 		return true;
 	}
 

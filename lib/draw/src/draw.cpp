@@ -20,23 +20,11 @@
 
 namespace jtl {
 
-uint32_t Raster::bgra(int x, int y) const
-{
-	std::size_t i = (std::size_t(y) * std::size_t(width) + std::size_t(x)) * 4;
-	return uint32_t(data[i]) << 24 | uint32_t(data[i + 1]) << 16 | uint32_t(data[i + 2]) << 8 |
-	       data[i + 3];
-}
-
 namespace {
 
 using cairo_raster::Context;
 using cairo_raster::new_surface;
 using cairo_raster::Surface;
-
-Raster to_raster(cairo_surface_t *s)
-{
-	return cairo_raster::to_raster(s);
-}
 
 void set_color(cairo_t *cr, const Color &c)
 {
@@ -83,33 +71,11 @@ void rounded_rect(cairo_t *cr, double x, double y, double w, double h, double r)
 	cairo_close_path(cr);
 }
 
-Raster surface_to_raster(cairo_surface_t *surface)
-{
-	return to_raster(surface);
-}
-
 Raster rotate(const Raster &in, double degrees)
 {
 	if (std::fmod(degrees, 360.0) == 0.0 || in.width == 0 || in.height == 0)
 		return in;
-	Surface src = new_surface(in.width, in.height);
-	cairo_surface_flush(src.get());
-	uint8_t *d = cairo_image_surface_get_data(src.get());
-	int stride = cairo_image_surface_get_stride(src.get());
-	for (int y = 0; y < in.height; y++) {
-		for (int x = 0; x < in.width; x++) {
-			const uint8_t *p =
-			        &in.data[(std::size_t(y) * std::size_t(in.width) + std::size_t(x)) *
-			                 4];
-			uint32_t a = p[3];
-			uint32_t b = (p[0] * a + 127) / 255, g = (p[1] * a + 127) / 255,
-			         r = (p[2] * a + 127) / 255;
-			*reinterpret_cast<uint32_t *>(d + std::size_t(y) * std::size_t(stride) +
-			                              std::size_t(x) * 4) =
-			        a << 24 | r << 16 | g << 8 | b;
-		}
-	}
-	cairo_surface_mark_dirty(src.get());
+	Surface src = raster_to_surface(in);
 	double rad = degrees * M_PI / 180.0;
 	double c = std::fabs(std::cos(rad)), s = std::fabs(std::sin(rad));
 	int w = int(std::ceil(in.width * c + in.height * s - 1e-6));
@@ -121,7 +87,7 @@ Raster rotate(const Raster &in, double degrees)
 	cairo_set_source_surface(cr.get(), src.get(), -in.width / 2.0, -in.height / 2.0);
 	cairo_pattern_set_filter(cairo_get_source(cr.get()), CAIRO_FILTER_GOOD);
 	cairo_paint(cr.get());
-	return to_raster(dst.get());
+	return surface_to_raster(dst.get());
 }
 
 namespace {
@@ -243,7 +209,7 @@ bool draw_linear_gradient(const std::string &css, int width, int height, Raster 
 	cairo_set_source(cr.get(), pattern);
 	cairo_paint(cr.get());
 	cairo_pattern_destroy(pattern);
-	*out = to_raster(surface.get());
+	*out = surface_to_raster(surface.get());
 	return true;
 }
 
@@ -285,7 +251,7 @@ Raster draw_shape(Shape shape, const Color &color, int width, int height, double
 		break;
 	}
 	cairo_fill(cr.get());
-	return to_raster(s.get());
+	return surface_to_raster(s.get());
 }
 
 namespace {
@@ -543,7 +509,7 @@ Raster draw_text(const std::string &text, const TextStyle &style, double width, 
 	show_text(cr.get(), t, style, g.left, g.top);
 	if (overflow)
 		*overflow = g;
-	return to_raster(s.get());
+	return surface_to_raster(s.get());
 }
 
 void blend_over(const Raster &src, int x, int y, double opacity, uint8_t *dst, int width,
@@ -770,7 +736,7 @@ Raster draw_text_frame(const std::string &text, const TextStyle &style, double w
 	Surface s = new_surface(w + g.left + g.right, h + g.top + g.bottom);
 	Context cr(cairo_create(s.get()));
 	if (right <= left)
-		return to_raster(s.get());
+		return surface_to_raster(s.get());
 	cairo_translate(cr.get(), g.left, g.top);
 	cairo_rectangle(cr.get(), std::max(left, -1e6), -1e6,
 	                std::min(right, 1e6) - std::max(left, -1e6), 2e6);
@@ -783,7 +749,7 @@ Raster draw_text_frame(const std::string &text, const TextStyle &style, double w
 	}
 	for (const PlacedGlyph &pg : glyphs)
 		draw_glyph(cr.get(), pg, t.k, nullptr, 0);
-	return to_raster(s.get());
+	return surface_to_raster(s.get());
 }
 
 namespace {
@@ -978,7 +944,7 @@ bool draw_image(const std::string &path, int width, int height, bool keep_aspect
 			return false;
 		GdkPixbuf *oriented = gdk_pixbuf_apply_embedded_orientation(pb);
 		g_object_unref(pb);
-		src = cairo_raster::from_pixbuf(oriented);
+		src = pixbuf_to_surface(oriented);
 		sw = gdk_pixbuf_get_width(oriented);
 		sh = gdk_pixbuf_get_height(oriented);
 		g_object_unref(oriented);
@@ -1004,7 +970,7 @@ bool draw_image(const std::string &path, int width, int height, bool keep_aspect
 	cairo_set_source_surface(cr.get(), src.get(), -cx, -cy);
 	cairo_pattern_set_filter(cairo_get_source(cr.get()), CAIRO_FILTER_GOOD);
 	cairo_paint(cr.get());
-	*out = to_raster(dst.get());
+	*out = surface_to_raster(dst.get());
 	return true;
 }
 

@@ -198,7 +198,7 @@ bool draw_illustration(const std::string &name, const std::string &color, int w,
 		return false;
 	}
 	cairo_paint_with_alpha(cr.get(), c->a);
-	*out = cairo_raster::to_raster(dst.get());
+	*out = surface_to_raster(dst.get());
 	return true;
 }
 
@@ -230,7 +230,7 @@ Raster draw_illustration_placeholder(const std::string &color, int w, int h, dou
 	cairo_set_source_rgba(cr.get(), c.r, c.g, c.b, c.a);
 	cairo_set_line_width(cr.get(), lw);
 	cairo_stroke(cr.get());
-	return cairo_raster::to_raster(dst.get());
+	return surface_to_raster(dst.get());
 }
 
 void check_illustrations(const Timeline &tl, MissingIllustration policy, Diagnostics *out)

@@ -14,27 +14,6 @@ namespace jtl {
 
 namespace {
 
-/* A straight-alpha Raster as a premultiplied Cairo surface. */
-cairo_raster::Surface to_surface(const Raster &r)
-{
-	cairo_raster::Surface s = cairo_raster::new_surface(r.width, r.height);
-	cairo_surface_flush(s.get());
-	uint8_t *data = cairo_image_surface_get_data(s.get());
-	int stride = cairo_image_surface_get_stride(s.get());
-	for (int y = 0; y < r.height; y++) {
-		const uint8_t *in = r.data.data() + std::size_t(y) * std::size_t(r.width) * 4;
-		uint8_t *out = data + std::size_t(y) * std::size_t(stride);
-		for (int x = 0; x < r.width; x++, in += 4, out += 4) {
-			unsigned a = in[3];
-			for (int c = 0; c < 3; c++)
-				out[c] = uint8_t((in[c] * a + 127) / 255);
-			out[3] = uint8_t(a);
-		}
-	}
-	cairo_surface_mark_dirty(s.get());
-	return s;
-}
-
 std::string node_path(std::size_t i)
 {
 	return "nodes/" + std::to_string(i);
@@ -159,7 +138,7 @@ bool draw_template(const Item &item, const TextTemplateData &data, TemplateAsset
 		}
 		if (r.data.empty())
 			continue;
-		cairo_raster::Surface s = to_surface(r);
+		cairo_raster::Surface s = raster_to_surface(r);
 		cairo_save(cr.get());
 		double cx = (n.x + n.width / 2.0 + anim.dx) * scale;
 		double cy = (n.y + n.height / 2.0 + anim.dy) * scale;
@@ -170,7 +149,7 @@ bool draw_template(const Item &item, const TextTemplateData &data, TemplateAsset
 		cairo_paint_with_alpha(cr.get(), std::clamp(opacity, 0.0, 1.0));
 		cairo_restore(cr.get());
 	}
-	*out = cairo_raster::to_raster(canvas.get());
+	*out = surface_to_raster(canvas.get());
 	return true;
 }
 
