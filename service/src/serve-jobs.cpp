@@ -158,12 +158,12 @@ void send_webhook(Server *s, const StoredTask &t, const char *event, const std::
 			}
 		}
 	}
-	std::string error;
+	g_autoptr(GError) error = nullptr;
 	std::string id = s->hooks->enqueue(t.id, event, snapshot, t.callback_url, headers,
 	                                   webhook_secret_of(s, t.key_id), &error);
-	log_line("webhook",
-	         ",\"taskId\":" + jstr(t.id) + ",\"eventType\":" + jstr(event) +
-	                 (id.empty() ? ",\"error\":" + jstr(error) : ",\"eventId\":" + jstr(id)));
+	log_line("webhook", ",\"taskId\":" + jstr(t.id) + ",\"eventType\":" + jstr(event) +
+	                            (id.empty() ? ",\"error\":" + jstr(error->message)
+	                                        : ",\"eventId\":" + jstr(id)));
 }
 
 void transition(Server *s, StoredTask &t, const std::string &status, const std::string &error)

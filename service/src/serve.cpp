@@ -34,6 +34,7 @@
 #include <jsontimeline/json.h>
 #include <jsontimeline/webhooks.h>
 
+#include "serve-error.h"
 #include "serve-server.h"
 
 namespace jtl {
@@ -466,7 +467,7 @@ bool server_stopping(Server *s)
 	return s->stopping;
 }
 
-bool load_secret(const std::string &dir, std::string *secret, std::string *error)
+bool load_secret(const std::string &dir, std::string *secret, GError **error)
 {
 	std::string file = dir + "/secret";
 	g_autofree char *contents = nullptr;
@@ -480,7 +481,7 @@ bool load_secret(const std::string &dir, std::string *secret, std::string *error
 	if (secret->size() != 64 ||
 	    !g_file_set_contents_full(file.c_str(), (*secret + "\n").c_str(), -1,
 	                              G_FILE_SET_CONTENTS_CONSISTENT, 0600, &err)) {
-		*error = file + ": cannot be written";
+		set_service_error(error, JTL_ERROR_IO, file + ": cannot be written");
 		return false;
 	}
 	return true;
@@ -510,7 +511,7 @@ gboolean purge_outputs(gpointer data)
 
 using namespace serve_detail;
 
-bool server_secret(const std::string &data_dir, std::string *secret, std::string *error)
+bool server_secret(const std::string &data_dir, std::string *secret, GError **error)
 {
 	return load_secret(data_dir, secret, error);
 }
@@ -520,7 +521,7 @@ std::string derived_webhook_secret(const std::string &server_secret, const std::
 	return hmac_hex(server_secret, "webhook:" + key_id);
 }
 
-int run_server(const ServeOptions &options, std::string *error)
+bool run_server(const ServeOptions &options, GError **error)
 {
 	Server s;
 	s.opt = options;
@@ -531,8 +532,9 @@ int run_server(const ServeOptions &options, std::string *error)
 	for (const char *sub :
 	     {"", "/outputs", "/outputs/.tmp", "/jobs", "/assets", "/assets/.tmp", "/cache"}) {
 		if (g_mkdir_with_parents((dir + sub).c_str(), 0700) != 0) {
-			*error = dir + sub + ": " + g_strerror(errno);
-			return 1;
+			set_service_error(error, JTL_ERROR_IO,
+			                  dir + sub + ": " + g_strerror(errno));
+			return false;
 		}
 	}
 	/* what a previous run left half-written (an upload, an output in progress) */
@@ -545,7 +547,7 @@ int run_server(const ServeOptions &options, std::string *error)
 		}
 	}
 	if (!s.store.open(dir + "/tasks.db", error) || !load_secret(dir, &s.secret, error))
-		return 1;
+		return false;
 	/* callbacks: a durable outbox next to the tasks, delivered from this main context */
 	WebhookOptions wo;
 	wo.db_path = dir + "/webhooks.db";
@@ -555,14 +557,14 @@ int run_server(const ServeOptions &options, std::string *error)
 	                                                     : s.opt.webhook_schedule;
 	s.hooks = std::make_unique<WebhookSender>(wo, error);
 	if (!s.hooks->ok())
-		return 1;
+		return false;
 	s.hooks->start(g_main_context_default());
 
 	std::string host = s.opt.listen;
 	std::size_t colon = host.rfind(':');
 	if (colon == std::string::npos) {
-		*error = "--listen wants HOST:PORT, not " + host;
-		return 1;
+		set_service_error(error, JTL_ERROR_FAILED, "--listen wants HOST:PORT, not " + host);
+		return false;
 	}
 	std::string port_text = host.substr(colon + 1);
 	host = host.substr(0, colon);
@@ -572,8 +574,9 @@ int run_server(const ServeOptions &options, std::string *error)
 	gint64 port = g_ascii_strtoll(port_text.c_str(), &end, 10);
 	g_autoptr(GInetAddress) addr = g_inet_address_new_from_string(host.c_str());
 	if (port_text.empty() || *end || port < 0 || port > 65535 || !addr) {
-		*error = "--listen wants a numeric HOST:PORT, not " + s.opt.listen;
-		return 1;
+		set_service_error(error, JTL_ERROR_FAILED,
+		                  "--listen wants a numeric HOST:PORT, not " + s.opt.listen);
+		return false;
 	}
 	s.soup = soup_server_new("server-header", "jsontimeline", nullptr);
 	soup_server_add_early_handler(s.soup, nullptr, on_early, &s, nullptr);
@@ -586,9 +589,10 @@ int run_server(const ServeOptions &options, std::string *error)
 	std::string why;
 	s.listener = listener_new(s.soup, sa, lo, &s.base_url, &why);
 	if (!s.listener) {
-		*error = std::string("cannot listen on ") + s.opt.listen + ": " + why;
+		set_service_error(error, JTL_ERROR_IO,
+		                  std::string("cannot listen on ") + s.opt.listen + ": " + why);
 		g_object_unref(s.soup);
-		return 1;
+		return false;
 	}
 
 	s.loop = g_main_loop_new(nullptr, FALSE);
@@ -630,7 +634,7 @@ int run_server(const ServeOptions &options, std::string *error)
 	listener_free(s.listener);
 	g_main_loop_unref(s.loop);
 	log_line("stopped", "");
-	return 0;
+	return true;
 }
 
 } /* namespace jtl */
