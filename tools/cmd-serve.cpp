@@ -215,16 +215,16 @@ int cmd_serve(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	std::string message;
+	g_autoptr(GError) failure = nullptr;
 	if (keys_file) {
-		if (!jtl::load_api_keys(keys_file, &o.keys, &message)) {
-			fprintf(stderr, "jsontimeline serve: %s\n", message.c_str());
+		if (!jtl::load_api_keys(keys_file, &o.keys, &failure)) {
+			fprintf(stderr, "jsontimeline serve: %s\n", failure->message);
 			return EXIT_USAGE;
 		}
 	} else {
 		std::string generated;
-		if (!jtl::ensure_generated_key(o.data_dir, &o.keys, &generated, &message)) {
-			fprintf(stderr, "jsontimeline serve: %s\n", message.c_str());
+		if (!jtl::ensure_generated_key(o.data_dir, &o.keys, &generated, &failure)) {
+			fprintf(stderr, "jsontimeline serve: %s\n", failure->message);
 			return EXIT_USAGE;
 		}
 		if (!generated.empty()) {
@@ -233,8 +233,8 @@ int cmd_serve(int argc, char **argv)
 			fflush(stdout);
 		}
 	}
-	if (jtl::run_server(o, &message) != 0) {
-		fprintf(stderr, "jsontimeline serve: %s\n", message.c_str());
+	if (!jtl::run_server(o, &failure)) {
+		fprintf(stderr, "jsontimeline serve: %s\n", failure->message);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -266,10 +266,10 @@ int cmd_keys(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	std::vector<jtl::ApiKey> keys;
-	std::string message, secret;
-	if (!jtl::load_api_keys(keys_file, &keys, &message) ||
-	    !jtl::server_secret(data_dir, &secret, &message)) {
-		fprintf(stderr, "jsontimeline keys: %s\n", message.c_str());
+	std::string secret;
+	if (!jtl::load_api_keys(keys_file, &keys, &error) ||
+	    !jtl::server_secret(data_dir, &secret, &error)) {
+		fprintf(stderr, "jsontimeline keys: %s\n", error->message);
 		return EXIT_USAGE;
 	}
 	for (const jtl::ApiKey &k : keys)

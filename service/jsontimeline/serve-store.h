@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <glib.h>
+
 struct sqlite3;
 
 namespace jtl {
@@ -73,8 +75,9 @@ public:
 	TaskStore(const TaskStore &) = delete;
 	TaskStore &operator=(const TaskStore &) = delete;
 
-	/* Opens (creating) the database file in WAL mode. Returns false with *error set. */
-	bool open(const std::string &path, std::string *error);
+	/* Opens (creating) the database file in WAL mode. Returns false with error set
+	 * (JTL_ERROR_IO). */
+	bool open(const std::string &path, GError **error);
 
 	bool insert(StoredTask &task); /* sets task.seq */
 	bool get(const std::string &id, StoredTask *out);

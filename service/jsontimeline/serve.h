@@ -21,15 +21,15 @@ struct ApiKey {
 };
 
 /* Reads a keys file: one "<api-key> [<webhook-secret>]" per line; blank lines and lines
- * starting with '#' are skipped. Returns false with *error set (naming the line) when the
+ * starting with '#' are skipped. Returns false with error set (JTL_ERROR, naming the line) when the
  * file cannot be read, a line has more than two fields or no key is given. */
-bool load_api_keys(const std::string &path, std::vector<ApiKey> *keys, std::string *error);
+bool load_api_keys(const std::string &path, std::vector<ApiKey> *keys, GError **error);
 
 /* The key of a server started without a keys file: DIR/api-key.sha256 keeps its hash. When
  * that file does not exist yet, a key is generated, its hash written and the key returned
  * in *generated (shown once by the caller); otherwise *generated is left empty. */
 bool ensure_generated_key(const std::string &data_dir, std::vector<ApiKey> *keys,
-                          std::string *generated, std::string *error);
+                          std::string *generated, GError **error);
 
 /* bytes random bytes from /dev/urandom, hex ("" when it cannot be read). */
 std::string random_hex(std::size_t bytes);
@@ -38,8 +38,8 @@ std::string random_hex(std::size_t bytes);
 std::string sha256_hex(const std::string &text);
 
 /* The server's secret of a data directory (DIR/secret, created when missing): it signs
- * download links and derives webhook secrets. False with *error when it cannot be kept. */
-bool server_secret(const std::string &data_dir, std::string *secret, std::string *error);
+ * download links and derives webhook secrets. False with error set when it cannot be kept. */
+bool server_secret(const std::string &data_dir, std::string *secret, GError **error);
 
 /* The webhook secret of a key that has none in the keys file: hex HMAC-SHA256 of
  * "webhook:" + its id with the server's secret (`jsontimeline keys` shows it). */
@@ -109,7 +109,7 @@ struct ServeOptions {
  * lets the running renders finish (queued tasks stay PENDING for the next start); a
  * second one stops the renders too and re-queues their tasks. Logs one JSON line per
  * request and per task transition to stderr, and {"event":"listening","url":...} once
- * listening. Returns 0, or 1 with *error set when it cannot start. */
-int run_server(const ServeOptions &options, std::string *error);
+ * listening. Returns true, or false with error set (JTL_ERROR) when it cannot start. */
+bool run_server(const ServeOptions &options, GError **error);
 
 } /* namespace jtl */

@@ -61,9 +61,9 @@ std::string webhook_url_error(const std::string &url);
 class WebhookSender
 {
 public:
-	/* Opens (creating) the outbox; on failure *error (when not null) says why and
-	 * ok() is false. */
-	explicit WebhookSender(const WebhookOptions &options, std::string *error = nullptr);
+	/* Opens (creating) the outbox; on failure error (JTL_ERROR_IO, when not null) says
+	 * why and ok() is false. */
+	explicit WebhookSender(const WebhookOptions &options, GError **error = nullptr);
 	~WebhookSender(); /* stop()s */
 	WebhookSender(const WebhookSender &) = delete;
 	WebhookSender &operator=(const WebhookSender &) = delete;
@@ -71,13 +71,13 @@ public:
 	bool ok() const;
 
 	/* Queues one event, persisted (synchronously) before returning; returns its event id,
-	 * or "" with *error for an unknown event type (EXPORT_STARTED, EXPORT_COMPLETED,
-	 * EXPORT_FAILED), a bad URL (webhook_url_error()) or task_json that is not a JSON
-	 * object. The body is built here, so every attempt sends the same bytes. */
+	 * or "" with error (JTL_ERROR_FAILED) for an unknown event type (EXPORT_STARTED,
+	 * EXPORT_COMPLETED, EXPORT_FAILED), a bad URL (webhook_url_error()) or task_json that is
+	 * not a JSON object. The body is built here, so every attempt sends the same bytes. */
 	std::string enqueue(const std::string &task_id, const std::string &event_type,
 	                    const std::string &task_json, const std::string &url,
 	                    const std::map<std::string, std::string> &headers,
-	                    const std::string &secret, std::string *error = nullptr);
+	                    const std::string &secret, GError **error = nullptr);
 
 	/* Delivers due events on ctx (timers and libsoup), including those queued before a
 	 * restart and those whose attempt a crash cut short. */

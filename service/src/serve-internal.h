@@ -43,6 +43,9 @@ struct Request {
 	std::string route = "unknown";
 	gint64 start_us = 0;
 	std::string origin; /* where the client reached us */
+	/* the path's {name} segments of the route's pattern */
+	std::map<std::string, std::string> params;
+	const std::string &param(const char *name) const { return params.at(name); }
 };
 
 struct Server; /* serve.cpp */
@@ -176,20 +179,62 @@ Response idempotent(Server *s, Request &r, const std::string &payload,
 Response create_export(Server *s, Request &r, const std::string &payload, std::string request_text,
                        const std::string &project_id);
 
-/* serve-projects.cpp: /v1/projects..., /v1/uploads, /v1/assets/...; *handled false when
- * the path is none of them. r.key is authenticated. */
-Response route_projects(Server *s, Request &r, bool *handled);
-/* GET /v1/assets/{assetId}/file?signature=...: the bytes of an upload (the asset's
- * fileUrl, a link signed by the server, without a key). */
-Response route_asset_file(Server *s, Request &r, bool *handled);
+/* ---- the route table (serve-routes.cpp) ----
+ * An API family registers its routes with RouteTable::add, from one function of its own
+ * (register_indream_routes in api-indream.cpp); run_server() calls each family's function
+ * once. A route is a method, a path pattern, who may call it and its handler. */
+
+/* Who may call a route; checked before the method. */
+enum class Auth {
+	Key,     /* an API key (x-api-key), checked and its rate charged from the request head */
+	None,    /* anyone (/healthz) */
+	Signed,  /* a signed link, its own credential: the handler checks the signature */
+	Metrics, /* the operator's metrics token, or an API key (its own view); rate charged */
+};
+using Handler = std::function<Response(Server *s, Request &r)>;
+struct Route {
+	/* "GET", "POST"...; "*": any method, the handler answers 405 itself (where it must
+	 * look the resource up first: 404 before 405) */
+	std::string method;
+	/* "/v1/exports/{taskId}/download": a {name} matches one non-empty path segment and
+	 * lands in Request::params; the pattern names the route in logs and metrics */
+	std::string pattern;
+	Auth auth = Auth::Key;
+	Handler handler;
+	/* the detail of the 405 answered to another method; "": "method M is not allowed on
+	 * PATH" */
+	std::string wrong_method;
+};
+struct RouteMatch {
+	const Route *path = nullptr;  /* the first route whose pattern matches the path */
+	const Route *route = nullptr; /* the route of that pattern for the method, if any */
+};
+class RouteTable
+{
+public:
+	/* Routes of one pattern share its auth and wrong_method (the first one's). */
+	void add(Route route);
+	/* The route of a path and method; params gets the path's {name} segments. */
+	RouteMatch find(const std::string &path, const std::string &method,
+	                std::map<std::string, std::string> *params) const;
+
+private:
+	std::vector<Route> routes_;
+};
+
+/* Families: each registers all its routes. */
+void register_service_routes(RouteTable &t); /* api-service.cpp: /healthz, /metrics, ... */
+void register_indream_routes(RouteTable &t); /* api-indream.cpp: the Indream Open API */
+/* api-indream-projects.cpp: /v1/projects..., /v1/uploads, /v1/assets/... (the Indream
+ * family's second file) */
+void register_indream_project_routes(RouteTable &t);
+
 /* Refuses msg's body (over limit bytes; 0: the route takes none) with a 413 at once, its
  * connection closed: libsoup lets go of msg. */
 void refuse_body(Server *s, SoupServerMessage *msg, const char *path, std::size_t limit);
 /* From the early handler of a request to /v1/uploads: its body is written to a temporary
  * file under DIR/assets/.tmp as it arrives (not held in memory), up to the upload limit. */
 void upload_begin(Server *s, SoupServerMessage *msg);
-/* The route name of such a path for logs and metrics ("" = not one). */
-std::string projects_route_name(const std::string &path);
 
 } /* namespace serve_detail */
 } /* namespace jtl */

@@ -8,6 +8,8 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "serve-error.h"
+
 namespace jtl {
 
 std::string sha256_hex(const std::string &text)
@@ -48,12 +50,12 @@ std::string random_hex(std::size_t bytes)
 	return out;
 }
 
-bool load_api_keys(const std::string &path, std::vector<ApiKey> *keys, std::string *error)
+bool load_api_keys(const std::string &path, std::vector<ApiKey> *keys, GError **error)
 {
 	g_autofree char *contents = nullptr;
 	g_autoptr(GError) err = nullptr;
 	if (!g_file_get_contents(path.c_str(), &contents, nullptr, &err)) {
-		*error = err->message;
+		set_service_error(error, JTL_ERROR_IO, err->message);
 		return false;
 	}
 	g_auto(GStrv) lines = g_strsplit(contents, "\n", -1);
@@ -67,28 +69,29 @@ bool load_api_keys(const std::string &path, std::vector<ApiKey> *keys, std::stri
 			if (fields[j][0])
 				f.push_back(fields[j]);
 		if (f.size() > 2) {
-			*error = path + ":" + std::to_string(i + 1) +
-			         ": expected '<api-key> [<webhook-secret>]'";
+			set_service_error(error, JTL_ERROR_FAILED,
+			                  path + ":" + std::to_string(i + 1) +
+			                          ": expected '<api-key> [<webhook-secret>]'");
 			return false;
 		}
 		keys->push_back(make_key(sha256_hex(f[0]), f.size() > 1 ? f[1] : ""));
 	}
 	if (keys->empty()) {
-		*error = path + ": no API key";
+		set_service_error(error, JTL_ERROR_FAILED, path + ": no API key");
 		return false;
 	}
 	return true;
 }
 
 bool ensure_generated_key(const std::string &data_dir, std::vector<ApiKey> *keys,
-                          std::string *generated, std::string *error)
+                          std::string *generated, GError **error)
 {
 	std::string file = data_dir + "/api-key.sha256";
 	g_autofree char *contents = nullptr;
 	if (g_file_get_contents(file.c_str(), &contents, nullptr, nullptr)) {
 		std::string hash = g_strstrip(contents);
 		if (hash.size() != 64) {
-			*error = file + ": not a SHA-256";
+			set_service_error(error, JTL_ERROR_FAILED, file + ": not a SHA-256");
 			return false;
 		}
 		keys->push_back(make_key(hash, ""));
@@ -96,7 +99,7 @@ bool ensure_generated_key(const std::string &data_dir, std::vector<ApiKey> *keys
 	}
 	std::string key = "jtl_" + random_hex(24);
 	if (key.size() != 4 + 48) {
-		*error = "cannot read /dev/urandom";
+		set_service_error(error, JTL_ERROR_IO, "cannot read /dev/urandom");
 		return false;
 	}
 	std::string hash = sha256_hex(key);
@@ -104,7 +107,8 @@ bool ensure_generated_key(const std::string &data_dir, std::vector<ApiKey> *keys
 	if (g_mkdir_with_parents(data_dir.c_str(), 0700) != 0 ||
 	    !g_file_set_contents_full(file.c_str(), (hash + "\n").c_str(), -1,
 	                              G_FILE_SET_CONTENTS_CONSISTENT, 0600, &err)) {
-		*error = file + ": " + (err ? err->message : g_strerror(errno));
+		set_service_error(error, JTL_ERROR_IO,
+		                  file + ": " + (err ? err->message : g_strerror(errno)));
 		return false;
 	}
 	keys->push_back(make_key(hash, ""));

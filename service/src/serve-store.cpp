@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "serve-error.h"
 #include "sqlite-stmt.h"
 
 namespace jtl {
@@ -140,10 +141,11 @@ bool TaskStore::exec(const char *sql)
 	return true;
 }
 
-bool TaskStore::open(const std::string &path, std::string *error)
+bool TaskStore::open(const std::string &path, GError **error)
 {
 	if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
-		*error = path + ": " + (db_ ? sqlite3_errmsg(db_) : "cannot open");
+		set_service_error(error, JTL_ERROR_IO,
+		                  path + ": " + (db_ ? sqlite3_errmsg(db_) : "cannot open"));
 		return false;
 	}
 	sqlite3_busy_timeout(db_, 5000);
@@ -175,7 +177,7 @@ bool TaskStore::open(const std::string &path, std::string *error)
 	          "CREATE TABLE IF NOT EXISTS project_assets ("
 	          " seq INTEGER PRIMARY KEY AUTOINCREMENT, project_id TEXT NOT NULL,"
 	          " asset_id TEXT NOT NULL, UNIQUE (project_id, asset_id));")) {
-		*error = path + ": " + sqlite3_errmsg(db_);
+		set_service_error(error, JTL_ERROR_IO, path + ": " + sqlite3_errmsg(db_));
 		return false;
 	}
 	/* databases from before projects: the column is added once (an error = it exists) */

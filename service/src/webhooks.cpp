@@ -17,6 +17,7 @@
 
 #include <jsontimeline/fetch.h>
 
+#include "serve-error.h"
 #include "sqlite-stmt.h"
 
 namespace jtl {
@@ -289,7 +290,7 @@ std::string webhook_url_error(const std::string &url)
 	return "";
 }
 
-WebhookSender::WebhookSender(const WebhookOptions &options, std::string *error) : impl_(new Impl)
+WebhookSender::WebhookSender(const WebhookOptions &options, GError **error) : impl_(new Impl)
 {
 	Impl &s = *impl_;
 	s.options = options;
@@ -319,8 +320,8 @@ WebhookSender::WebhookSender(const WebhookOptions &options, std::string *error) 
 	if (!why.empty()) {
 		sqlite3_close(s.db);
 		s.db = nullptr;
-		if (error)
-			*error = "webhook outbox " + options.db_path + ": " + why;
+		set_service_error(error, JTL_ERROR_IO,
+		                  "webhook outbox " + options.db_path + ": " + why);
 	}
 }
 
@@ -338,11 +339,10 @@ bool WebhookSender::ok() const
 std::string WebhookSender::enqueue(const std::string &task_id, const std::string &event_type,
                                    const std::string &task_json, const std::string &url,
                                    const std::map<std::string, std::string> &headers,
-                                   const std::string &secret, std::string *error)
+                                   const std::string &secret, GError **error)
 {
 	auto fail = [&](const std::string &why) {
-		if (error)
-			*error = why;
+		set_service_error(error, JTL_ERROR_FAILED, why);
 		return std::string();
 	};
 	if (!impl_->db)

@@ -111,8 +111,8 @@ void test_hook()
 	};
 	Client client{"http://127.0.0.1:" + std::to_string(port), &seen};
 	GThread *thread = g_thread_new("client", client_thread, &client);
-	std::string error;
-	g_assert_cmpint(jtl::run_server(o, &error), ==, 0);
+	g_autoptr(GError) error = nullptr;
+	g_assert_true(jtl::run_server(o, &error));
 	g_thread_join(thread);
 
 	g_assert_cmpint(client.status, ==, 201);

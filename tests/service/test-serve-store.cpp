@@ -27,7 +27,7 @@ void test_keys_file()
 	g_assert_true(g_file_set_contents(path.c_str(), "# comment\n\n  alpha  secret-a\nbeta\n",
 	                                  -1, nullptr));
 	std::vector<jtl::ApiKey> keys;
-	std::string error;
+	g_autoptr(GError) error = nullptr;
 	g_assert_true(jtl::load_api_keys(path, &keys, &error));
 	g_assert_cmpuint(keys.size(), ==, 2);
 	g_assert_true(keys[0].hash == jtl::sha256_hex("alpha"));
@@ -39,9 +39,11 @@ void test_keys_file()
 	g_assert_true(g_file_set_contents(path.c_str(), "a b c\n", -1, nullptr));
 	keys.clear();
 	g_assert_false(jtl::load_api_keys(path, &keys, &error));
-	g_assert_nonnull(strstr(error.c_str(), ":1:"));
+	g_assert_nonnull(strstr(error->message, ":1:"));
+	g_clear_error(&error);
 	g_assert_true(g_file_set_contents(path.c_str(), "# none\n", -1, nullptr));
 	g_assert_false(jtl::load_api_keys(path, &keys, &error));
+	g_clear_error(&error);
 
 	/* a generated key: returned once, then only its hash is read back */
 	std::string generated;
@@ -72,7 +74,7 @@ jtl::StoredTask task(const std::string &id, const std::string &key)
 void test_store()
 {
 	std::string dir = temp_dir();
-	std::string error;
+	g_autoptr(GError) error = nullptr;
 	{
 		jtl::TaskStore store;
 		g_assert_true(store.open(dir + "/tasks.db", &error));
@@ -161,7 +163,7 @@ jtl::StoredAsset asset(const std::string &id, double duration)
 void test_store_projects_assets()
 {
 	std::string path = temp_dir() + "/tasks.db";
-	std::string error;
+	g_autoptr(GError) error = nullptr;
 	jtl::TaskStore store;
 	g_assert_true(store.open(path, &error));
 

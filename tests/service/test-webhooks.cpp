@@ -404,20 +404,23 @@ void test_refused_private()
 void test_bad_input()
 {
 	WebhookSender sender(test_options({}));
-	std::string error;
+	g_autoptr(GError) error = nullptr;
 	CHECK_STR(sender.enqueue("t", "EXPORT_DONE", "{}", "https://a.example/", {}, "s", &error)
 	                  .c_str(),
 	          ==, "");
-	g_assert_nonnull(strstr(error.c_str(), "unknown event type"));
+	g_assert_nonnull(strstr(error->message, "unknown event type"));
+	g_clear_error(&error);
 	CHECK_STR(sender.enqueue("t", "EXPORT_STARTED", "{}", "ftp://a.example/", {}, "s", &error)
 	                  .c_str(),
 	          ==, "");
-	g_assert_nonnull(strstr(error.c_str(), "unsupported scheme"));
+	g_assert_nonnull(strstr(error->message, "unsupported scheme"));
+	g_clear_error(&error);
 	CHECK_STR(
 	        sender.enqueue("t", "EXPORT_STARTED", "[1]", "https://a.example/", {}, "s", &error)
 	                .c_str(),
 	        ==, "");
-	g_assert_nonnull(strstr(error.c_str(), "not a JSON object"));
+	g_assert_nonnull(strstr(error->message, "not a JSON object"));
+	g_clear_error(&error);
 	CHECK_STR(webhook_url_error("https://user:pw@a.example/").c_str(), !=, "");
 	CHECK_STR(webhook_url_error("http://a.example:8080/hook?x=1").c_str(), ==, "");
 	/* event ids are unique */
@@ -434,7 +437,7 @@ void test_bad_input()
 	bad.db_path = tmp_dir + "/missing/dir/outbox.db";
 	WebhookSender broken(bad, &error);
 	g_assert_false(broken.ok());
-	g_assert_nonnull(strstr(error.c_str(), "webhook outbox"));
+	g_assert_nonnull(strstr(error->message, "webhook outbox"));
 }
 
 } /* namespace */

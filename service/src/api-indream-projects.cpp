@@ -673,38 +673,11 @@ void upload_begin(Server *s, SoupServerMessage *msg)
 	g_signal_connect(msg, "got-chunk", G_CALLBACK(on_upload_chunk), u);
 }
 
-std::string projects_route_name(const std::string &path)
-{
-	std::vector<std::string> seg = segments(path);
-	if (seg.size() < 2 || seg[0] != "v1")
-		return "";
-	if (seg[1] == "uploads" && seg.size() == 2)
-		return "/v1/uploads";
-	if (seg[1] == "assets" && seg.size() == 3)
-		return "/v1/assets/{assetId}";
-	if (seg[1] == "assets" && seg.size() == 4 && seg[3] == "file")
-		return "/v1/assets/{assetId}/file";
-	if (seg[1] != "projects")
-		return "";
-	if (seg.size() == 2)
-		return kProjects;
-	if (seg.size() == 3)
-		return "/v1/projects/{projectId}";
-	if (seg.size() == 4 && (seg[3] == "sync" || seg[3] == "exports" || seg[3] == "assets"))
-		return "/v1/projects/{projectId}/" + seg[3];
-	if (seg.size() == 5 && seg[3] == "assets")
-		return "/v1/projects/{projectId}/assets/{assetId}";
-	return "";
-}
+namespace {
 
-Response route_asset_file(Server *s, Request &r, bool *handled)
+Response route_asset_file(Server *s, Request &r)
 {
-	*handled = r.route == "/v1/assets/{assetId}/file";
-	if (!*handled)
-		return Response();
-	if (r.method != "GET")
-		return problem(405, "OPEN_API_METHOD_NOT_ALLOWED", "use GET");
-	std::string id = segments(r.path)[2];
+	const std::string &id = r.param("assetId");
 	const char *signature = query_get(r, "signature");
 	if (!signature || !equal_constant_time(asset_signature(s, id), signature))
 		return problem(403, "OPEN_API_DOWNLOAD_SIGNATURE_INVALID",
@@ -721,37 +694,24 @@ Response route_asset_file(Server *s, Request &r, bool *handled)
 	return out;
 }
 
-Response route_projects(Server *s, Request &r, bool *handled)
+/* The routes under /v1/projects/{projectId}: the project is looked up first (404), then
+ * the method (405). */
+Response route_in_project(Server *s, Request &r)
 {
-	std::string route = projects_route_name(r.path);
-	*handled = !route.empty();
-	if (route.empty())
-		return Response();
 	std::vector<std::string> seg = segments(r.path);
 	const std::string &m = r.method;
 	Response not_allowed = problem(405, "OPEN_API_METHOD_NOT_ALLOWED",
 	                               "method " + m + " is not allowed on " + r.path);
-	if (route == "/v1/uploads")
-		return route_upload(s, r);
-	if (route == "/v1/assets/{assetId}")
-		return route_asset(s, r, seg[2]);
-	if (route == kProjects) {
-		if (m == "POST")
-			return route_create_project(s, r);
-		if (m == "GET")
-			return route_list_projects(s, r);
-		return not_allowed;
-	}
 	StoredProject p;
 	if (!server_store(s).project_get(r.key->id, seg[2], &p))
 		return project_not_found(seg[2]);
-	if (route == "/v1/projects/{projectId}")
+	if (seg.size() == 3)
 		return route_project(s, r, p);
-	if (route == "/v1/projects/{projectId}/sync")
+	if (seg[3] == "sync")
 		return m == "POST" ? route_sync(s, r, p) : not_allowed;
-	if (route == "/v1/projects/{projectId}/exports")
+	if (seg[3] == "exports")
 		return m == "POST" ? route_project_export(s, r, p) : not_allowed;
-	if (route == "/v1/projects/{projectId}/assets")
+	if (seg.size() == 4)
 		return route_project_assets(s, r, p);
 	/* /v1/projects/{projectId}/assets/{assetId} */
 	if (m != "DELETE")
@@ -761,6 +721,28 @@ Response route_projects(Server *s, Request &r, bool *handled)
 		               "asset " + seg[4] + " is not bound to project " + p.id);
 	return json_response(200, envelope("{\"projectId\":" + jstr(p.id) +
 	                                   ",\"assetId\":" + jstr(seg[4]) + ",\"deleted\":true}"));
+}
+
+Response route_asset_by_id(Server *s, Request &r)
+{
+	return route_asset(s, r, r.param("assetId"));
+}
+
+} /* namespace */
+
+void register_indream_project_routes(RouteTable &t)
+{
+	t.add({"POST", "/v1/uploads", Auth::Key, route_upload, "use POST"});
+	t.add({"GET", "/v1/assets/{assetId}", Auth::Key, route_asset_by_id});
+	t.add({"DELETE", "/v1/assets/{assetId}", Auth::Key, route_asset_by_id});
+	t.add({"GET", "/v1/assets/{assetId}/file", Auth::Signed, route_asset_file, "use GET"});
+	t.add({"POST", kProjects, Auth::Key, route_create_project});
+	t.add({"GET", kProjects, Auth::Key, route_list_projects});
+	for (const char *pattern :
+	     {"/v1/projects/{projectId}", "/v1/projects/{projectId}/sync",
+	      "/v1/projects/{projectId}/exports", "/v1/projects/{projectId}/assets",
+	      "/v1/projects/{projectId}/assets/{assetId}"})
+		t.add({"*", pattern, Auth::Key, route_in_project});
 }
 
 std::string owned_upload(Server *s, const std::string &key_id, const std::string &url)
