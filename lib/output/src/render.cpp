@@ -598,7 +598,7 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 		return false;
 	const Format &format = *find_format(o.format);
 	const std::string name = format.name;
-	const int fps = o.fps > 0 ? o.fps : tl->output.fps > 0 ? tl->output.fps : 30;
+	const int fps = tl->output_fps(o.fps);
 	/* a none background is transparent in the source's frames: flattened over black
 	 * unless the output keeps alpha */
 	const bool flatten = tl->background.type == GlobalBackground::Type::None && !o.alpha;
