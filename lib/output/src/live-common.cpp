@@ -17,11 +17,11 @@ GstElement *make(const char *factory, std::vector<std::string> *missing)
 
 GstElement *make_source(const TimelineInput &in, std::vector<std::string> *missing)
 {
-	GstElement *src = make("jsontimelinesrc", missing);
+	GstElement *src =
+	        make_timeline_source({in.input, in.json, in.fps, in.scale, in.width, in.height,
+	                              in.cache_dir, in.fetch_timeout, 0, in.missing_illustration});
 	if (!src)
-		return nullptr;
-	set_source_input(src, {in.input, in.json, in.fps, in.scale, in.width, in.height,
-	                       in.cache_dir, in.fetch_timeout, 0, in.missing_illustration});
+		missing->push_back(kTimelineSourceFactory);
 	return src;
 }
 

@@ -35,7 +35,11 @@ bool map_video_sample(GstSample *sample, GstVideoFrame *frame, GstClockTime *t, 
 
 GstElement *OutputGraph::make(const char *factory)
 {
-	GstElement *e = gst_element_factory_make(factory, nullptr);
+	return add(gst_element_factory_make(factory, nullptr), factory);
+}
+
+GstElement *OutputGraph::add(GstElement *e, const char *factory)
+{
 	if (!e) {
 		if (!missing_)
 			g_set_error(error_, JTL_ERROR, JTL_ERROR_INTERNAL,

@@ -41,6 +41,8 @@ public:
 	/* A new element of factory in the pipeline; nullptr (and the error set, once) when
 	 * GStreamer lacks it. */
 	GstElement *make(const char *factory);
+	/* e (new, of factory) added to the pipeline; nullptr: as make() */
+	GstElement *add(GstElement *e, const char *factory);
 	GstElement *capsfilter(const char *caps);
 	/* An appsink taking caps, calling callbacks with data; in the pipeline. */
 	GstElement *appsink(GstAppSinkCallbacks *callbacks, gpointer data, const char *caps);

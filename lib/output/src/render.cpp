@@ -297,13 +297,14 @@ bool render_file(const RenderOptions &o, const RenderProgress &progress, GError 
 	OutputGraph g(bin, o, *tl, format.name, fps, error);
 	const std::string &part = g.part;
 
-	GstElement *src = g.make("jsontimelinesrc");
+	GstElement *src = g.add(make_timeline_source({o.input, o.json, o.fps, o.scale, o.width,
+	                                              o.height, o.cache_dir, o.fetch_timeout,
+	                                              o.cache_max_bytes, o.missing_illustration}),
+	                        kTimelineSourceFactory);
 	g.vqueue = g.make("queue");
 	g.aqueue = g.make("queue");
 	if (g.missing())
 		return false;
-	set_source_input(src, {o.input, o.json, o.fps, o.scale, o.width, o.height, o.cache_dir,
-	                       o.fetch_timeout, o.cache_max_bytes, o.missing_illustration});
 	std::string hosts;
 	for (const std::string &h : o.allow_hosts)
 		hosts += (hosts.empty() ? "" : ",") + h;
