@@ -3039,7 +3039,7 @@ void compute_output(JtlTimelineSrc *self, const Settings &settings)
 	ctx.illustration_placeholders =
 	        settings.missing_illustration == int(jtl::MissingIllustration::Placeholder);
 	ctx.trace = settings.trace_items;
-	ctx.fps = settings.fps > 0 ? settings.fps : tl.output.fps > 0 ? tl.output.fps : 30;
+	ctx.fps = tl.output_fps(settings.fps);
 	double scale = settings.scale > 0    ? settings.scale
 	               : tl.output.scale > 0 ? tl.output.scale
 	                                     : 1.0;

@@ -410,6 +410,12 @@ static void test_request_wrapper()
 	EditorStateResult r = load_editor_state(ok);
 	g_assert_true(r.valid());
 	g_assert_cmpint(r.timeline->output.fps, ==, 60);
+	/* the output rate: the one asked (a command line's --fps), else the request's */
+	g_assert_cmpint(r.timeline->output_fps(), ==, 60);
+	g_assert_cmpint(r.timeline->output_fps(24), ==, 24);
+	Timeline unset;
+	unset.output.fps = 0;
+	g_assert_cmpint(unset.output_fps(), ==, 30);
 	g_assert_cmpfloat(r.timeline->output.scale, ==, 2.0);
 	g_assert_cmpstr(r.timeline->output.format.c_str(), ==, "webm");
 

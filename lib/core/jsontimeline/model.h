@@ -373,6 +373,9 @@ struct Timeline {
 	/* End of the last item, in ticks (0 for an empty timeline). */
 	Ticks duration() const;
 	GstClockTime duration_ns() const { return ticks_to_ns(duration()); }
+	/* The output frame rate: asked when > 0 (a command line's or the element's fps), else
+	 * the document's request, else 30. The one place of that rule. */
+	int output_fps(int asked = 0) const;
 
 	const Item *item(const std::string &id) const;
 	const Asset *asset(const std::string &id) const;

@@ -168,6 +168,11 @@ const Asset *Timeline::asset(const std::string &id) const
 	return it == assets.end() ? nullptr : &it->second;
 }
 
+int Timeline::output_fps(int asked) const
+{
+	return asked > 0 ? asked : output.fps > 0 ? output.fps : 30;
+}
+
 int Timeline::track_of(const std::string &item_id) const
 {
 	for (std::size_t i = 0; i < tracks.size(); i++) {

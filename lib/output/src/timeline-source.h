@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// Internal: the settings render_file() and the live outputs both give a jsontimelinesrc.
+// Internal: the one place that creates jsontimelinesrc, for render_file() and the live outputs.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +40,20 @@ inline void set_source_input(GstElement *src, const SourceInput &in)
 	if (in.cache_max_bytes > 0)
 		g_object_set(src, "cache-max-bytes", guint64(in.cache_max_bytes), nullptr);
 	g_object_set(src, "missing-illustration", int(in.missing_illustration), nullptr);
+}
+
+/* The element's factory name: looked up in the GStreamer registry (lib/output never links
+ * the elements). */
+constexpr const char *kTimelineSourceFactory = "jsontimelinesrc";
+
+/* A new jsontimelinesrc with in's settings, or nullptr when the element is not
+ * registered. */
+inline GstElement *make_timeline_source(const SourceInput &in)
+{
+	GstElement *src = gst_element_factory_make(kTimelineSourceFactory, nullptr);
+	if (src)
+		set_source_input(src, in);
+	return src;
 }
 
 } /* namespace jtl */
