@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// jsontimelinesrc's private header: the state every part of the element shares.
+//
+// The element is split by concern (docs/architecture.md, "jsontimelinesrc"):
+//   jtltimelinesrc.cpp           GObject glue: properties, URI handler, state changes, load()
+//   jtltimelinesrc-graph.cpp     the fixed graph: compositors, mixer, output format, adjustments
+//   jtltimelinesrc-schedule.cpp  the scheduler: branches built and released around the position
+//   jtltimelinesrc-seek.cpp      seeks, the output pads' events and queries
+//   jtltimelinesrc-live.cpp      live updates: a new version validated and queued
+//   jtltimelinesrc-util.cpp      helpers every part uses
+//   branches/*.cpp               one branch builder per item kind, branches/registry.cpp
+//
+// LOCK ORDER (never take a lock listed earlier while holding one listed later):
+//   1. Private::update_lock   one live update at a time (request_update())
+//   2. State::seek_lock       the last seek: seek_seqnum, segment_seek
+//   3. State::schedule_lock   the schedule: plan, done, next, video_pos, audio_pos, live,
+//                             failed, stopping, starting, and the pending version (pending*,
+//                             document, retired); State::moved waits on it
+//   4. the object lock        Settings, State::duration (GST_OBJECT_LOCK)
+//   5. State::lock            the element lists (State::children, LiveBranch::elements):
+//                             decoders add elements from their own threads
+//   6. Private::warned_lock   the warnings given once (leaf)
+//   7. Trace::lock            the items drawn per frame, trace-items (leaf)
+// The streaming threads take schedule_lock in the gates (schedule()); no lock is held
+// while a pad pushes or an element changes state.
+#pragma once
+
+#include "jtltimelinesrc.h"
+
+#include "common/textlook.h"
+#include "common/values.h"
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <functional>
+#include <gst/base/gstaggregator.h>
+#include <gst/controller/controller.h>
+#include <gst/video/video.h>
+#include <jsontimeline/adjust.h>
+#include <jsontimeline/animation.h>
+#include <jsontimeline/asset-policy.h>
+#include <jsontimeline/captions.h>
+#include <jsontimeline/chart.h>
+#include <jsontimeline/color.h>
+#include <jsontimeline/draw.h>
+#include <jsontimeline/editorstate.h>
+#include <jsontimeline/fetch.h>
+#include <jsontimeline/illustrations.h>
+#include <jsontimeline/live-update.h>
+#include <jsontimeline/merge-patch.h>
+#include <jsontimeline/plan.h>
+#include <jsontimeline/template.h>
+#include <limits>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <tuple>
+
+GST_DEBUG_CATEGORY_EXTERN(jtl_timeline_src_debug);
+#define GST_CAT_DEFAULT jtl_timeline_src_debug
+
+constexpr int kAudioRate = 48000;
+/* audio buffers of 10 ms: the audio track ends within 10 ms of the video */
+constexpr int kAudioSamplesPerBuffer = kAudioRate / 100;
+/* how far the video and audio inputs of the mixers may be apart */
+constexpr GstClockTime kMaxLead = GST_SECOND / 2;
+/* how many frames' time of audio the audio pad holds for a blocked peer
+ * (add_audio_queue()) */
+constexpr guint64 kOutputFrames = 300;
+
+namespace jtlsrc {
+
+/* Values set by the application; guarded by the object lock. */
+struct Settings {
+	std::string location;
+	std::string json;
+	int width = 0;      /* 0 = the document's compositionWidth */
+	int height = 0;     /* 0 = the document's compositionHeight */
+	int fps = 0;        /* 0 = the request's fps, else 30 */
+	double scale = 0.0; /* 0 = the request's, else 1 */
+	std::string asset_base;
+	std::string cache_dir;                                /* "" = the user cache directory */
+	guint64 cache_max_bytes = jtl::kDefaultCacheMaxBytes; /* the whole cache, 0 = no bound */
+	double fetch_timeout = 120.0;      /* seconds per remote asset, 0 = no limit */
+	bool fetch_refuse_private = false; /* loopback, private, link-local, metadata */
+	std::string fetch_allow_hosts;     /* comma-separated hosts let through anyway */
+	std::string asset_root;            /* local asset files only below it; "" = anywhere */
+	/* an illustration name not built in: jtl::MissingIllustration (error, placeholder) */
+	int missing_illustration = 0;
+	bool trace_items = false; /* a jsontimeline-frame-items message per frame */
+};
+
+/* The output frames rendered: [k0, k1), from start to stop (ns). */
+struct Range {
+	uint64_t k0 = 0, k1 = 0;
+	GstClockTime start = 0, stop = 0;
+};
+
+/* What every branch is built against: fixed for one graph. */
+struct Context {
+	GstElement *comp = nullptr; /* the top compositor */
+	/* compositors bottom up, adjustment items' jtladjust between them; comp_above[i]:
+	 * the pad zorders from which items go into compositors[i + 1] */
+	std::vector<GstElement *> compositors;
+	std::vector<unsigned> comp_above;
+	GstElement *mixer = nullptr; /* audiomixer */
+	jtl::AssetPolicy assets;     /* what the branches may read (policy_of()) */
+	double scale = 1.0;
+	int fps = 30;
+	int width = 0, height = 0; /* output */
+	uint64_t frames = 0;       /* of the whole timeline */
+	Range range;
+	int comp_w = 0, comp_h = 0; /* the composition's size (slide distances) */
+	/* the clips that transitions extend, by item id (State::spans) */
+	const jtl::ClipSpans *spans = nullptr;
+	bool illustration_placeholders = false; /* missing-illustration=placeholder */
+	bool trace = false;                     /* trace-items */
+	/* the video pad's format, chosen from what downstream takes (negotiate_output());
+	 * flatten: it has no alpha, so the frames are composited over black, not transparent */
+	const char *out_format = "I420";
+	bool flatten = true;
+};
+
+/* trace-items: the items each compositor drew into a frame, gathered until the top
+ * compositor has drawn it; the document as the graph was built (the model compared). */
+struct Trace {
+	std::mutex lock; /* guards drawn: the compositors run in their own threads */
+	std::map<uint64_t, std::set<std::string>> drawn;
+	std::shared_ptr<const jtl::Timeline> timeline;
+	jtl::ClipSpans spans;
+};
+
+/* One built branch of the graph: its elements (owned by the bin) and its mixer pads. For
+ * video and audio items also the part of the file it plays. */
+struct LiveBranch {
+	JtlTimelineSrc *self = nullptr;
+	jtl::Branch plan;
+	/* the version of the document it was built from: kept as long as the branch is, so
+	 * that nothing set up from it can outlive it (State::retired) */
+	std::shared_ptr<const jtl::Timeline> version;
+	std::string item_path;
+	std::vector<GstElement *> elements; /* State::lock: decoders add to it */
+	GstPad *video_sink = nullptr;       /* compositor pad, or nullptr */
+	GstPad *audio_sink = nullptr;       /* audiomixer pad, or nullptr */
+	/* media */
+	GstClockTime file_start = 0; /* ns into the file where the item starts */
+	GstClockTime trim_start = 0; /* ns into the file where the rendered range starts */
+	GstClockTime file_end = 0;   /* ns into the file where the item ends */
+	GstClockTimeDiff offset = 0; /* running time = file time + offset */
+	GstControlSource *gain = nullptr;
+	GstPad *audio_src = nullptr;     /* the decoder pad feeding audio_sink (not a ref) */
+	double rate = 1.0;               /* playbackRate: file time runs this much faster */
+	GstClockTime item_start = 0;     /* where its sound starts in the timeline */
+	GstElement *audio_out = nullptr; /* the last element of the sound's chain */
+	/* crop, corners and rotation of a video item, done by jtllayer: its canvas and box
+	 * (output pixels) and per-frame values (crop-left, -top, -right, -bottom, radius,
+	 * rotation) keyed at the pictures' stream time; no canvas = not shaped */
+	int canvas_w = 0, canvas_h = 0, box_w = 0, box_h = 0;
+	bool keep_aspect_ratio = false;
+	GstControlSource *shape[9] = {};
+	const char *mask = nullptr; /* the transition type of the mask jtllayer applies */
+	const char *mask_direction = nullptr;
+	bool mask_inverted = false; /* shown where the mask's transition has not uncovered */
+	/* video shown from its first picture's time minus hold (ns) where an incoming clip's
+	 * file has no picture yet: that picture is held */
+	GstClockTime hold = 0;
+	GstClockTime shift = 0; /* retimed pictures: stream time = shown time + shift */
+	bool retime = false;    /* the trim probe retimes the pictures */
+	std::atomic<bool> first_picture{true};
+	std::atomic<bool> video_linked{false}, audio_linked{false};
+	/* replaced by a live update before its item ended: its sources still push */
+	bool cut = false;
+	std::atomic<bool> video_ended{false}, audio_ended{false};
+	GstPad *video_in = nullptr, *audio_in = nullptr; /* our chains' first pads (refs) */
+
+	~LiveBranch()
+	{
+		if (video_sink)
+			gst_object_unref(video_sink);
+		if (audio_sink)
+			gst_object_unref(audio_sink);
+		if (gain)
+			gst_object_unref(gain);
+		for (GstControlSource *cs : shape)
+			if (cs)
+				gst_object_unref(cs);
+		for (GstPad *p : {video_in, audio_in})
+			if (p)
+				gst_object_unref(p);
+	}
+};
+
+/* Streaming state, built on NULL->READY and rebuilt by seeks. */
+struct State {
+	std::shared_ptr<const jtl::Timeline> timeline;
+	jtl::ClipSpans spans; /* of the loaded timeline */
+	/* live updates (schedule_lock): the text of the document playing, the next version
+	 * waiting for the next frame, and the versions it replaced. A replaced version lives
+	 * only as long as something holds it (the live branches built from it, an update
+	 * being compared with it): retired only watches them, for retained-versions, and
+	 * forgets those freed each time a version is replaced */
+	std::string document;
+	std::shared_ptr<const jtl::Timeline> pending;
+	jtl::ClipSpans pending_spans;
+	std::string pending_document;
+	std::set<std::string> pending_changed;
+	std::vector<std::weak_ptr<const jtl::Timeline>> retired;
+	guint64 duration = 0; /* of the output, ns: frames / fps; object lock */
+	std::mutex lock;      /* guards element lists: decoders add elements from their threads */
+	std::vector<GstElement *> children; /* the fixed part of the graph, owned by the bin */
+	Context ctx;
+
+	/* the schedule; schedule_lock */
+	std::mutex schedule_lock;
+	std::vector<jtl::Branch> plan;             /* by build time */
+	std::vector<bool> done;                    /* built (or found empty) */
+	std::size_t next = 0;                      /* the first branch not built yet */
+	GstClockTime video_pos = 0, audio_pos = 0; /* how far each mixer's input came */
+	std::list<std::unique_ptr<LiveBranch>> live;
+	bool failed = false;
+	bool stopping = false; /* the sources are being stopped: gates do nothing */
+	/* the first branches are being built in the bin's state change up from NULL or READY,
+	 * before its children change (start_elements) */
+	bool starting = false;
+	std::condition_variable moved; /* an input moved on */
+	std::atomic<guint> max_live{0}, built{0};
+
+	/* the last seek; seek_lock */
+	std::mutex seek_lock;
+	guint32 seek_seqnum = GST_SEQNUM_INVALID;
+	bool segment_seek = false;
+	std::atomic<int> segment_done{0};
+
+	/* an EOS sent to the element: both outputs end at the frame time eos_at (set once,
+	 * GST_CLOCK_TIME_NONE until then); how far each output has pushed (its last buffer's
+	 * end), to choose it. Written by the streaming threads, reset by build_graph() */
+	std::atomic<GstClockTime> eos_at{GST_CLOCK_TIME_NONE};
+	std::atomic<GstClockTime> video_out{0}, audio_out{0};
+	/* the outputs downstream said not-linked to (ended quietly); when both have, the
+	 * element fails naming its pads (output_return()). Reset by build_graph() */
+	std::atomic<bool> video_not_linked{false}, audio_not_linked{false};
+	std::atomic<int> not_linked{0};
+
+	Trace trace;
+};
+
+/* the pad templates (jtltimelinesrc.cpp) */
+extern GstStaticPadTemplate video_template;
+extern GstStaticPadTemplate audio_template;
+/* the element's parent class (GstBin) */
+gpointer parent_class();
+
+bool item_frames(const jtl::Item &item, const Context &ctx, uint64_t *k, uint64_t *count);
+bool needs_shape(const jtl::Item &item);
+bool add_adjustments(JtlTimelineSrc *self, GstElement *bottom, GstElement *out);
+
+} /* namespace jtlsrc */
+
+struct _JtlTimelineSrc {
+	GstBin parent;
+	GstPad *video_pad; /* ghost pads, always present */
+	GstPad *audio_pad;
+	struct Private {
+		jtlsrc::Settings settings; /* object lock */
+		jtlsrc::State state;
+		std::mutex update_lock; /* one live update at a time */
+		/* the warnings about texts given (a missing font, an overflow), each once
+		 * however often its branch is built; warned_lock */
+		std::mutex warned_lock;
+		std::set<std::string> warned;
+	} * priv;
+};
