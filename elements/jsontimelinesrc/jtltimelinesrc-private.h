@@ -255,6 +255,22 @@ extern GstStaticPadTemplate audio_template;
 /* the element's parent class (GstBin) */
 gpointer parent_class();
 
+/* jtltimelinesrc-seek.cpp */
+GstFlowReturn output_chain(GstPad *internal, GstObject *parent, GstBuffer *buf);
+GstFlowReturn output_chain_list(GstPad *internal, GstObject *parent, GstBufferList *list);
+GstPadProbeReturn output_events(JtlTimelineSrc *self, bool video, GstPadProbeInfo *info);
+Range frame_range(GstClockTime start, GstClockTime stop, int fps, uint64_t frames);
+gboolean send_event(GstElement *element, GstEvent *event);
+gboolean src_event(GstPad *pad, GstObject *parent, GstEvent *event);
+gboolean src_query(GstPad *pad, GstObject *parent, GstQuery *query);
+
+/* jtltimelinesrc.cpp */
+uint64_t first_frame_at(GstClockTime t, int fps);
+GstPadProbeReturn gate(JtlTimelineSrc *self, bool video, GstPadProbeInfo *info);
+bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop);
+void teardown_graph(JtlTimelineSrc *self);
+bool build(JtlTimelineSrc *self);
+
 bool item_frames(const jtl::Item &item, const Context &ctx, uint64_t *k, uint64_t *count);
 bool needs_shape(const jtl::Item &item);
 bool add_adjustments(JtlTimelineSrc *self, GstElement *bottom, GstElement *out);
