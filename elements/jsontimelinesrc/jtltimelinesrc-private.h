@@ -264,9 +264,22 @@ gboolean send_event(GstElement *element, GstEvent *event);
 gboolean src_event(GstPad *pad, GstObject *parent, GstEvent *event);
 gboolean src_query(GstPad *pad, GstObject *parent, GstQuery *query);
 
-/* jtltimelinesrc.cpp */
-uint64_t first_frame_at(GstClockTime t, int fps);
+/* jtltimelinesrc-schedule.cpp */
+void release_branch(JtlTimelineSrc *self, LiveBranch *b);
+void forget_freed_versions(State &st);
+bool apply_pending(JtlTimelineSrc *self, GstClockTime pos);
+void schedule(JtlTimelineSrc *self, bool video, GstClockTime pos);
 GstPadProbeReturn gate(JtlTimelineSrc *self, bool video, GstPadProbeInfo *info);
+GstPadProbeReturn video_gate(GstPad *, GstPadProbeInfo *info, gpointer data);
+GstPadProbeReturn audio_gate(GstPad *, GstPadProbeInfo *info, gpointer data);
+void stop_gates(JtlTimelineSrc *self);
+
+/* jtltimelinesrc.cpp */
+void start_elements(const std::vector<GstElement *> &elements, bool ready = false);
+uint64_t first_frame_at(GstClockTime t, int fps);
+GstClockTime key_time(uint64_t k, int fps);
+bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const jtl::Item &item);
+bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const jtl::Item &item);
 bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop);
 void teardown_graph(JtlTimelineSrc *self);
 bool build(JtlTimelineSrc *self);
