@@ -249,6 +249,25 @@ struct State {
 	Trace trace;
 };
 
+/* What the video pad gives, in order of preference: 4:2:0 first (what encoders and players
+ * take: a plain `videoconvert ! x264enc` gets High, not High 4:4:4), then the formats
+ * with alpha (transparent where nothing is drawn on a `none` background). */
+#define JTL_OUTPUT_FORMATS                                                                         \
+	"{ I420, NV12, YV12, Y42B, Y444, AYUV, A420, BGRA, RGBA, ARGB, ABGR, BGRx, RGBx, "         \
+	"xRGB, xBGR, RGB, BGR }"
+
+/* A RESOURCE error about a file the document names: NOT_FOUND when the file is not there
+ * (the one code for "file missing", as filesrc gives), else code (READ, OPEN_READ...). */
+#define JTL_FILE_ERROR(self, missing, code, text, debug)                                           \
+	G_STMT_START                                                                               \
+	{                                                                                          \
+		if (missing)                                                                       \
+			GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND, text, debug);                 \
+		else                                                                               \
+			GST_ELEMENT_ERROR(self, RESOURCE, code, text, debug);                      \
+	}                                                                                          \
+	G_STMT_END
+
 /* the pad templates (jtltimelinesrc.cpp) */
 extern GstStaticPadTemplate video_template;
 extern GstStaticPadTemplate audio_template;
@@ -274,15 +293,32 @@ GstPadProbeReturn video_gate(GstPad *, GstPadProbeInfo *info, gpointer data);
 GstPadProbeReturn audio_gate(GstPad *, GstPadProbeInfo *info, gpointer data);
 void stop_gates(JtlTimelineSrc *self);
 
-/* jtltimelinesrc.cpp */
-void start_elements(const std::vector<GstElement *> &elements, bool ready = false);
-uint64_t first_frame_at(GstClockTime t, int fps);
-GstClockTime key_time(uint64_t k, int fps);
-bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const jtl::Item &item);
-bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const jtl::Item &item);
+/* jtltimelinesrc-graph.cpp */
+GstElement *add_audio_queue(JtlTimelineSrc *self, GstElement *out);
 bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop);
+void announce_caps(JtlTimelineSrc *self);
+void announce_document(JtlTimelineSrc *self);
 void teardown_graph(JtlTimelineSrc *self);
 bool build(JtlTimelineSrc *self);
+void teardown(JtlTimelineSrc *self);
+
+/* jtltimelinesrc.cpp */
+GstElement *make(JtlTimelineSrc *self, std::vector<GstElement *> *list, const char *factory,
+                 const char *name = nullptr);
+void start_elements(const std::vector<GstElement *> &elements, bool ready = false);
+GstCaps *video_caps(const char *format, int width, int height, int fps);
+uint64_t first_frame_at(GstClockTime t, int fps);
+GstClockTime key_time(uint64_t k, int fps);
+GstControlSource *frame_values();
+std::string location_path(const std::string &location);
+jtl::AssetPolicy policy_of(const Settings &settings);
+bool load(JtlTimelineSrc *self, Settings &settings);
+GstPad *add_picture(JtlTimelineSrc *self, std::vector<GstElement *> *list, const Context &ctx,
+                    const jtl::Raster &raster, uint64_t k, uint64_t count, unsigned zorder,
+                    const std::string &what,
+                    const std::function<std::vector<GstElement *>()> &make_filters = nullptr);
+bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const jtl::Item &item);
+bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const jtl::Item &item);
 
 bool item_frames(const jtl::Item &item, const Context &ctx, uint64_t *k, uint64_t *count);
 bool needs_shape(const jtl::Item &item);
