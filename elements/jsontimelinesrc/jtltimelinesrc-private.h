@@ -302,6 +302,9 @@ void teardown_graph(JtlTimelineSrc *self);
 bool build(JtlTimelineSrc *self);
 void teardown(JtlTimelineSrc *self);
 
+/* jtltimelinesrc-live.cpp */
+bool request_update(JtlTimelineSrc *self, const std::string &text, bool patch, std::string *why);
+
 /* jtltimelinesrc.cpp */
 GstElement *make(JtlTimelineSrc *self, std::vector<GstElement *> *list, const char *factory,
                  const char *name = nullptr);
@@ -312,6 +315,9 @@ GstClockTime key_time(uint64_t k, int fps);
 GstControlSource *frame_values();
 std::string location_path(const std::string &location);
 jtl::AssetPolicy policy_of(const Settings &settings);
+jtl::ClipSpans spans_of(const jtl::Timeline &tl, const jtl::AssetPolicy &policy,
+                        std::vector<std::string> *warnings);
+jtl::FetchOptions fetch_options_of(const Settings &settings);
 bool load(JtlTimelineSrc *self, Settings &settings);
 GstPad *add_picture(JtlTimelineSrc *self, std::vector<GstElement *> *list, const Context &ctx,
                     const jtl::Raster &raster, uint64_t k, uint64_t count, unsigned zorder,
