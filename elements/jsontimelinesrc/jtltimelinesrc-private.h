@@ -305,7 +305,11 @@ void teardown(JtlTimelineSrc *self);
 /* jtltimelinesrc-live.cpp */
 bool request_update(JtlTimelineSrc *self, const std::string &text, bool patch, std::string *why);
 
-/* jtltimelinesrc.cpp */
+/* jtltimelinesrc-util.cpp */
+GQuark item_path_quark();
+GQuark item_kind_quark();
+std::string item_child_name(const char *kind, const std::string &path);
+void mark_item(GstElement *e, const char *kind, const std::string &path);
 GstElement *make(JtlTimelineSrc *self, std::vector<GstElement *> *list, const char *factory,
                  const char *name = nullptr);
 void start_elements(const std::vector<GstElement *> &elements, bool ready = false);
@@ -313,6 +317,18 @@ GstCaps *video_caps(const char *format, int width, int height, int fps);
 uint64_t first_frame_at(GstClockTime t, int fps);
 GstClockTime key_time(uint64_t k, int fps);
 GstControlSource *frame_values();
+void bind(GstPad *pad, const char *property, GstControlSource *cs);
+GstElement *compositor_for(const Context &ctx, unsigned zorder);
+const jtl::ClipSpan &span_of(const Context &ctx, const jtl::Item &item);
+jtl::ItemFrame frame_of(const Context &ctx, const jtl::Item &item, uint64_t k);
+const jtl::ClipTransition *mask_of(const Context &ctx, const jtl::Item &item,
+                                   bool *inverted = nullptr);
+bool transition_layer(const Context &ctx, const jtl::Item &item);
+void warn_overflow(JtlTimelineSrc *self, const std::string &pointer);
+GstMessage *font_warning(JtlTimelineSrc *self, const std::string &pointer,
+                         const std::string &warning);
+
+/* jtltimelinesrc.cpp */
 std::string location_path(const std::string &location);
 jtl::AssetPolicy policy_of(const Settings &settings);
 jtl::ClipSpans spans_of(const jtl::Timeline &tl, const jtl::AssetPolicy &policy,
