@@ -249,6 +249,10 @@ struct State {
 	Trace trace;
 };
 
+/* What jtllayer does to a branch: everything the item asks for, only its rotation (a
+ * picture drawn already cropped and rounded), or only a transition's mask. */
+enum class ShapeMode { Full, RotationOnly, MaskOnly };
+
 /* What the video pad gives, in order of preference: 4:2:0 first (what encoders and players
  * take: a plain `videoconvert ! x264enc` gets High, not High 4:4:4), then the formats
  * with alpha (transparent where nothing is drawn on a `none` background). */
@@ -328,6 +332,45 @@ void warn_overflow(JtlTimelineSrc *self, const std::string &pointer);
 GstMessage *font_warning(JtlTimelineSrc *self, const std::string &pointer,
                          const std::string &warning);
 
+/* branches/common.cpp */
+void box_pixels(const jtl::Item &item, double scale, int *w, int *h);
+bool uniform_box(const jtl::Item &item, double grow_x, double grow_y);
+bool control_geometry(JtlTimelineSrc *self, GstPad *sink, const jtl::Item &item, const Context &ctx,
+                      double grow_x = 1.0, double grow_y = 1.0);
+bool control_branch_geometry(LiveBranch *b, const jtl::Item &item, const Context &ctx, bool shaped);
+GstPad *link_to_compositor(JtlTimelineSrc *self, const Context &ctx, GstElement *last, uint64_t k,
+                           unsigned zorder, const std::string &what);
+GstPad *add_picture(JtlTimelineSrc *self, std::vector<GstElement *> *list, const Context &ctx,
+                    const jtl::Raster &raster, uint64_t k, uint64_t count, unsigned zorder,
+                    const std::string &what,
+                    const std::function<std::vector<GstElement *>()> &make_filters = nullptr);
+void plan_shape(LiveBranch *b, const Context &ctx, const jtl::Item &item, uint64_t k,
+                uint64_t count, const std::function<GstClockTime(uint64_t)> &at,
+                ShapeMode mode = ShapeMode::Full, int mask_w = 0, int mask_h = 0);
+GstElement *make_layer(LiveBranch *b);
+void bound_overflow(const jtl::Item &item, const Context &ctx, int w, int h, bool turns, int *mx,
+                    int *my);
+
+/* branches/picture.cpp */
+bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const jtl::Item &item);
+
+/* branches/text.cpp */
+void set_text_look(GstElement *element, const jtl::TextStyle &st, double scale);
+bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jtl::TextData &text);
+
+/* branches/captions.cpp */
+bool add_captions(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl,
+                  const jtl::Item &item);
+
+/* branches/animated.cpp */
+bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl,
+                  const jtl::Item &item);
+
+/* branches/media.cpp */
+std::vector<GstElement *> chain(JtlTimelineSrc *self, std::vector<GstElement *> *list,
+                                std::initializer_list<const char *> factories);
+bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const jtl::Item &item);
+
 /* jtltimelinesrc.cpp */
 std::string location_path(const std::string &location);
 jtl::AssetPolicy policy_of(const Settings &settings);
@@ -335,12 +378,6 @@ jtl::ClipSpans spans_of(const jtl::Timeline &tl, const jtl::AssetPolicy &policy,
                         std::vector<std::string> *warnings);
 jtl::FetchOptions fetch_options_of(const Settings &settings);
 bool load(JtlTimelineSrc *self, Settings &settings);
-GstPad *add_picture(JtlTimelineSrc *self, std::vector<GstElement *> *list, const Context &ctx,
-                    const jtl::Raster &raster, uint64_t k, uint64_t count, unsigned zorder,
-                    const std::string &what,
-                    const std::function<std::vector<GstElement *>()> &make_filters = nullptr);
-bool add_still(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, const jtl::Item &item);
-bool add_media(LiveBranch *m, const Context &ctx, const jtl::Timeline &tl, const jtl::Item &item);
 
 bool item_frames(const jtl::Item &item, const Context &ctx, uint64_t *k, uint64_t *count);
 bool needs_shape(const jtl::Item &item);
