@@ -121,8 +121,7 @@ bool add_animated(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 	FrameDrawer draw;
 	int fps = ctx.fps;
 	auto at = [fps](uint64_t j) { return key_time(j, fps); };
-	bool turns = item.geometry && (item.geometry->rotation.is_animated() ||
-	                               item.geometry->rotation.value != 0.0);
+	bool turns = item_turns(item);
 	bool masked = transition_layer(ctx, item);
 	/* a cropped or rounded GIF: drawn covering the box at its own aspect ratio, jtllayer
 	 * crops, fits and rounds it */

@@ -77,8 +77,7 @@ bool add_captions(LiveBranch *b, const Context &ctx, const jtl::Timeline &tl, co
 	jtl::ItemFrame f0 = jtl::evaluate_item(item, item.start);
 	double lw = std::clamp(f0.width * ctx.scale, 1.0, 8192.0);
 	double lh = std::clamp(f0.height * ctx.scale, 1.0, 8192.0);
-	bool turns = item.geometry && (item.geometry->rotation.is_animated() ||
-	                               item.geometry->rotation.value != 0.0);
+	bool turns = item_turns(item);
 	/* the pages as captionrender makes them, for what overflows the box */
 	std::vector<jtl::CaptionPage> pages(1);
 	if (cap) {

@@ -5,12 +5,25 @@
 
 namespace jtlsrc {
 
+/* One side of an item's box in output pixels: size x scale rounded, 1 to max_side. */
+int box_side(double size, double scale, long max_side)
+{
+	return int(std::clamp(std::lround(size * scale), 1L, max_side));
+}
+
+/* Whether an item turns: its rotation is animated or not 0. */
+bool item_turns(const jtl::Item &item)
+{
+	return item.geometry &&
+	       (item.geometry->rotation.is_animated() || item.geometry->rotation.value != 0.0);
+}
+
 /* An item's box at the start of its clip, in output pixels (1 to 8192 each side). */
 void box_pixels(const jtl::Item &item, double scale, int *w, int *h)
 {
 	jtl::ItemFrame f0 = jtl::evaluate_item(item, item.start);
-	*w = int(std::clamp(std::lround(f0.width * scale), 1L, 8192L));
-	*h = int(std::clamp(std::lround(f0.height * scale), 1L, 8192L));
+	*w = box_side(f0.width, scale);
+	*h = box_side(f0.height, scale);
 }
 
 /* Whether the picture of an item is one colour all over its box, so that the part of the
@@ -217,12 +230,11 @@ void plan_shape(LiveBranch *b, const Context &ctx, const jtl::Item &item, uint64
 		b->box_h = b->canvas_h = mask_h;
 	} else {
 		jtl::ItemFrame f0 = jtl::evaluate_item(item, item.start);
-		b->box_w = int(std::clamp(std::lround(f0.width * ctx.scale), 1L, 8192L));
-		b->box_h = int(std::clamp(std::lround(f0.height * ctx.scale), 1L, 8192L));
+		b->box_w = box_side(f0.width, ctx.scale);
+		b->box_h = box_side(f0.height, ctx.scale);
 		b->canvas_w = b->box_w;
 		b->canvas_h = b->box_h;
-		const jtl::Geometry &g = *item.geometry;
-		if (g.rotation.is_animated() || g.rotation.value != 0.0)
+		if (item_turns(item))
 			b->canvas_w = b->canvas_h = int(std::min(
 			        8192.0, std::ceil(std::hypot(double(b->box_w), double(b->box_h)))));
 	}

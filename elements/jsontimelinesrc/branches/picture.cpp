@@ -13,8 +13,8 @@ bool draw_item(JtlTimelineSrc *self, const jtl::Timeline &tl, const jtl::Item &i
                long max_side = 8192)
 {
 	jtl::ItemFrame f = jtl::evaluate_item(item, item.start);
-	int w = int(std::clamp(std::lround(f.width * scale), 1L, max_side));
-	int h = int(std::clamp(std::lround(f.height * scale), 1L, max_side));
+	int w = box_side(f.width, scale, max_side);
+	int h = box_side(f.height, scale, max_side);
 	if (const jtl::SolidData *solid = item.as<jtl::SolidData>()) {
 		std::optional<jtl::Color> color = jtl::parse_color(solid->color);
 		if (!color) {

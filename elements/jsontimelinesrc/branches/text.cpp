@@ -51,13 +51,12 @@ bool add_text(LiveBranch *b, const Context &ctx, const jtl::Item &item, const jt
 		return true;
 	const double scale = ctx.scale;
 	jtl::ItemFrame f0 = jtl::evaluate_item(item, item.start);
-	int w = int(std::clamp(std::lround(f0.width * scale), 1L, 8192L));
-	int h = int(std::clamp(std::lround(f0.height * scale), 1L, 8192L));
+	int w = box_side(f0.width, scale);
+	int h = box_side(f0.height, scale);
 	/* the box as it is: the text is laid out in it, not in its rounding */
 	double lw = std::clamp(f0.width * scale, 1.0, 8192.0);
 	double lh = std::clamp(f0.height * scale, 1.0, 8192.0);
-	bool turns = item.geometry && (item.geometry->rotation.is_animated() ||
-	                               item.geometry->rotation.value != 0.0);
+	bool turns = item_turns(item);
 	const jtl::TextStyle &st = text.style;
 	/* text that overflows its box is drawn (CSS overflow: visible): the canvas grows
 	 * around the box to hold it */
