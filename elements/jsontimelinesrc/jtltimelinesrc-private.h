@@ -8,21 +8,26 @@
 //   jtltimelinesrc-seek.cpp      seeks, the output pads' events and queries
 //   jtltimelinesrc-live.cpp      live updates: a new version validated and queued
 //   jtltimelinesrc-util.cpp      helpers every part uses
-//   branches/*.cpp               one branch builder per item kind, branches/registry.cpp
+//   branches/*.cpp               the branches of each item kind, one file per kind
+//                                (common.cpp: what they share); build_branch() picks one
 //
-// LOCK ORDER (never take a lock listed earlier while holding one listed later):
-//   1. Private::update_lock   one live update at a time (request_update())
-//   2. State::seek_lock       the last seek: seek_seqnum, segment_seek
-//   3. State::schedule_lock   the schedule: plan, done, next, video_pos, audio_pos, live,
+// LOCK ORDER (a lock may be taken while holding one listed above it, never the reverse):
+//   1. Private::update_lock   one live update at a time (request_update(), build());
+//                             schedule_lock is taken inside it
+//   2. State::schedule_lock   the schedule: plan, done, next, video_pos, audio_pos, live,
 //                             failed, stopping, starting, and the pending version (pending*,
-//                             document, retired); State::moved waits on it
-//   4. the object lock        Settings, State::duration (GST_OBJECT_LOCK)
-//   5. State::lock            the element lists (State::children, LiveBranch::elements):
+//                             document, retired); State::moved waits on it. The gates
+//                             (schedule()) hold it while they build and release branches
+//   3. the object lock        Settings, State::duration (GST_OBJECT_LOCK); schedule_lock is
+//                             never taken inside it (the glue drops it first)
+//   4. leaves, held alone or innermost, never around another lock:
+//      State::lock            the element lists (State::children, LiveBranch::elements):
 //                             decoders add elements from their own threads
-//   6. Private::warned_lock   the warnings given once (leaf)
-//   7. Trace::lock            the items drawn per frame, trace-items (leaf)
-// The streaming threads take schedule_lock in the gates (schedule()); no lock is held
-// while a pad pushes or an element changes state.
+//      State::seek_lock       the last seek: seek_seqnum, segment_seek
+//      Private::warned_lock   the warnings given once
+//      Trace::lock            the items drawn per frame (trace-items)
+// No lock is held while a pad pushes or an element changes state, except schedule_lock
+// in the gates while the branches they build start.
 #pragma once
 
 #include "jtltimelinesrc.h"
@@ -333,6 +338,8 @@ GstMessage *font_warning(JtlTimelineSrc *self, const std::string &pointer,
                          const std::string &warning);
 
 /* branches/common.cpp */
+int box_side(double size, double scale, long max_side = 8192);
+bool item_turns(const jtl::Item &item);
 void box_pixels(const jtl::Item &item, double scale, int *w, int *h);
 bool uniform_box(const jtl::Item &item, double grow_x, double grow_y);
 bool control_geometry(JtlTimelineSrc *self, GstPad *sink, const jtl::Item &item, const Context &ctx,
