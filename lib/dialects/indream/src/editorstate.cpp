@@ -29,86 +29,107 @@ std::string_view editor_state_schema_text()
 	return schemas().editor_text;
 }
 
+namespace {
+
+/* The editorState members; a request wraps the state in "editorState" and has none of
+ * the members only an editorState has (it may carry compositionWidth/Height overrides). */
+const char *const kStateOnlyMembers[] = {"tracks", "items", "assets", "transitions",
+                                         "timebaseTicksPerSecond"};
+
+bool is_request(JsonObject *top)
+{
+	bool wrapper = top && json_object_has_member(top, "editorState");
+	for (const char *key : kStateOnlyMembers)
+		wrapper = wrapper && !json_object_has_member(top, key);
+	return wrapper;
+}
+
+class IndreamDialect : public Dialect
+{
+public:
+	const char *name() const override { return "indream"; }
+
+	int detect(JsonNode *root) const override
+	{
+		JsonObject *top = as_object(root);
+		if (!top)
+			return 0;
+		if (json_object_has_member(top, "editorState"))
+			return 100;
+		for (const char *key : kStateOnlyMembers)
+			if (json_object_has_member(top, key))
+				return 100;
+		for (const char *key : {"compositionWidth", "compositionHeight", "deletedAssets"})
+			if (json_object_has_member(top, key))
+				return 50;
+		return 0;
+	}
+
+	void validate(JsonNode *root, const DialectOptions &options,
+	              DialectResult *result) const override
+	{
+		Diagnostics &diags = result->diagnostics;
+		JsonObject *top = as_object(root);
+		JsonNode *state_node = root;
+		if (is_request(top)) {
+			result->base_path = "/editorState";
+			check_schema(*schemas().request, root, "", diags, "EDITOR_REQUEST_INVALID");
+			state_node = member(top, "editorState");
+		}
+		JsonObject *state = as_object(state_node);
+		/* the budgets first: a document over them is refused before any costly check */
+		check_budgets(state, result->base_path, options.budgets, diags);
+		if (diags.has_errors())
+			return;
+		if (state)
+			normalize_legacy(state, result->base_path, diags);
+		if (state_node)
+			check_schema(*schemas().editor, state_node, result->base_path, diags);
+		if (state)
+			check_semantics(state, result->base_path, diags);
+		if (options.strict)
+			diags.promote_warnings(kStrictCodes);
+	}
+
+	std::unique_ptr<Timeline> build(JsonNode *root,
+	                                const DialectResult &validated) const override
+	{
+		JsonObject *top = as_object(root);
+		JsonObject *request = is_request(top) ? top : nullptr;
+		JsonObject *state = request ? as_object(member(top, "editorState")) : top;
+		return build_timeline(state, request, validated.base_path);
+	}
+};
+
+EditorStateOptions as_indream(const EditorStateOptions &options)
+{
+	EditorStateOptions o = options;
+	o.dialect = &indream_dialect();
+	return o;
+}
+
+} /* namespace */
+
+const Dialect &indream_dialect()
+{
+	static const IndreamDialect dialect;
+	return dialect;
+}
+
 EditorStateResult load_editor_state_node(JsonNode *root, const EditorStateOptions &options)
 {
-	EditorStateResult result;
-	Diagnostics &diags = result.diagnostics;
-	JsonObject *top = as_object(root);
-	JsonObject *request = nullptr;
-	JsonNode *state_node = root;
-	/* A request wrapping the document: {"editorState": {...}, "fps": ..., ...}: it has
-	 * an "editorState" member and none of the members only an editorState has (a request
-	 * may carry compositionWidth/Height overrides) */
-	bool wrapper = top && json_object_has_member(top, "editorState");
-	for (const char *key :
-	     {"tracks", "items", "assets", "transitions", "timebaseTicksPerSecond"})
-		wrapper = wrapper && !json_object_has_member(top, key);
-	if (wrapper) {
-		request = top;
-		result.base_path = "/editorState";
-		check_schema(*schemas().request, root, "", diags, "EDITOR_REQUEST_INVALID");
-		state_node = member(top, "editorState");
-	}
-	JsonObject *state = as_object(state_node);
-	/* the budgets first: a document over them is refused before any costly check */
-	check_budgets(state, result.base_path, options.budgets, diags);
-	if (diags.has_errors())
-		return result;
-	if (state)
-		normalize_legacy(state, result.base_path, diags);
-	if (state_node)
-		check_schema(*schemas().editor, state_node, result.base_path, diags);
-	if (state)
-		check_semantics(state, result.base_path, diags);
-	if (options.strict)
-		diags.promote_warnings(kStrictCodes);
-	if (!diags.has_errors())
-		result.timeline = build_timeline(state, request, result.base_path);
-	return result;
+	return indream_dialect().load(root, options);
 }
 
 EditorStateResult load_editor_state(std::string_view json_text, const EditorStateOptions &options)
 {
-	Diagnostics parse_diags;
-	JsonNodePtr root = parse_json(json_text, options.limits, parse_diags);
-	if (!root) {
-		EditorStateResult result;
-		result.diagnostics = std::move(parse_diags);
-		if (options.strict)
-			result.diagnostics.promote_warnings(kStrictCodes);
-		return result;
-	}
-	EditorStateResult result = load_editor_state_node(root.get(), options);
-	if (parse_diags.error_count() + parse_diags.warning_count() > 0) {
-		Diagnostics merged;
-		merged.append(parse_diags);
-		merged.append(result.diagnostics);
-		if (options.strict)
-			merged.promote_warnings(kStrictCodes);
-		result.diagnostics = std::move(merged);
-		if (result.diagnostics.has_errors())
-			result.timeline.reset();
-	}
-	return result;
+	return load_document(json_text, as_indream(options));
 }
 
 bool load_editor_state_file(const char *path, const EditorStateOptions &options,
                             EditorStateResult *result, GError **error)
 {
-	std::string text;
-	bool too_large = false;
-	if (!read_document(path, options.limits, &text, &too_large, error))
-		return false;
-	if (too_large) {
-		*result = EditorStateResult();
-		result->diagnostics.error("EDITOR_JSON_TOO_LARGE", "",
-		                          "the document is larger than the limit of " +
-		                                  std::to_string(options.limits.max_bytes) +
-		                                  " bytes and was not read");
-		return true;
-	}
-	*result = load_editor_state(text, options);
-	return true;
+	return load_document_file(path, as_indream(options), result, error);
 }
 
 } /* namespace jtl */
