@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // Tests of the dialect registry: detection, refusal of a non-document, unchanged pointers.
+#include <jsontimeline/captions.h>
 #include <jsontimeline/dialect.h>
 #include <jsontimeline/editorstate.h>
+#include <jsontimeline/names.h>
 
 #include <algorithm>
 #include <string>
@@ -110,6 +112,25 @@ static void test_pointers_unchanged()
 	              paths.end());
 }
 
+/* The one name table: each caption animation's name reads back to it. */
+static void test_caption_animation_names()
+{
+	int n = 0;
+#define JTL_X(e, name, label)                                                                      \
+	{                                                                                          \
+		g_assert_cmpstr(caption_animation_name(CaptionAnimationType::e), ==, name);        \
+		CaptionAnimationType t;                                                            \
+		g_assert_true(parse_caption_animation(name, &t));                                  \
+		g_assert_true(t == CaptionAnimationType::e);                                       \
+		g_assert_cmpint(int(t), ==, n++);                                                  \
+	}
+	JTL_CAPTION_ANIMATIONS(JTL_X)
+#undef JTL_X
+	g_assert_cmpint(n, ==, 9);
+	CaptionAnimationType t;
+	g_assert_false(parse_caption_animation("no-such-animation", &t));
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, nullptr);
@@ -117,5 +138,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/dialect/detects-indream", test_detects_indream);
 	g_test_add_func("/dialect/refuses-non-document", test_refuses_non_document);
 	g_test_add_func("/dialect/pointers-unchanged", test_pointers_unchanged);
+	g_test_add_func("/names/caption-animations", test_caption_animation_names);
 	return g_test_run();
 }

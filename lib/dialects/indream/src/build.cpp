@@ -101,15 +101,10 @@ std::optional<CaptionAnimation> caption_animation(JsonObject *o)
 	if (!o)
 		return std::nullopt;
 	static const std::map<std::string, CaptionAnimationType> types = {
-	        {"converge", CaptionAnimationType::Converge},
-	        {"elastic-pop", CaptionAnimationType::ElasticPop},
-	        {"typewriter", CaptionAnimationType::Typewriter},
-	        {"lay-down", CaptionAnimationType::LayDown},
-	        {"center-type-out", CaptionAnimationType::CenterTypeOut},
-	        {"curtain-close", CaptionAnimationType::CurtainClose},
-	        {"jitter", CaptionAnimationType::Jitter},
-	        {"rainbow", CaptionAnimationType::Rainbow},
-	        {"sweep-shine", CaptionAnimationType::SweepShine}};
+#define JTL_X(e, name, label) {name, CaptionAnimationType::e},
+	        JTL_CAPTION_ANIMATIONS(JTL_X)
+#undef JTL_X
+	};
 	auto it = types.find(str(o, "type"));
 	if (it == types.end())
 		return std::nullopt;
