@@ -9,7 +9,7 @@
 #include <glib.h>
 #include <gst/gst.h>
 
-#include <jsontimeline/editorstate.h>
+#include <jsontimeline/dialect.h>
 #include <jsontimeline/live.h>
 
 #include "commands.h"

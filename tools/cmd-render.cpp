@@ -7,7 +7,7 @@
 #include <glib.h>
 #include <gst/gst.h>
 
-#include <jsontimeline/editorstate.h>
+#include <jsontimeline/dialect.h>
 #include <jsontimeline/render.h>
 
 #include "commands.h"
@@ -215,7 +215,7 @@ int cmd_render(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	jtl::EditorStateResult doc;
+	jtl::DialectResult doc;
 	int code = prepare_document("render", o.input.c_str(), &doc);
 	if (code >= 0)
 		return code;

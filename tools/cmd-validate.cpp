@@ -6,7 +6,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
-#include <jsontimeline/editorstate.h>
+#include <jsontimeline/dialect.h>
 #include <jsontimeline/illustrations.h>
 
 #include "commands.h"
@@ -154,16 +154,16 @@ int cmd_validate(int argc, char **argv)
 	jtl::MissingIllustration illustrations;
 	if (!missing_illustration_option("validate", missing_illustration, &illustrations))
 		return EXIT_USAGE;
-	jtl::EditorStateOptions options;
+	jtl::DialectOptions options;
 	options.strict = strict;
 	options.limits.max_bytes = std::size_t(max_bytes);
 	int status = EXIT_OK;
 	for (int i = 0; files[i]; i++) {
 		const char *file = files[i];
 		const char *shown = g_strcmp0(file, "-") == 0 ? "(stdin)" : file;
-		jtl::EditorStateResult result;
+		jtl::DialectResult result;
 		g_autoptr(GError) io_error = nullptr;
-		if (!jtl::load_editor_state_file(file, options, &result, &io_error)) {
+		if (!jtl::load_document_file(file, options, &result, &io_error)) {
 			if (json)
 				print_json(shown, nullptr, io_error->message);
 			fprintf(stderr, "jsontimeline validate: %s\n", io_error->message);

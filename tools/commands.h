@@ -40,7 +40,7 @@ struct NumberOption {
 bool check_numbers(const char *cmd, std::initializer_list<NumberOption> options);
 
 namespace jtl {
-struct EditorStateResult;
+struct DialectResult;
 enum class MissingIllustration;
 } // namespace jtl
 
@@ -55,7 +55,7 @@ bool missing_illustration_option(const char *cmd, const char *value, jtl::Missin
 /* Registers the elements (from the plugin, else built in) and loads the document at path,
  * printing why it cannot be used as "jsontimeline CMD: ...". Returns -1 when it is
  * valid (its result in *doc when given), else the exit code. */
-int prepare_document(const char *cmd, const char *path, jtl::EditorStateResult *doc);
+int prepare_document(const char *cmd, const char *path, jtl::DialectResult *doc);
 
 /* Whether the -o/--output of a command line is a live destination (rtmp://...). */
 bool output_is_live(int argc, char **argv);

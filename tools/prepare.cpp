@@ -5,13 +5,13 @@
 
 #include <gst/gst.h>
 
-#include <jsontimeline/editorstate.h>
+#include <jsontimeline/dialect.h>
 #include <jsontimeline/illustrations.h>
 
 #include "commands.h"
 #include "elements.h"
 
-int prepare_document(const char *cmd, const char *path, jtl::EditorStateResult *out)
+int prepare_document(const char *cmd, const char *path, jtl::DialectResult *out)
 {
 	/* the elements come from the installed plugin, or from this program itself */
 	if (GstElementFactory *f = gst_element_factory_find("jsontimelinesrc"))
@@ -22,10 +22,10 @@ int prepare_document(const char *cmd, const char *path, jtl::EditorStateResult *
 		                           jsontimeline_elements_register, "0", "LGPL",
 		                           "jsontimeline", "jsontimeline", "");
 	/* validate first: clear errors with JSON paths before any pipeline starts */
-	jtl::EditorStateResult own;
-	jtl::EditorStateResult &doc = out ? *out : own;
+	jtl::DialectResult own;
+	jtl::DialectResult &doc = out ? *out : own;
 	g_autoptr(GError) io = nullptr;
-	if (!jtl::load_editor_state_file(path, {}, &doc, &io)) {
+	if (!jtl::load_document_file(path, {}, &doc, &io)) {
 		fprintf(stderr, "jsontimeline %s: %s\n", cmd, io->message);
 		return EXIT_USAGE;
 	}

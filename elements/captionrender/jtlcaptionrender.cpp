@@ -128,16 +128,10 @@ static GType jtl_caption_animation_get_type()
 	auto v = [](jtl::CaptionAnimationType t) { return int(t) + 1; };
 	static const GEnumValue values[] = {
 	        {0, "None", "none"},
-	        {v(jtl::CaptionAnimationType::Converge), "Converge", "converge"},
-	        {v(jtl::CaptionAnimationType::ElasticPop), "Elastic pop", "elastic-pop"},
-	        {v(jtl::CaptionAnimationType::Typewriter), "Typewriter", "typewriter"},
-	        {v(jtl::CaptionAnimationType::LayDown), "Lay down", "lay-down"},
-	        {v(jtl::CaptionAnimationType::CenterTypeOut), "Centre type out", "center-type-out"},
-	        {v(jtl::CaptionAnimationType::CurtainClose), "Curtain close", "curtain-close"},
-	        {v(jtl::CaptionAnimationType::Jitter), "Jitter", "jitter"},
-	        {v(jtl::CaptionAnimationType::Rainbow), "Rainbow", "rainbow"},
-	        {v(jtl::CaptionAnimationType::SweepShine), "Sweep shine", "sweep-shine"},
-	        {0, nullptr, nullptr},
+#define JTL_X(e, name, label) {v(jtl::CaptionAnimationType::e), label, name},
+	        JTL_CAPTION_ANIMATIONS(JTL_X)
+#undef JTL_X
+	                {0, nullptr, nullptr},
 	};
 	return jtl_enum_type_once(&type, "JtlCaptionAnimation", values);
 }

@@ -31,7 +31,7 @@ namespace serve_detail {
  * first, then the schema and semantic rules. Paths point into the body. */
 EditorStateResult validate_request_state(JsonNode *root, const Diagnostics &parse_diags)
 {
-	EditorStateResult res = load_editor_state_node(root);
+	EditorStateResult res = load_document_node(root);
 	Diagnostics all;
 	const std::string prefix = "/editorState";
 	for (const Diagnostic &d : parse_diags.all())
@@ -63,7 +63,7 @@ Response validate_body(std::size_t max_bytes, const std::string &body)
 	/* error paths are JSON pointers into the editorState ("/tracks/0", "" for the whole),
 	 * as the client sent editorState alone: the parse's own findings (numbers beyond
 	 * range, repeated names) first */
-	EditorStateResult res = load_editor_state_node(state);
+	EditorStateResult res = load_document_node(state);
 	Diagnostics all;
 	const std::string prefix = "/editorState";
 	for (const Diagnostic &d : parse_diags.all()) {

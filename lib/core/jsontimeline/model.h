@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <jsontimeline/keyframes.h>
+#include <jsontimeline/names.h>
 #include <jsontimeline/time.h>
 
 namespace jtl {
@@ -132,15 +133,9 @@ struct TextStyle {
 };
 
 enum class CaptionAnimationType {
-	Converge,
-	ElasticPop,
-	Typewriter,
-	LayDown,
-	CenterTypeOut,
-	CurtainClose,
-	Jitter,
-	Rainbow,
-	SweepShine,
+#define JTL_X(e, name, label) e,
+	JTL_CAPTION_ANIMATIONS(JTL_X)
+#undef JTL_X
 };
 const char *caption_animation_name(CaptionAnimationType type);
 

@@ -107,24 +107,11 @@ bool item_type_is_audible(ItemType type)
 const char *caption_animation_name(CaptionAnimationType type)
 {
 	switch (type) {
-	case CaptionAnimationType::Converge:
-		return "converge";
-	case CaptionAnimationType::ElasticPop:
-		return "elastic-pop";
-	case CaptionAnimationType::Typewriter:
-		return "typewriter";
-	case CaptionAnimationType::LayDown:
-		return "lay-down";
-	case CaptionAnimationType::CenterTypeOut:
-		return "center-type-out";
-	case CaptionAnimationType::CurtainClose:
-		return "curtain-close";
-	case CaptionAnimationType::Jitter:
-		return "jitter";
-	case CaptionAnimationType::Rainbow:
-		return "rainbow";
-	case CaptionAnimationType::SweepShine:
-		return "sweep-shine";
+#define JTL_X(e, name, label)                                                                      \
+	case CaptionAnimationType::e:                                                              \
+		return name;
+		JTL_CAPTION_ANIMATIONS(JTL_X)
+#undef JTL_X
 	}
 	return "unknown";
 }

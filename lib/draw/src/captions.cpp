@@ -508,12 +508,11 @@ TextFrame caption_frame(const CaptionPage &page, double t_ms, const CaptionLook 
 
 bool parse_caption_animation(const std::string &name, CaptionAnimationType *type)
 {
-	for (CaptionAnimationType t :
-	     {CaptionAnimationType::Converge, CaptionAnimationType::ElasticPop,
-	      CaptionAnimationType::Typewriter, CaptionAnimationType::LayDown,
-	      CaptionAnimationType::CenterTypeOut, CaptionAnimationType::CurtainClose,
-	      CaptionAnimationType::Jitter, CaptionAnimationType::Rainbow,
-	      CaptionAnimationType::SweepShine}) {
+	for (CaptionAnimationType t : {
+#define JTL_X(e, name, label) CaptionAnimationType::e,
+	             JTL_CAPTION_ANIMATIONS(JTL_X)
+#undef JTL_X
+	     }) {
 		if (name == caption_animation_name(t)) {
 			*type = t;
 			return true;

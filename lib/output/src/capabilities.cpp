@@ -34,22 +34,25 @@ Capabilities build()
 	                "slide-right", "zoom-in",  "zoom-out"};
 
 	struct Caption {
-		const char *id, *preview;
+		CaptionAnimationType type;
+		const char *preview;
 		bool in, out, loop;
 	};
+	using C = CaptionAnimationType;
 	const Caption captions[] = {
-	        {"converge", "letters gather from both sides into the line", true, true, false},
-	        {"elastic-pop", "each word pops in with an elastic overshoot", true, true, false},
-	        {"typewriter", "letters appear one by one from the start", true, true, false},
-	        {"lay-down", "words fall into place from above", true, true, false},
-	        {"center-type-out", "letters appear from the centre outwards", true, true, false},
-	        {"curtain-close", "the line is covered from both sides", true, true, false},
-	        {"jitter", "letters shake slightly in place", false, false, true},
-	        {"rainbow", "letters cycle through the hues", false, false, true},
-	        {"sweep-shine", "a highlight sweeps across the line", false, false, true},
+	        {C::Converge, "letters gather from both sides into the line", true, true, false},
+	        {C::ElasticPop, "each word pops in with an elastic overshoot", true, true, false},
+	        {C::Typewriter, "letters appear one by one from the start", true, true, false},
+	        {C::LayDown, "words fall into place from above", true, true, false},
+	        {C::CenterTypeOut, "letters appear from the centre outwards", true, true, false},
+	        {C::CurtainClose, "the line is covered from both sides", true, true, false},
+	        {C::Jitter, "letters shake slightly in place", false, false, true},
+	        {C::Rainbow, "letters cycle through the hues", false, false, true},
+	        {C::SweepShine, "a highlight sweeps across the line", false, false, true},
 	};
 	for (const Caption &a : captions) {
-		CaptionAnimationPreset p{a.id, a.id, label_of(a.id), a.preview};
+		const char *id = caption_animation_name(a.type);
+		CaptionAnimationPreset p{id, id, label_of(id), a.preview};
 		if (a.in)
 			c.caption_in.push_back(p);
 		if (a.out)

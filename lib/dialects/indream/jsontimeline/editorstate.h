@@ -6,33 +6,18 @@
 #include <string>
 #include <string_view>
 
-#include <jsontimeline/budgets.h>
-#include <jsontimeline/diagnostics.h>
+#include <jsontimeline/dialect.h>
 #include <jsontimeline/json-schema.h>
 #include <jsontimeline/json.h>
-#include <jsontimeline/model.h>
 
 namespace jtl {
 
-struct EditorStateOptions {
-	/* Strict: pure conformance to the official schema. Legacy shorthand and keyframes
-	 * at the clip end are errors instead of warnings; other warnings stay warnings. */
-	bool strict = false;
-	JsonLimits limits;
-	/* Counts and lengths checked before anything else (budgets.h, docs/limits.md). */
-	DocumentBudgets budgets;
-};
+/* The Indream dialect (detect: an object with editorState members, or a request wrapping
+ * one). The functions below read a document as Indream without detection. */
+const Dialect &indream_dialect();
 
-struct EditorStateResult {
-	Diagnostics diagnostics;
-	/* Set when the document has no errors. */
-	std::unique_ptr<Timeline> timeline;
-	/* Where the editorState object sits in the document: "" for a bare editorState,
-	 * "/editorState" for an export or project request that wraps it. */
-	std::string base_path;
-
-	bool valid() const { return !diagnostics.has_errors(); }
-};
+using EditorStateOptions = DialectOptions;
+using EditorStateResult = DialectResult;
 
 /* Parses a JSON text that is either an editorState object or a request wrapping one
  * ({"editorState": {...}, "fps": 30, "ratio": "16:9", "scale": 1, "format": "mp4"}),
