@@ -320,6 +320,9 @@ bool request_update(JtlTimelineSrc *self, const std::string &text, bool patch, s
 /* jtltimelinesrc-util.cpp */
 GQuark item_path_quark();
 GQuark item_kind_quark();
+/* set on a branch's elements as release_branch() starts: what they post then (a source
+ * whose pad was just released says not-linked) is the release's doing, not an error */
+GQuark released_quark();
 std::string item_child_name(const char *kind, const std::string &path);
 void mark_item(GstElement *e, const char *kind, const std::string &path);
 GstElement *make(JtlTimelineSrc *self, std::vector<GstElement *> *list, const char *factory,

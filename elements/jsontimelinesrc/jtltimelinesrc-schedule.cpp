@@ -7,6 +7,11 @@ namespace jtlsrc {
 /* Sets a branch's elements to NULL, removes them and gives its mixer pads back. */
 void release_branch(JtlTimelineSrc *self, LiveBranch *b)
 {
+	{
+		std::lock_guard<std::mutex> guard(self->priv->state.lock);
+		for (GstElement *e : b->elements)
+			g_object_set_qdata(G_OBJECT(e), released_quark(), GINT_TO_POINTER(1));
+	}
 	/* a branch cut by a live update has a source still pushing, blocked on its compositor
 	 * pad (whose mixer waits for the gate calling this): releasing the pad first makes
 	 * that push return (flushing), so the source can stop */

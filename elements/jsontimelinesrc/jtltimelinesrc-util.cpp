@@ -13,6 +13,11 @@ GQuark item_path_quark()
 {
 	return g_quark_from_static_string("jtl-item-path");
 }
+GQuark released_quark()
+{
+	return g_quark_from_static_string("jtl-released");
+}
+
 GQuark item_kind_quark()
 {
 	return g_quark_from_static_string("jtl-item-kind");

@@ -246,6 +246,15 @@ static void jtl_timeline_src_handle_message(GstBin *bin, GstMessage *msg)
 	 * undecodable file (an error) */
 	GstMessageType type = GST_MESSAGE_TYPE(msg);
 	if (type == GST_MESSAGE_WARNING || type == GST_MESSAGE_ERROR) {
+		/* an element of a branch being released (released_quark()) */
+		for (GstObject *o = GST_MESSAGE_SRC(msg); o; o = GST_OBJECT_PARENT(o))
+			if (g_object_get_qdata(G_OBJECT(o), released_quark())) {
+				GST_DEBUG_OBJECT(bin,
+				                 "dropped %" GST_PTR_FORMAT " of a released branch",
+				                 msg);
+				gst_message_unref(msg);
+				return;
+			}
 		bool warning = type == GST_MESSAGE_WARNING;
 		for (GstObject *o = GST_MESSAGE_SRC(msg); o; o = GST_OBJECT_PARENT(o)) {
 			const char *kind = static_cast<const char *>(
