@@ -288,7 +288,7 @@ bool build_graph(JtlTimelineSrc *self, GstClockTime start, GstClockTime stop)
 	             "timestamp-offset", gint64(ctx.range.start), nullptr);
 	gst_util_set_object_arg(G_OBJECT(mixer), "start-time-selection", "set");
 	g_object_set(mixer, "start-time", guint64(ctx.range.start), nullptr);
-	g_autoptr(GstCaps) ac = gst_static_pad_template_get_caps(&audio_template);
+	g_autoptr(GstCaps) ac = gst_static_pad_template_get_caps(audio_pad_template());
 	g_object_set(silence_caps, "caps", ac, nullptr);
 	g_object_set(mix_caps, "caps", ac, nullptr);
 	gst_element_link_many(silence, silence_caps, mixer, mix_caps, nullptr);
@@ -484,7 +484,7 @@ void compute_output(JtlTimelineSrc *self, const Settings &settings)
 /* The video pad's caps at the output size and rate: every format it gives (one given). */
 GstCaps *output_caps(const Context &ctx, const char *format = nullptr)
 {
-	GstCaps *caps = gst_static_pad_template_get_caps(&video_template);
+	GstCaps *caps = gst_static_pad_template_get_caps(video_pad_template());
 	caps = gst_caps_make_writable(caps);
 	gst_caps_set_simple(caps, "width", G_TYPE_INT, ctx.width, "height", G_TYPE_INT, ctx.height,
 	                    "framerate", GST_TYPE_FRACTION, ctx.fps, 1, nullptr);
@@ -503,7 +503,7 @@ bool negotiate_output(JtlTimelineSrc *self, Settings settings)
 	State &st = self->priv->state;
 	Context &ctx = st.ctx;
 	const jtl::Timeline &tl = *st.timeline;
-	g_autoptr(GstCaps) tmpl = gst_static_pad_template_get_caps(&video_template);
+	g_autoptr(GstCaps) tmpl = gst_static_pad_template_get_caps(video_pad_template());
 	g_autoptr(GstCaps) peer = gst_pad_peer_query_caps(self->video_pad, tmpl);
 	g_autoptr(GstCaps) ours = output_caps(ctx);
 	const int doc_w = ctx.width, doc_h = ctx.height, doc_fps = ctx.fps;
@@ -570,7 +570,7 @@ void announce_caps(JtlTimelineSrc *self)
 {
 	const Context &ctx = self->priv->state.ctx;
 	g_autoptr(GstCaps) video = output_caps(ctx, ctx.out_format);
-	g_autoptr(GstCaps) audio = gst_static_pad_template_get_caps(&audio_template);
+	g_autoptr(GstCaps) audio = gst_static_pad_template_get_caps(audio_pad_template());
 	for (auto [pad, caps] :
 	     {std::pair{self->video_pad, video}, std::pair{self->audio_pad, audio}}) {
 		gst_pad_set_active(pad, TRUE);

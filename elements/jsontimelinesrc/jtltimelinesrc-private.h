@@ -281,8 +281,10 @@ enum class ShapeMode { Full, RotationOnly, MaskOnly };
 	G_STMT_END
 
 /* the pad templates (jtltimelinesrc.cpp) */
-extern GstStaticPadTemplate video_template;
-extern GstStaticPadTemplate audio_template;
+/* the pads' templates (static in the glue: a global of the elements' library would be
+ * defined twice in a process that links the elements and loads the plugin) */
+GstStaticPadTemplate *video_pad_template();
+GstStaticPadTemplate *audio_pad_template();
 /* the element's parent class (GstBin) */
 gpointer parent_class();
 

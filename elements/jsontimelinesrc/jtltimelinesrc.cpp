@@ -86,16 +86,24 @@ gpointer parent_class()
 {
 	return jtl_timeline_src_parent_class;
 }
-GstStaticPadTemplate video_template = GST_STATIC_PAD_TEMPLATE(
+static GstStaticPadTemplate video_template = GST_STATIC_PAD_TEMPLATE(
         "video", GST_PAD_SRC, GST_PAD_ALWAYS,
         GST_STATIC_CAPS("video/x-raw, format = (string) " JTL_OUTPUT_FORMATS
                         ", width = (int) [ 2, 32768 ], height = (int) [ 2, 32768 ], "
                         "framerate = (fraction) [ 1/1, 240/1 ], "
                         "pixel-aspect-ratio = (fraction) 1/1"));
-GstStaticPadTemplate audio_template = GST_STATIC_PAD_TEMPLATE(
+static GstStaticPadTemplate audio_template = GST_STATIC_PAD_TEMPLATE(
         "audio", GST_PAD_SRC, GST_PAD_ALWAYS,
         GST_STATIC_CAPS("audio/x-raw, format = (string) S16LE, rate = (int) 48000, "
                         "channels = (int) 2, layout = (string) interleaved"));
+GstStaticPadTemplate *video_pad_template()
+{
+	return &video_template;
+}
+GstStaticPadTemplate *audio_pad_template()
+{
+	return &audio_template;
+}
 } /* namespace jtlsrc */
 
 namespace jtlsrc {

@@ -178,7 +178,8 @@ void on_decoded_pad(GstElement *, GstPad *pad, gpointer data)
 			        {"queue", "audioconvert", "audioresample", "volume", "capsfilter"});
 		if (!elements.empty()) {
 			GstElement *volume = elements[elements.size() - 2];
-			g_autoptr(GstCaps) ac = gst_static_pad_template_get_caps(&audio_template);
+			g_autoptr(GstCaps) ac =
+			        gst_static_pad_template_get_caps(audio_pad_template());
 			g_object_set(elements.back(), "caps", ac, nullptr);
 			gst_object_add_control_binding(
 			        GST_OBJECT(volume), gst_direct_control_binding_new_absolute(
