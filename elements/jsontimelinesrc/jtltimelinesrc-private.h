@@ -66,8 +66,12 @@
 #include <string>
 #include <tuple>
 
-GST_DEBUG_CATEGORY_EXTERN(jtl_timeline_src_debug);
-#define GST_CAT_DEFAULT jtl_timeline_src_debug
+/* the element's debug category, static in the glue: a global of the elements' library
+ * would be defined twice in a process that links the elements and loads the plugin */
+namespace jtlsrc {
+GstDebugCategory *debug_category();
+}
+#define GST_CAT_DEFAULT (jtlsrc::debug_category())
 
 constexpr int kAudioRate = 48000;
 /* audio buffers of 10 ms: the audio track ends within 10 ms of the video */

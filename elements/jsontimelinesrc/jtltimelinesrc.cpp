@@ -31,7 +31,12 @@
 
 using namespace jtlsrc;
 
-GST_DEBUG_CATEGORY(jtl_timeline_src_debug);
+GST_DEBUG_CATEGORY_STATIC(jtl_timeline_src_debug);
+
+GstDebugCategory *jtlsrc::debug_category()
+{
+	return jtl_timeline_src_debug;
+}
 
 enum {
 	PROP_0,

@@ -50,8 +50,8 @@ static void test_detects_indream()
 		g_assert_nonnull(r.timeline.get());
 		g_assert_true(r.dialect == &indream_dialect());
 	}
-	g_assert_cmpstr(load_document("{\"editorState\": " + doc + "}").base_path.c_str(), ==,
-	                "/editorState");
+	DialectResult wrapped = load_document("{\"editorState\": " + doc + "}");
+	g_assert_cmpstr(wrapped.base_path.c_str(), ==, "/editorState");
 }
 
 static void test_refuses_non_document()
