@@ -67,21 +67,6 @@ void on_upload_chunk(SoupServerMessage *msg, GBytes *chunk, gpointer data)
 		u->failed = true;
 }
 
-/* The path split at '/': "/v1/projects/X/assets" -> {"v1", "projects", "X", "assets"}. */
-std::vector<std::string> segments(const std::string &path)
-{
-	std::vector<std::string> out;
-	std::size_t i = 1;
-	while (i <= path.size()) {
-		std::size_t j = path.find('/', i);
-		if (j == std::string::npos)
-			j = path.size();
-		out.push_back(path.substr(i, j - i));
-		i = j + 1;
-	}
-	return out;
-}
-
 } /* namespace */
 
 std::string asset_path(Server *s, const std::string &id)
@@ -698,7 +683,7 @@ Response route_asset_file(Server *s, Request &r)
  * the method (405). */
 Response route_in_project(Server *s, Request &r)
 {
-	std::vector<std::string> seg = segments(r.path);
+	std::vector<std::string> seg = split_path(r.path);
 	const std::string &m = r.method;
 	Response not_allowed = problem(405, "OPEN_API_METHOD_NOT_ALLOWED",
 	                               "method " + m + " is not allowed on " + r.path);

@@ -236,5 +236,9 @@ void refuse_body(Server *s, SoupServerMessage *msg, const char *path, std::size_
  * file under DIR/assets/.tmp as it arrives (not held in memory), up to the upload limit. */
 void upload_begin(Server *s, SoupServerMessage *msg);
 
+/* The path split at '/': "/v1/projects/X/assets" -> {"v1", "projects", "X", "assets"}
+ * (serve-routes.cpp). */
+std::vector<std::string> split_path(const std::string &path);
+
 } /* namespace serve_detail */
 } /* namespace jtl */

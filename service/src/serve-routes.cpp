@@ -10,21 +10,6 @@ namespace serve_detail {
 
 namespace {
 
-/* The path split at '/': "/v1/projects/X/assets" -> {"v1", "projects", "X", "assets"}. */
-std::vector<std::string> split_path(const std::string &path)
-{
-	std::vector<std::string> out;
-	std::size_t i = 1;
-	while (i <= path.size()) {
-		std::size_t j = path.find('/', i);
-		if (j == std::string::npos)
-			j = path.size();
-		out.push_back(path.substr(i, j - i));
-		i = j + 1;
-	}
-	return out;
-}
-
 bool matches(const std::string &pattern, const std::vector<std::string> &seg,
              std::map<std::string, std::string> *params)
 {
@@ -48,6 +33,21 @@ bool matches(const std::string &pattern, const std::vector<std::string> &seg,
 }
 
 } /* namespace */
+
+/* The path split at '/': "/v1/projects/X/assets" -> {"v1", "projects", "X", "assets"}. */
+std::vector<std::string> split_path(const std::string &path)
+{
+	std::vector<std::string> out;
+	std::size_t i = 1;
+	while (i <= path.size()) {
+		std::size_t j = path.find('/', i);
+		if (j == std::string::npos)
+			j = path.size();
+		out.push_back(path.substr(i, j - i));
+		i = j + 1;
+	}
+	return out;
+}
 
 void RouteTable::add(Route route)
 {
